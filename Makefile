@@ -1,0 +1,45 @@
+# e-BOK. The two set-up commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages bench worker beat clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+# Regenerate the catalogues after changing UI strings; commit the .po and .mo files.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=tests --no-obsolete --no-location
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(STAMP)
+	$(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A ebok worker -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A ebok beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,249 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .forms import IssueCredentialsForm
+from .models import (
+    Account,
+    AccountAccess,
+    Building,
+    Community,
+    CredentialIssue,
+    IdentityCheck,
+    Premises,
+    User,
+)
+
+
+class AccountAccessInline(admin.TabularInline):
+    model = AccountAccess
+    extra = 0
+    autocomplete_fields = ["user", "account"]
+    fields = ["user", "account", "role", "granted_at", "revoked_at"]
+
+
+class IdentityCheckInline(admin.TabularInline):
+    model = IdentityCheck
+    fk_name = "user"
+    extra = 0
+    fields = ["document_type", "checked_by", "checked_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CredentialIssueInline(admin.TabularInline):
+    model = CredentialIssue
+    fk_name = "user"
+    extra = 0
+    fields = ["method", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at", "email_status"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active", "must_change_password"]
+    list_filter = ["is_staff", "is_active", "must_change_password", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email", "phone"]
+    inlines = [AccountAccessInline, IdentityCheckInline, CredentialIssueInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("State"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
+        (_("Staff permissions"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email", "phone")}),
+    )
+    readonly_fields = ["last_login", "date_joined", "must_change_password"]
+    change_form_template = "admin/accounts/user/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            # A resident is created without a password; BOK then issues credentials.
+            kwargs["form"] = self.NewPersonForm
+        return super().get_form(request, obj, **kwargs)
+
+    class NewPersonForm(BaseUserAdmin.form):
+        class Meta:
+            model = User
+            fields = ["username", "first_name", "last_name", "email", "phone"]
+
+        def save(self, commit=True):
+            user = super().save(commit=False)
+            user.set_unusable_password()
+            if commit:
+                user.save()
+            return user
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.info(request, _("Now link the person's accounts and issue credentials."))
+        return redirect("admin:accounts_user_change", obj.pk)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/issue-credentials/",
+                self.admin_site.admin_view(self.issue_credentials_view),
+                name="accounts_user_issue_credentials",
+            ),
+        ] + super().get_urls()
+
+    def issue_credentials_view(self, request, pk):
+        if not request.user.has_perm("accounts.add_credentialissue"):
+            raise PermissionDenied
+        person = get_object_or_404(User, pk=pk)
+        form = IssueCredentialsForm(request.POST or None, initial={"email": person.email})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Issue credentials"),
+            "person": person,
+            "form": form,
+            "opts": self.model._meta,
+            "accounts": Account.objects.filter(
+                accesses__user=person, accesses__revoked_at__isnull=True
+            ).select_related("premises__building"),
+        }
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if email and email != person.email:
+                person.email = email
+                person.save(update_fields=["email"])
+            try:
+                issue, password = services.credentials_issue(
+                    user=person,
+                    method=form.cleaned_data["method"],
+                    document_type=form.cleaned_data["document_type"],
+                    clerk=request.user,
+                )
+            except services.CredentialError as exc:
+                form.add_error(None, exc.args[0])
+            else:
+                if password:
+                    # The letter is the only place the one-time password ever appears.
+                    response = TemplateResponse(
+                        request,
+                        "admin/accounts/credential_letter.html",
+                        {**context, "issue": issue, "password": password},
+                    )
+                    response["Cache-Control"] = "no-store"
+                    return response
+                messages.success(
+                    request,
+                    _("An activation link was sent to %(email)s; it expires on %(when)s.")
+                    % {"email": person.email, "when": issue.expires_at.strftime("%d.%m.%Y %H:%M")},
+                )
+                return redirect(reverse("admin:accounts_user_change", args=[person.pk]))
+        return TemplateResponse(request, "admin/accounts/issue_credentials.html", context)
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "nip", "bank_account"]
+    search_fields = ["name", "street", "city", "nip"]
+    list_filter = ["city"]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["street", "postal_code", "city", "community"]
+    list_filter = ["city", ("community", admin.RelatedOnlyFieldListFilter), ("community", admin.EmptyFieldListFilter)]
+    search_fields = ["street", "city", "community__name"]
+    list_select_related = ["community"]
+
+
+@admin.register(Premises)
+class PremisesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "floor_area", "share_numerator", "share_denominator"]
+    list_filter = ["kind", "building__city", ("building__community", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["number", "building__street", "building__city"]
+    autocomplete_fields = ["building"]
+    list_select_related = ["building"]
+
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["number", "holder_name", "kind", "premises", "virtual_nrb", "valid_from", "valid_to"]
+    list_filter = ["kind", "premises__building__city", ("valid_to", admin.EmptyFieldListFilter)]
+    search_fields = ["number", "holder_name", "holder_nip", "virtual_nrb", "premises__building__street", "accesses__user__username", "accesses__user__last_name"]
+    autocomplete_fields = ["premises"]
+    list_select_related = ["premises__building"]
+    inlines = [AccountAccessInline]
+    fields = [
+        "number", "kind", "premises", "holder_name", "holder_nip", "correspondence_address",
+        "virtual_nrb", "valid_from", "valid_to",
+    ]
+    actions = ["end_access"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.virtual_nrb:
+            obj.virtual_nrb = obj.default_virtual_nrb()
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["virtual_nrb"].required = False
+        form.base_fields["virtual_nrb"].help_text = _(
+            "Leave empty to derive it from the creditor's prefix and the account number."
+        )
+        return form
+
+    @admin.action(description=_("End all access (holder changed)"), permissions=["change"])
+    def end_access(self, request, queryset):
+        ended = sum(services.account_access_end(account=a) for a in queryset)
+        self.message_user(request, _("Ended %(n)d access(es).") % {"n": ended})
+
+
+@admin.register(AccountAccess)
+class AccountAccessAdmin(admin.ModelAdmin):
+    list_display = ["user", "account", "role", "granted_at", "revoked_at"]
+    list_filter = ["role", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__last_name", "account__number", "account__holder_name"]
+    autocomplete_fields = ["user", "account"]
+    list_select_related = ["user", "account"]
+
+
+@admin.register(IdentityCheck)
+class IdentityCheckAdmin(admin.ModelAdmin):
+    list_display = ["user", "document_type", "checked_by", "checked_at"]
+    list_filter = ["document_type", "checked_at"]
+    search_fields = ["user__username", "user__last_name"]
+    readonly_fields = ["user", "document_type", "checked_by", "checked_at"]
+
+    def has_add_permission(self, request):
+        return False  # recorded when credentials are issued
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CredentialIssue)
+class CredentialIssueAdmin(admin.ModelAdmin):
+    list_display = ["user", "method", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at", "email_status"]
+    list_filter = ["method", "email_status", "issued_at"]
+    search_fields = ["user__username", "user__last_name", "user__email"]
+    readonly_fields = [f.name for f in CredentialIssue._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

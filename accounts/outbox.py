@@ -1,0 +1,44 @@
+"""The database row is the truth for mail that must not be lost.
+
+A row moves pending → sending → sent (back to pending on a transient error, failed when retries
+run out). A worker claims it with a conditional UPDATE, so two workers never send one row; a
+periodic sweeper puts rows stuck in `sending` (a killed worker) back to `pending` and nudges the
+task again. The fields are `email_status`, `email_claimed_at` and `email_sent_at`.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+STUCK_AFTER = timedelta(minutes=10)
+NUDGE_AFTER = timedelta(minutes=2)
+
+
+def claim(model, pk):
+    """Take the row for sending; False when another worker has it or it is done."""
+    return bool(
+        model.objects.filter(pk=pk, email_status=PENDING).update(
+            email_status=SENDING, email_claimed_at=timezone.now()
+        )
+    )
+
+
+def finish(model, pk, status):
+    values = {"email_status": status}
+    if status == SENT:
+        values["email_sent_at"] = timezone.now()
+    model.objects.filter(pk=pk, email_status=SENDING).update(**values)
+
+
+def overdue_ids(model, created_field):
+    """Release rows whose worker died; return the ids that waited too long for a worker."""
+    now = timezone.now()
+    model.objects.filter(email_status=SENDING, email_claimed_at__lt=now - STUCK_AFTER).update(
+        email_status=PENDING
+    )
+    return list(
+        model.objects.filter(
+            email_status=PENDING, **{f"{created_field}__lt": now - NUDGE_AFTER}
+        ).values_list("pk", flat=True)[:1000]
+    )

@@ -1,0 +1,35 @@
+"""Reads for resident pages, scoped to the user's own accounts."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import Account, AccountAccess
+
+
+def accounts_for_user(user):
+    """The active accounts the user may act for now, with premises and building loaded."""
+    return (
+        Account.objects.active()
+        .filter(accesses__user=user, accesses__revoked_at__isnull=True)
+        .select_related("premises__building__community")
+        .distinct()
+        .order_by("premises__building__street", "premises__number", "number")
+    )
+
+
+def get_account_for_user(user, pk):
+    account = (
+        accounts_for_user(user)
+        .filter(pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "accesses",
+                queryset=AccountAccess.objects.current().select_related("user"),
+                to_attr="current_accesses",
+            )
+        )
+        .first()
+    )
+    if account is None:
+        raise Http404
+    return account

@@ -1,0 +1,157 @@
+"""Every write to the register and to logins: one function per business action."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import outbox
+from .models import AccountAccess, CredentialIssue, IdentityCheck, User
+
+ACTIVATION_SALT = "ebok.accounts.activation"
+# No 0/O, 1/l/I: the password is read off paper and typed.
+_LETTER_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class CredentialError(Exception):
+    """A domain error whose message is shown to the clerk or resident."""
+
+
+class ActivationInvalid(CredentialError):
+    pass
+
+
+def one_time_password(length=12):
+    while True:
+        candidate = "".join(secrets.choice(_LETTER_ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
+            return candidate
+
+
+def activation_token(issue):
+    # The row decides validity (expiry, single use, revocation); the signature makes the id
+    # unguessable, so the task can rebuild the link from the id alone.
+    return signing.dumps(issue.pk, salt=ACTIVATION_SALT)
+
+
+def activation_url(issue):
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("activate", args=[activation_token(issue)])
+
+
+def credentials_issue(*, user: User, method: str, document_type: str, clerk: User):
+    """Record the ID check and issue new credentials; earlier ones stop working.
+
+    Returns (issue, one_time_password); the password is only for the printed letter and is
+    never stored in clear.
+    """
+    if method == CredentialIssue.Method.EMAIL and not user.email:
+        raise CredentialError(_("Enter the person's e-mail address before sending a link."))
+    if document_type not in IdentityCheck.DocumentType.values:
+        raise CredentialError(_("Choose the type of the ID document that was checked."))
+    now = timezone.now()
+    password = None
+    with transaction.atomic(durable=True):
+        user = User.objects.select_for_update().get(pk=user.pk)
+        check = IdentityCheck.objects.create(
+            user=user, document_type=document_type, checked_by=clerk, checked_at=now
+        )
+        CredentialIssue.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        issue = CredentialIssue(
+            user=user, method=method, identity_check=check, issued_by=clerk, issued_at=now
+        )
+        if method == CredentialIssue.Method.LETTER:
+            password = one_time_password()
+            user.set_password(password)
+            user.must_change_password = True
+        else:
+            user.set_unusable_password()
+            user.must_change_password = False
+            issue.expires_at = now + timedelta(hours=settings.ACTIVATION_LINK_HOURS)
+            issue.email_status = outbox.PENDING
+        user.is_active = True
+        # A new password hash also ends every session of the old credentials.
+        user.save(update_fields=["password", "must_change_password", "is_active"])
+        issue.save()
+        if method == CredentialIssue.Method.EMAIL:
+            from .tasks import send_activation_email
+
+            transaction.on_commit(lambda: send_activation_email.delay(issue.pk))
+    return issue, password
+
+
+def activation_lookup(token: str) -> CredentialIssue:
+    try:
+        pk = signing.loads(token, salt=ACTIVATION_SALT)
+    except signing.BadSignature:
+        raise ActivationInvalid(_("This activation link is not valid.")) from None
+    issue = CredentialIssue.objects.select_related("user").filter(pk=pk).first()
+    if issue is None or issue.method != CredentialIssue.Method.EMAIL:
+        raise ActivationInvalid(_("This activation link is not valid."))
+    if issue.used_at:
+        raise ActivationInvalid(_("This activation link has already been used."))
+    if issue.revoked_at:
+        raise ActivationInvalid(_("This activation link was replaced by newer credentials."))
+    if issue.expires_at <= timezone.now():
+        raise ActivationInvalid(
+            _("This activation link has expired. Ask BOK to send a new one.")
+        )
+    return issue
+
+
+def activation_complete(*, token: str, password: str) -> User:
+    """Set the first password through an activation link; the link then stops working."""
+    with transaction.atomic(durable=True):
+        issue = activation_lookup(token)
+        # Lock and re-check: two tabs submitting the same link set one password.
+        issue = CredentialIssue.objects.select_for_update().get(pk=issue.pk)
+        if not issue.is_usable:
+            raise ActivationInvalid(_("This activation link has already been used."))
+        user = issue.user
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        issue.used_at = timezone.now()
+        issue.save(update_fields=["used_at"])
+        # The link reached the mailbox, so the address is proven.
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(
+            primary=False
+        )
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email=user.email.lower(), defaults={"primary": True, "verified": True}
+        )
+        if not (address.verified and address.primary):
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
+    return user
+
+
+def password_first_change(*, user: User, password: str) -> None:
+    """Replace the one-time password from a letter with the resident's own."""
+    password_validation.validate_password(password, user)
+    with transaction.atomic(durable=True):
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        CredentialIssue.objects.filter(
+            user=user, method=CredentialIssue.Method.LETTER, used_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(used_at=timezone.now())
+
+
+def account_access_end(*, account, on=None) -> int:
+    """The holder changed: end every current access to the account."""
+    with transaction.atomic(durable=True):
+        return AccountAccess.objects.filter(account=account, revoked_at__isnull=True).update(
+            revoked_at=on or timezone.now()
+        )

@@ -1,0 +1,53 @@
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import outbox
+from .models import CredentialIssue
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_activation_email(self, issue_id):
+    from .services import activation_url
+
+    if not outbox.claim(CredentialIssue, issue_id):
+        return "skipped"
+    issue = CredentialIssue.objects.select_related("user").get(pk=issue_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "user": issue.user,
+                "url": activation_url(issue),
+                "expires_at": issue.expires_at,
+                "manager_name": settings.MANAGER_NAME,
+            }
+            subject = render_to_string("accounts/email/activation_subject.txt", context).strip()
+            body = render_to_string("accounts/email/activation_body.txt", context)
+        send_mail(subject, body, None, [issue.user.email])
+    except Exception:
+        final = self.request.retries >= self.max_retries
+        outbox.finish(CredentialIssue, issue_id, outbox.FAILED if final else outbox.PENDING)
+        raise
+    outbox.finish(CredentialIssue, issue_id, outbox.SENT)
+    return "sent"
+
+
+@shared_task
+def sweep_unsent_activation_emails():
+    ids = outbox.overdue_ids(CredentialIssue, "issued_at")
+    for pk in ids:
+        send_activation_email.delay(pk)
+    return len(ids)

@@ -1,0 +1,57 @@
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import queries, services
+from .forms import NewPasswordForm
+
+
+@login_required
+def account_detail(request, pk):
+    account = queries.get_account_for_user(request.user, pk)
+    return render(request, "accounts/account_detail.html", {"account": account})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_password(request):
+    if not request.user.must_change_password:
+        return redirect("dashboard")
+    form = NewPasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.password_first_change(
+            user=request.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is set. Welcome to e-BOK."))
+        return redirect("dashboard")
+    return render(request, "accounts/first_password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request, token):
+    try:
+        issue = services.activation_lookup(token)
+    except services.ActivationInvalid as exc:
+        return render(request, "accounts/activation_invalid.html", {"reason": exc}, status=410)
+    form = NewPasswordForm(request.POST or None, user=issue.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.activation_complete(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except services.ActivationInvalid as exc:
+            return render(
+                request, "accounts/activation_invalid.html", {"reason": exc}, status=410
+            )
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is active. Welcome to e-BOK."))
+            return redirect("dashboard")
+    return render(request, "accounts/activate.html", {"form": form, "login_name": issue.user.username})

@@ -1,0 +1,42 @@
+"""The dashboard's feature tiles. A feature adds its tile here when it exists; a tile shows
+only when one of the user's accounts is of a kind the feature serves."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+ALL_KINDS = frozenset(Account.Kind.values)
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    description: str
+    url_name: str
+    kinds: frozenset = ALL_KINDS
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+
+TILES = [
+    Tile(
+        _("Notifications"),
+        _("Messages from the manager about your accounts."),
+        "messaging:notification_list",
+    ),
+]
+
+
+def tiles_for(accounts, unread_count=0):
+    kinds = {a.kind for a in accounts}
+    shown = []
+    for tile in TILES:
+        if kinds & tile.kinds or tile.kinds == ALL_KINDS:
+            badge = unread_count if tile.url_name == "messaging:notification_list" else None
+            shown.append((tile, badge))
+    return shown

@@ -1,0 +1,56 @@
+"""Fixed people, as in healthchecks' tests: an owner of an account, a co-holder, a stranger
+with an account of their own, and staff."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import AccessFactory, AccountFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()  # rate-limit counters live in the cache
+    yield
+
+
+@pytest.fixture
+def owner(db):
+    access = AccessFactory(user__username="owner")
+    return access.user
+
+
+@pytest.fixture
+def account(owner):
+    return owner.account_accesses.get().account
+
+
+@pytest.fixture
+def co_holder(account):
+    return AccessFactory(account=account, role="co_holder", user__username="coholder").user
+
+
+@pytest.fixture
+def stranger(db):
+    access = AccessFactory(user__username="stranger")
+    return access.user
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(username="clerk", groups=["BOK"])
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def other_account(stranger):
+    return stranger.account_accesses.get().account
+
+
+@pytest.fixture
+def make_account():
+    return AccountFactory
