@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install lint messages bench worker beat clean
 
 $(STAMP): pyproject.toml
+	scripts/system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

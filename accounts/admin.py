@@ -43,7 +43,15 @@ class CredentialIssueInline(admin.TabularInline):
     model = CredentialIssue
     fk_name = "user"
     extra = 0
-    fields = ["method", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at", "email_status"]
+    fields = [
+        "method",
+        "issued_by",
+        "issued_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "email_status",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -53,19 +61,31 @@ class CredentialIssueInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active", "must_change_password"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "must_change_password",
+    ]
     list_filter = ["is_staff", "is_active", "must_change_password", "groups"]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]
     inlines = [AccountAccessInline, IdentityCheckInline, CredentialIssueInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("State"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
-        (_("Staff permissions"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("State"),
+            {"fields": ("is_active", "must_change_password", "last_login", "date_joined")},
+        ),
+        (
+            _("Staff permissions"),
+            {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
     )
-    add_fieldsets = (
-        (None, {"fields": ("username", "first_name", "last_name", "email", "phone")}),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "phone")}),)
     readonly_fields = ["last_login", "date_joined", "must_change_password"]
     change_form_template = "admin/accounts/user/change_form.html"
 
@@ -164,7 +184,11 @@ class CommunityAdmin(admin.ModelAdmin):
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
     list_display = ["street", "postal_code", "city", "community"]
-    list_filter = ["city", ("community", admin.RelatedOnlyFieldListFilter), ("community", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "city",
+        ("community", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["street", "city", "community__name"]
     list_select_related = ["community"]
 
@@ -172,24 +196,50 @@ class BuildingAdmin(admin.ModelAdmin):
 @admin.register(Premises)
 class PremisesAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "floor_area", "share_numerator", "share_denominator"]
-    list_filter = ["kind", "building__city", ("building__community", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "building__city",
+        ("building__community", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["number", "building__street", "building__city"]
     autocomplete_fields = ["building"]
     list_select_related = ["building"]
 
 
-
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["number", "holder_name", "kind", "premises", "virtual_nrb", "valid_from", "valid_to"]
+    list_display = [
+        "number",
+        "holder_name",
+        "kind",
+        "premises",
+        "virtual_nrb",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["kind", "premises__building__city", ("valid_to", admin.EmptyFieldListFilter)]
-    search_fields = ["number", "holder_name", "holder_nip", "virtual_nrb", "premises__building__street", "accesses__user__username", "accesses__user__last_name"]
+    search_fields = [
+        "number",
+        "holder_name",
+        "holder_nip",
+        "virtual_nrb",
+        "premises__building__street",
+        "accesses__user__username",
+        "accesses__user__last_name",
+    ]
     autocomplete_fields = ["premises"]
     list_select_related = ["premises__building"]
     inlines = [AccountAccessInline]
     fields = [
-        "number", "kind", "premises", "holder_name", "holder_nip", "correspondence_address",
-        "virtual_nrb", "valid_from", "valid_to",
+        "number",
+        "kind",
+        "premises",
+        "holder_name",
+        "holder_nip",
+        "correspondence_address",
+        "virtual_nrb",
+        "valid_from",
+        "valid_to",
     ]
     actions = ["end_access"]
 
@@ -237,7 +287,16 @@ class IdentityCheckAdmin(admin.ModelAdmin):
 
 @admin.register(CredentialIssue)
 class CredentialIssueAdmin(admin.ModelAdmin):
-    list_display = ["user", "method", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at", "email_status"]
+    list_display = [
+        "user",
+        "method",
+        "issued_by",
+        "issued_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "email_status",
+    ]
     list_filter = ["method", "email_status", "issued_at"]
     search_fields = ["user__username", "user__last_name", "user__email"]
     readonly_fields = [f.name for f in CredentialIssue._meta.fields]

@@ -1,9 +1,10 @@
 from fractions import Fraction
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,28 +20,51 @@ from .validators import (
 )
 
 
-class NRBField(models.CharField):
+class NormalizedFormField(forms.CharField):
+    """A number people type with spaces or dashes: normalised first, then validated, so the
+    length check sees the digits and the message comes from the number's own validator."""
+
+    def __init__(self, *, normalize, **kwargs):
+        self.normalize = normalize
+        kwargs["max_length"] = None
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalize(value) if value else value
+
+
+class NormalizedCharField(models.CharField):
+    normalize = staticmethod(str)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalize(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(
+            **{"form_class": NormalizedFormField, "normalize": self.normalize, **kwargs}
+        )
+
+
+class NRBField(NormalizedCharField):
     """A 26-digit Polish bank account number, stored without spaces, validated."""
+
+    normalize = staticmethod(normalize_nrb)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 26)
         kwargs.setdefault("validators", [validate_nrb])
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_nrb(value) if value else value
 
+class NIPField(NormalizedCharField):
+    normalize = staticmethod(normalize_nip)
 
-class NIPField(models.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("validators", [validate_nip])
         super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_nip(value) if value else value
 
 
 class User(AbstractUser):
@@ -85,6 +109,7 @@ class Community(Address):
         _("virtual account prefix"),
         max_length=14,
         unique=True,
+        validators=[RegexValidator(r"^[0-9]{14}$", _("The prefix has exactly 14 digits."))],
         help_text=_("Sort code (8 digits) and payee code (6 digits) of its virtual accounts."),
     )
 
@@ -124,7 +149,9 @@ class Building(Address):
         verbose_name_plural = _("buildings")
         ordering = ["city", "street"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "postal_code", "city"], name="building_unique")
+            models.UniqueConstraint(
+                fields=["street", "postal_code", "city"], name="building_unique"
+            )
         ]
 
     def __str__(self):
@@ -201,7 +228,9 @@ class Premises(models.Model):
 class AccountQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
 
 
 class Account(models.Model):
@@ -245,7 +274,9 @@ class Account(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="account_valid_range",
             ),
-            models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{1,10}$"), name="account_number_digits"),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[0-9]{1,10}$"), name="account_number_digits"
+            ),
         ]
 
     def __str__(self):
@@ -355,7 +386,9 @@ class IdentityCheck(models.Model):
         on_delete=models.CASCADE,
         related_name="identity_checks",
     )
-    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=DocumentType.choices
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),
@@ -395,7 +428,11 @@ class CredentialIssue(models.Model):
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     identity_check = models.ForeignKey(
-        IdentityCheck, verbose_name=_("identity check"), on_delete=models.PROTECT, null=True, blank=True
+        IdentityCheck,
+        verbose_name=_("identity check"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

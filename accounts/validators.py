@@ -28,7 +28,7 @@ def validate_nrb(value: str) -> None:
         IBAN("PL" + nrb)
     except SchwiftyException:
         raise ValidationError(
-            _("This bank account number is not valid: check the digits."), code="nrb_checksum"
+            _("This bank account number (NRB) is not valid: check the digits."), code="nrb_checksum"
         ) from None
 
 
@@ -40,7 +40,7 @@ def validate_nip(value: str) -> None:
     nip = normalize_nip(value)
     if not (len(nip) == 10 and nip.isascii() and nip.isdigit()):
         raise ValidationError(_("A NIP has exactly 10 digits."), code="nip_length")
-    if not stdnum_nip.is_valid(nip):
+    if not stdnum_nip.is_valid(nip) or nip == "0" * 10:
         raise ValidationError(
             _("This NIP is not valid: check the digits."), code="nip_checksum"
         )

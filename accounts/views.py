@@ -45,13 +45,13 @@ def activate(request, token):
                 token=token, password=form.cleaned_data["new_password1"]
             )
         except services.ActivationInvalid as exc:
-            return render(
-                request, "accounts/activation_invalid.html", {"reason": exc}, status=410
-            )
+            return render(request, "accounts/activation_invalid.html", {"reason": exc}, status=410)
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is active. Welcome to e-BOK."))
             return redirect("dashboard")
-    return render(request, "accounts/activate.html", {"form": form, "login_name": issue.user.username})
+    return render(
+        request, "accounts/activate.html", {"form": form, "login_name": issue.user.username}
+    )

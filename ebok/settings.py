@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "messaging",
+    "billing",
     "ebok",
 ]
 
@@ -127,6 +128,8 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
+# No mail to addresses that have no login: there is no sign-up to point them to.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_FORMS = {"reset_password": "accounts.forms.VerifiedEmailResetPasswordForm"}
@@ -210,6 +213,12 @@ MANAGER_PHONE = env.str("MANAGER_PHONE", default="33 000 00 00")
 MANAGER_EMAIL = env.str("MANAGER_EMAIL", default="bok@zbm.example.pl")
 # Virtual accounts of the municipal stock: 8-digit sort code + 6-digit payee code.
 MUNICIPAL_VIRTUAL_PREFIX = env.str("MUNICIPAL_VIRTUAL_PREFIX", default="10500099760300")
+
+# Billing: the default payment day (a contract may set its own), whether residents see an
+# estimate of statutory interest for delay, and how many days before the due date to remind.
+BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
+BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
+BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
 
 # Security headers (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -4,7 +4,13 @@ with an account of their own, and staff."""
 import pytest
 from django.core.cache import cache
 
-from tests.factories import AccessFactory, AccountFactory, StaffFactory, UserFactory
+from tests.factories import AccessFactory, AccountFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Password hashing is the slowest thing in the suite and not what it tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

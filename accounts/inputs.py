@@ -1,0 +1,63 @@
+"""Form fields for numbers people type: `123,45` or `123.45`, spaces between thousands; no
+exponents, no non-ASCII digits, no more decimals than the field keeps."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+# 23.000,00 (Polish thousands dots) and 23,000.00 (English thousands commas)
+_DOT_GROUPS = re.compile(r"^-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$")
+_COMMA_GROUPS = re.compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+$")
+
+
+def parse_decimal(value: str):
+    """The Decimal a person meant, or None when the text is not a plain number."""
+    text = _SPACES.sub("", str(value).strip())
+    if _DOT_GROUPS.match(text):
+        text = text.replace(".", "")
+    elif _COMMA_GROUPS.match(text):
+        text = text.replace(",", "")
+    text = text.replace(",", ".")
+    if not (text.isascii() and _NUMBER.match(text)):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+class TypedDecimalField(forms.DecimalField):
+    default_error_messages = {
+        "invalid": _("Enter a number, e.g. 123,45."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        number = parse_decimal(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+    def widget_attrs(self, widget):
+        # A text input with a decimal keyboard: type=number rejects the Polish comma.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs["inputmode"] = "decimal"
+        return attrs
+
+
+class MoneyField(TypedDecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)

@@ -1,0 +1,140 @@
+"""Posting money: every write to the ledger. Posted rows are never changed; a correction is a
+new row that refers to the one it corrects and says why."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Charge, Payment, VatRate, money
+
+
+class BillingError(Exception):
+    """A refused action; the message is shown next to the form."""
+
+
+def _effective(entry) -> Decimal:
+    return entry.amount + sum(c.amount for c in entry.corrections.all())
+
+
+def charge_post(
+    *,
+    account,
+    title: str,
+    amount: Decimal,
+    due_date: date,
+    vat_rate: str = VatRate.EXEMPT,
+    component=None,
+    period=None,
+    clerk=None,
+    reason: str = "",
+) -> Charge:
+    """A one-off charge posted by a clerk (the monthly ones come from the charge run)."""
+    amount = money(amount)
+    if amount <= 0:
+        raise BillingError(_("A charge must be greater than zero; to reduce one, correct it."))
+    with transaction.atomic(durable=True):
+        return Charge.objects.create(
+            account=account,
+            component=component,
+            period=period,
+            title=title,
+            quantity=1,
+            unit_price=amount,
+            amount=amount,
+            vat_rate=vat_rate,
+            due_date=due_date,
+            posted_by=clerk,
+            reason=reason,
+        )
+
+
+def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -> Charge:
+    """Set what a charge should have been: posts the difference as a correcting entry."""
+    if charge.corrects_id:
+        raise BillingError(_("Correct the original charge, not a correction."))
+    if not reason.strip():
+        raise BillingError(_("Give the reason for the correction."))
+    new_amount = money(new_amount)
+    if new_amount < 0:
+        raise BillingError(_("A charge cannot become negative."))
+    with transaction.atomic(durable=True):
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        difference = new_amount - _effective(charge)
+        if difference == 0:
+            raise BillingError(_("The charge already has this amount."))
+        return Charge.objects.create(
+            account_id=charge.account_id,
+            component_id=charge.component_id,
+            period=charge.period,
+            title=_("Correction: %(title)s") % {"title": charge.title},
+            quantity=1,
+            unit_price=difference,
+            amount=difference,
+            vat_rate=charge.vat_rate,
+            due_date=charge.due_date,
+            corrects=charge,
+            reason=reason.strip(),
+            posted_by=clerk,
+        )
+
+
+def payment_post(
+    *,
+    account,
+    amount: Decimal,
+    paid_on: date,
+    method: str,
+    title: str = "",
+    payer: str = "",
+    clerk=None,
+    reason: str = "",
+    statement_line=None,
+) -> Payment:
+    amount = money(amount)
+    if amount <= 0:
+        raise BillingError(_("A payment must be greater than zero."))
+    if method == Payment.Method.CASH and not reason.strip():
+        raise BillingError(_("Give the receipt number or the reason for a cash payment."))
+    if method == Payment.Method.CORRECTION:
+        raise BillingError(_("Use a correction of the payment instead."))
+    with transaction.atomic():  # also inside the statement import's per-line transaction
+        return Payment.objects.create(
+            account=account,
+            amount=amount,
+            paid_on=paid_on,
+            method=method,
+            title=title[:300],
+            payer=payer[:200],
+            posted_by=clerk,
+            reason=reason.strip(),
+            statement_line=statement_line,
+        )
+
+
+def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk) -> Payment:
+    """Set what a payment should have been (0 to reverse it, e.g. booked to a wrong account)."""
+    if payment.corrects_id:
+        raise BillingError(_("Correct the original payment, not a correction."))
+    if not reason.strip():
+        raise BillingError(_("Give the reason for the correction."))
+    new_amount = money(new_amount)
+    if new_amount < 0:
+        raise BillingError(_("A payment cannot become negative."))
+    with transaction.atomic(durable=True):
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        difference = new_amount - _effective(payment)
+        if difference == 0:
+            raise BillingError(_("The payment already has this amount."))
+        return Payment.objects.create(
+            account_id=payment.account_id,
+            amount=difference,
+            paid_on=payment.paid_on,
+            method=Payment.Method.CORRECTION,
+            title=payment.title,
+            payer=payment.payer,
+            corrects=payment,
+            reason=reason.strip(),
+            posted_by=clerk,
+        )

@@ -1,0 +1,50 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from billing.models import Charge, Component, Fee, Payment
+from tests.factories import AccountFactory
+
+
+def component(code="rent"):
+    return Component.objects.get(code=code)  # made by the billing data migration
+
+
+class ChargeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Charge
+
+    account = factory.SubFactory(AccountFactory)
+    component = None
+    period = None
+    title = "Czynsz"
+    quantity = Decimal("1")
+    unit_price = factory.SelfAttribute("amount")
+    amount = Decimal("100.00")
+    vat_rate = "zw"
+    due_date = datetime.date(2026, 1, 10)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    account = factory.SubFactory(AccountFactory)
+    amount = Decimal("100.00")
+    paid_on = datetime.date(2026, 1, 8)
+    method = Payment.Method.BANK
+    title = "Czynsz"
+
+
+class FeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fee
+
+    account = factory.SubFactory(AccountFactory)
+    component = factory.LazyFunction(component)
+    basis = Fee.Basis.PER_M2
+    unit_price = Decimal("9.8700")
+    quantity = None
+    vat_rate = "zw"
+    valid_from = datetime.date(2020, 1, 1)

@@ -1,0 +1,61 @@
+"""Settings come from the environment and fail start-up on nonsense."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "EMAIL_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_a_bad_boolean_stops_start_up(value):
+    result = manage("check", DEBUG=value)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_needs_a_secret_key():
+    result = manage("check", DEBUG="false", ALLOWED_HOSTS="ebok.example.pl")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        ALLOWED_HOSTS="ebok.example.pl",
+        SECRET_KEY="x" * 30 + "y" * 30 + "Zq9!",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_without_redis_tasks_run_in_the_web_process():
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)",
+    )
+    assert result.stdout.split() == ["True", "django.core.mail.backends.console.EmailBackend"]
