@@ -12,7 +12,8 @@ def manage(*args, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "EMAIL_URL"}
+        # the browser tests allow the ORM beside Playwright's loop; production must not
+        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
