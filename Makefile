@@ -30,11 +30,15 @@ lint: $(STAMP)
 
 # Regenerate the catalogues after changing UI strings; commit the .po and .mo files.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=tests --no-obsolete --no-location
+	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=var --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# Benchmarks run on PostgreSQL (the local server unless DATABASE_URL says otherwise) and print
+# their figures; they are not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ebok_bench
 bench: $(STAMP)
-	$(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} EBOK_REQUIRE_SERVICES=1 \
+	  $(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A ebok worker -l info

@@ -250,10 +250,11 @@ class AccountAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.base_fields["virtual_nrb"].required = False
-        form.base_fields["virtual_nrb"].help_text = _(
-            "Leave empty to derive it from the creditor's prefix and the account number."
-        )
+        if "virtual_nrb" in form.base_fields:  # absent on a view-only page
+            form.base_fields["virtual_nrb"].required = False
+            form.base_fields["virtual_nrb"].help_text = _(
+                "Leave empty to derive it from the creditor's prefix and the account number."
+            )
         return form
 
     @admin.action(description=_("End all access (holder changed)"), permissions=["change"])

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import (
     format_nrb,
@@ -187,7 +188,7 @@ class Premises(models.Model):
 
     class Meta:
         verbose_name = _("premises")
-        verbose_name_plural = _("premises")
+        verbose_name_plural = pgettext_lazy("plural", "premises")
         ordering = ["building", "number"]
         constraints = [
             models.UniqueConstraint(fields=["building", "number"], name="premises_unique_number"),

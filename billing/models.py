@@ -161,6 +161,7 @@ class ChargeRun(models.Model):
         blank=True,
         related_name="+",
     )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     accounts_charged = models.PositiveIntegerField(_("accounts charged"), default=0)
     charges_created = models.PositiveIntegerField(_("charges created"), default=0)
@@ -176,6 +177,34 @@ class ChargeRun(models.Model):
 
     def __str__(self):
         return f"{self.period:%m/%Y} ({self.get_status_display()})"
+
+
+class BillingNotice(models.Model):
+    """That an account's people were told something once: the durable marker that keeps a
+    retried task or a second run from telling them twice."""
+
+    class Kind(models.TextChoices):
+        CHARGES_POSTED = "posted", _("new charges posted")
+        DUE_REMINDER = "reminder", _("payment reminder")
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("month or due date"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("billing notice")
+        verbose_name_plural = _("billing notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind", "day"], name="one_billing_notice_per_account_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account_id}: {self.get_kind_display()} {self.day:%d.%m.%Y}"
 
 
 class Charge(models.Model):
@@ -445,6 +474,7 @@ class StatementLine(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    ignore_reason = models.CharField(_("why it is not a payment"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("bank statement line")
@@ -454,6 +484,10 @@ class StatementLine(models.Model):
             models.CheckConstraint(
                 condition=Q(status="matched", account__isnull=False) | ~Q(status="matched"),
                 name="statement_line_matched_has_account",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ignored") | ~Q(ignore_reason=""),
+                name="statement_line_ignored_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["status", "booked_on"], name="statement_line_queue")]

@@ -1,11 +1,16 @@
 """Reads for billing pages, scoped to the user's own accounts."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
 
-from accounts.queries import get_account_for_user
+from accounts.queries import accounts_for_user, get_account_for_user
 
-from .ledger import build_ledger
+from .history import entries_of
+from .ledger import Ledger, build_ledger
 from .models import Charge, InterestRate, Payment
 
 
@@ -28,3 +33,46 @@ def get_ledger_for_user(user, account_pk, today=None):
     """(account, ledger) of one of the user's accounts, or 404."""
     account = get_account_for_user(user, account_pk)
     return account, ledger_for_account(account, today)
+
+
+@dataclass
+class AccountBooks:
+    """One account's rows and what they add up to: the ledger and the dated entries."""
+
+    account: object
+    charges: list
+    payments: list
+    ledger: Ledger
+
+    @property
+    def entries(self):
+        return entries_of(self.charges, self.payments)
+
+
+def get_books_for_user(user, account_pk, today=None) -> AccountBooks:
+    """One of the user's accounts with all its rows, or 404; a constant number of queries."""
+    account = accounts_for_user(user).filter(pk=account_pk).first()
+    if account is None:
+        raise Http404
+    today = today or timezone.localdate()
+    charges = list(Charge.objects.filter(account=account).order_by("due_date", "pk"))
+    payments = list(Payment.objects.filter(account=account).order_by("paid_on", "pk"))
+    ledger = build_ledger(charges, payments, rates=interest_rates(), today=today)
+    return AccountBooks(account, charges, payments, ledger)
+
+
+def ledgers_for_user(user, today=None) -> list:
+    """[(account, ledger)] of all the user's active accounts, in four queries."""
+    today = today or timezone.localdate()
+    accounts = list(accounts_for_user(user))
+    ids = [a.pk for a in accounts]
+    charges, payments = defaultdict(list), defaultdict(list)
+    for charge in Charge.objects.filter(account_id__in=ids).order_by("due_date", "pk"):
+        charges[charge.account_id].append(charge)
+    for payment in Payment.objects.filter(account_id__in=ids).order_by("paid_on", "pk"):
+        payments[payment.account_id].append(payment)
+    rates = interest_rates() if ids else []
+    return [
+        (a, build_ledger(charges[a.pk], payments[a.pk], rates=rates, today=today))
+        for a in accounts
+    ]

@@ -80,7 +80,7 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
         )
 
 
-def payment_post(
+def payment_build(
     *,
     account,
     amount: Decimal,
@@ -92,6 +92,7 @@ def payment_post(
     reason: str = "",
     statement_line=None,
 ) -> Payment:
+    """A validated, unsaved payment: the rules of posting one, for callers that save in bulk."""
     amount = money(amount)
     if amount <= 0:
         raise BillingError(_("A payment must be greater than zero."))
@@ -99,18 +100,26 @@ def payment_post(
         raise BillingError(_("Give the receipt number or the reason for a cash payment."))
     if method == Payment.Method.CORRECTION:
         raise BillingError(_("Use a correction of the payment instead."))
-    with transaction.atomic():  # also inside the statement import's per-line transaction
-        return Payment.objects.create(
-            account=account,
-            amount=amount,
-            paid_on=paid_on,
-            method=method,
-            title=title[:300],
-            payer=payer[:200],
-            posted_by=clerk,
-            reason=reason.strip(),
-            statement_line=statement_line,
-        )
+    return Payment(
+        account=account,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        title=title[:300],
+        payer=payer[:200],
+        posted_by=clerk,
+        reason=reason.strip(),
+        statement_line=statement_line,
+    )
+
+
+def payment_post(**kwargs) -> Payment:
+    """Post one payment (see payment_build for the arguments and rules)."""
+    payment = payment_build(**kwargs)
+    # Also inside a caller's transaction (a statement line): no savepoint of its own there.
+    with transaction.atomic(savepoint=False):
+        payment.save(force_insert=True)
+    return payment
 
 
 def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk) -> Payment:

@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from stdnum.pl import nip as stdnum_nip
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "messaging",
     "billing",
+    "meters",
     "ebok",
 ]
 
@@ -141,8 +143,12 @@ ACCOUNT_RATE_LIMITS = {
 # Client IP: only from a proxy we were told about, never blindly from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
-USERSESSIONS_TRACK_ACTIVITY = True
+# Activity tracking writes to the database on every request (five queries); the session's own
+# idle timeout already ends inactive sessions.
+USERSESSIONS_TRACK_ACTIVITY = False
 
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -194,11 +200,35 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# The day of the month on which beat starts the charge run for the next month (at 02:00).
+BILLING_RUN_DAY = env.int("BILLING_RUN_DAY", default=20)
+if not 1 <= BILLING_RUN_DAY <= 28:
+    raise environ.ImproperlyConfigured("BILLING_RUN_DAY must be between 1 and 28")
 # Every periodic schedule, in one place.
 CELERY_BEAT_SCHEDULE = {
+    "billing-start-coming-month-charge-run": {
+        "task": "billing.tasks.start_coming_month_charge_run",
+        "schedule": crontab(day_of_month=BILLING_RUN_DAY, hour=2, minute=0),
+    },
+    "billing-send-notices": {  # posted-charges catch-up and due-date reminders
+        "task": "billing.tasks.send_billing_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "billing-sweep-charge-runs": {
+        "task": "billing.tasks.sweep_charge_runs",
+        "schedule": crontab(minute="*/5"),
+    },
+    "billing-sweep-statement-imports": {
+        "task": "billing.tasks.sweep_statement_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     "accounts-sweep-unsent-activation-emails": {
         "task": "accounts.tasks.sweep_unsent_activation_emails",
         "schedule": crontab(minute="*/5"),
+    },
+    "meters-send-reading-reminders": {
+        "task": "meters.tasks.send_reading_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
     "messaging-sweep-unsent-emails": {
         "task": "messaging.tasks.sweep_unsent_emails",
@@ -211,6 +241,10 @@ MANAGER_NAME = env.str("MANAGER_NAME", default="Zakład Budynków Miejskich w Ci
 MANAGER_ADDRESS = env.str("MANAGER_ADDRESS", default="ul. Przykładowa 1, 43-400 Cieszyn")
 MANAGER_PHONE = env.str("MANAGER_PHONE", default="33 000 00 00")
 MANAGER_EMAIL = env.str("MANAGER_EMAIL", default="bok@zbm.example.pl")
+# The manager's NIP: the recipient's tax id in transfer QR codes (banking apps validate it).
+MANAGER_NIP = stdnum_nip.compact(env.str("MANAGER_NIP", default="5482000017"))
+if not stdnum_nip.is_valid(MANAGER_NIP):
+    raise environ.ImproperlyConfigured(f"MANAGER_NIP is not a valid NIP: {MANAGER_NIP!r}")
 # Virtual accounts of the municipal stock: 8-digit sort code + 6-digit payee code.
 MUNICIPAL_VIRTUAL_PREFIX = env.str("MUNICIPAL_VIRTUAL_PREFIX", default="10500099760300")
 
@@ -219,6 +253,15 @@ MUNICIPAL_VIRTUAL_PREFIX = env.str("MUNICIPAL_VIRTUAL_PREFIX", default="10500099
 BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
 BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
 BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
+
+# Meters: remind residents this many days before a reading window closes; a reading asks for
+# confirmation above UNUSUAL_FACTOR × the meter's usual daily use, or at TYPO_FACTOR × the
+# previous reading; photos are capped in bytes and pixels.
+METERS_REMINDER_DAYS = env.int("METERS_REMINDER_DAYS", default=3)
+METERS_UNUSUAL_FACTOR = env.int("METERS_UNUSUAL_FACTOR", default=3)
+METERS_TYPO_FACTOR = env.int("METERS_TYPO_FACTOR", default=10)
+METERS_PHOTO_MAX_BYTES = env.int("METERS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+METERS_PHOTO_MAX_PIXELS = env.int("METERS_PHOTO_MAX_PIXELS", default=40_000_000)
 
 # Security headers (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -251,4 +294,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -25,6 +25,16 @@ class Tile:
 
 TILES = [
     Tile(
+        _("Fees and payments"),
+        _("Your balance, this month's charges, payment history and how to pay."),
+        "billing:index",
+    ),
+    Tile(
+        _("Water meters"),
+        _("Submit meter readings and see your water use."),
+        "meters:index",
+    ),
+    Tile(
         _("Notifications"),
         _("Messages from the manager about your accounts."),
         "messaging:notification_list",

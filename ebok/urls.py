@@ -17,4 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
+    path("", include("billing.urls")),
+    path("", include("meters.urls")),
 ]

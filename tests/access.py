@@ -29,19 +29,47 @@ def own_account(user):
     return [user.account_accesses.get().account.pk]
 
 
+def own_meter(user):
+    from tests.meters.factories import meter_of
+
+    return [meter_of(user).pk]
+
+
+def own_reading_photo(user):
+    from django.core.files.base import ContentFile
+
+    from tests.meters.factories import ReadingFactory, meter_of
+
+    reading = ReadingFactory.build(meter=meter_of(user), submitted_by=user)
+    reading.photo.save("x.jpg", ContentFile(b"\xff\xd8\xff\xd9"), save=True)
+    return [reading.pk]
+
+
 def own_notification(user):
     return [notify(user, "Test", "Body").pk]
 
 
 SCOPED = [
     ScopedURL("account_detail", own_account),
+    ScopedURL("billing:balance", own_account),
+    ScopedURL("billing:current", own_account),
+    ScopedURL("billing:history", own_account),
+    ScopedURL("billing:history_csv", own_account),
+    ScopedURL("billing:history_pdf", own_account),
+    ScopedURL("billing:pay", own_account),
+    ScopedURL("billing:pay_qr", own_account),
+    ScopedURL("meters:detail", own_meter),
+    ScopedURL("meters:submit", own_meter),
+    ScopedURL("meters:photo", own_reading_photo),
     ScopedURL("messaging:notification_detail", own_notification),
 ]
 
 # name -> HTTP method a logged-in resident uses
 PRIVATE = {
     "dashboard": "get",
+    "billing:index": "get",
     "first_password": "get",
+    "meters:index": "get",
     "messaging:notification_list": "get",
     "messaging:read_all": "post",
 }

@@ -65,7 +65,11 @@ def test_only_existing_features_have_tiles(client, owner):
     client.force_login(owner)
     response = client.get(reverse("dashboard"))
     urls = {tile.url for tile, _badge in response.context["tiles"]}
-    assert urls == {reverse("messaging:notification_list")}
+    assert urls == {
+        reverse("messaging:notification_list"),
+        reverse("billing:index"),
+        reverse("meters:index"),
+    }
 
 
 def test_dashboard_query_count_does_not_grow_with_history(client, owner):

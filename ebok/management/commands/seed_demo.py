@@ -13,10 +13,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from schwifty import IBAN
 
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
 from accounts.roles import ACCOUNTING, BOK
+from billing.demo import seed_billing, seed_billing_scale
+from meters.demo import seed_meters
 
 DEMO_PASSWORD = "demo-ebok-2026"  # noqa: S105 - printed on purpose: demo logins only
 CITY = "Cieszyn"
@@ -131,7 +134,7 @@ SCALE_PER_BUILDING = 40
 SCALE_ACCOUNT_BASE = 5_000_000  # scale account i has number 5000000 + i
 SCALE_LOGIN = "mieszkaniec"  # + five digits
 SCALE_MAX = 99_999
-SCALE_VALID_FROM = datetime.date(2024, 1, 1)
+SCALE_VALID_FROM = datetime.date(2016, 1, 1)  # old enough for 10 years of billing history
 BATCH = 1000
 
 # (male, female) first names and surnames for the scale residents
@@ -228,10 +231,22 @@ class Command(BaseCommand):
                 f"ones are made (at most {SCALE_MAX})."
             ),
         )
+        parser.add_argument(
+            "--history-months",
+            type=int,
+            default=0,
+            metavar="M",
+            help=(
+                "With --scale: give the scale accounts fee schedules and M months of charges and "
+                "payments up to this month (120 for the benchmarks' 10 years)."
+            ),
+        )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, history_months, **options):
         if not 0 <= scale <= SCALE_MAX:
             raise CommandError(f"--scale must be between 0 and {SCALE_MAX}.")
+        if not 0 <= history_months <= 240:
+            raise CommandError("--history-months must be between 0 and 240.")
         self.created = Counter()
         self.updated = Counter()
         self._password_hash = None
@@ -240,6 +255,13 @@ class Command(BaseCommand):
             self.seed_logins()
             if scale:
                 self.seed_scale(scale)
+        # Billing after the register is committed: each charge run owns its transaction.
+        today = timezone.localdate()
+        self.created["billing"] += seed_billing(self.accounts, today=today)
+        if scale:
+            counts = seed_billing_scale(self.scale_account_ids, months=history_months, today=today)
+            self.created["billing"] += sum(counts.values())
+        self.created["meters"] += sum(seed_meters(today=today).values())
         self.report(scale)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -371,6 +393,7 @@ class Command(BaseCommand):
         buildings = self.scale_buildings(n)
         premises = self.scale_premises(indexes, buildings)
         accounts = self.scale_accounts(indexes, premises)
+        self.scale_account_ids = list(accounts.values())
         users = self.scale_users(indexes)
         wanted = {(users[i], accounts[i]) for i in indexes}
         current = set(

@@ -1,0 +1,66 @@
+"""Celery tasks of billing: thin wrappers around services; they take ids and are safe to run
+twice."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import charge_run, notices
+
+# -- the monthly charge run and billing notices -------------------------------------------------
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def execute_charge_run(run_id):
+    """Do one pending run; a second delivery finds it claimed and does nothing."""
+    run = charge_run.charge_run_execute(run_id=run_id)
+    return run.status if run else "skipped"
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def notify_charges_posted(run_id):
+    return notices.charges_posted_notify_run(run_id=run_id)
+
+
+@shared_task
+def start_coming_month_charge_run():
+    """Beat: on BILLING_RUN_DAY, charge next month (skipped when a run of it exists)."""
+    run = charge_run.coming_month_run_start(today=timezone.localdate())
+    return run.pk if run else None
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def send_billing_notices():
+    """Beat, daily: posted-charges notices a lost task missed, then due-date reminders."""
+    today = timezone.localdate()
+    return {
+        "posted": notices.posted_notices_catch_up(today=today),
+        "reminders": notices.due_reminders_send(today=today),
+    }
+
+
+@shared_task
+def sweep_charge_runs():
+    return len(charge_run.charge_runs_sweep())
+
+
+# -- bank statement import --------------------------------------------------------------------
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def import_statement(statement_id):
+    """Book one uploaded statement; a second delivery finds it claimed and does nothing."""
+    from .statement_import import statement_import_run
+
+    statement = statement_import_run(statement_id=statement_id)
+    return statement.status if statement else "skipped"
+
+
+@shared_task
+def sweep_statement_imports():
+    """Beat: queue again the imports whose task was lost."""
+    from .statement_import import statement_imports_sweep
+
+    ids = statement_imports_sweep()
+    for pk in ids:
+        import_statement.delay(pk)
+    return len(ids)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+urlpatterns = [
+    path("oplaty/", views.index, name="index"),
+    path("oplaty/<int:pk>/", views.balance, name="balance"),
+    path("oplaty/<int:pk>/biezace/", views.current, name="current"),
+    path("oplaty/<int:pk>/historia/", views.history, name="history"),
+    path("oplaty/<int:pk>/historia.csv", views.history_export_csv, name="history_csv"),
+    path("oplaty/<int:pk>/historia.pdf", views.history_export_pdf, name="history_pdf"),
+    path("oplaty/<int:pk>/zaplac/", views.pay, name="pay"),
+    path("oplaty/<int:pk>/zaplac/qr.png", views.pay_qr, name="pay_qr"),
+]

@@ -1,0 +1,168 @@
+"""CSV import of meters by clerks: every row is checked first; one bad row stores nothing.
+
+Columns (a header row, `;` or `,` separated, UTF-8 or Windows-1250):
+budynek;lokal;rodzaj;numer_seryjny;data_montazu;legalizacja_do;zastepuje
+`rodzaj` is zimna/cold or ciepla/ciepła/hot; dates as 2026-03-31 or 31.03.2026; `zastepuje`
+(optional) is the serial number of the meter the new one replaces, removed on the installation
+day.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Premises
+
+from .models import Meter
+
+COLUMNS = [
+    "budynek",
+    "lokal",
+    "rodzaj",
+    "numer_seryjny",
+    "data_montazu",
+    "legalizacja_do",
+    "zastepuje",
+]
+KINDS = {
+    "zimna": Meter.Kind.COLD,
+    "cold": Meter.Kind.COLD,
+    "ciepla": Meter.Kind.HOT,
+    "ciepła": Meter.Kind.HOT,
+    "hot": Meter.Kind.HOT,
+}
+_C1 = re.compile("[\x80-\x9f]")
+MAX_BYTES = 5 * 2**20
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Row:
+    line: int
+    premises: Premises
+    kind: str
+    serial: str
+    installed_on: date
+    legalisation_expires_on: date
+    replaces: Meter | None
+
+
+def decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1250"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _C1.search(text):
+            return text
+    raise ImportFailed([_("The file is neither UTF-8 nor Windows-1250 text.")])
+
+
+def _date(text):
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse(content: bytes) -> list[Row]:
+    if len(content) > MAX_BYTES:
+        raise ImportFailed([_("The file is too large.")])
+    text = decode(content)
+    delimiter = (
+        ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+    )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if header[: len(COLUMNS) - 1] != COLUMNS[:-1]:
+        raise ImportFailed(
+            [_("The first row must be the header: %(columns)s") % {"columns": ";".join(COLUMNS)}]
+        )
+    premises = {
+        (p.building.street.lower(), p.number.lower()): p
+        for p in Premises.objects.select_related("building")
+    }
+    existing = {m.serial_number: m for m in Meter.objects.all()}
+    rows, errors, seen = [], [], set()
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        values = [v.strip() for v in values] + [""] * len(COLUMNS)
+        street, number, kind, serial, installed, expires, replaces = values[: len(COLUMNS)]
+        problems = []
+        place = premises.get((street.lower(), number.lower()))
+        if place is None:
+            problems.append(
+                _("no premises %(number)s at %(street)s") % {"number": number, "street": street}
+            )
+        if kind.lower() not in KINDS:
+            problems.append(_("the kind must be zimna or ciepła, not %(kind)r") % {"kind": kind})
+        if not serial:
+            problems.append(_("the serial number is missing"))
+        elif serial in existing or serial in seen:
+            problems.append(_("the serial number %(serial)s already exists") % {"serial": serial})
+        installed_on, expires_on = _date(installed), _date(expires)
+        if installed_on is None:
+            problems.append(_("the installation date %(text)r is not a date") % {"text": installed})
+        if expires_on is None:
+            problems.append(_("the legalisation date %(text)r is not a date") % {"text": expires})
+        if installed_on and expires_on and expires_on <= installed_on:
+            problems.append(_("the legalisation must end after the installation"))
+        old = None
+        if replaces:
+            old = existing.get(replaces)
+            if old is None:
+                problems.append(_("no meter %(serial)s to replace") % {"serial": replaces})
+            elif old.replaced_by_id or (place and old.premises_id != place.pk):
+                problems.append(
+                    _("meter %(serial)s is already replaced or in other premises")
+                    % {"serial": replaces}
+                )
+            elif installed_on and installed_on < old.installed_on:
+                problems.append(_("the new meter cannot be installed before the old one"))
+        seen.add(serial)
+        if problems:
+            errors.append(
+                _("Row %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+            continue
+        rows.append(Row(line, place, KINDS[kind.lower()], serial, installed_on, expires_on, old))
+    if errors:
+        raise ImportFailed(errors)
+    if not rows:
+        raise ImportFailed([_("The file has no meters.")])
+    return rows
+
+
+def meters_import(*, content: bytes) -> list[Meter]:
+    """Create the file's meters, all or none."""
+    rows = parse(content)
+    created = []
+    with transaction.atomic(durable=True):
+        for row in rows:
+            meter = Meter(
+                premises=row.premises,
+                kind=row.kind,
+                serial_number=row.serial,
+                installed_on=row.installed_on,
+                legalisation_expires_on=row.legalisation_expires_on,
+            )
+            meter.save()
+            if row.replaces:
+                Meter.objects.filter(pk=row.replaces.pk).update(
+                    removed_on=row.replaces.removed_on or row.installed_on, replaced_by=meter
+                )
+            created.append(meter)
+    return created

@@ -1,0 +1,36 @@
+"""A photo kept between the two steps of an unusual reading (submit, then confirm), so the
+resident does not attach it twice. The page carries only a signed name, valid for an hour."""
+
+import uuid
+
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+MAX_AGE = 3600
+
+
+def _salt(user):
+    return f"meters.pending_photo.{user.pk}"
+
+
+def keep(user, photo: ContentFile) -> str:
+    name = default_storage.save(f"meters/pending/{uuid.uuid4().hex}.jpg", photo)
+    return signing.dumps(name, salt=_salt(user))
+
+
+def take(user, token: str):
+    """(name, ContentFile) of a kept photo, or (None, None) for a missing or forged token."""
+    try:
+        name = signing.loads(token, salt=_salt(user), max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None, None
+    if not name.startswith("meters/pending/") or not default_storage.exists(name):
+        return None, None
+    with default_storage.open(name, "rb") as f:
+        return name, ContentFile(f.read(), name="photo.jpg")
+
+
+def drop(name):
+    if name:
+        default_storage.delete(name)

@@ -1,0 +1,127 @@
+"""Reads for resident pages: the meters of the user's own premises, or a 404."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.queries import accounts_for_user
+
+from .consumption import history_rows, monthly_consumption, possible_leak
+from .models import Meter, Reading, ReadingWindow
+
+LEAK_HISTORY_DAYS = 16 * 31  # the months a leak check looks at, and a margin
+
+
+def _premises_ids(user):
+    return accounts_for_user(user).values("premises_id")
+
+
+def _meters_for_user(user):
+    return Meter.objects.filter(premises_id__in=_premises_ids(user))
+
+
+def _with_last_reading(meters):
+    last = (
+        Reading.objects.effective().filter(meter=OuterRef("pk")).order_by("-read_on", "-created_at")
+    )
+    return meters.annotate(
+        last_value=Subquery(last.values("value")[:1]),
+        last_read_on=Subquery(last.values("read_on")[:1]),
+        last_status=Subquery(last.values("status")[:1]),
+    )
+
+
+@dataclass
+class PremisesMeters:
+    premises: object
+    meters: list = field(default_factory=list)
+    window: object = None
+    next_window: object = None
+
+
+def meters_by_premises(user):
+    """[PremisesMeters] of the user's premises with active meters, each meter with its last
+    reading (`last_value`, `last_read_on`) and `leak`; a fixed number of queries."""
+    today = timezone.localdate()
+    groups = {}
+    for account in accounts_for_user(user):
+        groups.setdefault(account.premises_id, PremisesMeters(account.premises))
+    meters = list(
+        _with_last_reading(
+            Meter.objects.filter(premises_id__in=groups, removed_on__isnull=True)
+        ).order_by("premises_id", "kind", "serial_number")
+    )
+    points = {}
+    since = today - timedelta(days=LEAK_HISTORY_DAYS)
+    for meter_id, read_on, value in (
+        Reading.objects.effective()
+        .filter(meter__in=[m.pk for m in meters], read_on__gte=since)
+        .order_by("meter_id", "read_on", "created_at")
+        .values_list("meter_id", "read_on", "value")
+    ):
+        points.setdefault(meter_id, []).append((read_on, value))
+    for meter in meters:
+        meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])))
+        groups[meter.premises_id].meters.append(meter)
+    windows = list(ReadingWindow.objects.filter(ends_on__gte=today).order_by("starts_on"))
+    for group in groups.values():
+        building = group.premises.building
+        mine = [
+            w
+            for w in windows
+            if (w.building_id is None and w.community_id is None)
+            or w.building_id == building.pk
+            or (w.community_id and w.community_id == building.community_id)
+        ]
+        group.window = next((w for w in mine if w.starts_on <= today), None)
+        group.next_window = next((w for w in mine if w.starts_on > today), None)
+    return [g for g in groups.values() if g.meters]
+
+
+def get_meter_for_user(user, pk):
+    meter = (
+        _meters_for_user(user)
+        .select_related("premises__building", "replaced_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if meter is None:
+        raise Http404
+    return meter
+
+
+def get_reading_photo_for_user(user, pk):
+    reading = (
+        Reading.objects.filter(pk=pk, meter__in=_meters_for_user(user)).exclude(photo="").first()
+    )
+    if reading is None:
+        raise Http404
+    return reading
+
+
+@dataclass
+class History:
+    meter: object
+    rows: list
+    monthly: list
+    leak: object
+
+
+def meter_history(meter):
+    """All readings of a meter with the use between them, the monthly use and a leak sign."""
+    readings = list(
+        Reading.objects.filter(meter=meter)
+        .order_by("read_on", "created_at")
+        .select_related("correction_of")
+    )
+    points = [(r.read_on, r.value) for r in readings if r.status != Reading.Status.CORRECTED]
+    monthly = monthly_consumption(points)
+    return History(
+        meter=meter,
+        rows=history_rows(readings),
+        monthly=monthly,
+        leak=possible_leak(monthly),
+    )

@@ -1,0 +1,12 @@
+"""Celery tasks of meters: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def send_reading_reminders():
+    """Beat, daily: remind residents whose readings are missing before a window closes."""
+    return services.window_reminders_send(today=timezone.localdate())

@@ -1,0 +1,104 @@
+"""Resident pages of meters: the meters of each premises, submitting a reading (with a
+confirmation step for unusual values), a meter's history with a chart, and reading photos."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import pending, queries, services
+from .chart import consumption_chart
+from .forms import ReadingForm
+
+
+@login_required
+def index(request):
+    return render(
+        request,
+        "meters/index.html",
+        {"groups": queries.meters_by_premises(request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def detail(request, pk):
+    meter = queries.get_meter_for_user(request.user, pk)
+    history = queries.meter_history(meter)
+    high = {month for month, _amount in history.leak.months} if history.leak else set()
+    return render(
+        request,
+        "meters/detail.html",
+        {
+            "meter": meter,
+            "history": history,
+            "chart": consumption_chart(history.monthly[-24:], high),
+            "replaces": getattr(meter, "replaces", None),
+        },
+    )
+
+
+@login_required
+def submit(request, pk):
+    meter = queries.get_meter_for_user(request.user, pk)
+    today = timezone.localdate()
+    window = services.open_window(meter.premises, today)
+    context = {
+        "meter": meter,
+        "window": window,
+        "next_window": None if window else services.next_window(meter.premises, today),
+    }
+    if request.method != "POST":
+        if window and meter.is_active:
+            context["form"] = ReadingForm(initial={"token": uuid.uuid4()})
+        return render(request, "meters/submit.html", context)
+
+    form = ReadingForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "meters/submit.html", context)
+    data = form.cleaned_data
+    photo, kept = data["photo"], None
+    if photo is None and data["pending_photo"]:
+        kept, photo = pending.take(request.user, data["pending_photo"])
+    try:
+        reading = services.reading_submit(
+            user=request.user,
+            meter=meter,
+            value=data["value"],
+            read_on=data["read_on"],
+            photo=photo,
+            confirmed=data["confirmed"],
+            idempotency_key=data["token"],
+        )
+    except services.ReadingNeedsConfirmation as unusual:
+        again = request.POST.copy()
+        again["pending_photo"] = pending.keep(request.user, photo) if photo else ""
+        again.pop("confirmed", None)
+        if kept:
+            pending.drop(kept)
+        form = ReadingForm(again)
+        form.is_valid()
+        context.update(form=form, needs_confirmation=unusual, had_photo=bool(photo))
+        return render(request, "meters/submit.html", context)
+    except services.ReadingWindowClosed as closed:
+        form.add_error(None, str(closed))
+        return render(request, "meters/submit.html", context)
+    except services.ReadingRejected as rejected:
+        form.add_error(rejected.field, str(rejected))
+        return render(request, "meters/submit.html", context)
+    pending.drop(kept)
+    if reading.status == reading.Status.FLAGGED:
+        messages.warning(request, _("Reading saved. It is unusual, so the office will check it."))
+    else:
+        messages.success(request, _("Reading saved. Thank you."))
+    return redirect("meters:detail", meter.pk)
+
+
+@login_required
+def photo(request, pk):
+    reading = queries.get_reading_photo_for_user(request.user, pk)
+    return FileResponse(reading.photo.open("rb"), content_type="image/jpeg")

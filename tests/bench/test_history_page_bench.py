@@ -1,0 +1,95 @@
+"""Benchmark: the resident's billing pages with 10 years of monthly history on PostgreSQL —
+a constant number of SQL queries (goal ≤ 10, the same as with one month) and the time each
+page takes. Prints the figures."""
+
+import datetime
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+
+from billing.models import Charge, Payment
+from tests.factories import AccessFactory
+from tests.services import require_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+YEARS = 10
+COMPONENTS = [
+    ("Czynsz", Decimal("512.30")),
+    ("Zaliczka na centralne ogrzewanie", Decimal("141.20")),
+    ("Zaliczka na wodę i ścieki", Decimal("88.15")),
+    ("Zaliczka na podgrzanie wody", Decimal("46.00")),
+    ("Wywóz odpadów komunalnych", Decimal("36.40")),
+    ("Opłata za wodomierze", Decimal("6.50")),
+]
+PAGES = ["balance", "current", "history", "history_csv", "history_pdf", "pay", "pay_qr"]
+QUERY_GOAL = 10
+
+
+def fill(account, months):
+    today = datetime.date.today().replace(day=1)
+    charges, payments = [], []
+    for i in range(months, 0, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - i, 12)
+        due = datetime.date(year, month + 1, 10)
+        for title, amount in COMPONENTS:
+            charges.append(
+                Charge(
+                    account=account,
+                    title=title,
+                    quantity=1,
+                    unit_price=amount,
+                    amount=amount,
+                    vat_rate="zw",
+                    due_date=due,
+                    period=due.replace(day=1),
+                )
+            )
+        payments.append(
+            Payment(
+                account=account,
+                amount=Decimal("800.00"),
+                paid_on=due,
+                method="bank",
+                title=f"Opłaty {due:%m/%Y}",
+            )
+        )
+    Charge.objects.bulk_create(charges)
+    Payment.objects.bulk_create(payments)
+
+
+def measure(user, account, name):
+    path = reverse(f"billing:{name}", args=[account.pk])
+    if name.startswith("history"):
+        path += "?rok=all"
+    match = resolve(path.split("?")[0])
+    request = RequestFactory().get(path)
+    request.user = user
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = match.func(request, *match.args, **match.kwargs)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    return len(queries), elapsed
+
+
+def test_billing_pages_with_ten_years_of_history():
+    require_postgres()
+    short = AccessFactory()
+    long = AccessFactory()
+    fill(short.account, 1)
+    fill(long.account, YEARS * 12)
+    print(
+        f"\nBilling pages, {YEARS * 12} months of history "
+        f"({YEARS * 12 * len(COMPONENTS)} charges, {YEARS * 12} payments):"
+    )
+    for name in PAGES:
+        few, _ = measure(short.user, short.account, name)
+        many, seconds = measure(long.user, long.account, name)
+        print(f"  {name:12} {many} queries (1 month: {few}), {seconds * 1000:7.1f} ms")
+        assert many == few
+        assert many <= QUERY_GOAL

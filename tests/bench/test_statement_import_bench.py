@@ -1,0 +1,79 @@
+"""Benchmark: importing a 10,000-line MT940 statement on PostgreSQL (goal ≤ 5 s)."""
+
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Account
+from accounts.validators import make_virtual_nrb
+from billing.models import Payment, StatementLine
+from billing.statement_import import statement_import_run, statement_upload
+from tests.billing.statements import Transfer, mt940
+from tests.factories import AccountFactory, StaffFactory
+from tests.services import require_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+LINES = 10_000
+ACCOUNTS = 5_000
+GOAL_SECONDS = 5.0
+
+
+def make_accounts(count):
+    template = AccountFactory(number="9000000")
+    Account.objects.bulk_create(
+        Account(
+            number=str(1_000_000 + i),
+            premises=template.premises,
+            kind=template.kind,
+            holder_name=f"Najemca {i}",
+            valid_from=template.valid_from,
+            virtual_nrb=make_virtual_nrb("10500099760300", str(1_000_000 + i)),
+        )
+        for i in range(count)
+    )
+
+
+def test_import_10000_lines():
+    require_postgres()
+    make_accounts(ACCOUNTS)
+    transfers = []
+    for i in range(LINES):
+        number = 1_000_000 + i % ACCOUNTS
+        if i % 10 == 9:  # every tenth: only the title says whose it is
+            transfers.append(Transfer(Decimal("100.00"), title=f"CZYNSZ ID {number}", tnr=f"B{i}"))
+        elif i % 50 == 7:  # some nobody's
+            transfers.append(Transfer(Decimal("12.34"), title="WPŁATA", tnr=f"B{i}"))
+        else:
+            transfers.append(
+                Transfer(Decimal("250.00"), iph=f"00{number:010d}", tnr=f"B{i}", title="CZYNSZ")
+            )
+    data = mt940(transfers).encode("cp1250")
+    clerk = StaffFactory()
+
+    started = time.perf_counter()
+    statement = statement_upload(file=SimpleUploadedFile("big.sta", data), clerk=clerk)
+    uploaded = time.perf_counter()
+    statement_import_run(statement_id=statement.pk)
+    finished = time.perf_counter()
+    statement.refresh_from_db()
+
+    again = statement_upload(file=SimpleUploadedFile("big.sta", data), clerk=clerk)
+    second_started = time.perf_counter()
+    statement_import_run(statement_id=again.pk)
+    second_finished = time.perf_counter()
+    again.refresh_from_db()
+
+    total = finished - started
+    print(
+        f"\nstatement import: {LINES} lines, {ACCOUNTS} accounts: "
+        f"upload + parse {uploaded - started:.2f} s, booking {finished - uploaded:.2f} s, "
+        f"total {total:.2f} s (goal ≤ {GOAL_SECONDS} s); "
+        f"same file again {second_finished - second_started:.2f} s"
+    )
+    assert statement.status == "done" and statement.lines_new == LINES
+    assert StatementLine.objects.count() == LINES
+    assert Payment.objects.count() == statement.lines_matched == LINES - LINES // 50
+    assert again.lines_new == 0 and again.lines_duplicate == LINES
+    assert total <= GOAL_SECONDS

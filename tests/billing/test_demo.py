@@ -1,0 +1,123 @@
+"""Demo billing data: the story the README tells, safe to run twice; the bulk scale history."""
+
+import datetime
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import Account
+from billing.charge_run import month_start
+from billing.demo import HISTORY_MONTHS, months_back, seed_billing_scale
+from billing.models import Charge, ChargeRun, Fee, Payment
+from billing.queries import ledger_for_account
+from tests.billing.factories import component
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    call_command("seed_demo", *args, stdout=io.StringIO())
+
+
+def counts():
+    return [m.objects.count() for m in (Fee, ChargeRun, Charge, Payment)]
+
+
+def ledger(number):
+    return ledger_for_account(Account.objects.get(number=number))
+
+
+def month_total(number, period):
+    return Charge.objects.filter(account__number=number, period=period).aggregate(
+        total=Sum("amount")
+    )["total"]
+
+
+def test_demo_story():
+    seed()
+    today = timezone.localdate()
+    current = month_start(today)
+    assert ChargeRun.objects.filter(status="done").count() == HISTORY_MONTHS
+    # every demo account has a fee schedule and was charged each month
+    for account in Account.objects.all():
+        periods = set(Charge.objects.filter(account=account).values_list("period", flat=True))
+        assert len(periods) == HISTORY_MONTHS, account.number
+
+    tenant = ledger("1001")  # najemca: one month skipped, this month paid in part
+    skipped = month_total("1001", months_back(current, 4))
+    this_month = month_total("1001", current)
+    assert tenant.balance == -(skipped + this_month - D("200.00"))
+    assert tenant.overdue > 0
+    assert tenant.oldest_overdue_date < current  # an older month is overdue
+
+    assert ledger("1005").balance == D("0.00")  # firma: up to date
+    assert ledger("1005").overdue == D("0.00")
+    assert ledger("2003").balance == D("50.00")  # wlasciciel's flat: slightly overpaid
+    for number in ("1002", "2001", "3001", "3005"):
+        assert ledger(number).overdue == D("0.00"), number
+
+
+def test_demo_fee_schedules_by_kind():
+    seed()
+
+    def codes(number):
+        return set(
+            Fee.objects.filter(account__number=number).values_list("component__code", flat=True)
+        )
+
+    assert codes("1001") == {"rent", "water_sewage", "waste"}
+    assert codes("2001") == {"management", "repair_fund", "water_sewage"}
+    assert codes("1005") == {"commercial_rent", "water_sewage"}
+    rent = Charge.objects.filter(account__number="1005", component__code="commercial_rent")
+    assert set(rent.values_list("vat_rate", flat=True)) == {"23"}
+    assert set(
+        Charge.objects.filter(account__number="1001", component__code="rent").values_list(
+            "vat_rate", flat=True
+        )
+    ) == {"zw"}
+    # the contract's own payment day
+    assert {c.due_date.day for c in Charge.objects.filter(account__number="1005")} == {15}
+
+
+def test_demo_billing_twice_adds_nothing():
+    seed()
+    before = counts()
+    seed()
+    assert counts() == before
+
+
+def test_scale_history_in_bulk():
+    today = datetime.date(2026, 11, 25)
+    accounts = [AccountFactory(valid_from=datetime.date(2016, 1, 1)) for _ in range(3)]
+    ids = [a.pk for a in accounts]
+    result = seed_billing_scale(ids, months=6, today=today)
+    # rent, water and waste for 3 accounts over 6 months
+    assert result["charges"] == Charge.objects.count() == 3 * 3 * 6
+    assert result["fees"] == Fee.objects.count()
+    assert set(Charge.objects.values_list("period", flat=True)) == {
+        months_back(datetime.date(2026, 11, 1), n) for n in range(6)
+    }
+    # amounts as the fee computes them
+    for charge in Charge.objects.select_related("account__premises"):
+        fee = Fee.objects.filter(
+            account=charge.account, component=charge.component, valid_from__lte=charge.period
+        ).order_by("-valid_from")[0]
+        assert charge.amount == fee.amount_for(charge.account.premises.floor_area)
+    assert Payment.objects.count() == 3 * 6  # one a month each, all due dates passed
+    assert ledger_for_account(accounts[0], today=today).balance == D("0.00")
+    before = counts()
+    again = seed_billing_scale(ids, months=6, today=today)
+    assert again == {"fees": 0, "charges": 0, "payments": 0}
+    assert counts() == before
+
+
+def test_seed_demo_scale_with_history():
+    seed("--scale", "3", "--history-months", "2")
+    scale = Charge.objects.filter(account__number__startswith="500000")
+    assert scale.values("period").distinct().count() == 2
+    assert component("rent").charges.filter(account__number="5000001").count() == 2

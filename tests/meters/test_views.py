@@ -1,0 +1,244 @@
+"""The resident's pages: what they show, and that bad input gives a message, not a 500."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from meters.models import Reading
+from tests.factories import AccessFactory
+from tests.meters.conftest import gps_exif, jpeg_bytes
+from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def form_page(client, meter):
+    response = client.get(reverse("meters:submit", args=[meter.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def post(client, meter, value, read_on, **extra):
+    token = form_page(client, meter).context["form"].initial["token"]
+    data = {"value": value, "read_on": read_on.isoformat(), "token": str(token), **extra}
+    return client.post(reverse("meters:submit", args=[meter.pk]), data)
+
+
+def test_index_lists_each_meter_with_its_last_reading(owner_client, account, window, today):
+    cold = MeterFactory(premises=account.premises, serial_number="ZIM-77")
+    MeterFactory(premises=account.premises, serial_number="CIE-88", kind="hot")
+    ReadingFactory(meter=cold, value=D("1234.567"), read_on=datetime.date(2026, 3, 31))
+    other = MeterFactory(serial_number="OBCY-1")
+    page = owner_client.get(reverse("meters:index")).content.decode()
+    assert "ZIM-77" in page and "CIE-88" in page
+    assert "1\u00a0234,567" in page
+    assert "OBCY-1" not in page
+    assert reverse("meters:submit", args=[cold.pk]) in page
+    assert other.serial_number not in page
+
+
+def test_comma_input_is_stored(owner_client, meter, window, today):
+    response = post(owner_client, meter, "123,456", today)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meters:detail", args=[meter.pk])
+    reading = Reading.objects.get(meter=meter)
+    assert reading.value == D("123.456")
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "123,456" in page
+
+
+def test_the_same_form_posted_twice_stores_one(owner_client, meter, window, today):
+    token = form_page(owner_client, meter).context["form"].initial["token"]
+    data = {"value": "5,5", "read_on": today.isoformat(), "token": str(token)}
+    url = reverse("meters:submit", args=[meter.pk])
+    assert owner_client.post(url, data).status_code == 302
+    assert owner_client.post(url, data).status_code == 302
+    assert Reading.objects.filter(meter=meter).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-3", "cannot be negative"),
+        ("abc", "as a number in m³"),
+        ("١٢٣", "as a number in m³"),
+        ("1e5", "as a number in m³"),
+        ("12345678901234", "too large"),
+        ("1,2345", "at most 3 decimal places"),
+        ("99", "lower than the previous one"),
+    ],
+)
+def test_bad_values_get_a_message_and_store_nothing(
+    owner_client, meter, window, today, value, message
+):
+    ReadingFactory(meter=meter, value=D("100"), read_on=today - datetime.timedelta(days=30))
+    response = post(owner_client, meter, value, today)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'class="field-error"' in response.content.decode()
+    assert Reading.objects.filter(meter=meter).count() == 1
+
+
+def test_future_date_gets_a_message(owner_client, meter, window, today):
+    response = post(owner_client, meter, "1", today + datetime.timedelta(days=1))
+    assert "cannot be in the future" in response.content.decode()
+    assert not Reading.objects.exists()
+
+
+def test_script_disguised_as_an_image_is_refused(owner_client, meter, window, today):
+    fake = SimpleUploadedFile("meter.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = post(owner_client, meter, "1", today, photo=fake)
+    assert response.status_code == 200
+    assert "not a JPEG, PNG or HEIC" in response.content.decode()
+    assert not Reading.objects.exists()
+
+
+def test_oversized_image_is_refused(owner_client, meter, window, today):
+    big = SimpleUploadedFile("big.jpg", jpeg_bytes() + b"\0" * (10 * 2**20 + 1))
+    response = post(owner_client, meter, "1", today, photo=big)
+    assert "too large" in response.content.decode()
+    assert not Reading.objects.exists()
+
+
+def test_photo_is_stored_without_exif_and_served_only_to_the_resident(
+    owner_client, client, stranger, meter, window, today
+):
+    photo = SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes(exif=gps_exif()), "image/jpeg")
+    assert post(owner_client, meter, "7,25", today, photo=photo).status_code == 302
+    reading = Reading.objects.get(meter=meter)
+    assert "IMG_0001" not in reading.photo.name
+    with reading.photo.open("rb") as f:
+        stored = Image.open(io.BytesIO(f.read()))
+        assert stored.format == "JPEG"
+        assert not stored.getexif()
+    url = reverse("meters:photo", args=[reading.pk])
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+
+
+def test_unusual_reading_is_confirmed_in_a_second_step_keeping_the_photo(
+    owner_client, meter, window, today
+):
+    ReadingFactory(meter=meter, value=D("123.450"), read_on=today - datetime.timedelta(days=30))
+    photo = SimpleUploadedFile("m.jpg", jpeg_bytes(), "image/jpeg")
+    response = post(owner_client, meter, "1234,5", today, photo=photo)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please check this reading" in page
+    assert 'name="confirmed"' in page
+    assert Reading.objects.count() == 1
+    form = response.context["form"]
+    data = {
+        "value": "1234,5",
+        "read_on": today.isoformat(),
+        "token": form.data["token"],
+        "pending_photo": form.data["pending_photo"],
+        "confirmed": "on",
+    }
+    response = owner_client.post(reverse("meters:submit", args=[meter.pk]), data)
+    assert response.status_code == 302
+    reading = Reading.objects.get(meter=meter, value=D("1234.5"))
+    assert reading.status == "flagged"
+    assert reading.photo
+
+
+def test_forged_pending_photo_is_ignored(owner_client, meter, window, today):
+    response = post(owner_client, meter, "1", today, pending_photo="meters/photos/x.jpg")
+    assert response.status_code == 302
+    assert not Reading.objects.get(meter=meter).photo
+
+
+def test_outside_a_window_the_form_says_when_the_next_opens(owner_client, meter, today):
+    WindowFactory(
+        starts_on=datetime.date(today.year + 1, 5, 25), ends_on=datetime.date(today.year + 1, 6, 5)
+    )
+    page = form_page(owner_client, meter).content.decode()
+    assert f"opens on 25 May {today.year + 1}" in page
+    assert '<form method="post" enctype' not in page
+
+
+def test_history_shows_use_between_readings_and_the_chart(owner_client, meter, today):
+    ReadingFactory(meter=meter, value=D("100.000"), read_on=datetime.date(2026, 1, 1))
+    ReadingFactory(meter=meter, value=D("131.000"), read_on=datetime.date(2026, 2, 1))
+    ReadingFactory(meter=meter, value=D("159.000"), read_on=datetime.date(2026, 3, 1))
+    response = owner_client.get(reverse("meters:detail", args=[meter.pk]))
+    page = response.content.decode()
+    assert [row.consumption for row in response.context["history"].rows] == [D(28), D(31), None]
+    assert "<svg" in page and "<caption>Water use in each month</caption>" in page
+    assert "31,000" in page and "28,000" in page
+
+
+def months_before(day, n):
+    index = day.year * 12 + day.month - 1 - n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def test_steady_high_use_is_pointed_out(owner_client, meter, today):
+    # 12 months of 3 m³, then 3 months of 10 m³, read on the 1st of each month up to this one.
+    value = D(0)
+    for n in range(15, -1, -1):
+        ReadingFactory(meter=meter, value=value, read_on=months_before(today, n))
+        value += D(10) if n <= 3 else D(3)
+    detail = owner_client.get(reverse("meters:detail", args=[meter.pk]))
+    assert detail.context["history"].leak.usual == D("3.000")
+    assert "Possible leak" in detail.content.decode()
+    assert "Possible leak" in owner_client.get(reverse("meters:index")).content.decode()
+
+
+def test_no_leak_sign_for_steady_use(owner_client, meter, today):
+    for n in range(15, -1, -1):
+        ReadingFactory(meter=meter, value=D(3 * (15 - n)), read_on=months_before(today, n))
+    assert "Possible leak" not in owner_client.get(reverse("meters:index")).content.decode()
+
+
+def render_index(user):
+    """The page alone, without the session and login middleware's own queries."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    from meters.views import index
+
+    request = RequestFactory().get(reverse("meters:index"))
+    request.user = user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return index(request)
+
+
+def test_index_queries_do_not_grow_with_history(django_assert_max_num_queries, window):
+    access = AccessFactory()
+    AccessFactory(user=access.user)  # a second account, whose premises have no meter
+    for kind in ("cold", "hot"):
+        meter = MeterFactory(premises=access.account.premises, kind=kind)
+        ReadingFactory(meter=meter, value=D(0), read_on=datetime.date(2016, 1, 1))
+    with django_assert_max_num_queries(10) as short:
+        assert render_index(access.user).status_code == 200
+    for meter in access.account.premises.meters.all():
+        for i in range(1, 120):  # ten years of monthly readings
+            ReadingFactory(
+                meter=meter,
+                value=D(i * 3),
+                read_on=datetime.date(2016, 1, 1) + datetime.timedelta(days=30 * i),
+            )
+    with django_assert_max_num_queries(10) as long:
+        response = render_index(access.user)
+    assert len(long) == len(short)
+    assert "357,000" in response.content.decode()
