@@ -11,3 +11,15 @@ class PrivatePagesNoStoreMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class PolishUnlessChosenMiddleware:
+    """Polish for everyone until they pick another language with the switch (a cookie): the
+    browser's Accept-Language is not consulted. Goes right before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

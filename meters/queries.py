@@ -81,7 +81,19 @@ def meters_by_premises(user):
     return [g for g in groups.values() if g.meters]
 
 
+def _visible_since(user):
+    """premises id → the first day the user's accounts there began: a new tenant or owner does
+    not see the readings (and photos) of the people before them."""
+    since = {}
+    for premises_id, valid_from in accounts_for_user(user).values_list(
+        "premises_id", "valid_from"
+    ):
+        since[premises_id] = min(valid_from, since.get(premises_id, valid_from))
+    return since
+
+
 def get_meter_for_user(user, pk):
+    """The meter, with `visible_since`: the day from which this user may see its readings."""
     meter = (
         _meters_for_user(user)
         .select_related("premises__building", "replaced_by")
@@ -90,14 +102,18 @@ def get_meter_for_user(user, pk):
     )
     if meter is None:
         raise Http404
+    meter.visible_since = _visible_since(user)[meter.premises_id]
     return meter
 
 
 def get_reading_photo_for_user(user, pk):
     reading = (
-        Reading.objects.filter(pk=pk, meter__in=_meters_for_user(user)).exclude(photo="").first()
+        Reading.objects.filter(pk=pk, meter__in=_meters_for_user(user))
+        .exclude(photo="")
+        .select_related("meter")
+        .first()
     )
-    if reading is None:
+    if reading is None or reading.read_on < _visible_since(user)[reading.meter.premises_id]:
         raise Http404
     return reading
 
@@ -110,10 +126,14 @@ class History:
     leak: object
 
 
-def meter_history(meter):
-    """All readings of a meter with the use between them, the monthly use and a leak sign."""
+def meter_history(meter, since=None):
+    """The readings of a meter (from `since` on) with the use between them, the monthly use and
+    a leak sign."""
+    readings = Reading.objects.filter(meter=meter)
+    if since is not None:
+        readings = readings.filter(read_on__gte=since)
     readings = list(
-        Reading.objects.filter(meter=meter)
+        readings
         .order_by("read_on", "created_at")
         .select_related("correction_of")
     )

@@ -27,7 +27,7 @@ def index(request):
 @login_required
 def detail(request, pk):
     meter = queries.get_meter_for_user(request.user, pk)
-    history = queries.meter_history(meter)
+    history = queries.meter_history(meter, since=meter.visible_since)
     high = {month for month, _amount in history.leak.months} if history.leak else set()
     return render(
         request,

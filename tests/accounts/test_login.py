@@ -200,3 +200,12 @@ def test_logout_everywhere_ends_other_sessions(client, owner):
 def test_pages_with_personal_data_are_not_cached(client, owner):
     client.force_login(owner)
     assert client.get(reverse("dashboard"))["Cache-Control"] == "no-store"
+
+
+def test_polish_even_for_an_english_browser_until_english_is_chosen(client):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="pl">' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="pl")
+    assert '<html lang="en">' in page.content.decode()
+    assert "Log in to e-BOK" in page.content.decode()

@@ -242,3 +242,19 @@ def test_index_queries_do_not_grow_with_history(django_assert_max_num_queries, w
         response = render_index(access.user)
     assert len(long) == len(short)
     assert "357,000" in response.content.decode()
+
+
+def test_a_new_tenant_does_not_see_the_previous_tenants_readings(
+    owner_client, account, meter, today
+):
+    from django.core.files.base import ContentFile
+
+    account.valid_from = today - datetime.timedelta(days=60)
+    account.save(update_fields=["valid_from"])
+    before = ReadingFactory(meter=meter, value=D("40.000"), read_on=today - datetime.timedelta(90))
+    before.photo.save("x.jpg", ContentFile(jpeg_bytes()))
+    ReadingFactory(meter=meter, value=D("47.500"), read_on=today - datetime.timedelta(30))
+    page = owner_client.get(reverse("meters:detail", args=[meter.pk])).content.decode()
+    assert "47,500" in page or "47.500" in page
+    assert "40,000" not in page and "40.000" not in page
+    assert owner_client.get(reverse("meters:photo", args=[before.pk])).status_code == 404
