@@ -69,6 +69,14 @@ def _enqueue_notify(run_id):
     notify_charges_posted.delay(run_id)
 
 
+def _enqueue_after_run(run_id):
+    """The tasks after a run: tell the people charged, and invoice commercial leases."""
+    from .tasks import issue_invoices_for_run
+
+    _enqueue_notify(run_id)
+    issue_invoices_for_run.delay(run_id)
+
+
 def fees_to_charge(period: date):
     """Fees valid in the month of accounts active in it that have no charge of that month for
     their component yet, with the premises' floor area and the contract's payment day."""
@@ -193,7 +201,7 @@ def charge_run_execute(*, run_id: int, notify: bool = True) -> ChargeRun | None:
             run.save(update_fields=["charges_created", "accounts_charged", "status", "finished_at"])
             if notify:
                 # robust: a failing nudge must not turn a committed run into an error
-                transaction.on_commit(lambda: _enqueue_notify(run.pk), robust=True)
+                transaction.on_commit(lambda: _enqueue_after_run(run.pk), robust=True)
     except Exception as exc:
         log.exception("charge run %s failed", run_id)
         ChargeRun.objects.filter(pk=run_id).update(

@@ -64,3 +64,33 @@ def sweep_statement_imports():
     for pk in ids:
         import_statement.delay(pk)
     return len(ids)
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def issue_invoices_for_run(run_id):
+    """After a charge run: invoice the month's commercial charges (skips what is invoiced)."""
+    from .invoice_services import invoices_issue_for_run
+
+    return invoices_issue_for_run(run_id=run_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def render_invoice_pdf(invoice_id):
+    """Render and store one invoice's PDF; a second delivery finds it claimed or stored."""
+    from .invoice_pdf_jobs import invoice_pdf_make
+
+    return invoice_pdf_make(invoice_id=invoice_id)
+
+
+@shared_task
+def sweep_invoice_pdfs():
+    """Beat: PDFs whose worker died or whose task was lost are queued again."""
+    from .invoice_pdf_jobs import invoice_pdfs_sweep
+
+    ids = invoice_pdfs_sweep()
+    for pk in ids:
+        render_invoice_pdf.delay(pk)
+    return len(ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invoice_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("oplaty/<int:pk>/historia.pdf", views.history_export_pdf, name="history_pdf"),
     path("oplaty/<int:pk>/zaplac/", views.pay, name="pay"),
     path("oplaty/<int:pk>/zaplac/qr.png", views.pay_qr, name="pay_qr"),
+    path("faktury/", invoice_views.invoices, name="invoices"),
+    path("faktury/<int:pk>/pdf/", invoice_views.invoice_pdf, name="invoice_pdf"),
 ]

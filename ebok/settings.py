@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "messaging",
     "billing",
     "meters",
+    "faults",
+    "resolutions",
     "ebok",
 ]
 
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ebok.context_processors.site",
+                "resolutions.context_processors.nav",
             ],
         },
     },
@@ -219,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.sweep_charge_runs",
         "schedule": crontab(minute="*/5"),
     },
+    "billing-sweep-invoice-pdfs": {
+        "task": "billing.tasks.sweep_invoice_pdfs",
+        "schedule": crontab(minute="*/5"),
+    },
     "billing-sweep-statement-imports": {
         "task": "billing.tasks.sweep_statement_imports",
         "schedule": crontab(minute="*/5"),
@@ -231,9 +238,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meters.tasks.send_reading_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "faults-sweep-unsent-duty-emails": {
+        "task": "faults.tasks.sweep_unsent_duty_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "messaging-sweep-unsent-emails": {
         "task": "messaging.tasks.sweep_unsent_emails",
         "schedule": crontab(minute="*/5"),
+    },
+    "resolutions-close-ended-votes": {  # closes the votes whose window has ended
+        "task": "resolutions.tasks.close_ended_resolutions",
+        "schedule": crontab(minute="*/5"),
+    },
+    "messaging-publish-due-notices": {  # scheduled notices, and stuck notice e-mails
+        "task": "messaging.tasks.sweep_notices",
+        "schedule": crontab(minute="*"),
     },
 }
 
@@ -255,6 +274,19 @@ BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
 BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
 BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
 
+# Invoices of commercial leases: number series (FV/2026/11/0001; corrections FK/…), the
+# seller's address printed on them (name and NIP are MANAGER_NAME and MANAGER_NIP, or the
+# community's), and the legal basis printed for exempt lines (art. 106e ust. 1 pkt 19).
+INVOICE_SERIES = env.str("INVOICE_SERIES", default="FV")
+INVOICE_CORRECTION_SERIES = env.str("INVOICE_CORRECTION_SERIES", default="FK")
+if INVOICE_SERIES == INVOICE_CORRECTION_SERIES:
+    raise environ.ImproperlyConfigured("INVOICE_SERIES and INVOICE_CORRECTION_SERIES must differ")
+INVOICE_SELLER_ADDRESS = env.str("INVOICE_SELLER_ADDRESS", default=MANAGER_ADDRESS)
+INVOICE_EXEMPTION_BASIS = env.str(
+    "INVOICE_EXEMPTION_BASIS",
+    default="art. 43 ust. 1 pkt 36 ustawy z dnia 11 marca 2004 r. o podatku od towarów i usług",
+)
+
 # Meters: remind residents this many days before a reading window closes; a reading asks for
 # confirmation above UNUSUAL_FACTOR × the meter's usual daily use, or at TYPO_FACTOR × the
 # previous reading; photos are capped in bytes and pixels.
@@ -263,6 +295,19 @@ METERS_UNUSUAL_FACTOR = env.int("METERS_UNUSUAL_FACTOR", default=3)
 METERS_TYPO_FACTOR = env.int("METERS_TYPO_FACTOR", default=10)
 METERS_PHOTO_MAX_BYTES = env.int("METERS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 METERS_PHOTO_MAX_PIXELS = env.int("METERS_PHOTO_MAX_PIXELS", default=40_000_000)
+
+# Faults: the manager's emergency line shown next to 112 and the gas emergency 992; who gets an
+# urgent report by e-mail at once (the staff on duty); photo limits per file and per report.
+FAULTS_EMERGENCY_PHONE = env.str("FAULTS_EMERGENCY_PHONE", default="33 000 00 99")
+FAULTS_DUTY_EMAILS = env.list("FAULTS_DUTY_EMAILS", default=["dyzur@zbm.example.pl"])
+FAULTS_PHOTO_MAX_BYTES = env.int("FAULTS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+FAULTS_PHOTO_MAX_PIXELS = env.int("FAULTS_PHOTO_MAX_PIXELS", default=40_000_000)
+FAULTS_MAX_PHOTOS = env.int("FAULTS_MAX_PHOTOS", default=5)
+
+# Messaging: attachments of notices and messages are capped in bytes; notice e-mails go out in
+# batches of this many recipients per task.
+MESSAGING_ATTACHMENT_MAX_BYTES = env.int("MESSAGING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MESSAGING_EMAIL_BATCH = env.int("MESSAGING_EMAIL_BATCH", default=200)
 
 # Security headers (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {

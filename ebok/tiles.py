@@ -30,14 +30,36 @@ TILES = [
         "billing:index",
     ),
     Tile(
+        _("Invoices"),
+        _("VAT invoices of your commercial lease, to download as PDF."),
+        "billing:invoices",
+        frozenset({Account.Kind.COMMERCIAL_LEASE}),
+    ),
+    Tile(
         _("Water meters"),
         _("Submit meter readings and see your water use."),
         "meters:index",
     ),
     Tile(
-        _("Notifications"),
-        _("Messages from the manager about your accounts."),
+        _("Fault reports"),
+        _("Report a fault with photos and follow its repair."),
+        "faults:index",
+    ),
+    Tile(
+        _("Resolutions and voting"),
+        _("Read your community's resolutions and vote on them."),
+        "resolutions:index",
+        frozenset({Account.Kind.COMMUNITY_OWNERSHIP}),
+    ),
+    Tile(
+        _("Inbox"),
+        _("Notices from the manager and notifications about your accounts."),
         "messaging:notification_list",
+    ),
+    Tile(
+        _("Messages to BOK"),
+        _("Write to the customer service office about your account and read the answers."),
+        "messaging:thread_list",
     ),
 ]
 

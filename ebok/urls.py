@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("billing.urls")),
     path("", include("meters.urls")),
+    path("", include("faults.urls")),
+    path("", include("resolutions.urls")),
 ]

@@ -1,7 +1,13 @@
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Building, Community
 
 
 class Notification(models.Model):
@@ -46,3 +52,265 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class MessagingPreference(models.Model):
+    """A resident's choices about mail; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="messaging_preference",
+    )
+    email_notices = models.BooleanField(
+        _("e-mail me the manager's notices"),
+        default=True,
+        help_text=_("Notices always appear in your e-BOK inbox."),
+    )
+
+    class Meta:
+        verbose_name = _("messaging preference")
+        verbose_name_plural = _("messaging preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def _random_name(folder, filename):
+    # The stored name is unguessable; the original name is kept in a field for downloads.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"messaging/{folder}/{uuid.uuid4().hex}.{suffix}"
+
+
+def notice_attachment_path(instance, filename):
+    return _random_name("notices", filename)
+
+
+def message_attachment_path(instance, filename):
+    return _random_name("messages", filename)
+
+
+class Notice(models.Model):
+    """A notice (ogłoszenie) from the manager to an audience of residents."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("everyone")
+        ACCOUNT_KIND = "account_kind", _("a kind of account")
+        COMMUNITY = "community", _("a housing community")
+        BUILDING = "building", _("a building")
+        ACCOUNTS = "accounts", _("chosen accounts")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    audience_kind = models.CharField(
+        _("kind of account"), max_length=30, choices=Account.Kind.choices, blank=True
+    )
+    audience_community = models.ForeignKey(
+        Community,
+        verbose_name=_("housing community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    audience_building = models.ForeignKey(
+        Building,
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    audience_accounts = models.ManyToManyField(
+        Account, verbose_name=_("accounts"), blank=True, related_name="+"
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, help_text=_("Empty: publish now.")
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, help_text=_("Empty: never.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="notice_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expires_at__gt=F("publish_at")),
+                name="notice_expires_after_publish",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        needs = {
+            self.Audience.ACCOUNT_KIND: ("audience_kind", self.audience_kind),
+            self.Audience.COMMUNITY: ("audience_community", self.audience_community_id),
+            self.Audience.BUILDING: ("audience_building", self.audience_building_id),
+        }
+        if self.audience in needs:
+            field, value = needs[self.audience]
+            if not value:
+                raise ValidationError({field: _("Choose who the notice is for.")})
+        if self.expires_at and self.publish_at and self.expires_at <= self.publish_at:
+            raise ValidationError(
+                {"expires_at": _("The notice must expire after it is published.")}
+            )
+
+
+class NoticeAttachment(models.Model):
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=notice_attachment_path)
+    name = models.CharField(_("file name"), max_length=200, editable=False)
+    content_type = models.CharField(max_length=50, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class NoticeDelivery(models.Model):
+    """One notice delivered to one resident: read state and the e-mail's outbox row."""
+
+    EmailStatus = Notification.EmailStatus
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notice_deliveries",
+    )
+    created_at = models.DateTimeField(_("delivered at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice delivery")
+        verbose_name_plural = _("notice deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="one_delivery_per_user")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="delivery_inbox"),
+            models.Index(fields=["email_status", "created_at"], name="delivery_outbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.notice} → {self.user}"
+
+
+class Thread(models.Model):
+    """A conversation (wiadomość) between residents of one account and BOK."""
+
+    class Topic(models.TextChoices):
+        PAYMENTS = "payments", _("fees and payments")
+        METERS = "meters", _("water meters")
+        REPAIRS = "repairs", _("repairs and the building")
+        CONTRACT = "contract", _("contract and documents")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    awaiting_staff = models.BooleanField(
+        _("awaiting BOK"), default=True, help_text=_("The last message is from a resident.")
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        ordering = ["-last_activity_at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "-last_activity_at"], name="thread_account"),
+            models.Index(fields=["status", "last_activity_at"], name="thread_queue"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class ThreadMessage(models.Model):
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_staff = models.BooleanField(_("from BOK"), default=False)
+    text = models.TextField(_("text"))
+    attachment = models.FileField(_("attachment"), upload_to=message_attachment_path, blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,16 +1,62 @@
-from django.http import Http404
+"""Reads for resident pages, scoped to the user; another user's object is a 404."""
 
-from .models import Notification
+from django.db.models import CharField, F, Q, Value
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Account, AccountAccess, User
+
+from .models import Notice, NoticeAttachment, NoticeDelivery, Notification, Thread, ThreadMessage
 
 
 def notifications_for_user(user):
     return Notification.objects.filter(user=user)
 
 
+def visible_deliveries(user):
+    """The user's delivered notices that are published and not expired."""
+    now = timezone.now()
+    return NoticeDelivery.objects.filter(
+        user=user, notice__status=Notice.Status.PUBLISHED
+    ).filter(Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now))
+
+
+INBOX_COLUMNS = ("kind", "item_id", "title", "at", "read_at")
+
+
+def inbox_for_user(user, unread=False):
+    """Notices and notifications in one list, newest first: a UNION the paginator can slice,
+    so a page costs two queries (count and rows) however many items there are."""
+    notices = visible_deliveries(user).annotate(
+        kind=Value("notice", output_field=CharField()),
+        item_id=F("notice_id"),
+        title=F("notice__title"),
+        at=F("notice__published_at"),
+    )
+    notifications = notifications_for_user(user).annotate(
+        kind=Value("notification", output_field=CharField()),
+        item_id=F("pk"),
+        title=F("subject"),
+        at=F("created_at"),
+    )
+    if unread:
+        notices = notices.filter(read_at__isnull=True)
+        notifications = notifications.filter(read_at__isnull=True)
+    return (
+        notices.order_by()
+        .values_list(*INBOX_COLUMNS, named=True)
+        .union(notifications.order_by().values_list(*INBOX_COLUMNS, named=True), all=True)
+        .order_by("-at", "-item_id")
+    )
+
+
 def unread_for_user(user, limit=5):
-    """The newest unread notifications and their count, in two queries."""
-    unread = notifications_for_user(user).filter(read_at__isnull=True)
-    return list(unread[:limit]), unread.count()
+    """The newest unread inbox items and the unread count, in three queries."""
+    count = (
+        notifications_for_user(user).filter(read_at__isnull=True).count()
+        + visible_deliveries(user).filter(read_at__isnull=True).count()
+    )
+    return list(inbox_for_user(user, unread=True)[:limit]), count
 
 
 def get_notification_for_user(user, pk):
@@ -18,3 +64,99 @@ def get_notification_for_user(user, pk):
     if notification is None:
         raise Http404
     return notification
+
+
+def get_notice_for_user(user, notice_id):
+    """(notice with its attachments, the user's delivery) or 404."""
+    delivery = (
+        visible_deliveries(user)
+        .filter(notice_id=notice_id)
+        .select_related("notice")
+        .first()
+    )
+    if delivery is None:
+        raise Http404
+    notice = delivery.notice
+    notice.attachment_list = list(notice.attachments.all())
+    return notice, delivery
+
+
+def get_notice_attachment_for_user(user, notice_id, pk):
+    attachment = (
+        NoticeAttachment.objects.filter(
+            pk=pk, notice_id=notice_id, notice__in=visible_deliveries(user).values("notice_id")
+        )
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+# -- threads ---------------------------------------------------------------------------------
+
+
+def current_account_ids(user):
+    return (
+        AccountAccess.objects.current()
+        .filter(user=user, account__in=Account.objects.active().values("pk"))
+        .values("account_id")
+    )
+
+
+def threads_for_user(user):
+    """Threads the user started, and threads on accounts they may act for now (so co-holders
+    and a new holder see BOK's conversations about their flat)."""
+    return (
+        Thread.objects.filter(Q(created_by=user) | Q(account__in=current_account_ids(user)))
+        .select_related("account__premises__building")
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+def get_thread_for_user(user, pk):
+    thread = threads_for_user(user).filter(pk=pk).first()
+    if thread is None:
+        raise Http404
+    thread.message_list = list(thread.messages.select_related("author"))
+    thread.can_reply = thread.is_open and (
+        AccountAccess.objects.current()
+        .filter(user=user, account_id=thread.account_id)
+        .filter(account__in=Account.objects.active().values("pk"))
+        .exists()
+    )
+    return thread
+
+
+def get_message_attachment_for_user(user, thread_id, pk):
+    message = (
+        ThreadMessage.objects.filter(pk=pk, thread_id=thread_id)
+        .filter(thread__in=threads_for_user(user).values("pk"))
+        .exclude(attachment="")
+        .first()
+    )
+    if message is None:
+        raise Http404
+    return message
+
+
+def thread_residents(thread):
+    """Who to tell about BOK's answer: the residents who wrote in the thread, or, when BOK
+    started it and nobody answered yet, everyone who may act for the account now."""
+    writers = set(
+        ThreadMessage.objects.filter(thread=thread, from_staff=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    if not thread.created_by.is_staff:
+        writers.add(thread.created_by_id)
+    if writers:
+        return list(User.objects.filter(pk__in=writers, is_active=True))
+    return list(
+        User.objects.filter(
+            is_active=True,
+            account_accesses__in=AccountAccess.objects.current().filter(
+                account_id=thread.account_id
+            ),
+        ).distinct()
+    )

@@ -1,7 +1,51 @@
-from django.db import transaction
-from django.utils import timezone
+"""Every write of messaging: notifications, notices and their deliveries, threads with BOK."""
 
-from .models import Notification
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, CharField, F, Value, When
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import outbox
+from accounts.models import AccountAccess
+
+from .attachments import clean_attachment
+from .audience import audience_users, wants_no_email
+from .models import (
+    MessagingPreference,
+    Notice,
+    NoticeDelivery,
+    Notification,
+    Thread,
+    ThreadMessage,
+)
+
+SKIPPED = NoticeDelivery.EmailStatus.SKIPPED
+
+
+class MessagingError(Exception):
+    """A domain error whose message is shown to the user."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NoticeNotPublishable(MessagingError):
+    pass
+
+
+class ThreadClosed(MessagingError):
+    pass
+
+
+class NotAllowed(MessagingError):
+    pass
+
+
+# -- notifications (other apps call notify) --------------------------------------------------
 
 
 def notify(user, subject, body, link=None):
@@ -29,7 +73,306 @@ def notification_mark_read(*, user, notification_id) -> int:
 
 
 def notifications_mark_all_read(*, user) -> int:
+    """Everything in the user's inbox: notifications and delivered notices."""
+    now = timezone.now()
     with transaction.atomic(durable=True):
-        return Notification.objects.filter(user=user, read_at__isnull=True).update(
-            read_at=timezone.now()
+        count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+        count += NoticeDelivery.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=now
         )
+    return count
+
+
+def preference_set(*, user, email_notices: bool) -> MessagingPreference:
+    with transaction.atomic(durable=True):
+        preference, _created = MessagingPreference.objects.update_or_create(
+            user=user, defaults={"email_notices": email_notices}
+        )
+    return preference
+
+
+# -- notices ---------------------------------------------------------------------------------
+
+
+def notice_publish(*, notice_id, clerk) -> Notice:
+    """Publish a draft now, or schedule it for its `publish_at`; delivery runs in a task."""
+    from .tasks import deliver_notice
+
+    with transaction.atomic(durable=True):
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.status == Notice.Status.PUBLISHED:
+            raise NoticeNotPublishable(_("The notice is already published."))
+        now = timezone.now()
+        if notice.publish_at is None or notice.publish_at < now:
+            notice.publish_at = now
+        if notice.expires_at and notice.expires_at <= notice.publish_at:
+            raise NoticeNotPublishable(_("The notice would expire before it is published."))
+        if notice.audience == Notice.Audience.ACCOUNTS and not notice.audience_accounts.exists():
+            raise NoticeNotPublishable(_("Choose at least one account."))
+        notice.status = Notice.Status.SCHEDULED
+        notice.save(update_fields=["status", "publish_at"])
+        if notice.publish_at <= now:
+            transaction.on_commit(lambda: deliver_notice.delay(notice.pk))
+    return notice
+
+
+def notice_withdraw_schedule(*, notice_id, clerk) -> bool:
+    """A scheduled notice back to draft, before it goes out."""
+    with transaction.atomic(durable=True):
+        return bool(
+            Notice.objects.filter(pk=notice_id, status=Notice.Status.SCHEDULED).update(
+                status=Notice.Status.DRAFT
+            )
+        )
+
+
+def notice_deliver(*, notice_id) -> int:
+    """Deliver a due notice to its audience in one INSERT … SELECT; safe to run twice.
+
+    Returns the number of new deliveries (0 when the notice is not due or already delivered).
+    """
+    from .tasks import enqueue_notice_emails
+
+    with transaction.atomic(durable=True):
+        notice = (
+            Notice.objects.select_for_update()
+            .filter(pk=notice_id, status=Notice.Status.SCHEDULED, publish_at__lte=timezone.now())
+            .first()
+        )
+        if notice is None:
+            return 0
+        created = _insert_deliveries(notice)
+        notice.status = Notice.Status.PUBLISHED
+        notice.published_at = timezone.now()
+        notice.save(update_fields=["status", "published_at"])
+        transaction.on_commit(lambda: enqueue_notice_emails.delay(notice.pk))
+    return created
+
+
+def _insert_deliveries(notice) -> int:
+    pending, skipped = NoticeDelivery.EmailStatus.PENDING, NoticeDelivery.EmailStatus.SKIPPED
+    rows = (
+        audience_users(notice)
+        .annotate(
+            d_notice=Value(notice.pk, output_field=BigIntegerField()),
+            d_user=F("pk"),
+            d_status=Case(
+                When(wants_no_email(), then=Value(skipped)),
+                default=Value(pending),
+                output_field=CharField(),
+            ),
+            d_created=Now(),
+        )
+        .values_list("d_notice", "d_user", "d_status", "d_created")
+    )
+    select, params = rows.query.sql_with_params()
+    table = NoticeDelivery._meta.db_table
+    sql = (
+        f'INSERT INTO "{table}" ("notice_id", "user_id", "email_status", "created_at") '  # noqa: S608
+        f'{select} ON CONFLICT ("notice_id", "user_id") DO NOTHING'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def pending_delivery_batches(notice_id, size=None):
+    """The ids of a notice's deliveries still waiting for their e-mail, in batches."""
+    size = size or settings.MESSAGING_EMAIL_BATCH
+    ids = list(
+        NoticeDelivery.objects.filter(
+            notice_id=notice_id, email_status=NoticeDelivery.EmailStatus.PENDING
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def notice_emails_claim(delivery_ids) -> list:
+    """Take a batch of deliveries for sending; rows another worker holds or finished are left.
+
+    On PostgreSQL the rows are locked and skipped when locked, so two workers never claim one
+    row; the UPDATE's condition on the status keeps it right on SQLite too.
+    """
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        waiting = NoticeDelivery.objects.filter(
+            pk__in=delivery_ids, email_status=NoticeDelivery.EmailStatus.PENDING
+        )
+        # Turned e-mail off (or lost the address) after the notice was published.
+        waiting.filter(user__in=audience_opted_out(delivery_ids)).update(email_status=SKIPPED)
+        ids = list(
+            waiting.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+        )
+        NoticeDelivery.objects.filter(
+            pk__in=ids, email_status=NoticeDelivery.EmailStatus.PENDING
+        ).update(email_status=outbox.SENDING, email_claimed_at=now)
+    return ids
+
+
+def audience_opted_out(delivery_ids):
+    from accounts.models import User
+
+    return User.objects.filter(wants_no_email(), notice_deliveries__pk__in=delivery_ids).values(
+        "pk"
+    )
+
+
+def notice_emails_finish(delivery_ids, status):
+    values = {"email_status": status}
+    if status == outbox.SENT:
+        values["email_sent_at"] = timezone.now()
+    with transaction.atomic(durable=True):
+        NoticeDelivery.objects.filter(pk__in=delivery_ids, email_status=outbox.SENDING).update(
+            **values
+        )
+
+
+def notice_mark_read(*, user, notice_id) -> int:
+    with transaction.atomic(durable=True):
+        return NoticeDelivery.objects.filter(
+            user=user, notice_id=notice_id, read_at__isnull=True
+        ).update(read_at=timezone.now())
+
+
+def notices_publish_due() -> list:
+    """Ids of scheduled notices whose time has come (the beat task delivers them)."""
+    return list(
+        Notice.objects.filter(
+            status=Notice.Status.SCHEDULED, publish_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+
+
+# -- threads ---------------------------------------------------------------------------------
+
+
+def _can_act_for(user, account_id) -> bool:
+    return (
+        AccountAccess.objects.current()
+        .filter(user=user, account_id=account_id, account__in=_active_accounts())
+        .exists()
+    )
+
+
+def _active_accounts():
+    from accounts.models import Account
+
+    return Account.objects.active().values("pk")
+
+
+def _message(thread, author, text, attachment, from_staff):
+    text = (text or "").strip()
+    if not text:
+        raise MessagingError(_("Write the message."), field="text")
+    message = ThreadMessage(thread=thread, author=author, text=text, from_staff=from_staff)
+    if attachment:
+        content, name, content_type = clean_attachment(attachment)
+        message.attachment_name, message.attachment_type = name, content_type
+        message.attachment.save(content.name, content, save=False)
+    message.save()
+    return message
+
+
+def _clean_upload(attachment):
+    """Validate before any row is written, so a bad file changes nothing."""
+    if attachment:
+        from .attachments import AttachmentRejected
+
+        try:
+            clean_attachment(attachment)
+        except AttachmentRejected as error:
+            raise MessagingError(str(error), field="attachment") from error
+        attachment.seek(0)
+
+
+def thread_start(*, user, account_id, topic, subject, text, attachment=None) -> Thread:
+    """A resident writes to BOK about one of the accounts they may act for."""
+    if not _can_act_for(user, account_id):
+        raise NotAllowed(_("Choose one of your accounts."), field="account")
+    if topic not in Thread.Topic.values:
+        raise MessagingError(_("Choose a topic."), field="topic")
+    subject = (subject or "").strip()
+    if not subject:
+        raise MessagingError(_("Give the subject."), field="subject")
+    _clean_upload(attachment)
+    with transaction.atomic(durable=True):
+        thread = Thread.objects.create(
+            account_id=account_id, topic=topic, subject=subject[:200], created_by=user
+        )
+        _message(thread, user, text, attachment, from_staff=False)
+    return thread
+
+
+def thread_reply(*, user, thread_id, text, attachment=None) -> ThreadMessage:
+    """A resident's reply; only while the thread is open and they may act for its account."""
+    _clean_upload(attachment)
+    with transaction.atomic(durable=True):
+        thread = Thread.objects.select_for_update().get(pk=thread_id)
+        if not _can_act_for(user, thread.account_id):
+            raise NotAllowed(_("You can no longer write about this account."))
+        if not thread.is_open:
+            raise ThreadClosed(_("The conversation is closed. Start a new one."))
+        message = _message(thread, user, text, attachment, from_staff=False)
+        thread.last_activity_at = message.created_at
+        thread.awaiting_staff = True
+        thread.save(update_fields=["last_activity_at", "awaiting_staff"])
+    return message
+
+
+def thread_staff_start(*, clerk, account_id, topic, subject) -> Thread:
+    """BOK opens a conversation with the residents of an account; the first message follows."""
+    with transaction.atomic(durable=True):
+        return Thread.objects.create(
+            account_id=account_id,
+            topic=topic,
+            subject=subject[:200],
+            created_by=clerk,
+            awaiting_staff=False,
+        )
+
+
+def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMessage:
+    """BOK answers; the residents of the conversation are notified. Reopens a closed thread."""
+    from django.urls import reverse
+
+    from . import queries
+
+    _clean_upload(attachment)
+    with transaction.atomic(durable=True):
+        thread = Thread.objects.select_for_update().get(pk=thread_id)
+        message = _message(thread, clerk, text, attachment, from_staff=True)
+        thread.last_activity_at = message.created_at
+        thread.awaiting_staff = False
+        thread.status, thread.closed_at = Thread.Status.OPEN, None
+        thread.save(update_fields=["last_activity_at", "awaiting_staff", "status", "closed_at"])
+        link = reverse("messaging:thread_detail", args=[thread.pk])
+        for resident in queries.thread_residents(thread):
+            notify(
+                resident,
+                _("BOK answered: %(subject)s") % {"subject": thread.subject},
+                message.text,
+                link=link,
+            )
+    return message
+
+
+def thread_close(*, clerk, thread_id) -> bool:
+    with transaction.atomic(durable=True):
+        return bool(
+            Thread.objects.filter(pk=thread_id, status=Thread.Status.OPEN).update(
+                status=Thread.Status.CLOSED, closed_at=timezone.now(), awaiting_staff=False
+            )
+        )
+
+
+def thread_reopen(*, clerk, thread_id) -> bool:
+    with transaction.atomic(durable=True):
+        return bool(
+            Thread.objects.filter(pk=thread_id, status=Thread.Status.CLOSED).update(
+                status=Thread.Status.OPEN, closed_at=None
+            )
+        )
+
+

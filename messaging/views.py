@@ -1,18 +1,37 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.queries import accounts_for_user
+
 from . import queries, services
+from .forms import PreferenceForm, ReplyForm, ThreadForm
+from .models import MessagingPreference
+
+PAGE_SIZE = 25
+
+
+def _posted(request):
+    # An empty POST (an unticked box) is still a submission.
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
 
 
 @login_required
 def notification_list(request):
-    page = Paginator(queries.notifications_for_user(request.user), 25).get_page(
+    """The inbox: notices and notifications together, newest first."""
+    page = Paginator(queries.inbox_for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "messaging/notification_list.html", {"page": page})
+    return render(request, "messaging/inbox.html", {"page": page})
 
 
 @login_required
@@ -30,3 +49,97 @@ def notifications_read_all(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "messaging:notification_list"
     return redirect(target)
+
+
+@login_required
+def notice_detail(request, pk):
+    notice, delivery = queries.get_notice_for_user(request.user, pk)
+    services.notice_mark_read(user=request.user, notice_id=notice.pk)
+    return render(request, "messaging/notice_detail.html", {"notice": notice})
+
+
+@login_required
+def notice_attachment(request, notice_pk, pk):
+    attachment = queries.get_notice_attachment_for_user(request.user, notice_pk, pk)
+    return _download(attachment.file, attachment.name, attachment.content_type)
+
+
+def _download(file, name, content_type):
+    # PDFs open in the browser; the CSP and nosniff headers still apply.
+    return FileResponse(
+        file.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type != "application/pdf",
+        filename=name,
+    )
+
+
+@login_required
+def preferences(request):
+    current = MessagingPreference.objects.filter(user=request.user).first()
+    initial = {"email_notices": current.email_notices if current else True}
+    form = PreferenceForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(
+            user=request.user, email_notices=form.cleaned_data["email_notices"]
+        )
+        messages.success(request, _("Your settings are saved."))
+        return redirect("messaging:preferences")
+    return render(request, "messaging/preferences.html", {"form": form})
+
+
+@login_required
+def thread_list(request):
+    page = Paginator(queries.threads_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "messaging/thread_list.html", {"page": page})
+
+
+@login_required
+def thread_new(request):
+    accounts = list(accounts_for_user(request.user))
+    form = ThreadForm(_posted(request), _files(request), accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_start(
+                user=request.user,
+                account_id=data["account"],
+                topic=data["topic"],
+                subject=data["subject"],
+                text=data["text"],
+                attachment=data["attachment"],
+            )
+        except services.MessagingError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Your message has been sent to BOK."))
+            return redirect("messaging:thread_detail", thread.pk)
+    return render(request, "messaging/thread_new.html", {"form": form, "accounts": accounts})
+
+
+@login_required
+def thread_detail(request, pk):
+    thread = queries.get_thread_for_user(request.user, pk)
+    form = ReplyForm(_posted(request), _files(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thread_reply(
+                user=request.user,
+                thread_id=thread.pk,
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except services.MessagingError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Your reply has been sent."))
+            return redirect("messaging:thread_detail", thread.pk)
+    return render(request, "messaging/thread_detail.html", {"thread": thread, "form": form})
+
+
+@login_required
+def message_attachment(request, thread_pk, pk):
+    message = queries.get_message_attachment_for_user(request.user, thread_pk, pk)
+    return _download(message.attachment, message.attachment_name, message.attachment_type)

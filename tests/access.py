@@ -45,8 +45,77 @@ def own_reading_photo(user):
     return [reading.pk]
 
 
+def own_fault(user):
+    from tests.faults.factories import ReportFactory
+
+    return [ReportFactory(reporter=user).pk]
+
+
+def own_fault_photo(user):
+    from tests.faults.factories import PhotoFactory, ReportFactory
+
+    return [PhotoFactory(report=ReportFactory(reporter=user)).pk]
+
+
+def own_invoice(user):
+    from billing.invoice_services import invoice_issue_for_month
+    from tests.billing.invoice_factories import PERIOD, commercial_account_with_charges
+
+    account = commercial_account_with_charges(user)
+    return [invoice_issue_for_month(account=account, period=PERIOD).pk]
+
+
 def own_notification(user):
     return [notify(user, "Test", "Body").pk]
+
+
+def own_notice(user):
+    from tests.messaging.factories import delivered_notice
+
+    return [delivered_notice(user).pk]
+
+
+def own_notice_attachment(user):
+    from tests.messaging.factories import delivered_notice, notice_attachment
+
+    notice = delivered_notice(user)
+    return [notice.pk, notice_attachment(notice).pk]
+
+
+def own_thread(user):
+    from tests.messaging.factories import thread_of
+
+    return [thread_of(user).pk]
+
+
+def own_message_attachment(user):
+    from tests.messaging.factories import message_with_attachment, thread_of
+
+    message = message_with_attachment(thread_of(user))
+    return [message.thread_id, message.pk]
+
+
+def own_resolution(user):
+    from tests.resolutions.factories import community_in_vote
+
+    return [community_in_vote(user).pk]
+
+
+def own_closed_resolution(user):
+    from tests.resolutions.factories import close, community_in_vote
+
+    return [close(community_in_vote(user, past=True)).pk]
+
+
+def own_resolution_attachment(user):
+    from django.core.files.base import ContentFile
+
+    from resolutions.models import Attachment
+    from tests.resolutions.factories import community_in_vote
+
+    item = Attachment(resolution=community_in_vote(user), title="Kosztorys")
+    item.file.save("k.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return [item.pk]
 
 
 SCOPED = [
@@ -58,20 +127,40 @@ SCOPED = [
     ScopedURL("billing:history_pdf", own_account),
     ScopedURL("billing:pay", own_account),
     ScopedURL("billing:pay_qr", own_account),
+    ScopedURL("billing:invoice_pdf", own_invoice),
     ScopedURL("meters:detail", own_meter),
     ScopedURL("meters:submit", own_meter),
     ScopedURL("meters:photo", own_reading_photo),
     ScopedURL("messaging:notification_detail", own_notification),
+    ScopedURL("messaging:notice_detail", own_notice),
+    ScopedURL("messaging:notice_attachment", own_notice_attachment),
+    ScopedURL("messaging:thread_detail", own_thread),
+    ScopedURL("messaging:message_attachment", own_message_attachment),
+    ScopedURL("faults:detail", own_fault),
+    ScopedURL("faults:photo", own_fault_photo),
+    ScopedURL("resolutions:detail", own_resolution),
+    ScopedURL("resolutions:vote", own_resolution, method="post"),
+    ScopedURL("resolutions:votes", own_closed_resolution),
+    ScopedURL("resolutions:protocol", own_closed_resolution),
+    ScopedURL("resolutions:attachment", own_resolution_attachment),
 ]
 
 # name -> HTTP method a logged-in resident uses
 PRIVATE = {
     "dashboard": "get",
     "billing:index": "get",
+    "billing:invoices": "get",
     "first_password": "get",
     "meters:index": "get",
+    "faults:index": "get",
+    "faults:new": "get",
     "messaging:notification_list": "get",
     "messaging:read_all": "post",
+    "messaging:preferences": "get",
+    "messaging:thread_list": "get",
+    "messaging:thread_new": "get",
+    "resolutions:index": "get",
+    "resolutions:consent": "post",
 }
 
 PUBLIC = {"activate"}

@@ -14,6 +14,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    # Uploaded and rendered files of a test never land in the project's var/private.
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()  # rate-limit counters live in the cache
     yield

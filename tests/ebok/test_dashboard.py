@@ -69,7 +69,18 @@ def test_only_existing_features_have_tiles(client, owner):
         reverse("messaging:notification_list"),
         reverse("billing:index"),
         reverse("meters:index"),
+        reverse("faults:index"),
+        reverse("messaging:thread_list"),
     }
+
+
+def test_invoices_tile_only_for_a_commercial_lease(client, owner):
+    client.force_login(owner)
+    urls = {tile.url for tile, _badge in client.get(reverse("dashboard")).context["tiles"]}
+    assert reverse("billing:invoices") not in urls
+    AccessFactory(user=owner, account__kind=Account.Kind.COMMERCIAL_LEASE)
+    urls = {tile.url for tile, _badge in client.get(reverse("dashboard")).context["tiles"]}
+    assert reverse("billing:invoices") in urls
 
 
 def test_dashboard_query_count_does_not_grow_with_history(client, owner):

@@ -51,6 +51,7 @@ def worker(mailbox):
         "EMAIL_URL": f"filemail:///{mailbox}",
         "SECRET_KEY": settings.SECRET_KEY,
         "SITE_URL": settings.SITE_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     process = subprocess.Popen(
         [

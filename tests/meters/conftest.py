@@ -7,11 +7,6 @@ from PIL import Image
 from tests.meters.factories import MeterFactory, WindowFactory
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def today():
     return datetime.date.today()

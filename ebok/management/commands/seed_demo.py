@@ -19,7 +19,11 @@ from schwifty import IBAN
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
 from accounts.roles import ACCOUNTING, BOK
 from billing.demo import seed_billing, seed_billing_scale
+from billing.invoice_demo import seed_invoices
+from faults.demo import seed_faults
+from messaging.demo import seed_messaging
 from meters.demo import seed_meters
+from resolutions.demo import seed_resolutions
 
 DEMO_PASSWORD = "demo-ebok-2026"  # noqa: S105 - printed on purpose: demo logins only
 CITY = "Cieszyn"
@@ -261,7 +265,11 @@ class Command(BaseCommand):
         if scale:
             counts = seed_billing_scale(self.scale_account_ids, months=history_months, today=today)
             self.created["billing"] += sum(counts.values())
+        self.created["invoices"] += seed_invoices(today=today)
         self.created["meters"] += sum(seed_meters(today=today).values())
+        self.created["resolutions"] += sum(seed_resolutions(today=today).values())
+        self.created["messaging"] += sum(seed_messaging(today=today).values())
+        self.created["faults"] += seed_faults()
         self.report(scale)
 
     # -- helpers ---------------------------------------------------------------------------

@@ -1,0 +1,298 @@
+"""Fault reports in Django admin: the queue with filters and search, and a "handle" page per
+report for status changes, public comments, internal notes and assignment. Writes go through
+services, outside the admin's own transaction; the timeline is read-only; photos are served to
+staff through an admin view, never from a public path."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import FaultEvent, FaultPhoto, FaultReport, Status
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("age")
+    parameter_name = "age"
+    BUCKETS = {"day": (0, 1), "week": (1, 7), "month": (7, 30), "older": (30, None)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("day", gettext_lazy("less than a day")),
+            ("week", gettext_lazy("1–7 days")),
+            ("month", gettext_lazy("7–30 days")),
+            ("older", gettext_lazy("more than 30 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BUCKETS:
+            return queryset
+        newest, oldest = self.BUCKETS[self.value()]
+        now = timezone.now()
+        queryset = queryset.filter(created_at__lte=now - timedelta(days=newest))
+        if oldest is not None:
+            queryset = queryset.filter(created_at__gt=now - timedelta(days=oldest))
+        return queryset
+
+
+class StatusForm(forms.Form):
+    new_status = forms.ChoiceField(label=gettext_lazy("New status"))
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the resident"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required for a rejection: the reason, which the resident sees."),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_status"].choices = [
+            (s.value, s.label) for s in services.allowed_statuses(report)
+        ]
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        label=gettext_lazy("Clerk"),
+        required=False,
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+    )
+    contractor = forms.CharField(label=gettext_lazy("Contractor"), required=False, max_length=200)
+
+
+class EventInline(admin.TabularInline):
+    model = FaultEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "old_status", "new_status", "text", "public", "author"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PhotoInline(admin.TabularInline):
+    model = FaultPhoto
+    extra = 0
+    can_delete = False
+    fields = ["view", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("photo"))
+    def view(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:faults_faultphoto_view", args=[obj.pk]), _("Open")
+        )
+
+
+@admin.register(FaultReport)
+class FaultReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "status",
+        "urgent",
+        "category",
+        "place_column",
+        "reporter",
+        "assigned_to",
+        "contractor",
+        "created_at",
+        "handle_link",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "status",
+        "urgent",
+        "category",
+        ("building", admin.RelatedOnlyFieldListFilter),
+        "place",
+        AgeFilter,
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "=id",
+        "title",
+        "description",
+        "contractor",
+        "reporter__username",
+        "reporter__last_name",
+        "account__number",
+        "building__street",
+        "premises__number",
+    ]
+    list_select_related = ["building", "premises__building", "reporter", "assigned_to"]
+    date_hierarchy = "created_at"
+    actions = ["accept"]
+    inlines = [PhotoInline, EventInline]
+    fieldsets = [
+        (None, {"fields": ["handle_link", "status", "urgent", "reject_reason", "confirmed_at"]}),
+        (
+            gettext_lazy("The report"),
+            {
+                "fields": [
+                    "title",
+                    "description",
+                    "category",
+                    "place",
+                    "building",
+                    "premises",
+                    "account",
+                    "reporter",
+                    "contact_phone",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Handling"),
+            {"fields": ["assigned_to", "contractor", "email_status", "email_sent_at"]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["handle_link"] + [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # residents report; staff handle through "Handle"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="#", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
+    @admin.display(description=gettext_lazy("place"))
+    def place_column(self, obj):
+        return obj.place_display
+
+    @admin.display(description=gettext_lazy("handle"))
+    def handle_link(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        url = reverse("admin:faults_faultreport_handle", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Handle"))
+
+    @admin.action(description=gettext_lazy("Accept the chosen new reports"), permissions=["change"])
+    def accept(self, request, queryset):
+        done = 0
+        for report in queryset.filter(status=Status.NEW):
+            services.fault_status_change(
+                report=report, new_status=Status.ACCEPTED, clerk=request.user
+            )
+            done += 1
+        self.message_user(request, _("Accepted %(count)d reports.") % {"count": done})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/handle/", view(self.handle_view), name="faults_faultreport_handle"),
+            path("photo/<int:pk>/", view(self.photo_view), name="faults_faultphoto_view"),
+        ] + super().get_urls()
+
+    def photo_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = get_object_or_404(FaultPhoto, pk=pk)
+        return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+    def handle_view(self, request, pk):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(
+            FaultReport.objects.select_related(
+                "building", "premises__building", "reporter", "account", "assigned_to"
+            ).annotate(photo_count=Count("photos")),
+            pk=pk,
+        )
+        action = request.POST.get("action") if request.method == "POST" else None
+        forms_ = {
+            "status": StatusForm(
+                request.POST if action == "status" else None, report=report, prefix="status"
+            ),
+            "public": TextForm(request.POST if action == "public" else None, prefix="public"),
+            "internal": TextForm(request.POST if action == "internal" else None, prefix="internal"),
+            "assign": AssignForm(
+                request.POST if action == "assign" else None,
+                prefix="assign",
+                initial={"assigned_to": report.assigned_to, "contractor": report.contractor},
+            ),
+        }
+        form = forms_.get(action)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "status":
+                    services.fault_status_change(
+                        report=report,
+                        new_status=data["new_status"],
+                        clerk=request.user,
+                        comment=data["comment"],
+                    )
+                    done = _("The status was changed; the resident was notified.")
+                elif action == "public":
+                    services.fault_comment_public(
+                        report=report, clerk=request.user, text=data["text"]
+                    )
+                    done = _("The comment was published; the resident was notified.")
+                elif action == "internal":
+                    services.fault_comment_internal(
+                        report=report, clerk=request.user, text=data["text"]
+                    )
+                    done = _("The internal note was saved.")
+                else:
+                    services.fault_assign(
+                        report=report,
+                        clerk=request.user,
+                        assigned_to=data["assigned_to"],
+                        contractor=data["contractor"],
+                    )
+                    done = _("The assignment was saved.")
+            except services.FaultRejected as rejected:
+                field = rejected.field if rejected.field in form.fields else None
+                form.add_error(field, str(rejected))
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:faults_faultreport_handle", report.pk)
+        return render(
+            request,
+            "admin/faults/handle.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Fault report #%(number)d") % {"number": report.pk},
+                "report": report,
+                "photos": report.photos.all(),
+                "events": report.events.select_related("author", "photo"),
+                **{f"{name}_form": f for name, f in forms_.items()},
+            },
+        )

@@ -1,0 +1,145 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.queries import accounts_for_user
+from ebok.uploads import ACCEPT, PhotoRejected, clean_photo
+
+from .models import Category, Place
+from .phones import normalize_phone
+
+PHOTO_HELP = _("A JPEG, PNG or HEIC photo, at most 10 MB.")
+
+
+def _clean(photo):
+    try:
+        return clean_photo(
+            photo,
+            max_bytes=settings.FAULTS_PHOTO_MAX_BYTES,
+            max_pixels=settings.FAULTS_PHOTO_MAX_PIXELS,
+        )
+    except PhotoRejected as error:
+        raise ValidationError(
+            _("%(name)s: %(error)s") % {"name": photo.name, "error": error}
+        ) from error
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to FAULTS_MAX_PHOTOS photos, each checked and re-encoded; a list of ContentFiles."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > settings.FAULTS_MAX_PHOTOS:
+            raise ValidationError(
+                _("Attach at most %(max)d photos.") % {"max": settings.FAULTS_MAX_PHOTOS}
+            )
+        errors, cleaned = [], []
+        for upload in files:
+            super().clean(upload, initial)
+            try:
+                cleaned.append(_clean(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, account):
+        premises = account.premises
+        return _("%(street)s/%(number)s (account %(account)s)") % {
+            "street": premises.building.street,
+            "number": premises.number,
+            "account": account.number,
+        }
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
+
+
+class ReportForm(forms.Form):
+    account = AccountChoiceField(label=_("Your premises"), queryset=None, empty_label=None)
+    place = forms.ChoiceField(
+        label=_("Where is the fault?"),
+        choices=Place.choices,
+        help_text=_("A fault in a common part is seen only by you and the office."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(
+        label=_("Title"), max_length=150, help_text=_("In a few words, e.g. “Leaking radiator”.")
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, since when, where exactly."),
+    )
+    contact_phone = PhoneField(
+        label=_("Contact phone"), help_text=_("So the technician can arrange a visit.")
+    )
+    emergency = forms.BooleanField(
+        label=_("This is an emergency (gas smell, flooding, no power, danger to people)"),
+        required=False,
+    )
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Optional, up to 5. A JPEG, PNG or HEIC photo, at most 10 MB each."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts_for_user(user)
+        if user.phone and not self.is_bound:
+            self.fields["contact_phone"].initial = user.phone
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=PHOTO_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return _clean(photo) if photo else None
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("text") or "").strip() and not data.get("photo"):
+            raise ValidationError(_("Write a comment or attach a photo."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still wrong?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

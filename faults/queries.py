@@ -1,0 +1,50 @@
+"""Reads for resident pages. A report about premises is seen by every user who may act for its
+account now (and by its reporter); a report about a common part only by its reporter."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from accounts.queries import accounts_for_user
+
+from .models import FaultEvent, FaultPhoto, FaultReport, Place
+
+
+def _visible(user):
+    shared = Q(place=Place.PREMISES, account__in=accounts_for_user(user).values("pk"))
+    return FaultReport.objects.filter(Q(reporter=user) | shared)
+
+
+def reports_for_user(user):
+    return (
+        _visible(user)
+        .select_related("building", "premises__building")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_report_for_user(user, pk):
+    report = (
+        _visible(user)
+        .filter(pk=pk)
+        .select_related("building", "premises__building", "account", "reporter")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=FaultEvent.objects.filter(public=True).select_related("author", "photo"),
+                to_attr="public_events",
+            ),
+            Prefetch("photos", queryset=FaultPhoto.objects.order_by("created_at", "pk")),
+        )
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def get_photo_for_user(user, pk):
+    photo = FaultPhoto.objects.filter(pk=pk, report__in=_visible(user).values("pk")).first()
+    if photo is None:
+        raise Http404
+    return photo

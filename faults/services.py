@@ -1,0 +1,295 @@
+"""Every write to fault reports: residents report, comment, add photos, confirm or reopen; staff
+change the status, comment publicly, note internally and assign. Each action is one transaction
+with its timeline entry; the reporter hears of every status change and public comment through
+messaging.notify, and an urgent report goes to the staff on duty by e-mail after commit."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.queries import accounts_for_user
+from messaging import notify
+
+from . import emergency
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    FaultEvent,
+    FaultPhoto,
+    FaultReport,
+    Place,
+    Status,
+)
+
+# Who may move a report where. Residents do not change statuses; they reopen a resolved report
+# (back to accepted) through fault_reopen.
+TRANSITIONS = {
+    Status.NEW: {Status.ACCEPTED, Status.REJECTED},
+    Status.ACCEPTED: {Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED},
+    Status.IN_PROGRESS: {Status.RESOLVED, Status.ACCEPTED},
+    Status.RESOLVED: {Status.IN_PROGRESS},
+    Status.REJECTED: {Status.ACCEPTED},
+}
+
+
+class FaultRejected(Exception):
+    """An action that cannot be done; `field` says which form field the message belongs to."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def allowed_statuses(report):
+    return sorted(TRANSITIONS[Status(report.status)], key=list(Status).index)
+
+
+def _link(report):
+    return reverse("faults:detail", args=[report.pk])
+
+
+def _event(report, kind, author, **values):
+    return FaultEvent.objects.create(report=report, kind=kind, author=author, **values)
+
+
+def _touch(report, *fields):
+    report.updated_at = timezone.now()
+    report.save(update_fields=[*fields, "updated_at"])
+
+
+def _locked(report):
+    return FaultReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _store_photos(report, photos, user):
+    """Photos already cleaned (ebok.uploads.clean_photo); the cap counts what is stored."""
+    stored = report.photos.count()
+    if stored + len(photos) > settings.FAULTS_MAX_PHOTOS:
+        raise FaultRejected(
+            _("A report can have at most %(max)d photos; it has %(stored)d.")
+            % {"max": settings.FAULTS_MAX_PHOTOS, "stored": stored},
+            field="photos",
+        )
+    saved = []
+    for content in photos:
+        photo = FaultPhoto(report=report, uploaded_by=user)
+        photo.image.save("photo.jpg", content, save=False)
+        photo.save()
+        saved.append(photo)
+    return saved
+
+
+# -- residents ----------------------------------------------------------------------------------
+
+
+def fault_report(
+    *,
+    user,
+    account,
+    place: str,
+    category: str,
+    title: str,
+    description: str,
+    contact_phone: str,
+    emergency_declared: bool = False,
+    photos=(),
+) -> FaultReport:
+    """A resident's new report. `photos` are cleaned images; `contact_phone` is 9 digits."""
+    if not accounts_for_user(user).filter(pk=account.pk).exists():
+        raise FaultRejected(_("Choose one of your own accounts."), field="account")
+    if place not in Place.values:
+        raise FaultRejected(_("Choose where the fault is."), field="place")
+    if category not in Category.values:
+        raise FaultRejected(_("Choose a category."), field="category")
+    if not title.strip() or not description.strip():
+        raise FaultRejected(_("Give a title and a description."), field="description")
+    urgent = bool(
+        emergency_declared
+        or category == Category.GAS
+        or emergency.sounds_like_emergency(f"{title} {description}")
+    )
+    with transaction.atomic(durable=True):
+        report = FaultReport(
+            reporter=user,
+            account=account,
+            building=account.premises.building,
+            place=place,
+            premises=account.premises if place == Place.PREMISES else None,
+            category=category,
+            title=title.strip(),
+            description=description.strip(),
+            contact_phone=contact_phone,
+            urgent=urgent,
+            email_status=FaultReport.EmailStatus.PENDING
+            if urgent and settings.FAULTS_DUTY_EMAILS
+            else FaultReport.EmailStatus.NOT_APPLICABLE,
+        )
+        report.full_clean()
+        report.save()
+        _event(report, FaultEvent.Kind.REPORTED, user, new_status=Status.NEW)
+        for photo in _store_photos(report, list(photos), user):
+            _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=photo)
+        if report.email_status == FaultReport.EmailStatus.PENDING:
+            from .tasks import send_duty_email
+
+            transaction.on_commit(lambda: send_duty_email.delay(report.pk))
+    return report
+
+
+def _check_open(report):
+    if report.status not in OPEN_STATUSES:
+        raise FaultRejected(
+            _("This report is closed; comments and photos are added while it is open.")
+        )
+
+
+def fault_resident_comment(*, user, report, text: str = "", photo=None) -> FaultReport:
+    """A comment and/or one photo from a resident who may see the report, while it is open."""
+    text = text.strip()
+    if not text and photo is None:
+        raise FaultRejected(_("Write a comment or attach a photo."), field="text")
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        _check_open(report)
+        if text:
+            _event(report, FaultEvent.Kind.RESIDENT_COMMENT, user, text=text)
+        if photo is not None:
+            (saved,) = _store_photos(report, [photo], user)
+            _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=saved)
+        _touch(report)
+    return report
+
+
+def fault_confirm(*, user, report) -> FaultReport:
+    """The resident confirms a resolved report is fixed; it stays resolved for good."""
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        if report.status != Status.RESOLVED or report.confirmed_at:
+            raise FaultRejected(_("Only a resolved report can be confirmed, and only once."))
+        report.confirmed_at = timezone.now()
+        _touch(report, "confirmed_at")
+        _event(report, FaultEvent.Kind.CONFIRMED, user)
+    return report
+
+
+def fault_reopen(*, user, report, reason: str) -> FaultReport:
+    """The fault is back: a resolved, unconfirmed report returns to the office as accepted."""
+    reason = reason.strip()
+    if not reason:
+        raise FaultRejected(_("Say what is still wrong."), field="reason")
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        if report.status != Status.RESOLVED or report.confirmed_at:
+            raise FaultRejected(_("Only a resolved report that was not confirmed can be reopened."))
+        old = report.status
+        report.status = Status.ACCEPTED
+        _touch(report, "status")
+        _event(
+            report,
+            FaultEvent.Kind.REOPENED,
+            user,
+            old_status=old,
+            new_status=report.status,
+            text=reason,
+        )
+    return report
+
+
+# -- staff ----------------------------------------------------------------------------------------
+
+
+def fault_status_change(*, report, new_status: str, clerk, comment: str = "") -> FaultReport:
+    """Move the report along TRANSITIONS; a rejection needs the reason (in `comment`), which
+    the resident sees. The reporter is notified once."""
+    comment = comment.strip()
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        old = Status(report.status)
+        if new_status not in TRANSITIONS[old]:
+            raise FaultRejected(
+                _("A report that is %(old)s cannot become %(new)s.")
+                % {"old": old.label, "new": Status(new_status).label}
+                if new_status in Status.values
+                else _("Unknown status."),
+                field="new_status",
+            )
+        new = Status(new_status)
+        if new == Status.REJECTED and not comment:
+            raise FaultRejected(_("Give the reason for the rejection."), field="comment")
+        report.status = new
+        report.reject_reason = comment if new == Status.REJECTED else ""
+        report.confirmed_at = None
+        _touch(report, "status", "reject_reason", "confirmed_at")
+        _event(report, FaultEvent.Kind.STATUS, clerk, old_status=old, new_status=new, text=comment)
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify_status(report, old, new, comment)
+    return report
+
+
+def _notify_status(report, old, new, comment):
+    body = _("The status of your fault report “%(title)s” changed from %(old)s to %(new)s.") % {
+        "title": report.title,
+        "old": old.label,
+        "new": new.label,
+    }
+    if comment:
+        label = _("Reason") if new == Status.REJECTED else _("Comment from the office")
+        body += f"\n\n{label}: {comment}"
+    notify(
+        report.reporter,
+        _("Fault report #%(number)d: %(status)s") % {"number": report.pk, "status": new.label},
+        body,
+        link=_link(report),
+    )
+
+
+def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
+    """A comment the resident sees in the timeline and is notified of."""
+    text = text.strip()
+    if not text:
+        raise FaultRejected(_("Write the comment."), field="text")
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        event = _event(report, FaultEvent.Kind.PUBLIC_COMMENT, clerk, text=text)
+        _touch(report)
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                report.reporter,
+                _("Fault report #%(number)d: a message from the office") % {"number": report.pk},
+                _("About your fault report “%(title)s”:") % {"title": report.title} + f"\n\n{text}",
+                link=_link(report),
+            )
+    return event
+
+
+def fault_comment_internal(*, report, clerk, text: str) -> FaultEvent:
+    """A note for staff only: never shown to residents, never sent to them."""
+    text = text.strip()
+    if not text:
+        raise FaultRejected(_("Write the note."), field="text")
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        event = _event(report, FaultEvent.Kind.INTERNAL_NOTE, clerk, text=text, public=False)
+        _touch(report)
+    return event
+
+
+def fault_assign(*, report, clerk, assigned_to=None, contractor: str = "") -> FaultReport:
+    """Who handles the report: a clerk, a contractor's name, or both (or nobody)."""
+    contractor = contractor.strip()
+    if assigned_to is not None and not assigned_to.is_staff:
+        raise FaultRejected(_("Only staff can be assigned."), field="assigned_to")
+    with transaction.atomic(durable=True):
+        report = _locked(report)
+        if report.assigned_to_id == getattr(assigned_to, "pk", None) and (
+            report.contractor == contractor
+        ):
+            return report
+        report.assigned_to = assigned_to
+        report.contractor = contractor
+        _touch(report, "assigned_to", "contractor")
+        who = ", ".join(filter(None, [str(assigned_to) if assigned_to else "", contractor]))
+        _event(report, FaultEvent.Kind.ASSIGNED, clerk, text=who or "—", public=False)
+    return report

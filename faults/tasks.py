@@ -1,0 +1,49 @@
+"""Celery tasks of faults: the duty e-mail of an urgent report. The row's `email_status` is the
+truth (accounts.outbox): run twice, the task sends once; a sweeper nudges what waited too long."""
+
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from accounts import outbox
+
+from .models import FaultReport
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def send_duty_email(self, report_id):
+    if not outbox.claim(FaultReport, report_id):
+        return "skipped"
+    report = FaultReport.objects.select_related("building", "premises", "reporter").get(
+        pk=report_id
+    )
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"report": report, "site_url": settings.SITE_URL}
+            subject = render_to_string("faults/email/duty_subject.txt", context).strip()
+            body = render_to_string("faults/email/duty_body.txt", context)
+        send_mail(subject, body, None, settings.FAULTS_DUTY_EMAILS)
+    except Exception:
+        final = self.request.retries >= self.max_retries
+        outbox.finish(FaultReport, report_id, outbox.FAILED if final else outbox.PENDING)
+        raise
+    outbox.finish(FaultReport, report_id, outbox.SENT)
+    return "sent"
+
+
+@shared_task
+def sweep_unsent_duty_emails():
+    ids = outbox.overdue_ids(FaultReport, "created_at")
+    for pk in ids:
+        send_duty_email.delay(pk)
+    return len(ids)

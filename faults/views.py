@@ -1,0 +1,102 @@
+"""Resident pages of faults: the list, reporting a fault (emergency numbers first), a report
+with its public timeline where the resident comments, adds a photo, confirms or reopens, and
+the photos (served only to those who may see the report)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import queries, services
+from .forms import CommentForm, ReopenForm, ReportForm
+
+
+@login_required
+def index(request):
+    return render(request, "faults/index.html", {"reports": queries.reports_for_user(request.user)})
+
+
+@login_required
+def new(request):
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.fault_report(
+                user=request.user,
+                account=data["account"],
+                place=data["place"],
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                contact_phone=data["contact_phone"],
+                emergency_declared=data["emergency"],
+                photos=data["photos"],
+            )
+        except services.FaultRejected as rejected:
+            form.add_error(rejected.field if rejected.field in form.fields else None, str(rejected))
+        else:
+            if report.urgent:
+                messages.warning(
+                    request,
+                    _(
+                        "Your report was sent and marked urgent; the staff on duty were told. "
+                        "If people or property are in danger, call the emergency numbers now."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your report was sent. We will keep you informed."))
+            return redirect("faults:detail", report.pk)
+    return render(request, "faults/new.html", {"form": form})
+
+
+@login_required
+def detail(request, pk):
+    report = queries.get_report_for_user(request.user, pk)
+    comment_form, reopen_form = CommentForm(), ReopenForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "comment":
+                comment_form = CommentForm(request.POST, request.FILES)
+                if comment_form.is_valid():
+                    services.fault_resident_comment(
+                        user=request.user,
+                        report=report,
+                        text=comment_form.cleaned_data["text"],
+                        photo=comment_form.cleaned_data["photo"],
+                    )
+                    messages.success(request, _("Added to your report."))
+                    return redirect("faults:detail", report.pk)
+            elif action == "confirm":
+                services.fault_confirm(user=request.user, report=report)
+                messages.success(request, _("Thank you for confirming the repair."))
+                return redirect("faults:detail", report.pk)
+            elif action == "reopen":
+                reopen_form = ReopenForm(request.POST)
+                if reopen_form.is_valid():
+                    services.fault_reopen(
+                        user=request.user, report=report, reason=reopen_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The report was reopened; the office will act."))
+                    return redirect("faults:detail", report.pk)
+        except services.FaultRejected as rejected:
+            form = reopen_form if action == "reopen" else comment_form
+            field = rejected.field if rejected.field in form.fields else None
+            if form.is_bound:
+                form.add_error(field, str(rejected))
+            else:
+                messages.error(request, str(rejected))
+        report = queries.get_report_for_user(request.user, pk)
+    return render(
+        request,
+        "faults/detail.html",
+        {"report": report, "comment_form": comment_form, "reopen_form": reopen_form},
+    )
+
+
+@login_required
+def photo(request, pk):
+    photo = queries.get_photo_for_user(request.user, pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")

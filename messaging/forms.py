@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Thread
+
+ACCEPT = "application/pdf,image/jpeg,image/png"
+ATTACHMENT_HELP = _("Optional. A PDF, JPEG or PNG file, at most 10 MB.")
+
+
+def attachment_field():
+    return forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=ATTACHMENT_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class ThreadForm(forms.Form):
+    account = forms.TypedChoiceField(label=_("Account"), coerce=int)
+    topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    attachment = attachment_field()
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [
+            (a.pk, f"{a.premises.building.street} / {a.premises.number} ({a.number})")
+            for a in accounts
+        ]
+        if len(accounts) == 1:
+            self.fields["account"].initial = accounts[0].pk
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = attachment_field()
+
+
+class PreferenceForm(forms.Form):
+    email_notices = forms.BooleanField(
+        label=_("E-mail me the manager's notices"),
+        required=False,
+        help_text=_(
+            "Notices always appear in your e-BOK inbox. Messages about your own matters "
+            "(payments, meter readings, answers from BOK) are always e-mailed."
+        ),
+    )

@@ -1,0 +1,350 @@
+"""Every write to resolutions: opening a vote (freezing the register), casting votes online and
+on paper, closing (the result, the notices, the documents), consent to electronic delivery.
+Each service owns its transaction; owners hear of it through messaging.notify."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from messaging import notify
+
+from . import register
+from .models import (
+    MIN_PREMISES_FOR_EVOTING,
+    Ballot,
+    BallotUser,
+    Channel,
+    Choice,
+    CommunityVotingSettings,
+    CurrentVote,
+    DeliveryConsent,
+    Resolution,
+    ResultNotice,
+    Vote,
+    community_premises,
+)
+from .tally import tally
+
+
+class ResolutionError(Exception):
+    """A domain refusal; its message is shown to the person who asked."""
+
+
+class VotingClosed(ResolutionError):
+    pass
+
+
+class NotEntitled(ResolutionError):
+    pass
+
+
+def _when(value):
+    return date_format(timezone.localtime(value), "j E Y, H:i")
+
+
+# -- consent ----------------------------------------------------------------------------------
+
+
+def consents_to_electronic_delivery(user):
+    """Whether notices may be delivered to the user electronically. The one place that knows
+    where consent is kept (issue 10 moves it to the profile)."""
+    return DeliveryConsent.objects.filter(user=user, withdrawn_at__isnull=True).exists()
+
+
+def consent_set(*, user, given):
+    with transaction.atomic(durable=True):
+        live = DeliveryConsent.objects.select_for_update().filter(
+            user=user, withdrawn_at__isnull=True
+        )
+        if given and not live.exists():
+            DeliveryConsent.objects.create(user=user)
+        elif not given:
+            live.update(withdrawn_at=timezone.now())
+
+
+# -- opening ----------------------------------------------------------------------------------
+
+
+def resolution_open(*, resolution_id, by, now=None):
+    """Freeze the register into ballots and open the vote; notify every owner."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        resolution = Resolution.objects.select_for_update().get(pk=resolution_id)
+        if resolution.status != Resolution.Status.DRAFT:
+            raise ResolutionError(_("Only a draft resolution can be opened for voting."))
+        settings = CommunityVotingSettings.objects.filter(
+            community_id=resolution.community_id
+        ).first()
+        if settings is None or not settings.evoting_enabled:
+            raise ResolutionError(_("Online voting is not enabled for this community."))
+        if community_premises(resolution.community_id).count() < MIN_PREMISES_FOR_EVOTING:
+            raise ResolutionError(
+                _("A community of 3 premises or fewer cannot vote online (art. 19 uwl).")
+            )
+        if resolution.ends_at <= now:
+            raise ResolutionError(_("The voting window has already ended."))
+        period = resolution.ends_at - max(resolution.starts_at, now)
+        if period < timedelta(days=settings.min_period_days):
+            raise ResolutionError(
+                _("Voting must last at least %(days)s days in this community.")
+                % {"days": settings.min_period_days}
+            )
+        rule = resolution.counting_rule or settings.counting_rule
+        try:
+            total, planned = register.freeze(resolution.community_id, rule)
+        except register.RegisterIncomplete as error:
+            raise ResolutionError(str(error)) from None
+        ballots = Ballot.objects.bulk_create(
+            [
+                Ballot(
+                    resolution=resolution,
+                    premises=p.premises,
+                    premises_label=p.premises_label,
+                    owner_label=p.owner_label,
+                    weight_numerator=p.weight.numerator,
+                    weight_denominator=p.weight.denominator,
+                    is_municipality=p.is_municipality,
+                    postal_address=p.postal_address,
+                )
+                for p in planned
+            ]
+        )
+        holders = []
+        for ballot, p in zip(ballots, planned, strict=True):
+            holders += [BallotUser(ballot=ballot, user=u, may_vote=True) for u in p.voters]
+            holders += [BallotUser(ballot=ballot, user=u, may_vote=False) for u in p.others]
+        BallotUser.objects.bulk_create(holders)
+        resolution.counting_rule = rule
+        resolution.total_numerator = total.numerator
+        resolution.total_denominator = total.denominator
+        resolution.status = Resolution.Status.OPEN
+        resolution.opened_at = now
+        resolution.opened_by = by
+        resolution.save()
+        link = reverse("resolutions:detail", args=[resolution.pk])
+        for user in _owners(resolution):
+            notify(
+                user,
+                _("Vote on resolution %(number)s") % {"number": resolution.number},
+                _(
+                    "%(community)s asks you to vote on resolution %(number)s “%(title)s”. "
+                    "Voting is open from %(start)s to %(end)s."
+                )
+                % {
+                    "community": resolution.community.name,
+                    "number": resolution.number,
+                    "title": resolution.title,
+                    "start": _when(resolution.starts_at),
+                    "end": _when(resolution.ends_at),
+                },
+                link=link,
+            )
+    return resolution
+
+
+def _owners(resolution):
+    """Every user behind a ballot of the resolution, once."""
+    seen = {}
+    for holder in (
+        BallotUser.objects.filter(ballot__resolution=resolution)
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        seen.setdefault(holder.user_id, holder.user)
+    return list(seen.values())
+
+
+# -- voting -----------------------------------------------------------------------------------
+
+
+def _cast(*, user, resolution, ballot, choice, channel, now):
+    if choice not in Choice.values:
+        raise ResolutionError(_("Choose for, against or abstain."))
+    with transaction.atomic(durable=True):
+        # The resolution first, as closing does: no vote slips in after the count.
+        resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        # The time of a cast is taken under the lock, so the log's order is the casts' order.
+        now = now or timezone.now()
+        if not resolution.is_accepting_votes(now):
+            if resolution.status == Resolution.Status.OPEN and now < resolution.starts_at:
+                raise VotingClosed(
+                    _("Voting starts on %(start)s.") % {"start": _when(resolution.starts_at)}
+                )
+            raise VotingClosed(_("Voting on this resolution has ended; the vote was not counted."))
+        ballot = (
+            Ballot.objects.select_for_update().filter(pk=ballot.pk, resolution=resolution).first()
+        )
+        if ballot is None:
+            raise NotEntitled(_("This ballot does not belong to this resolution."))
+        if (
+            channel == Channel.ONLINE
+            and not BallotUser.objects.filter(ballot=ballot, user=user, may_vote=True).exists()
+        ):
+            raise NotEntitled(_("You may not vote for this premises."))
+        vote = Vote.objects.create(
+            resolution=resolution,
+            ballot=ballot,
+            user=user,
+            choice=choice,
+            channel=channel,
+            weight_numerator=ballot.weight_numerator,
+            weight_denominator=ballot.weight_denominator,
+            text_hash=resolution.text_hash,
+            cast_at=now,
+        )
+        CurrentVote.objects.update_or_create(
+            ballot=ballot, defaults={"resolution": resolution, "vote": vote, "choice": choice}
+        )
+    return vote
+
+
+def vote_cast(*, user, resolution, ballot, choice, now=None):
+    """An owner's online vote for one ballot; a later vote replaces the earlier one."""
+    return _cast(
+        user=user,
+        resolution=resolution,
+        ballot=ballot,
+        choice=choice,
+        channel=Channel.ONLINE,
+        now=now,
+    )
+
+
+def vote_cast_paper(*, clerk, resolution, ballot, choice, now=None):
+    """A paper ballot (or the municipality's vote) keyed in by staff during the window."""
+    if not clerk.is_staff:
+        raise NotEntitled(_("Only staff can enter paper ballots."))
+    return _cast(
+        user=clerk,
+        resolution=resolution,
+        ballot=ballot,
+        choice=choice,
+        channel=Channel.PAPER,
+        now=now,
+    )
+
+
+# -- closing ----------------------------------------------------------------------------------
+
+
+def resolution_close(*, resolution_id, by=None, now=None):
+    """Close a vote whose window has ended: fix the result, record the notices, notify the
+    owners who consented, and queue the protocol and the letters. False if already closed."""
+    from .tasks import render_resolution_documents
+
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        resolution = Resolution.objects.select_for_update().get(pk=resolution_id)
+        if resolution.status != Resolution.Status.OPEN:
+            return False
+        if resolution.ends_at > now:
+            raise ResolutionError(
+                _("Voting is open until %(end)s; it can be closed after that.")
+                % {"end": _when(resolution.ends_at)}
+            )
+        result = tally(resolution)
+        updated = Resolution.objects.filter(pk=resolution.pk, status=Resolution.Status.OPEN).update(
+            status=Resolution.Status.CLOSED,
+            result=Resolution.Result.ADOPTED if result.adopted else Resolution.Result.REJECTED,
+            closed_at=now,
+            closed_by=by,
+        )
+        if not updated:
+            return False
+        resolution.refresh_from_db()
+        _notify_result(resolution, now)
+        transaction.on_commit(lambda: render_resolution_documents.delay(resolution.pk))
+    return True
+
+
+def _notify_result(resolution, now):
+    today = timezone.localdate(now)
+    link = reverse("resolutions:detail", args=[resolution.pk])
+    subject = _("Result of the vote on resolution %(number)s") % {"number": resolution.number}
+    body = _(
+        "Resolution %(number)s “%(title)s” of %(community)s was %(result)s. Its full text and "
+        "the protocol are in e-BOK."
+    ) % {
+        "number": resolution.number,
+        "title": resolution.title,
+        "community": resolution.community.name,
+        "result": resolution.get_result_display(),
+    }
+    if resolution.result == Resolution.Result.ADOPTED:
+        body += " " + _(
+            "You may challenge it in court within 6 weeks of this notice (art. 25 uwl), "
+            "that is until %(day)s."
+        ) % {"day": date_format(today + timedelta(weeks=6), "j E Y")}
+    notices = []
+    addresses = {}
+    for ballot in Ballot.objects.filter(resolution=resolution).order_by("pk"):
+        addresses.setdefault(ballot.pk, (ballot.owner_label, ballot.postal_address))
+    users_done = set()
+    for holder in (
+        BallotUser.objects.filter(ballot__resolution=resolution)
+        .select_related("user", "ballot")
+        .order_by("user_id", "ballot_id")
+    ):
+        if holder.user_id in users_done:
+            continue
+        users_done.add(holder.user_id)
+        user = holder.user
+        label = user.get_full_name() or user.username
+        if consents_to_electronic_delivery(user):
+            notify(user, subject, body, link=link)
+            notices.append(
+                ResultNotice(
+                    resolution=resolution,
+                    user=user,
+                    owner_label=label,
+                    address=user.email,
+                    channel=ResultNotice.Channel.ELECTRONIC,
+                    notified_at=today,
+                )
+            )
+        else:
+            notices.append(
+                ResultNotice(
+                    resolution=resolution,
+                    user=user,
+                    owner_label=label,
+                    address=holder.ballot.postal_address,
+                    channel=ResultNotice.Channel.LETTER,
+                )
+            )
+    # Owners without a login get a letter; the municipality is the manager's own principal.
+    for ballot in Ballot.objects.filter(
+        resolution=resolution, holders__isnull=True, is_municipality=False
+    ):
+        notices.append(
+            ResultNotice(
+                resolution=resolution,
+                owner_label=ballot.owner_label,
+                address=ballot.postal_address,
+                channel=ResultNotice.Channel.LETTER,
+            )
+        )
+    ResultNotice.objects.bulk_create(notices)
+
+
+def resolutions_close_ended(*, now=None):
+    """Beat: close every vote whose window has ended. Safe to run twice."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in Resolution.objects.filter(
+        status=Resolution.Status.OPEN, ends_at__lte=now
+    ).values_list("pk", flat=True):
+        closed += resolution_close(resolution_id=pk, now=now)
+    return closed
+
+
+def letters_mark_delivered(*, notice_ids, on):
+    """A clerk records the day posted letters were delivered: the challenge clock starts."""
+    with transaction.atomic(durable=True):
+        return ResultNotice.objects.filter(
+            pk__in=notice_ids, channel=ResultNotice.Channel.LETTER, notified_at__isnull=True
+        ).update(notified_at=on)

@@ -1,0 +1,305 @@
+"""Resident pages: the emergency numbers before the form, reporting with photos, uploads that
+are not photos refused with a message and nothing stored, the public timeline (internal notes
+never), comments, confirm and reopen, and who may see a report and its photos."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from faults import services
+from faults.models import FaultEvent, FaultPhoto, FaultReport
+from tests.factories import AccessFactory
+from tests.faults.conftest import report_of, upload
+from tests.faults.factories import PhotoFactory, ReportFactory, jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def says(page, english, polish):
+    return english in page or polish in page
+
+
+def form_data(account, **extra):
+    data = {
+        "account": account.pk,
+        "place": "premises",
+        "category": "water",
+        "title": "Cieknie kaloryfer",
+        "description": "Pod oknem kapie woda.",
+        "contact_phone": "+48 600-123-456",
+    }
+    data.update(extra)
+    return data
+
+
+def stored_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_emergency_numbers_come_before_the_form(owner_client, settings):
+    settings.FAULTS_EMERGENCY_PHONE = "33 852 99 99"
+    for name in ("faults:index", "faults:new"):
+        page = owner_client.get(reverse(name)).content.decode()
+        numbers = page.index('href="tel:112"')
+        assert 'href="tel:992"' in page
+        assert 'href="tel:338529999"' in page and "33 852 99 99" in page
+        if name == "faults:new":
+            assert numbers < page.index('<form method="post" enctype')
+
+
+def test_resident_reports_with_photos(owner_client, owner, account, settings):
+    photos = [upload(jpeg_bytes(fmt="PNG"), "a.png", "image/png"), upload(name="b.jpg")]
+    response = owner_client.post(reverse("faults:new"), form_data(account, photos=photos))
+    report = FaultReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("faults:detail", args=[report.pk])
+    assert report.reporter == owner and report.contact_phone == "600123456"
+    assert report.photos.count() == 2
+    assert report.events.filter(kind="photo_added").count() == 2
+    for photo in report.photos.all():
+        assert photo.image.name.startswith("faults/photos/") and photo.image.name.endswith(".jpg")
+        assert "a.png" not in photo.image.name
+        assert Image.open(photo.image.path).format == "JPEG"
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Cieknie kaloryfer" in page and "600 123 456" in page
+    for photo in report.photos.all():
+        assert reverse("faults:photo", args=[photo.pk]) in page
+
+
+def test_exif_is_stripped(owner_client, account):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (49.0, 45.0, 0.0)}
+    content = jpeg_bytes(exif=exif)
+    owner_client.post(reverse("faults:new"), form_data(account, photos=[upload(content)]))
+    photo = FaultPhoto.objects.get()
+    stored = Image.open(photo.image.path)
+    assert not stored.getexif() and "exif" not in stored.info
+
+
+@pytest.mark.parametrize(
+    "name,content,content_type",
+    [
+        ("zdjecie.jpg", b"\xff\xd8\xff\xe0<script>alert(1)</script>", "image/jpeg"),
+        ("zdjecie.jpg", b"#!/bin/sh\nrm -rf /\n", "image/jpeg"),
+        (
+            "rysunek.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+        ("plik.pdf", b"%PDF-1.4\n1 0 obj\n", "application/pdf"),
+    ],
+)
+def test_not_a_photo_is_refused_and_nothing_stored(
+    owner_client, account, settings, name, content, content_type
+):
+    good = upload(name="dobre.jpg")
+    bad = upload(content, name, content_type)
+    response = owner_client.post(reverse("faults:new"), form_data(account, photos=[good, bad]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert says(page, "is not a JPEG, PNG or HEIC photo", "nie jest zdjęciem JPEG, PNG ani HEIC")
+    assert name in page  # the message says which file
+    assert not FaultReport.objects.exists()
+    assert not FaultPhoto.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_huge_photo_is_refused(owner_client, account, settings):
+    big = upload(jpeg_bytes() + b"\0" * (10 * 1024 * 1024 + 1), "duze.jpg")
+    response = owner_client.post(reverse("faults:new"), form_data(account, photos=[big]))
+    assert response.status_code == 200
+    assert "10 MB" in response.content.decode()
+    assert not FaultReport.objects.exists() and stored_files(settings) == []
+
+
+def test_too_many_pixels_are_refused(owner_client, account, settings):
+    settings.FAULTS_PHOTO_MAX_PIXELS = 1_000_000
+    out = io.BytesIO()
+    Image.new("L", (3000, 2000)).save(out, "PNG")
+    bomb = upload(out.getvalue(), "bomba.png", "image/png")
+    response = owner_client.post(reverse("faults:new"), form_data(account, photos=[bomb]))
+    assert response.status_code == 200
+    assert says(response.content.decode(), "too many pixels", "za dużo pikseli")
+    assert not FaultReport.objects.exists()
+
+
+def test_too_many_photos_are_refused(owner_client, account, settings):
+    photos = [upload(name=f"{i}.jpg") for i in range(6)]
+    response = owner_client.post(reverse("faults:new"), form_data(account, photos=photos))
+    assert response.status_code == 200
+    assert response.context["form"].errors["photos"]
+    assert not FaultReport.objects.exists() and stored_files(settings) == []
+
+
+def test_sixth_photo_by_comment_is_refused(owner_client, owner, settings):
+    report = report_of(owner, photos=[_clean() for _ in range(5)])
+    assert report.photos.count() == 5
+    response = owner_client.post(
+        reverse("faults:detail", args=[report.pk]),
+        {"action": "comment", "text": "Jeszcze jedno", "photo": upload(name="6.jpg")},
+    )
+    assert response.status_code == 200
+    assert report.photos.count() == 5
+    assert not report.events.filter(kind="resident_comment").exists()
+    assert len(stored_files(settings)) == 5
+
+
+def _clean():
+    from ebok.uploads import clean_photo
+
+    return clean_photo(upload(), max_bytes=10 * 2**20, max_pixels=10**7)
+
+
+@pytest.mark.parametrize("phone", ["12345", "600 123 45a", "+49 600 123 456", "６００１２３４５６"])
+def test_bad_phone_is_refused_next_to_the_field(owner_client, account, phone):
+    response = owner_client.post(reverse("faults:new"), form_data(account, contact_phone=phone))
+    assert response.status_code == 200
+    assert response.context["form"].errors["contact_phone"]
+    assert not FaultReport.objects.exists()
+
+
+def test_someone_elses_account_cannot_be_chosen(owner_client, other_account):
+    response = owner_client.post(reverse("faults:new"), form_data(other_account))
+    assert response.status_code == 200
+    assert response.context["form"].errors["account"]
+    assert not FaultReport.objects.exists()
+
+
+def test_timeline_shows_public_entries_only(owner_client, owner, clerk):
+    report = report_of(owner)
+    services.fault_comment_internal(report=report, clerk=clerk, text="Sąsiad z góry to sprawca")
+    services.fault_status_change(
+        report=report, new_status="accepted", clerk=clerk, comment="Wyślemy hydraulika."
+    )
+    services.fault_assign(report=report, clerk=clerk, contractor="Firma Tajna")
+    page = owner_client.get(reverse("faults:detail", args=[report.pk])).content.decode()
+    assert "Wyślemy hydraulika." in page
+    assert "Sąsiad z góry" not in page
+    assert "Firma Tajna" in page  # the contractor's name is shown among the facts
+    assert page.count('<li class="timeline-') == 2  # reported, status
+
+
+def test_resident_comments_with_a_photo(owner_client, owner):
+    report = report_of(owner)
+    response = owner_client.post(
+        reverse("faults:detail", args=[report.pk]),
+        {"action": "comment", "text": "Dalej kapie", "photo": upload()},
+    )
+    assert response.status_code == 302
+    assert report.events.filter(kind="resident_comment", text="Dalej kapie").exists()
+    assert report.photos.count() == 1
+    page = owner_client.get(reverse("faults:detail", args=[report.pk])).content.decode()
+    assert "Dalej kapie" in page
+
+
+def test_empty_comment_is_refused(owner_client, owner):
+    report = report_of(owner)
+    response = owner_client.post(reverse("faults:detail", args=[report.pk]), {"action": "comment"})
+    assert response.status_code == 200
+    assert response.context["comment_form"].errors
+    assert report.events.count() == 1
+
+
+def test_resident_confirms_and_reopens_through_the_page(owner_client, owner, clerk):
+    report = report_of(owner)
+    for status in ("accepted", "resolved"):
+        services.fault_status_change(report=report, new_status=status, clerk=clerk)
+    url = reverse("faults:detail", args=[report.pk])
+    page = owner_client.get(url).content.decode()
+    assert 'value="confirm"' in page and 'value="reopen"' in page
+    assert 'value="comment"' not in page
+    response = owner_client.post(url, {"action": "reopen", "reason": ""})
+    assert response.status_code == 200 and response.context["reopen_form"].errors
+    assert owner_client.post(url, {"action": "reopen", "reason": "Znowu kapie"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    services.fault_status_change(report=report, new_status="resolved", clerk=clerk)
+    assert owner_client.post(url, {"action": "confirm"}).status_code == 302
+    report.refresh_from_db()
+    assert report.confirmed_at
+    page = owner_client.get(url).content.decode()
+    assert 'value="confirm"' not in page
+
+
+def test_confirming_an_open_report_shows_a_message(owner_client, owner):
+    report = report_of(owner)
+    response = owner_client.post(reverse("faults:detail", args=[report.pk]), {"action": "confirm"})
+    assert response.status_code == 200
+    assert report.events.filter(kind=FaultEvent.Kind.CONFIRMED).count() == 0
+
+
+# -- who sees what ------------------------------------------------------------------------------
+
+
+def test_co_holder_sees_a_premises_report_and_its_photos(client, owner, co_holder):
+    report = report_of(owner, photos=[_clean()])
+    client.force_login(co_holder)
+    assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 200
+    photo = report.photos.get()
+    response = client.get(reverse("faults:photo", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert f"#{report.pk}" in client.get(reverse("faults:index")).content.decode()
+
+
+def test_common_part_report_is_seen_only_by_its_reporter(client, owner, co_holder, account):
+    neighbour = AccessFactory(
+        user__username="sasiad", account__premises__building=account.premises.building
+    ).user
+    report = report_of(owner, place="staircase", title="Rozbita szyba na klatce", photos=[_clean()])
+    photo = report.photos.get()
+    for other in (co_holder, neighbour):
+        client.force_login(other)
+        assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 404
+        assert client.get(reverse("faults:photo", args=[photo.pk])).status_code == 404
+        assert "Rozbita szyba" not in client.get(reverse("faults:index")).content.decode()
+        post = client.post(
+            reverse("faults:detail", args=[report.pk]), {"action": "comment", "text": "x"}
+        )
+        assert post.status_code == 404
+    client.force_login(owner)
+    assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 200
+
+
+def test_stranger_cannot_comment_confirm_or_reopen(client, owner, stranger):
+    report = report_of(owner)
+    client.force_login(stranger)
+    url = reverse("faults:detail", args=[report.pk])
+    for data in ({"action": "comment", "text": "x"}, {"action": "confirm"}, {"action": "reopen"}):
+        assert client.post(url, data).status_code == 404
+    assert report.events.count() == 1
+
+
+def test_neighbour_in_the_building_does_not_see_a_premises_report(client, owner, account):
+    neighbour = AccessFactory(
+        user__username="sasiad", account__premises__building=account.premises.building
+    ).user
+    report = ReportFactory(reporter=owner)
+    client.force_login(neighbour)
+    assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 404
+
+
+def test_photos_are_not_under_a_public_path(owner, settings):
+    photo = PhotoFactory(report=ReportFactory(reporter=owner))
+    assert not photo.image.url.startswith(settings.STATIC_URL)
+    assert Path(photo.image.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    from django.test import Client
+
+    # nothing in the URLconf serves MEDIA_ROOT
+    assert Client().get("/" + photo.image.name).status_code == 404
+
+
+def test_list_query_count_does_not_grow(owner_client, owner, django_assert_max_num_queries):
+    for _ in range(3):
+        report_of(owner)
+    owner_client.get(reverse("faults:index"))
+    with django_assert_max_num_queries(12):
+        owner_client.get(reverse("faults:index"))
+    for _ in range(5):
+        report_of(owner, photos=[_clean()])
+    with django_assert_max_num_queries(12):
+        owner_client.get(reverse("faults:index"))

@@ -1,0 +1,156 @@
+"""Messages to BOK: a resident writes about an account, staff answer in admin, the resident is
+notified; nobody else sees the thread."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from messaging import services
+from messaging.models import Notification, Thread, ThreadMessage
+from tests.messaging.factories import PDF_BYTES, message_with_attachment, thread_of
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, account, **extra):
+    data = {
+        "account": account.pk,
+        "topic": "payments",
+        "subject": "Nadpłata za marzec",
+        "text": "Proszę o zwrot nadpłaty.",
+        **extra,
+    }
+    return client.post(reverse("messaging:thread_new"), data)
+
+
+def test_resident_writes_to_bok_about_own_account(owner_client, owner, account):
+    response = start(
+        owner_client, account, attachment=SimpleUploadedFile("potwierdzenie.pdf", PDF_BYTES)
+    )
+    thread = Thread.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("messaging:thread_detail", args=[thread.pk])
+    assert (thread.account, thread.created_by, thread.status) == (account, owner, "open")
+    message = thread.messages.get()
+    assert message.text == "Proszę o zwrot nadpłaty." and not message.from_staff
+    assert message.attachment_name == "potwierdzenie.pdf"
+    page = owner_client.get(reverse("messaging:thread_list")).content.decode()
+    assert "Nadpłata za marzec" in page
+
+
+def test_resident_cannot_write_about_someone_elses_account(owner_client, other_account):
+    response = start(owner_client, other_account)
+    assert response.status_code == 200
+    assert not Thread.objects.exists()
+
+
+def test_a_file_that_is_not_pdf_or_image_is_refused_and_nothing_stored(owner_client, account):
+    response = start(owner_client, account, attachment=SimpleUploadedFile("a.txt", b"hello"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["attachment"]
+    assert not Thread.objects.exists() and not ThreadMessage.objects.exists()
+
+
+def test_stranger_gets_404_and_co_holder_sees_the_thread(client, owner, co_holder, stranger):
+    thread = thread_of(owner)
+    url = reverse("messaging:thread_detail", args=[thread.pk])
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"text": "Wtrącam się"}).status_code == 404
+    assert "Pytanie o rozliczenie" not in client.get(
+        reverse("messaging:thread_list")
+    ).content.decode()
+    client.force_login(co_holder)
+    assert client.get(url).status_code == 200
+
+
+def test_reply_while_open_and_not_after_closing(owner_client, owner, staff):
+    thread = thread_of(owner)
+    url = reverse("messaging:thread_detail", args=[thread.pk])
+    assert owner_client.post(url, {"text": "Uzupełniam"}).status_code == 302
+    assert thread.messages.count() == 2
+    services.thread_close(clerk=staff, thread_id=thread.pk)
+    response = owner_client.post(url, {"text": "Jeszcze jedno"})
+    assert response.status_code == 200
+    assert thread.messages.count() == 2
+    with pytest.raises(services.ThreadClosed):
+        services.thread_reply(user=owner, thread_id=thread.pk, text="x")
+
+
+def test_staff_reply_in_admin_notifies_the_resident(
+    client, owner, staff, django_capture_on_commit_callbacks
+):
+    thread = thread_of(owner)
+    client.force_login(staff)
+    change = client.get(reverse("admin:messaging_thread_change", args=[thread.pk]))
+    assert change.status_code == 200
+    assert "Proszę o wyjaśnienie." in change.content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("admin:messaging_thread_reply", args=[thread.pk]),
+            {"text": "Nadpłata zostanie zwrócona.", "close": "on"},
+        )
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.status == "closed" and not thread.awaiting_staff
+    answer = thread.messages.last()
+    assert answer.from_staff and answer.author == staff
+    notification = Notification.objects.get(user=owner)
+    assert notification.link == reverse("messaging:thread_detail", args=[thread.pk])
+    assert "Nadpłata zostanie zwrócona." in notification.body
+    client.force_login(owner)
+    page = client.get(reverse("messaging:thread_detail", args=[thread.pk])).content.decode()
+    assert "Nadpłata zostanie zwrócona." in page
+
+
+def test_empty_staff_reply_shows_an_error(client, owner, staff):
+    thread = thread_of(owner)
+    client.force_login(staff)
+    response = client.post(reverse("admin:messaging_thread_reply", args=[thread.pk]), {})
+    assert response.status_code == 200
+    assert thread.messages.count() == 1
+
+
+def test_thread_queue_filters_open_and_old(client, owner, staff):
+    import datetime
+
+    from django.utils import timezone
+
+    old = thread_of(owner, subject="Stara sprawa")
+    Thread.objects.filter(pk=old.pk).update(
+        last_activity_at=timezone.now() - datetime.timedelta(days=10),
+        created_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    thread_of(owner, subject="Nowa sprawa")
+    client.force_login(staff)
+    url = reverse("admin:messaging_thread_changelist")
+    page = client.get(url + "?status__exact=open&age=7").content.decode()
+    assert "Stara sprawa" in page and "Nowa sprawa" not in page
+    assert "10" in page  # the age column
+
+
+def test_message_attachment_is_scoped(client, owner, stranger, staff):
+    message = message_with_attachment(thread_of(owner))
+    url = reverse("messaging:message_attachment", args=[message.thread_id, message.pk])
+    client.force_login(owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    admin_url = reverse("admin:messaging_thread_attachment", args=[message.thread_id, message.pk])
+    assert client.get(admin_url).status_code == 200
+
+
+def test_ended_access_keeps_own_thread_readable_but_not_writable(owner_client, owner, account):
+    from accounts.services import account_access_end
+
+    thread = thread_of(owner)
+    account_access_end(account=account)
+    url = reverse("messaging:thread_detail", args=[thread.pk])
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    assert response.context["thread"].can_reply is False
+    with pytest.raises(services.NotAllowed):
+        services.thread_reply(user=owner, thread_id=thread.pk, text="x")
