@@ -30,7 +30,7 @@ def test_report_about_a_common_part_has_no_premises(owner, account):
     report = report_of(owner, place="staircase", title="Nie świeci lampa na klatce")
     assert report.premises is None
     assert report.building == account.premises.building
-    assert report.place_display.endswith("staircase")
+    assert report.place_display.endswith("klatka schodowa")
 
 
 def test_someone_elses_account_is_refused(owner, other_account):
