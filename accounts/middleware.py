@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,6 +17,8 @@ class ForcePasswordChangeMiddleware:
                 reverse("account_logout"),
                 reverse("set_language"),
             )
-            if request.path not in allowed and not request.path.startswith("/static/"):
+            # Public pages (the accessibility statement, certificate checks) stay reachable.
+            open_prefixes = ("/static/", *settings.PUBLIC_PATH_PREFIXES)
+            if request.path not in allowed and not request.path.startswith(open_prefixes):
                 return redirect("first_password")
         return self.get_response(request)

@@ -468,3 +468,70 @@ class CredentialIssue(models.Model):
             and self.expires_at is not None
             and self.expires_at > timezone.now()
         )
+
+
+class Consent(models.Model):
+    """A consent a person gave, and when it was withdrawn. A new consent after a withdrawal is
+    a new row: the history is kept, never overwritten."""
+
+    class Kind(models.TextChoices):
+        ELECTRONIC_DELIVERY = (
+            "electronic_delivery_of_documents",
+            _("to receive documents electronically (e-BOK and e-mail) instead of letters"),
+        )
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    kind = models.CharField(_("consent"), max_length=40, choices=Kind.choices)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["user", "kind", "given_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_live_consent_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()}"
+
+
+class EmailChange(models.Model):
+    """A resident asked to change their e-mail: a link goes to the new address, which becomes
+    the login e-mail only when the link is opened."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="email_changes",
+    )
+    old_email = models.EmailField(_("old e-mail"), blank=True)
+    new_email = models.EmailField(_("new e-mail"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail status"), max_length=10, default="pending")
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail change")
+        verbose_name_plural = _("e-mail changes")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}: {self.new_email}"

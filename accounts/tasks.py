@@ -51,3 +51,39 @@ def sweep_unsent_activation_emails():
     for pk in ids:
         send_activation_email.delay(pk)
     return len(ids)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_email_change_link(self, change_id):
+    """The confirmation link to the new address; run twice, it sends once."""
+    from .models import EmailChange
+    from .profile import email_change_url
+
+    if not outbox.claim(EmailChange, change_id):
+        return "skipped"
+    change = EmailChange.objects.select_related("user").get(pk=change_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "accounts/email/email_change.txt",
+                {
+                    "user": change.user,
+                    "url": email_change_url(change),
+                    "hours": settings.EMAIL_CHANGE_LINK_HOURS,
+                    "manager_name": settings.MANAGER_NAME,
+                },
+            )
+            subject = render_to_string("accounts/email/email_change_subject.txt").strip()
+        send_mail(subject, body, None, [change.new_email])
+    except Exception:
+        final = self.request.retries >= self.max_retries
+        outbox.finish(EmailChange, change_id, outbox.FAILED if final else outbox.PENDING)
+        raise
+    outbox.finish(EmailChange, change_id, outbox.SENT)
+    return "sent"

@@ -55,3 +55,14 @@ def activate(request, token):
     return render(
         request, "accounts/activate.html", {"form": form, "login_name": issue.user.username}
     )
+
+
+def email_confirm(request, token):
+    """The link sent to a new e-mail address: opening it makes the address the login e-mail."""
+    from .profile import ProfileError, email_change_confirm
+
+    try:
+        user = email_change_confirm(token=token)
+    except ProfileError as error:
+        return render(request, "accounts/email_confirm.html", {"error": error.message}, status=410)
+    return render(request, "accounts/email_confirm.html", {"email": user.email})

@@ -21,6 +21,7 @@ from accounts.models import Account
 from . import (
     admin_money,
     admin_statements,  # noqa: F401  (registers the statement import admin)
+    certificate_admin,  # noqa: F401  (registers the certificate admin)
     invoice_admin,  # noqa: F401  (registers the invoice admin)
 )
 from .admin_forms import ChargeRunStartForm

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from accounts.validators import validate_nip
-from messaging import notify
+from messaging import Kind, notify
 
 from . import invoice_vat
 from .charge_run import month_end, month_start
@@ -159,7 +159,7 @@ def _tell(invoice, account):
             )
     link = reverse("billing:invoices")
     for user in people_of([account.pk]).get(account.pk, (None, []))[1]:
-        notify(user, subject, body, link=link)
+        notify(user, subject, body, link=link, kind=Kind.BILLING)
     invoice.notified_at = timezone.now()
     invoice.save(update_fields=["notified_at"])
 

@@ -705,3 +705,6 @@ class InvoiceRateTotal(models.Model):
 
     def __str__(self):
         return f"{self.invoice_id} {self.vat_rate}: {self.gross}"
+
+
+from .certificate_models import Certificate, CertificateCounter  # noqa: E402, F401

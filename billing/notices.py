@@ -22,7 +22,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAccess
-from messaging import notify
+from messaging import Kind, notify
 
 from .models import MONEY, BillingNotice, Charge, ChargeRun, Payment, money
 
@@ -121,7 +121,7 @@ def charges_posted_notify(*, period: date) -> int:
                     )
                 link = reverse("billing:balance", args=[pk])
                 for user in users:
-                    notify(user, subject, body, link=link)
+                    notify(user, subject, body, link=link, kind=Kind.BILLING)
             told += len(marked)
     return told
 
@@ -199,7 +199,7 @@ def due_reminders_send(*, today: date) -> int:
                         )
                     link = reverse("billing:balance", args=[pk])
                     for user in users:
-                        notify(user, subject, body, link=link)
+                        notify(user, subject, body, link=link, kind=Kind.BILLING)
                 told += len(marked)
     return told
 

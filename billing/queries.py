@@ -76,3 +76,49 @@ def ledgers_for_user(user, today=None) -> list:
         (a, build_ledger(charges[a.pk], payments[a.pk], rates=rates, today=today))
         for a in accounts
     ]
+
+
+def data_as_of():
+    """The day the money data is current to: the newest booking date of a finished bank
+    statement import, or else the newest posted payment. None when there is neither."""
+    from django.db.models import Max
+
+    from .models import StatementImport, StatementLine
+
+    booked = StatementLine.objects.filter(statement__status=StatementImport.Status.DONE).aggregate(
+        day=Max("booked_on")
+    )["day"]
+    if booked:
+        return booked
+    return Payment.objects.filter(corrects__isnull=True).aggregate(day=Max("paid_on"))["day"]
+
+
+# -- certificates of no arrears ---------------------------------------------------------------
+
+
+def certificates_of_account(account):
+    from .models import Certificate
+
+    return list(Certificate.objects.filter(account=account).order_by("-issued_at", "-pk"))
+
+
+def get_certificate_for_user(user, pk):
+    from .models import Certificate
+
+    certificate = Certificate.objects.filter(
+        pk=pk, account__in=accounts_for_user(user).values("pk")
+    ).first()
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def certificate_by_code(code):
+    """The certificate with this verification code, or None (a forged or mistyped code)."""
+    from .certificate_models import CODE_LENGTH, normalize_code
+    from .models import Certificate
+
+    code = normalize_code(code)
+    if len(code) != CODE_LENGTH or not code.isascii() or not code.isalnum():
+        return None
+    return Certificate.objects.filter(verification_code=code).first()

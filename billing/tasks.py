@@ -94,3 +94,24 @@ def sweep_invoice_pdfs():
     for pk in ids:
         render_invoice_pdf.delay(pk)
     return len(ids)
+
+
+# -- certificates of no arrears ---------------------------------------------------------------
+
+
+@shared_task
+def render_certificate_pdf(certificate_id):
+    from .certificates import certificate_pdf_make
+
+    return certificate_pdf_make(certificate_id=certificate_id)
+
+
+@shared_task
+def sweep_certificate_pdfs():
+    """Beat: stuck or lost certificate PDFs are queued again."""
+    from .certificates import certificate_pdfs_sweep
+
+    ids = certificate_pdfs_sweep()
+    for pk in ids:
+        render_certificate_pdf.delay(pk)
+    return len(ids)

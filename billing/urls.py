@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invoice_views, views
+from . import certificate_views, invoice_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -12,6 +12,14 @@ urlpatterns = [
     path("oplaty/<int:pk>/historia.pdf", views.history_export_pdf, name="history_pdf"),
     path("oplaty/<int:pk>/zaplac/", views.pay, name="pay"),
     path("oplaty/<int:pk>/zaplac/qr.png", views.pay_qr, name="pay_qr"),
+    path("oplaty/<int:pk>/zaswiadczenie/", certificate_views.certificate, name="certificate"),
+    path(
+        "oplaty/zaswiadczenia/<int:pk>/pdf/",
+        certificate_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path("weryfikacja/", certificate_views.verify, name="verify"),
+    path("weryfikacja/<str:code>/", certificate_views.verify_code, name="verify_code"),
     path("faktury/", invoice_views.invoices, name="invoices"),
     path("faktury/<int:pk>/pdf/", invoice_views.invoice_pdf, name="invoice_pdf"),
 ]

@@ -26,6 +26,7 @@ def _page(request, template, books, **context):
             "account": books.account,
             "summary": summarize(books.ledger),
             "show_interest": settings.BILLING_SHOW_INTEREST,
+            "data_as_of": queries.data_as_of(),
             **context,
         },
     )
@@ -42,7 +43,9 @@ def index(request):
     rows = [
         (account, summarize(ledger)) for account, ledger in queries.ledgers_for_user(request.user)
     ]
-    return render(request, "billing/index.html", {"rows": rows})
+    return render(
+        request, "billing/index.html", {"rows": rows, "data_as_of": queries.data_as_of()}
+    )
 
 
 @login_required

@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "audit.admin_site.AuditedAdminConfig",  # django.contrib.admin, every admin audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.mfa",
     "csp",
     "accounts",
     "messaging",
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "meters",
     "faults",
     "resolutions",
+    "audit",
+    "accessibility",
+    "privacy",
     "ebok",
 ]
 
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.mfa.StaffMFARequiredMiddleware",
     "ebok.middleware.PrivatePagesNoStoreMiddleware",
 ]
 
@@ -143,6 +148,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "login": "30/m/ip",
+    "accessibility_request": "5/h/ip",
 }
 # Client IP: only from a proxy we were told about, never blindly from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -150,6 +156,12 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=N
 # Activity tracking writes to the database on every request (five queries); the session's own
 # idle timeout already ends inactive sessions.
 USERSESSIONS_TRACK_ACTIVITY = False
+# Two-factor login: an authenticator app (TOTP) with recovery codes; required for staff
+# (accounts.mfa.StaffMFARequiredMiddleware), offered to residents.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "e-BOK"
+MFA_TOTP_TOLERANCE = 1  # one 30 s step either side: phones' clocks drift
 
 # Sessions are read from the cache (Redis in production) and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -254,6 +266,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.sweep_notices",
         "schedule": crontab(minute="*"),
     },
+    "accessibility-remind-statement-review": {  # once a year from 1 March, until reviewed
+        "task": "accessibility.tasks.remind_statement_review",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "accessibility-sweep-request-emails": {
+        "task": "accessibility.tasks.sweep_request_emails",
+        "schedule": crontab(minute="*/5"),
+    },
+    "billing-sweep-certificate-pdfs": {
+        "task": "billing.tasks.sweep_certificate_pdfs",
+        "schedule": crontab(minute="*/5"),
+    },
+    "privacy-sweep-data-exports": {  # stuck exports again; expired ones deleted
+        "task": "privacy.tasks.sweep_data_exports",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # The manager, shown on letters and in the footer.
@@ -308,6 +336,17 @@ FAULTS_MAX_PHOTOS = env.int("FAULTS_MAX_PHOTOS", default=5)
 # batches of this many recipients per task.
 MESSAGING_ATTACHMENT_MAX_BYTES = env.int("MESSAGING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 MESSAGING_EMAIL_BATCH = env.int("MESSAGING_EMAIL_BATCH", default=200)
+
+# Accessibility: who is reminded to review the statement (by 31 March), from which month.
+ACCESSIBILITY_STAFF_EMAILS = env.list("ACCESSIBILITY_STAFF_EMAILS", default=[MANAGER_EMAIL])
+ACCESSIBILITY_REMIND_FROM_MONTH = env.int("ACCESSIBILITY_REMIND_FROM_MONTH", default=3)
+
+# Self-service: "my data" exports are kept this many days; e-mail change links last hours.
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+EMAIL_CHANGE_LINK_HOURS = env.int("EMAIL_CHANGE_LINK_HOURS", default=24)
+CERTIFICATE_SERIES = env.str("CERTIFICATE_SERIES", default="ZN")
+# Pages anyone may open, also a resident who must still change a one-time password.
+PUBLIC_PATH_PREFIXES = ("/deklaracja-dostepnosci/", "/weryfikacja/")
 
 # Security headers (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -57,6 +57,11 @@ TILES = [
         "messaging:notification_list",
     ),
     Tile(
+        _("Profile and settings"),
+        _("Your contact data, what we e-mail you, documents by e-mail, your data to download."),
+        "profile",
+    ),
+    Tile(
         _("Messages to BOK"),
         _("Write to the customer service office about your account and read the answers."),
         "messaging:thread_list",

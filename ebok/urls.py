@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import profile_views, views
 
 # The admin login goes through allauth, so it is rate-limited like every other login.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +12,11 @@ admin.site.site_title = "e-BOK"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("profil/", profile_views.profile, name="profile"),
+    path("profil/telefon/", profile_views.profile_phone, name="profile_phone"),
+    path("profil/email/", profile_views.profile_email, name="profile_email"),
+    path("profil/powiadomienia/", profile_views.profile_preferences, name="profile_preferences"),
+    path("profil/zgoda/", profile_views.profile_consent, name="profile_consent"),
     path("admin/", admin.site.urls),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,4 +26,6 @@ urlpatterns = [
     path("", include("meters.urls")),
     path("", include("faults.urls")),
     path("", include("resolutions.urls")),
+    path("", include("accessibility.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.queries import accounts_for_user
-from messaging import notify
+from messaging import Kind, notify
 
 from . import emergency
 from .models import (
@@ -242,6 +242,7 @@ def _notify_status(report, old, new, comment):
         _("Fault report #%(number)d: %(status)s") % {"number": report.pk, "status": new.label},
         body,
         link=_link(report),
+        kind=Kind.FAULTS,
     )
 
 
@@ -260,6 +261,7 @@ def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
                 _("Fault report #%(number)d: a message from the office") % {"number": report.pk},
                 _("About your fault report “%(title)s”:") % {"title": report.title} + f"\n\n{text}",
                 link=_link(report),
+                kind=Kind.FAULTS,
             )
     return event
 

@@ -26,13 +26,17 @@ from .models import (
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "user", "created_at", "read_at", "email_status"]
-    list_filter = ["email_status", ("read_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = [
+        "subject", "user", "category", "created_at", "email_sent_at", "read_at", "email_status",
+    ]
+    list_filter = [
+        "email_status", "category", ("read_at", admin.EmptyFieldListFilter), "created_at",
+    ]
     search_fields = ["subject", "user__username", "user__last_name", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     readonly_fields = [
-        "user", "subject", "body", "link", "created_at", "read_at", "email_status",
+        "user", "subject", "body", "link", "category", "created_at", "read_at", "email_status",
         "email_sent_at",
     ]
 
@@ -41,6 +45,41 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "user/<int:user_id>/",
+                self.admin_site.admin_view(self.user_deliveries_view),
+                name="messaging_user_deliveries",
+            ),
+            *super().get_urls(),
+        ]
+
+    def user_deliveries_view(self, request, user_id):
+        """Per resident: when each notification and notice was delivered, e-mailed, opened."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+
+        from accounts.models import User
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        person = get_object_or_404(User, pk=user_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Deliveries to %(user)s") % {"user": person},
+            "person": person,
+            "notifications": Notification.objects.filter(user=person)[:500],
+            "deliveries": NoticeDelivery.objects.filter(user=person).select_related("notice")[
+                :500
+            ],
+        }
+        return TemplateResponse(request, "admin/messaging/user_deliveries.html", context)
 
 
 # -- notices ---------------------------------------------------------------------------------
@@ -251,10 +290,13 @@ class NoticeDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(MessagingPreference)
 class MessagingPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email_notices"]
-    list_filter = ["email_notices"]
+    list_display = ["user", "email_notices", "email_billing", "email_meters", "email_faults",
+                    "email_resolutions"]
+    list_filter = ["email_notices", "email_billing", "email_meters", "email_faults",
+                   "email_resolutions"]
     search_fields = ["user__username", "user__last_name", "user__email"]
-    readonly_fields = ["user", "email_notices"]
+    readonly_fields = ["user", "email_notices", "email_billing", "email_meters", "email_faults",
+                       "email_resolutions"]
 
     def has_add_permission(self, request):
         return False

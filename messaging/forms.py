@@ -42,8 +42,30 @@ class PreferenceForm(forms.Form):
     email_notices = forms.BooleanField(
         label=_("E-mail me the manager's notices"),
         required=False,
+        help_text=_("Everything always appears in your e-BOK inbox."),
+    )
+    email_billing = forms.BooleanField(
+        label=_("E-mail me about charges and payment reminders"), required=False
+    )
+    email_meters = forms.BooleanField(label=_("E-mail me meter reading reminders"), required=False)
+    email_faults = forms.BooleanField(
+        label=_("E-mail me updates of my fault reports"), required=False
+    )
+    email_resolutions = forms.BooleanField(
+        label=_("E-mail me about resolutions and voting"),
+        required=False,
         help_text=_(
-            "Notices always appear in your e-BOK inbox. Messages about your own matters "
-            "(payments, meter readings, answers from BOK) are always e-mailed."
+            "Answers from BOK and legal notices you agreed to receive electronically are always "
+            "e-mailed."
         ),
     )
+
+    @classmethod
+    def initial_for(cls, user):
+        from .models import MessagingPreference
+
+        current = MessagingPreference.objects.filter(user=user).first()
+        return {
+            name: getattr(current, name) if current else True
+            for name in MessagingPreference.FIELDS.values()
+        }

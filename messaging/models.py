@@ -10,8 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Building, Community
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification is about; a resident may turn off e-mail per kind (not GENERAL:
+    answers from BOK and legal notices are always e-mailed)."""
+
+    GENERAL = "general", _("your own matters and legal notices")
+    NOTICES = "notices", _("the manager's notices")
+    BILLING = "billing", _("charges and payment reminders")
+    METERS = "meters", _("meter reading reminders")
+    FAULTS = "faults", _("fault report updates")
+    RESOLUTIONS = "resolutions", _("resolutions and voting")
+
+
 class Notification(models.Model):
     """One message to one user: shown in e-BOK and sent by e-mail."""
+
+    Kind = NotificationKind
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -19,6 +33,7 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("no e-mail address")
+        OPTED_OUT = "opted_out", _("e-mail turned off")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,6 +44,10 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # "kind" is taken by the inbox query's UNION column
+    category = models.CharField(
+        _("kind"), max_length=20, choices=NotificationKind.choices, default=NotificationKind.GENERAL
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_status = models.CharField(
@@ -68,6 +87,21 @@ class MessagingPreference(models.Model):
         default=True,
         help_text=_("Notices always appear in your e-BOK inbox."),
     )
+    email_billing = models.BooleanField(_("e-mail me about charges and payments"), default=True)
+    email_meters = models.BooleanField(_("e-mail me meter reading reminders"), default=True)
+    email_faults = models.BooleanField(_("e-mail me updates of my fault reports"), default=True)
+    email_resolutions = models.BooleanField(
+        _("e-mail me about resolutions and voting"), default=True
+    )
+
+    # kind -> the field that turns its e-mail off; GENERAL has none (always e-mailed)
+    FIELDS = {
+        NotificationKind.NOTICES: "email_notices",
+        NotificationKind.BILLING: "email_billing",
+        NotificationKind.METERS: "email_meters",
+        NotificationKind.FAULTS: "email_faults",
+        NotificationKind.RESOLUTIONS: "email_resolutions",
+    }
 
     class Meta:
         verbose_name = _("messaging preference")

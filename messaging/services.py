@@ -48,17 +48,37 @@ class NotAllowed(MessagingError):
 # -- notifications (other apps call notify) --------------------------------------------------
 
 
-def notify(user, subject, body, link=None):
-    """Tell a user something: an in-app notification now and an e-mail after commit.
+def wants_email(user, kind) -> bool:
+    field = MessagingPreference.FIELDS.get(kind)
+    if field is None:
+        return True
+    return not MessagingPreference.objects.filter(user=user, **{field: False}).exists()
+
+
+def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
+    """Tell a user something: an in-app notification now and an e-mail after commit, unless
+    the user turned e-mail off for this kind.
 
     Safe inside a caller's transaction: if it rolls back, neither exists.
     """
     from .tasks import send_notification_email
 
-    status = Notification.EmailStatus.PENDING if user.email else Notification.EmailStatus.SKIPPED
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind: {kind!r}")
+    if not user.email:
+        status = Notification.EmailStatus.SKIPPED
+    elif not wants_email(user, kind):
+        status = Notification.EmailStatus.OPTED_OUT
+    else:
+        status = Notification.EmailStatus.PENDING
     with transaction.atomic():
         notification = Notification.objects.create(
-            user=user, subject=subject[:200], body=body, link=link or "", email_status=status
+            user=user,
+            subject=subject[:200],
+            body=body,
+            link=link or "",
+            category=kind,
+            email_status=status,
         )
         if status == Notification.EmailStatus.PENDING:
             transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
@@ -83,10 +103,15 @@ def notifications_mark_all_read(*, user) -> int:
     return count
 
 
-def preference_set(*, user, email_notices: bool) -> MessagingPreference:
+def preference_set(*, user, **choices) -> MessagingPreference:
+    """Save the e-mail choices given (field name -> bool); the others keep their value."""
+    allowed = set(MessagingPreference.FIELDS.values())
+    unknown = set(choices) - allowed
+    if unknown:
+        raise ValueError(f"unknown preferences: {sorted(unknown)}")
     with transaction.atomic(durable=True):
         preference, _created = MessagingPreference.objects.update_or_create(
-            user=user, defaults={"email_notices": email_notices}
+            user=user, defaults={name: bool(value) for name, value in choices.items()}
         )
     return preference
 

@@ -11,7 +11,6 @@ from accounts.queries import accounts_for_user
 
 from . import queries, services
 from .forms import PreferenceForm, ReplyForm, ThreadForm
-from .models import MessagingPreference
 
 PAGE_SIZE = 25
 
@@ -76,13 +75,9 @@ def _download(file, name, content_type):
 
 @login_required
 def preferences(request):
-    current = MessagingPreference.objects.filter(user=request.user).first()
-    initial = {"email_notices": current.email_notices if current else True}
-    form = PreferenceForm(_posted(request), initial=initial)
+    form = PreferenceForm(_posted(request), initial=PreferenceForm.initial_for(request.user))
     if request.method == "POST" and form.is_valid():
-        services.preference_set(
-            user=request.user, email_notices=form.cleaned_data["email_notices"]
-        )
+        services.preference_set(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("messaging:preferences")
     return render(request, "messaging/preferences.html", {"form": form})

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAccess
-from messaging import notify
+from messaging import Kind, notify
 
 from .consumption import average_daily_use, year_before
 from .forms import MAX_READING
@@ -413,6 +413,7 @@ def window_reminders_send(*, today: date | None = None) -> int:
                     )
                     % {"day": _day(window.ends_on)},
                     link=reverse("meters:index"),
+                    kind=Kind.METERS,
                 )
                 sent += 1
     return sent

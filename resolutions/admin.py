@@ -19,7 +19,6 @@ from .models import (
     Ballot,
     Choice,
     CommunityVotingSettings,
-    DeliveryConsent,
     Ownership,
     Resolution,
     ResultNotice,
@@ -364,16 +363,3 @@ class ResultNoticeAdmin(admin.ModelAdmin):
             notice_ids=list(queryset.values_list("pk", flat=True)), on=timezone.localdate()
         )
         self.message_user(request, _("%(count)d notices marked.") % {"count": count})
-
-
-@admin.register(DeliveryConsent)
-class DeliveryConsentAdmin(admin.ModelAdmin):
-    list_display = ["user", "given_at", "withdrawn_at"]
-    search_fields = ["user__username", "user__last_name"]
-    readonly_fields = ["user", "given_at", "withdrawn_at"]
-
-    def has_add_permission(self, request):
-        return False  # owners give and withdraw it themselves in e-BOK
-
-    def has_delete_permission(self, request, obj=None):
-        return False

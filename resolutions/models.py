@@ -420,28 +420,6 @@ class CurrentVote(models.Model):
         return f"{self.ballot} — {self.get_choice_display()}"
 
 
-class DeliveryConsent(models.Model):
-    """An owner's consent to receive notices electronically (e-BOK and e-mail)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delivery_consents"
-    )
-    given_at = models.DateTimeField(default=timezone.now)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("consent to electronic delivery")
-        verbose_name_plural = _("consents to electronic delivery")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=Q(withdrawn_at__isnull=True), name="one_live_consent"
-            )
-        ]
-
-    def __str__(self):
-        return str(self.user)
-
-
 class ResultNotice(models.Model):
     """That an owner was (or is to be) told the result; the challenge clock runs from it."""
 

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from messaging import notify
+from accounts import profile
+from accounts.models import Consent
+from messaging import Kind, notify
 
 from . import register
 from .models import (
@@ -21,7 +23,6 @@ from .models import (
     Choice,
     CommunityVotingSettings,
     CurrentVote,
-    DeliveryConsent,
     Resolution,
     ResultNotice,
     Vote,
@@ -50,20 +51,13 @@ def _when(value):
 
 
 def consents_to_electronic_delivery(user):
-    """Whether notices may be delivered to the user electronically. The one place that knows
-    where consent is kept (issue 10 moves it to the profile)."""
-    return DeliveryConsent.objects.filter(user=user, withdrawn_at__isnull=True).exists()
+    """Whether notices may be delivered to the user electronically: the consent the resident
+    gives or withdraws in the profile (accounts.Consent, history kept)."""
+    return profile.consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)
 
 
 def consent_set(*, user, given):
-    with transaction.atomic(durable=True):
-        live = DeliveryConsent.objects.select_for_update().filter(
-            user=user, withdrawn_at__isnull=True
-        )
-        if given and not live.exists():
-            DeliveryConsent.objects.create(user=user)
-        elif not given:
-            live.update(withdrawn_at=timezone.now())
+    return profile.consent_set(user=user, given=given, kind=Consent.Kind.ELECTRONIC_DELIVERY)
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -142,6 +136,7 @@ def resolution_open(*, resolution_id, by, now=None):
                     "end": _when(resolution.ends_at),
                 },
                 link=link,
+                kind=Kind.RESOLUTIONS,
             )
     return resolution
 

@@ -118,6 +118,23 @@ def own_resolution_attachment(user):
     return [item.pk]
 
 
+def own_certificate(user):
+    from billing.certificates import certificate_pdf_make, certificate_request
+
+    account = user.account_accesses.get().account
+    certificate = certificate_request(user=user, account=account)
+    certificate_pdf_make(certificate_id=certificate.pk)
+    return [certificate.pk]
+
+
+def own_data_export(user):
+    from privacy.services import export_build, export_request
+
+    export = export_request(user=user)
+    export_build(export_id=export.pk)
+    return [export.pk]
+
+
 SCOPED = [
     ScopedURL("account_detail", own_account),
     ScopedURL("billing:balance", own_account),
@@ -128,6 +145,9 @@ SCOPED = [
     ScopedURL("billing:pay", own_account),
     ScopedURL("billing:pay_qr", own_account),
     ScopedURL("billing:invoice_pdf", own_invoice),
+    ScopedURL("billing:certificate", own_account),
+    ScopedURL("billing:certificate_pdf", own_certificate),
+    ScopedURL("privacy:download", own_data_export),
     ScopedURL("meters:detail", own_meter),
     ScopedURL("meters:submit", own_meter),
     ScopedURL("meters:photo", own_reading_photo),
@@ -161,9 +181,23 @@ PRIVATE = {
     "messaging:thread_new": "get",
     "resolutions:index": "get",
     "resolutions:consent": "post",
+    "profile": "get",
+    "profile_phone": "post",
+    "profile_email": "post",
+    "profile_preferences": "post",
+    "profile_consent": "post",
+    "privacy:index": "get",
 }
 
-PUBLIC = {"activate"}
+PUBLIC = {
+    "activate",
+    "email_confirm",
+    "accessibility:statement",
+    "accessibility:request",
+    "accessibility:request_sent",
+    "billing:verify",
+    "billing:verify_code",
+}
 
 # Third-party URL trees, tested by their authors and by our login tests.
 FOREIGN_PREFIXES = ("admin/", "auth/", "i18n/")

@@ -30,9 +30,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 class StaffFactory(UserFactory):
+    """Staff log in with a second factor (required for the staff panel): by default with an
+    authenticator app on TOTP_SECRET; `totp=False` for one who has not set it up yet."""
+
     username = factory.Sequence(lambda n: f"clerk{n}")
     is_staff = True
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(self, TOTP_SECRET)
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):

@@ -71,6 +71,7 @@ def test_only_existing_features_have_tiles(client, owner):
         reverse("meters:index"),
         reverse("faults:index"),
         reverse("messaging:thread_list"),
+        reverse("profile"),
     }
 
 

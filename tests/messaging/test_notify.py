@@ -109,3 +109,19 @@ def test_notification_link_is_local_only(client, owner):
     client.force_login(owner)
     page = client.get(reverse("messaging:notification_detail", args=[notification.pk]))
     assert 'href="/konta/1/"' in page.content.decode()
+
+
+def test_staff_see_deliveries_and_reads_per_resident(client, owner):
+    from tests.factories import StaffFactory
+    from tests.messaging.factories import delivered_notice
+
+    notify(owner, "Nowe naliczenie", "…")
+    notice = delivered_notice(owner)
+    clerk = StaffFactory(is_superuser=True)
+    client.force_login(clerk)
+    page = client.get(reverse("admin:messaging_user_deliveries", args=[owner.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nowe naliczenie" in text and notice.title in text
+    user_page = client.get(reverse("admin:accounts_user_change", args=[owner.pk]))
+    assert reverse("admin:messaging_user_deliveries", args=[owner.pk]) in user_page.content.decode()

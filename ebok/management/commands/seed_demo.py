@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from schwifty import IBAN
 
+from accessibility.demo import seed_accessibility
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
 from accounts.roles import ACCOUNTING, BOK
 from billing.demo import seed_billing, seed_billing_scale
@@ -270,6 +271,7 @@ class Command(BaseCommand):
         self.created["resolutions"] += sum(seed_resolutions(today=today).values())
         self.created["messaging"] += sum(seed_messaging(today=today).values())
         self.created["faults"] += seed_faults()
+        self.created["accessibility"] += seed_accessibility(today=today)
         self.report(scale)
 
     # -- helpers ---------------------------------------------------------------------------

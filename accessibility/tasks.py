@@ -1,0 +1,46 @@
+import smtplib
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from accounts import outbox
+
+from . import services
+from .models import RequestEmail
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_request_email(self, email_id):
+    """Send one e-mail to a requester; run twice, it sends once."""
+    if not outbox.claim(RequestEmail, email_id):
+        return "skipped"
+    email = RequestEmail.objects.select_related("request").get(pk=email_id)
+    try:
+        send_mail(email.subject, email.body, None, [email.request.email])
+    except Exception:
+        final = self.request.retries >= self.max_retries
+        outbox.finish(RequestEmail, email_id, outbox.FAILED if final else outbox.PENDING)
+        raise
+    outbox.finish(RequestEmail, email_id, outbox.SENT)
+    return "sent"
+
+
+@shared_task
+def sweep_request_emails():
+    ids = outbox.overdue_ids(RequestEmail, "created_at")
+    for pk in ids:
+        send_request_email.delay(pk)
+    return len(ids)
+
+
+@shared_task
+def remind_statement_review():
+    """Beat, daily: once a year from 1 March, if the statement is not reviewed this year."""
+    return services.review_reminder_send(today=timezone.localdate())

@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def build_data_export(export_id):
+    return services.export_build(export_id=export_id)
+
+
+@shared_task
+def sweep_data_exports():
+    """Beat: delete expired exports; queue again builds that were lost or stuck."""
+    result = services.exports_sweep()
+    for pk in result["pending"]:
+        build_data_export.delay(pk)
+    return {"expired": result["expired"], "queued": len(result["pending"])}
