@@ -37,6 +37,7 @@ messages: $(STAMP)
 # their figures; they are not part of `make test`.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ebok_bench
 bench: $(STAMP)
+	scripts/system-deps --bench
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} EBOK_REQUIRE_SERVICES=1 \
 	  $(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
 

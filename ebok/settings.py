@@ -348,6 +348,9 @@ CERTIFICATE_SERIES = env.str("CERTIFICATE_SERIES", default="ZN")
 # Pages anyone may open, also a resident who must still change a one-time password.
 PUBLIC_PATH_PREFIXES = ("/deklaracja-dostepnosci/", "/weryfikacja/")
 
+# make bench only: serve a bare "hello" view at /bench/hello/ to compare pages against.
+BENCH_HELLO = _strict_bool("EBOK_BENCH_HELLO", False)
+
 # Security headers (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -371,8 +374,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Relaxed only by an explicit false, for the plain-HTTP smoke test on localhost.
+    SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", True)
 
 LOGGING = {
     "version": 1,

@@ -29,3 +29,5 @@ urlpatterns = [
     path("", include("accessibility.urls")),
     path("", include("privacy.urls")),
 ]
+if settings.BENCH_HELLO:  # make bench: the floor every page is compared with
+    urlpatterns.append(path("bench/hello/", views.hello, name="bench_hello"))

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.queries import accounts_for_user
@@ -21,3 +22,8 @@ def dashboard(request):
             "unread_count": unread_count,
         },
     )
+
+
+def hello(request):
+    """A bare Django response, mounted only with EBOK_BENCH_HELLO=true (make bench)."""
+    return HttpResponse("hello", content_type="text/plain")

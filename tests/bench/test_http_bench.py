@@ -1,0 +1,235 @@
+"""Benchmark: the resident's dashboard, payment history and meters page over HTTP under wrk at
+32 connections on gunicorn (DEBUG=false, PostgreSQL), next to a bare Django "hello" view served
+by the same gunicorn; SQL queries per page; then 100 residents at once for 60 s with no errors.
+The data: `seed_demo --scale 20000 --history-months 120`, and the measured resident's two water
+meters with 10 years of monthly readings.
+
+Goals (issue 8): the dashboard at ≥ 10% of the hello view's throughput, p99 < 100 ms. Prints the
+figures and whether each goal was met; fails only on errors (non-2xx, socket errors).
+BENCH_ACCOUNTS, BENCH_HISTORY_MONTHS, BENCH_SECONDS (per page, default 15), BENCH_LOAD_SECONDS
+(default 60) and BENCH_GUNICORN_WORKERS (default 2 × cores + 1) make it smaller or bigger."""
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from tests.integration.test_worker import database_url
+from tests.meters.factories import MeterFactory
+from tests.services import require, require_postgres
+
+from .test_meters_bench import fill
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", 20_000))
+HISTORY_MONTHS = int(os.environ.get("BENCH_HISTORY_MONTHS", 120))
+SECONDS = int(os.environ.get("BENCH_SECONDS", 15))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+CONNECTIONS, LOAD_RESIDENTS = 32, 100
+SHARE_GOAL, P99_GOAL_MS = 0.10, 100.0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def session_cookie(user):
+    """A logged-in session stored in the database, which the gunicorn workers read too."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def seconds(value, unit):
+    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, *, connections, duration, script=None, cookie=None):
+    """Run wrk; returns (requests/s, p50 ms, p99 ms, requests, errors, timeouts)."""
+    args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    args += ["--timeout", "5s"]  # a slower answer counts as an error
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    if script:
+        args += ["-s", str(script)]
+    out = subprocess.run(  # noqa: S603
+        [*args, url], capture_output=True, text=True, check=True, timeout=duration + 60
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = seconds(*re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups())
+    p99 = seconds(*re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups())
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    timeouts = 0
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if socket_errors:
+        connect, read, write, timeouts = (int(n) for n in socket_errors.groups())
+        errors += connect + read + write
+    return rate, p50, p99, total, errors, timeouts
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(tmp_path),
+        "EBOK_BENCH_HELLO": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(  # noqa: S603 - the manifest that DEBUG=false serves static files from
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "ebok.wsgi:application", "--workers", str(WORKERS)]
+        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/bench/hello/", timeout=2):  # noqa: S310
+                break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def assert_page_answers(url, cookie):
+    """wrk counts a redirect (e.g. to the login page) as success: check for a real 200 first."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+        assert response.status == 200, url
+
+
+def queries_of(user, path):
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+def test_pages_under_wrk_next_to_hello(gunicorn, tmp_path):
+    require_postgres()
+    require(shutil.which("wrk") is not None, "wrk (Debian package wrk; make bench installs it)")
+    start = time.perf_counter()
+    call_command(
+        "seed_demo",
+        "--scale",
+        str(ACCOUNTS),
+        "--history-months",
+        str(HISTORY_MONTHS),
+        stdout=io.StringIO(),
+    )
+    resident = User.objects.get(username="mieszkaniec00001")
+    account = resident.account_accesses.get().account
+    for kind in ("cold", "hot"):
+        fill(MeterFactory(premises=account.premises, kind=kind), resident, 12 * 10)
+    setup = time.perf_counter() - start
+
+    pages = {
+        "hello": "/bench/hello/",
+        "dashboard": reverse("dashboard"),
+        "payment history": reverse("billing:history", args=[account.pk]),  # this year's
+        "meters": reverse("meters:index"),
+    }
+    cookie = session_cookie(resident)
+    rows = {}
+    for name, path in pages.items():
+        count = queries_of(resident, path) if name != "hello" else 0
+        jar = None if name == "hello" else cookie  # hello: bare, no session to load or save
+        assert_page_answers(gunicorn + path, jar or "")
+        rows[name] = (
+            *wrk(gunicorn + path, connections=CONNECTIONS, duration=SECONDS, cookie=jar),
+            count,
+        )
+
+    # 100 residents at once, each with their own session, for LOAD_SECONDS.
+    residents = User.objects.filter(username__startswith="mieszkaniec").order_by("username")
+    cookies = [session_cookie(u) for u in residents[:LOAD_RESIDENTS]]
+    script = Path(tempfile.mkstemp(suffix=".lua", dir=tmp_path)[1])
+    script.write_text(
+        "local cookies = {" + ", ".join(f'"{c}"' for c in cookies) + "}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #cookies + 1\n"
+        '  return wrk.format("GET", "/", {Cookie = cookies[i]})\n'
+        "end\n"
+    )
+    for one in (cookies[0], cookies[-1]):
+        assert_page_answers(gunicorn + "/", one)
+    load = wrk(gunicorn + "/", connections=len(cookies), duration=LOAD_SECONDS, script=script)
+
+    hello_rate = rows["hello"][0]
+    print(
+        f"\nHTTP under wrk, {CONNECTIONS} connections × {SECONDS} s, gunicorn {WORKERS} workers, "
+        f"DEBUG=false; {ACCOUNTS} scale accounts, {HISTORY_MONTHS} months of history "
+        f"(set-up {setup:.0f} s)\n"
+        f"  {'page':<16} {'req/s':>8} {'of hello':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'SQL':>4} {'errors':>7} {'>5 s':>6}"
+    )
+    for name, (rate, p50, p99, _total, errors, timeouts, count) in rows.items():
+        print(
+            f"  {name:<16} {rate:8.0f} {rate / hello_rate:8.0%} {p50:8.1f} {p99:8.1f} "
+            f"{count if name != 'hello' else '—':>4} {errors:>7} {timeouts:>6}"
+        )
+    dash_rate, _, dash_p99, *_ = rows["dashboard"]
+    share_met = dash_rate / hello_rate >= SHARE_GOAL
+    p99_met = dash_p99 < P99_GOAL_MS
+    print(
+        f"  goals: dashboard ≥ {SHARE_GOAL:.0%} of hello: "
+        f"{'met' if share_met else 'NOT met'}; dashboard p99 < {P99_GOAL_MS:.0f} ms: "
+        f"{'met' if p99_met else 'NOT met'}\n"
+        f"  load: {len(cookies)} residents × {LOAD_SECONDS} s on the dashboard: {load[3]} "
+        f"requests, {load[0]:.0f} req/s, p50 {load[1]:.1f} ms, p99 {load[2]:.1f} ms, "
+        f"{load[4]} errors, {load[5]} over 5 s (goal 0)"
+    )
+    # A slow page is a figure to read (its timeouts are printed); a wrong answer is a failure.
+    assert all(row[4] == 0 for row in rows.values()), rows
+    assert len(cookies) == min(LOAD_RESIDENTS, ACCOUNTS) and load[3] > 0
+    assert load[4] == 0 and load[5] == 0, load  # 100 residents: no errors
