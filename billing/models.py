@@ -351,7 +351,11 @@ class Payment(models.Model):
                 name="payment_cash_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["account", "paid_on"], name="payment_account_paid")]
+        indexes = [
+            models.Index(fields=["account", "paid_on"], name="payment_account_paid"),
+            # "data as of" on every fee page: the newest payment, without a scan
+            models.Index(fields=["paid_on"], name="payment_paid_on"),
+        ]
 
     def __str__(self):
         return f"{self.amount} zł ({self.paid_on:%d.%m.%Y})"
@@ -490,7 +494,10 @@ class StatementLine(models.Model):
                 name="statement_line_ignored_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "booked_on"], name="statement_line_queue")]
+        indexes = [
+            models.Index(fields=["status", "booked_on"], name="statement_line_queue"),
+            models.Index(fields=["booked_on"], name="statement_line_booked_on"),
+        ]
 
     def __str__(self):
         return f"{self.booked_on:%d.%m.%Y} {self.amount} zł — {self.title[:40]}"

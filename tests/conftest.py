@@ -3,6 +3,7 @@ with an account of their own, and staff."""
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import AccessFactory, AccountFactory, StaffFactory
 
@@ -17,6 +18,14 @@ def _fast_hashing(settings):
 def _private_media_in_tmp(settings, tmp_path):
     # Uploaded and rendered files of a test never land in the project's var/private.
     settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _polish_by_default():
+    # A request through LocaleMiddleware leaves its language active in the thread; every test
+    # starts in the site's default language whatever ran before it.
+    with translation.override("pl"):
+        yield
 
 
 @pytest.fixture(autouse=True)
