@@ -19,17 +19,12 @@ from .models import RequestEmail
 )
 def send_request_email(self, email_id):
     """Send one e-mail to a requester; run twice, it sends once."""
-    if not outbox.claim(RequestEmail, email_id):
-        return "skipped"
-    email = RequestEmail.objects.select_related("request").get(pk=email_id)
-    try:
+
+    def send():
+        email = RequestEmail.objects.select_related("request").get(pk=email_id)
         send_mail(email.subject, email.body, None, [email.request.email])
-    except Exception:
-        final = self.request.retries >= self.max_retries
-        outbox.finish(RequestEmail, email_id, outbox.FAILED if final else outbox.PENDING)
-        raise
-    outbox.finish(RequestEmail, email_id, outbox.SENT)
-    return "sent"
+
+    return outbox.deliver(self, RequestEmail, email_id, send)
 
 
 @shared_task

@@ -42,3 +42,18 @@ def overdue_ids(model, created_field):
             email_status=PENDING, **{f"{created_field}__lt": now - NUDGE_AFTER}
         ).values_list("pk", flat=True)[:1000]
     )
+
+
+def deliver(task, model, pk, send):
+    """The body of a mail task: claim the row, call `send()`, mark it sent. On an error the row
+    waits for the task's retry (failed after the last one) and the error goes to Celery."""
+    if not claim(model, pk):
+        return "skipped"
+    try:
+        send()
+    except Exception:
+        final = task.request.retries >= task.max_retries
+        finish(model, pk, FAILED if final else PENDING)
+        raise
+    finish(model, pk, SENT)
+    return "sent"

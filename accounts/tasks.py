@@ -23,10 +23,8 @@ log = logging.getLogger(__name__)
 def send_activation_email(self, issue_id):
     from .services import activation_url
 
-    if not outbox.claim(CredentialIssue, issue_id):
-        return "skipped"
-    issue = CredentialIssue.objects.select_related("user").get(pk=issue_id)
-    try:
+    def send():
+        issue = CredentialIssue.objects.select_related("user").get(pk=issue_id)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "user": issue.user,
@@ -37,12 +35,8 @@ def send_activation_email(self, issue_id):
             subject = render_to_string("accounts/email/activation_subject.txt", context).strip()
             body = render_to_string("accounts/email/activation_body.txt", context)
         send_mail(subject, body, None, [issue.user.email])
-    except Exception:
-        final = self.request.retries >= self.max_retries
-        outbox.finish(CredentialIssue, issue_id, outbox.FAILED if final else outbox.PENDING)
-        raise
-    outbox.finish(CredentialIssue, issue_id, outbox.SENT)
-    return "sent"
+
+    return outbox.deliver(self, CredentialIssue, issue_id, send)
 
 
 @shared_task
@@ -65,10 +59,8 @@ def send_email_change_link(self, change_id):
     from .models import EmailChange
     from .profile import email_change_url
 
-    if not outbox.claim(EmailChange, change_id):
-        return "skipped"
-    change = EmailChange.objects.select_related("user").get(pk=change_id)
-    try:
+    def send():
+        change = EmailChange.objects.select_related("user").get(pk=change_id)
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
                 "accounts/email/email_change.txt",
@@ -81,9 +73,5 @@ def send_email_change_link(self, change_id):
             )
             subject = render_to_string("accounts/email/email_change_subject.txt").strip()
         send_mail(subject, body, None, [change.new_email])
-    except Exception:
-        final = self.request.retries >= self.max_retries
-        outbox.finish(EmailChange, change_id, outbox.FAILED if final else outbox.PENDING)
-        raise
-    outbox.finish(EmailChange, change_id, outbox.SENT)
-    return "sent"
+
+    return outbox.deliver(self, EmailChange, change_id, send)

@@ -22,23 +22,17 @@ from .models import FaultReport
     max_retries=8,
 )
 def send_duty_email(self, report_id):
-    if not outbox.claim(FaultReport, report_id):
-        return "skipped"
-    report = FaultReport.objects.select_related("building", "premises", "reporter").get(
-        pk=report_id
-    )
-    try:
+    def send():
+        report = FaultReport.objects.select_related("building", "premises", "reporter").get(
+            pk=report_id
+        )
         with translation.override(settings.LANGUAGE_CODE):
             context = {"report": report, "site_url": settings.SITE_URL}
             subject = render_to_string("faults/email/duty_subject.txt", context).strip()
             body = render_to_string("faults/email/duty_body.txt", context)
         send_mail(subject, body, None, settings.FAULTS_DUTY_EMAILS)
-    except Exception:
-        final = self.request.retries >= self.max_retries
-        outbox.finish(FaultReport, report_id, outbox.FAILED if final else outbox.PENDING)
-        raise
-    outbox.finish(FaultReport, report_id, outbox.SENT)
-    return "sent"
+
+    return outbox.deliver(self, FaultReport, report_id, send)
 
 
 @shared_task

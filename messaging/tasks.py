@@ -22,10 +22,9 @@ from .models import Notice, NoticeDelivery, Notification
 )
 def send_notification_email(self, notification_id):
     """Send one notification's e-mail; run twice, it sends once."""
-    if not outbox.claim(Notification, notification_id):
-        return "skipped"
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    try:
+
+    def send():
+        notification = Notification.objects.select_related("user").get(pk=notification_id)
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
                 "messaging/email/notification.txt",
@@ -36,12 +35,8 @@ def send_notification_email(self, notification_id):
                 },
             )
         send_mail(notification.subject, body, None, [notification.user.email])
-    except Exception:
-        final = self.request.retries >= self.max_retries
-        outbox.finish(Notification, notification_id, outbox.FAILED if final else outbox.PENDING)
-        raise
-    outbox.finish(Notification, notification_id, outbox.SENT)
-    return "sent"
+
+    return outbox.deliver(self, Notification, notification_id, send)
 
 
 @shared_task
