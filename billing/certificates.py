@@ -6,12 +6,9 @@ A resident asking twice on the same day for the same account gets the same certi
 double submit does not use up a number.
 """
 
-import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,12 +18,10 @@ from weasyprint import CSS, HTML
 
 from accounts.models import Account
 
+from .invoice_pdf_jobs import pdf_make, pdfs_sweep
 from .models import Certificate, CertificateCounter
 from .queries import ledger_for_account
 
-log = logging.getLogger(__name__)
-STUCK_AFTER = timedelta(minutes=10)
-NUDGE_AFTER = timedelta(minutes=2)
 STYLESHEET = "css/statement.css"
 
 
@@ -132,45 +127,17 @@ def filename_of(certificate) -> str:
 
 def certificate_pdf_make(*, certificate_id) -> str:
     """Render and store one waiting PDF: "done", "failed" or "skipped"."""
-    claimed_at = timezone.now()
-    claimed = Certificate.objects.filter(
-        pk=certificate_id, pdf_status=Certificate.PdfStatus.PENDING
-    ).update(pdf_status=Certificate.PdfStatus.RENDERING, pdf_claimed_at=claimed_at)
-    if not claimed:
-        return "skipped"
-    mine = Certificate.objects.filter(
-        pk=certificate_id, pdf_status=Certificate.PdfStatus.RENDERING, pdf_claimed_at=claimed_at
+    return pdf_make(
+        Certificate,
+        certificate_id,
+        render,
+        lambda row, filename: row._meta.get_field("pdf_file").upload_to(row, filename),
     )
-    certificate = Certificate.objects.get(pk=certificate_id)
-    try:
-        filename, _type, content = render(certificate)
-    except Exception as exc:  # noqa: BLE001 - recorded for staff
-        log.exception("certificate %s: PDF failed", certificate.number)
-        mine.update(pdf_status=Certificate.PdfStatus.FAILED, pdf_error=str(exc)[:2000])
-        return "failed"
-    name = default_storage.save(
-        certificate._meta.get_field("pdf_file").upload_to(certificate, filename),
-        ContentFile(content),
-    )
-    if not mine.update(pdf_status=Certificate.PdfStatus.DONE, pdf_file=name, pdf_error=""):
-        default_storage.delete(name)
-        return "skipped"
-    return "done"
 
 
 def certificate_pdfs_sweep(*, now=None) -> list[int]:
     """Stuck renders back to pending; the ids of pending rows to nudge."""
-    now = now or timezone.now()
-    Certificate.objects.filter(
-        pdf_status=Certificate.PdfStatus.RENDERING, pdf_claimed_at__lt=now - STUCK_AFTER
-    ).update(pdf_status=Certificate.PdfStatus.PENDING, pdf_claimed_at=None)
-    return list(
-        Certificate.objects.filter(
-            pdf_status=Certificate.PdfStatus.PENDING, issued_at__lt=now - NUDGE_AFTER
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return pdfs_sweep(Certificate, now=now)
 
 
 def certificate_pdf_again(*, certificate_id) -> bool:

@@ -1,4 +1,5 @@
-"""Rendering and storing invoice PDFs: the invoice row is the truth, the task only a nudge.
+"""Rendering and storing PDFs (invoices, certificates): the row is the truth, the task only a
+nudge.
 
 A worker claims a row with a conditional UPDATE (pending → rendering, stamped with the time);
 only the claimant renders, and it stores its file only if the row is still its claim. A worker
@@ -23,42 +24,50 @@ NUDGE_AFTER = timedelta(minutes=2)
 SWEEP_LIMIT = 1000
 
 
-def invoice_pdf_make(*, invoice_id: int) -> str:
-    """Render and store one invoice's PDF if it is waiting. Returns "done", "failed" or
-    "skipped" (another worker has it, or it is stored already)."""
+def pdf_make(model, pk, render, upload_to, *, related=()) -> str:
+    """Render and store one waiting PDF of `model` (a row with pdf_status, pdf_claimed_at,
+    pdf_file, pdf_error): "done", "failed" or "skipped" (another worker has it, or it is
+    stored already). `render(row) -> (filename, content_type, bytes)`."""
     claimed_at = timezone.now()
-    claimed = Invoice.objects.filter(pk=invoice_id, pdf_status=Invoice.PdfStatus.PENDING).update(
-        pdf_status=Invoice.PdfStatus.RENDERING, pdf_claimed_at=claimed_at
+    claimed = model.objects.filter(pk=pk, pdf_status="pending").update(
+        pdf_status="rendering", pdf_claimed_at=claimed_at
     )
     if not claimed:
         return "skipped"
-    mine = Invoice.objects.filter(
-        pk=invoice_id, pdf_status=Invoice.PdfStatus.RENDERING, pdf_claimed_at=claimed_at
-    )
-    invoice = Invoice.objects.select_related("account").get(pk=invoice_id)
+    mine = model.objects.filter(pk=pk, pdf_status="rendering", pdf_claimed_at=claimed_at)
+    row = model.objects.select_related(*related).get(pk=pk)
     try:
-        filename, _content_type, content = invoice_pdf.render(invoice)
+        filename, _content_type, content = render(row)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded for staff to see
-        log.exception("invoice %s: PDF failed", invoice.number)
-        mine.update(pdf_status=Invoice.PdfStatus.FAILED, pdf_error=str(exc)[:2000])
+        log.exception("%s %s: PDF failed", model._meta.model_name, row)
+        mine.update(pdf_status="failed", pdf_error=str(exc)[:2000])
         return "failed"
-    name = default_storage.save(invoice_pdf_upload_to(invoice, filename), ContentFile(content))
-    if not mine.update(pdf_status=Invoice.PdfStatus.DONE, pdf_file=name, pdf_error=""):
+    name = default_storage.save(upload_to(row, filename), ContentFile(content))
+    if not mine.update(pdf_status="done", pdf_file=name, pdf_error=""):
         default_storage.delete(name)  # the sweeper gave the row to another worker meanwhile
         return "skipped"
     return "done"
 
 
-def invoice_pdfs_sweep(*, now=None) -> list[int]:
+def pdfs_sweep(model, *, now=None) -> list[int]:
     """Rows stuck in rendering go back to pending; returns the ids of pending rows to nudge."""
     now = now or timezone.now()
-    Invoice.objects.filter(
-        pdf_status=Invoice.PdfStatus.RENDERING, pdf_claimed_at__lt=now - STUCK_AFTER
-    ).update(pdf_status=Invoice.PdfStatus.PENDING, pdf_claimed_at=None)
+    model.objects.filter(
+        pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER
+    ).update(pdf_status="pending", pdf_claimed_at=None)
     return list(
-        Invoice.objects.filter(
-            pdf_status=Invoice.PdfStatus.PENDING, issued_at__lt=now - NUDGE_AFTER
-        )
+        model.objects.filter(pdf_status="pending", issued_at__lt=now - NUDGE_AFTER)
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
+
+
+def invoice_pdf_make(*, invoice_id: int) -> str:
+    """Render and store one invoice's PDF if it is waiting (see pdf_make)."""
+    return pdf_make(
+        Invoice, invoice_id, invoice_pdf.render, invoice_pdf_upload_to, related=["account"]
+    )
+
+
+def invoice_pdfs_sweep(*, now=None) -> list[int]:
+    return pdfs_sweep(Invoice, now=now)
