@@ -1,4 +1,3 @@
-import smtplib
 
 from celery import shared_task
 from django.core.mail import send_mail
@@ -10,13 +9,7 @@ from . import services
 from .models import RequestEmail
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**outbox.MAIL_TASK)
 def send_request_email(self, email_id):
     """Send one e-mail to a requester; run twice, it sends once."""
 

@@ -6,11 +6,20 @@ periodic sweeper puts rows stuck in `sending` (a killed worker) back to `pending
 task again. The fields are `email_status`, `email_claimed_at` and `email_sent_at`.
 """
 
+import smtplib
 from datetime import timedelta
 
 from django.utils import timezone
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+# Celery options of every mail task: retried with backoff on transient errors only.
+MAIL_TASK = {
+    "bind": True,
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
 STUCK_AFTER = timedelta(minutes=10)
 NUDGE_AFTER = timedelta(minutes=2)
 

@@ -1,5 +1,4 @@
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -13,13 +12,7 @@ from .models import CredentialIssue
 log = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**outbox.MAIL_TASK)
 def send_activation_email(self, issue_id):
     from .services import activation_url
 
@@ -47,13 +40,7 @@ def sweep_unsent_activation_emails():
     return len(ids)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**outbox.MAIL_TASK)
 def send_email_change_link(self, change_id):
     """The confirmation link to the new address; run twice, it sends once."""
     from .models import EmailChange

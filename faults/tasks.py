@@ -1,7 +1,6 @@
 """Celery tasks of faults: the duty e-mail of an urgent report. The row's `email_status` is the
 truth (accounts.outbox): run twice, the task sends once; a sweeper nudges what waited too long."""
 
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -14,13 +13,7 @@ from accounts import outbox
 from .models import FaultReport
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(**{**outbox.MAIL_TASK, "retry_backoff_max": 300})
 def send_duty_email(self, report_id):
     def send():
         report = FaultReport.objects.select_related("building", "premises", "reporter").get(

@@ -13,13 +13,7 @@ from . import services
 from .models import Notice, NoticeDelivery, Notification
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**outbox.MAIL_TASK)
 def send_notification_email(self, notification_id):
     """Send one notification's e-mail; run twice, it sends once."""
 
