@@ -11,4 +11,4 @@ RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py colle
 RUN useradd --system --home /app ebok && mkdir -p /app/var && chown ebok /app/var
 USER ebok
 EXPOSE 8000
-CMD ["gunicorn", "ebok.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "ebok.wsgi:application", "--access-logfile", "-"]

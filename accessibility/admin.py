@@ -1,11 +1,15 @@
 """Staff edit the statement and work the requests: extend the deadline (at most 2 months, with
-a reason) and answer; each step e-mails the requester."""
+a reason) and answer; each step e-mails the requester. The services record each step in the
+audit log; opening a step's page (which shows the request) is recorded as a read."""
 
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from audit.services import audit_read
 
 from . import services
 from .forms import AnswerForm, ExtendForm
@@ -14,6 +18,7 @@ from .models import AccessibilityRequest, AccessibilityStatement, RequestEmail
 
 @admin.register(AccessibilityStatement)
 class AccessibilityStatementAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["entity_name", "status", "prepared_on", "published_on", "reviewed_on"]
     fieldsets = (
         (None, {"fields": ("entity_name", "site_url", "status")}),
@@ -124,13 +129,15 @@ class AccessibilityRequestAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _step(self, request, pk, form_class, title, act):
+    def _step(self, request, pk, form_class, title, act, what):
         obj = get_object_or_404(AccessibilityRequest, pk=pk)
         if not self.has_change_permission(request, obj):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
         form = form_class(request.POST or None)
+        if request.method == "GET":
+            audit_read(request, what, obj=obj)
         if request.method == "POST" and form.is_valid():
             try:
                 act(obj, form.cleaned_data)
@@ -160,6 +167,7 @@ class AccessibilityRequestAdmin(admin.ModelAdmin):
             lambda obj, data: services.request_extend(
                 request_id=obj.pk, to=data["to"], reason=data["reason"], clerk=request.user
             ),
+            gettext_noop("Extend the deadline"),
         )
 
     def answer_view(self, request, pk):
@@ -171,4 +179,5 @@ class AccessibilityRequestAdmin(admin.ModelAdmin):
             lambda obj, data: services.request_answer(
                 request_id=obj.pk, answer=data["answer"], clerk=request.user
             ),
+            gettext_noop("Answer the request"),
         )

@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.services import Action, audit_clerk
+
 from .models import (
     AccessibilityRequest,
     AccessibilityStatement,
@@ -64,7 +66,7 @@ def _queue_email(request, kind, subject, template):
     email = RequestEmail.objects.create(request=request, kind=kind, subject=subject, body=body)
     from .tasks import send_request_email
 
-    transaction.on_commit(lambda: send_request_email.delay(email.pk))
+    transaction.on_commit(lambda: send_request_email.delay(email.pk), robust=True)
     return email
 
 
@@ -115,10 +117,18 @@ def request_extend(*, request_id, to: date, reason: str, clerk):
                 % {"day": date_format(request.latest_extension, "j E Y")},
                 field="to",
             )
+        old = {"status": request.status, "extended_to": request.extended_to}
         request.extended_to = to
         request.extension_reason = reason[:2000]
         request.status = AccessibilityRequest.Status.EXTENDED
         request.save(update_fields=["extended_to", "extension_reason", "status"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=request,
+            old=old,
+            new={"status": request.status, "extended_to": to, "reason": request.extension_reason},
+        )
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Your accessibility request: we need more time")
         _queue_email(
@@ -135,11 +145,19 @@ def request_answer(*, request_id, answer: str, clerk):
         request = AccessibilityRequest.objects.select_for_update().get(pk=request_id)
         if request.status == AccessibilityRequest.Status.ANSWERED:
             raise AccessibilityError(_("The request is already answered."))
+        old = {"status": request.status}
         request.answer = answer
         request.answered_at = timezone.now()
         request.answered_by = clerk
         request.status = AccessibilityRequest.Status.ANSWERED
         request.save(update_fields=["answer", "answered_at", "answered_by", "status"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=request,
+            old=old,
+            new={"status": request.status, "answer": answer},
+        )
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Answer to your accessibility request")
         _queue_email(request, RequestEmail.Kind.ANSWER, subject, "accessibility/email/answer.txt")

@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from audit.services import Action, audit_read, audit_record
 
 from . import services
 from .forms import IssueCredentialsForm
@@ -117,6 +121,24 @@ class UserAdmin(BaseUserAdmin):
         messages.info(request, _("Now link the person's accounts and issue credentials."))
         return redirect("admin:accounts_user_change", obj.pk)
 
+    def user_change_password(self, request, id, form_url=""):
+        # Django's own view saves the form itself (no save_model): recorded here, never the hash.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if (
+                request.method == "POST"
+                and response.status_code == 302
+                and response.url != request.get_full_path()  # not the "conflicting data" retry
+            ):
+                person = User.objects.get(pk=admin.utils.unquote(id))
+                audit_record(
+                    action=Action.CHANGE,
+                    request=request,
+                    obj=person,
+                    new={"usable_password": person.has_usable_password()},
+                )
+        return response
+
     def get_urls(self):
         return [
             path(
@@ -141,11 +163,22 @@ class UserAdmin(BaseUserAdmin):
                 accesses__user=person, accesses__revoked_at__isnull=True
             ).select_related("premises__building"),
         }
+        if request.method == "GET":
+            audit_read(request, gettext_noop("Issue credentials"), obj=person)
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             if email and email != person.email:
-                person.email = email
-                person.save(update_fields=["email"])
+                with transaction.atomic():
+                    old = {"email": person.email}
+                    person.email = email
+                    person.save(update_fields=["email"])
+                    audit_record(
+                        action=Action.CHANGE,
+                        request=request,
+                        obj=person,
+                        old=old,
+                        new={"email": email},
+                    )
             try:
                 issue, password = services.credentials_issue(
                     user=person,
@@ -176,6 +209,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["name", "city", "nip", "bank_account"]
     search_fields = ["name", "street", "city", "nip"]
     list_filter = ["city"]
@@ -183,6 +217,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["street", "postal_code", "city", "community"]
     list_filter = [
         "city",
@@ -259,8 +294,25 @@ class AccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("End all access (holder changed)"), permissions=["change"])
     def end_access(self, request, queryset):
-        ended = sum(services.account_access_end(account=a) for a in queryset)
+        ended = sum(self._access_end(request, a) for a in queryset)
         self.message_user(request, _("Ended %(n)d access(es).") % {"n": ended})
+
+    @staticmethod
+    def _access_end(request, account):
+        # The service takes no clerk, so the change is recorded here, right after it.
+        current = list(AccountAccess.objects.current().filter(account=account))
+        ended = services.account_access_end(account=account)
+        for access in AccountAccess.objects.filter(
+            pk__in=[a.pk for a in current], revoked_at__isnull=False
+        ).select_related("user", "account"):
+            audit_record(
+                action=Action.CHANGE,
+                request=request,
+                obj=access,
+                old={"revoked_at": None},
+                new={"revoked_at": access.revoked_at},
+            )
+        return ended
 
 
 @admin.register(AccountAccess)

@@ -65,7 +65,7 @@ def email_change_request(*, user: User, new_email: str) -> EmailChange:
         )
         from .tasks import send_email_change_link
 
-        transaction.on_commit(lambda: send_email_change_link.delay(change.pk))
+        transaction.on_commit(lambda: send_email_change_link.delay(change.pk), robust=True)
     return change
 
 

@@ -11,8 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, audit_clerk
+
 from . import outbox
 from .models import AccountAccess, CredentialIssue, IdentityCheck, User
+from .register_cache import register_changed
 
 ACTIVATION_SALT = "ebok.accounts.activation"
 # No 0/O, 1/l/I: the password is read off paper and typed.
@@ -63,7 +66,7 @@ def credentials_issue(*, user: User, method: str, document_type: str, clerk: Use
         check = IdentityCheck.objects.create(
             user=user, document_type=document_type, checked_by=clerk, checked_at=now
         )
-        CredentialIssue.objects.filter(
+        ended = CredentialIssue.objects.filter(
             user=user, used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
         issue = CredentialIssue(
@@ -82,10 +85,23 @@ def credentials_issue(*, user: User, method: str, document_type: str, clerk: Use
         # A new password hash also ends every session of the old credentials.
         user.save(update_fields=["password", "must_change_password", "is_active"])
         issue.save()
+        # Never the password: only how and on what document.
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=issue,
+            resident=user,
+            new={
+                "method": method,
+                "document_type": document_type,
+                "expires_at": issue.expires_at,
+                "credentials_ended": ended,
+            },
+        )
         if method == CredentialIssue.Method.EMAIL:
             from .tasks import send_activation_email
 
-            transaction.on_commit(lambda: send_activation_email.delay(issue.pk))
+            transaction.on_commit(lambda: send_activation_email.delay(issue.pk), robust=True)
     return issue, password
 
 
@@ -152,6 +168,7 @@ def password_first_change(*, user: User, password: str) -> None:
 def account_access_end(*, account, on=None) -> int:
     """The holder changed: end every current access to the account."""
     with transaction.atomic(durable=True):
+        register_changed()
         return AccountAccess.objects.filter(account=account, revoked_at__isnull=True).update(
             revoked_at=on or timezone.now()
         )

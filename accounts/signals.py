@@ -1,5 +1,9 @@
 from allauth.account.signals import password_reset
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from .models import Account, AccountAccess, Building, Community, Premises
+from .register_cache import register_changed
 
 
 @receiver(password_reset)
@@ -8,3 +12,12 @@ def clear_forced_change(sender, request, user, **kwargs):
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+
+
+def _register_row_changed(sender, **kwargs):
+    register_changed()
+
+
+for _model in (Community, Building, Premises, Account, AccountAccess):
+    post_save.connect(_register_row_changed, sender=_model, dispatch_uid=f"register-{_model}")
+    post_delete.connect(_register_row_changed, sender=_model, dispatch_uid=f"register-{_model}-d")

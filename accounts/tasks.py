@@ -62,3 +62,13 @@ def send_email_change_link(self, change_id):
         send_mail(subject, body, None, [change.new_email])
 
     return outbox.deliver(self, EmailChange, change_id, send)
+
+
+@shared_task
+def sweep_unsent_email_change_links():
+    from .models import EmailChange
+
+    ids = outbox.overdue_ids(EmailChange, "requested_at")
+    for pk in ids:
+        send_email_change_link.delay(pk)
+    return len(ids)

@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         ADD = "add", _("Added")
         CHANGE = "change", _("Changed")
         DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # The user row may go; the name typed or held at the time stays.

@@ -1,5 +1,13 @@
-"""Writing audit events. Any app may call `audit_record`; this app imports none of ours."""
+"""Writing audit events. Any app may call these; this app imports none of ours.
 
+- `audit_record`: one event, the general form.
+- `audit_clerk`: a staff action inside a service, in the service's own transaction; nothing
+  when the service runs without a clerk (beat, workers, the resident's own actions).
+- `audit_read`: a staff read of residents' data in a custom admin view (a page, a file, a
+  CSV export)."""
+
+import contextlib
+import contextvars
 import json
 
 from django.contrib.auth import get_user_model
@@ -12,7 +20,39 @@ from .models import AuditEvent
 Action = AuditEvent.Action
 
 # Fields that name the person a row is about, tried in this order.
-PERSON_FIELDS = ("user", "reporter", "submitted_by", "voter", "author", "sender", "recipient")
+PERSON_FIELDS = (
+    "user",
+    "reporter",
+    "submitted_by",
+    "voter",
+    "author",
+    "sender",
+    "recipient",
+    "requested_by",
+    "created_by",
+)
+# Rows whose resident is their parent's: a fault event's report, a reading's meter's premises.
+PARENT_FIELDS = ("report", "thread", "reading", "ballot", "invoice", "meter", "premises")
+
+# `new["view"]` of a list page's event (other reads name their page by a gettext_noop msgid).
+CHANGELIST = "changelist"
+
+# The admin request being handled, so that an event written by a service gets its IP.
+_current_request = contextvars.ContextVar("audit_current_request", default=None)
+
+
+def current_request():
+    return _current_request.get()
+
+
+@contextlib.contextmanager
+def serving(request):
+    """Make `request` current while it is handled (the admin site wraps every admin view)."""
+    token = _current_request.set(request)
+    try:
+        yield request
+    finally:
+        _current_request.reset(token)
 
 
 def client_ip(request):
@@ -37,11 +77,28 @@ def plain(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
 
 
-def resident_of(obj):
+def values_of(obj, names=None):
+    """{field: plain value} of `obj`'s concrete fields (or of `names`, skipping non-fields)."""
+    if names is None:
+        names = [f.name for f in obj._meta.concrete_fields]
+    values = {}
+    for name in names:
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field
+            continue
+        if field.many_to_many:
+            values[name] = sorted(plain(list(getattr(obj, name).all()))) if obj.pk else []
+        elif field.concrete:
+            values[name] = plain(getattr(obj, field.attname if field.is_relation else name))
+    return values
+
+
+def resident_of(obj, _depth=0):
     """The resident whose data `obj` is, if any: the person it names, else an account's first
-    holder."""
+    holder, else its parent's resident (a report's, a meter's premises')."""
     user_model = get_user_model()
-    if obj is None:
+    if obj is None or _depth > 3:
         return None
     if isinstance(obj, user_model):
         return None if obj.is_staff else obj
@@ -55,15 +112,26 @@ def resident_of(obj):
     users = getattr(owner, "users", None)
     if users is not None and getattr(users, "model", None) is user_model:
         return users.order_by("pk").first()
+    accounts = getattr(obj, "accounts", None)  # premises
+    if accounts is not None and hasattr(accounts, "all") and hasattr(accounts.model, "users"):
+        for account in accounts.order_by("pk")[:5]:
+            resident = resident_of(account, _depth + 1)
+            if resident is not None:
+                return resident
+    for name in PARENT_FIELDS:
+        if _is_field(obj, name):
+            resident = resident_of(getattr(obj, name, None), _depth + 1)
+            if resident is not None:
+                return resident
     return None
 
 
 def _is_field(obj, name):
+    """Whether `name` is a field of `obj`'s own row (not a reverse relation)."""
     try:
-        obj._meta.get_field(name)
+        return obj._meta.get_field(name).concrete
     except FieldDoesNotExist:
         return False
-    return True
 
 
 def audit_record(
@@ -73,11 +141,16 @@ def audit_record(
     actor=None,
     actor_label="",
     obj=None,
+    model=None,
+    object_repr=None,
     resident=None,
     old=None,
     new=None,
 ):
-    """Append one event; call it inside the transaction of the change it records."""
+    """Append one event; call it inside the transaction of the change it records.
+
+    `model` names the kind of rows read when there is no single `obj` (a list, a report);
+    `object_repr` overrides the text stored for the object."""
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -86,15 +159,51 @@ def audit_record(
         actor_label = actor.get_username()
     if obj is not None and resident is None:
         resident = resident_of(obj)
+    meta = model._meta if model is not None else getattr(obj, "_meta", None)
+    if object_repr is None:
+        object_repr = str(obj) if obj is not None else ""
     return AuditEvent.objects.create(
         action=action,
         actor=actor,
         actor_label=(actor_label or "")[:150],
-        object_type=obj._meta.label_lower if obj is not None else "",
+        object_type=meta.label_lower if meta is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=object_repr[:200],
         resident=resident,
-        old=old or {},
-        new=new or {},
+        old=plain(old or {}),
+        new=plain(new or {}),
         ip=client_ip(request),
+    )
+
+
+def audit_clerk(clerk, *, action, obj, resident=None, old=None, new=None):
+    """A clerk's change made by a service: call it inside the service's transaction. Without
+    a clerk (a scheduled or worker run) nothing is recorded."""
+    if clerk is None:
+        return None
+    return audit_record(
+        action=action,
+        request=current_request(),
+        actor=clerk,
+        obj=obj,
+        resident=resident,
+        old=old,
+        new=new,
+    )
+
+
+def audit_read(
+    request, view, *, obj=None, model=None, action=Action.VIEW, resident=None, **details
+):
+    """A staff read of residents' data in a custom admin view: `view` names the page (an English
+    msgid marked with gettext_noop, translated when the log is shown), `details` what was
+    asked for (filters, rows)."""
+    return audit_record(
+        action=action,
+        request=request,
+        obj=obj,
+        model=model,
+        object_repr=None if obj is not None else view,
+        resident=resident,
+        new={"view": view, **details},
     )

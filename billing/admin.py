@@ -50,6 +50,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["name", "code", "default_vat_rate", "order"]
     list_editable = ["default_vat_rate"]
     search_fields = ["name", "code"]
@@ -149,6 +150,7 @@ class PaymentTermsAdmin(admin.ModelAdmin):
 
 @admin.register(InterestRate)
 class InterestRateAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["valid_from", "rate", "source"]
     ordering = ["-valid_from"]
     formfield_overrides = TYPED_DECIMALS
@@ -156,6 +158,7 @@ class InterestRateAdmin(admin.ModelAdmin):
 
 @admin.register(ChargeRun)
 class ChargeRunAdmin(ReadOnlyAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = [
         "period_display",
         "due_day",

@@ -2,7 +2,8 @@
 
 Each view checks a model permission: the Księgowość group has `add_payment` and `add_charge`,
 BOK only `view_*`, so BOK gets 403 here. Writes go through billing.services; a refusal is shown
-next to the form and nothing is stored.
+next to the form and nothing is stored. The services record the clerk's changes in the audit
+log; the views record what a clerk read (an entry's correction page, the debtors list, its CSV).
 """
 
 from django.contrib import messages
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Community
+from accounts.models import Account, Community
+from audit.services import Action, audit_read
 
 from . import services
 from .admin_forms import CashPaymentForm, CorrectionForm
@@ -90,6 +92,8 @@ def _correct_view(model_admin, request, pk, model, correct, title, back):
     if entry.corrects_id:
         return redirect(back, entry.corrects_id)
     amount, corrections = _effective(entry, model)
+    if request.method == "GET":
+        audit_read(request, gettext_noop("Correction form"), obj=entry)
     form = CorrectionForm(request.POST or None, initial={"new_amount": amount})
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,6 +178,15 @@ def debtors_view(model_admin, request, as_csv=False):
     if creditor not in {key for key, _label in creditors}:
         creditor = None
     debtors = debtors_list(today=timezone.localdate(), creditor=creditor)
+    audit_read(
+        request,
+        gettext_noop("Debtors list (CSV)") if as_csv else gettext_noop("Debtors list"),
+        model=Account,
+        action=Action.EXPORT if as_csv else Action.VIEW,
+        creditor=creditor or "",
+        rows=len(debtors.rows),
+        **({} if as_csv else {"page": request.GET.get("p") or "1"}),
+    )
     if as_csv:
         response = HttpResponse(
             debtors_csv(debtors, [_(h) for h in CSV_HEADER]), content_type="text/csv; charset=utf-8"

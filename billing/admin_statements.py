@@ -61,6 +61,7 @@ class IgnoreForm(forms.Form):
 
 @admin.register(StatementImport)
 class StatementImportAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = [
         "original_name",
         "uploaded_at",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
 from accounts.models import Account
+from audit.services import Action, audit_clerk
 
 from .invoice_pdf_jobs import pdf_make, pdfs_sweep
 from .models import Certificate, CertificateCounter
@@ -168,4 +169,11 @@ def certificate_revoke(*, certificate_id, reason: str, clerk) -> Certificate:
         certificate.revoked_by = clerk
         certificate.revoke_reason = reason[:500]
         certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=certificate,
+            old={"revoked_at": None},
+            new={"revoked_at": certificate.revoked_at, "revoke_reason": certificate.revoke_reason},
+        )
     return certificate

@@ -21,6 +21,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import Action, audit_clerk
+
 from .models import Charge, ChargeRun, Fee
 from .services import BillingError
 
@@ -53,6 +55,7 @@ def charge_run_start(*, period: date, due_day: int | None = None, clerk=None) ->
         if busy.exists():
             raise BillingError(_("A charge run for this month is already waiting or running."))
         run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
+        audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
         transaction.on_commit(lambda: _enqueue_execute(run.pk), robust=True)
     return run
 

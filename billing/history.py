@@ -20,10 +20,17 @@ ZERO = Decimal("0.00")
 @dataclass
 class Entry:
     day: date
-    description: str
+    label: object  # the description, or the Payment it is worded from when first shown
     charge: Decimal | None  # what was charged (a correction may be negative)
     payment: Decimal | None  # what was paid
     balance: Decimal = ZERO  # payments − charges after this entry
+
+    @property
+    def description(self) -> str:
+        # Worded only for the entries a page shows: a 10-year history has hundreds.
+        if not isinstance(self.label, str):
+            self.label = payment_description(self.label)
+        return self.label
 
     @property
     def change(self) -> Decimal:
@@ -74,7 +81,7 @@ def entries_of(charges, payments) -> list:
     """Every entry in date order with the running balance."""
     rows = [(c.due_date, 0, c.pk, Entry(c.due_date, c.title, c.amount, None)) for c in charges]
     rows += [
-        (p.paid_on, 1, p.pk, Entry(p.paid_on, payment_description(p), None, p.amount))
+        (p.paid_on, 1, p.pk, Entry(p.paid_on, p, None, p.amount))
         for p in payments
     ]
     rows.sort(key=lambda row: row[:3])

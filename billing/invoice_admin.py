@@ -1,6 +1,8 @@
 """Invoices in Django admin: read-only (an issued invoice is never changed or deleted), with a
 form to issue a month's invoices, a correction form, and actions to send again and to render
-missing PDFs. Issuing and correcting need `billing.add_invoice` (Księgowość)."""
+missing PDFs. Issuing and correcting need `billing.add_invoice` (Księgowość). The services record
+issues, corrections and resends in the audit log; the views record reads of a correction page
+and PDF downloads."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,9 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.inputs import MoneyField
 from accounts.models import Account
+from audit.services import Action, audit_read
 
 from . import invoice_vat
 from .admin_forms import MonthField
@@ -208,6 +212,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         if not self.may_issue(request):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk)
+        if request.method == "GET":
+            audit_read(request, gettext_noop("Correction form"), obj=invoice)
         lines = current_lines(invoice)
         form = InvoiceCorrectionForm(request.POST or None, lines=[_Describe(x) for x in lines])
         if request.method == "POST" and form.is_valid():
@@ -236,9 +242,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk, pdf_status=Invoice.PdfStatus.DONE)
-        return FileResponse(
+        response = FileResponse(
             invoice.pdf_file.open("rb"), as_attachment=True, filename=filename_of(invoice)
         )
+        audit_read(request, gettext_noop("Invoice PDF"), obj=invoice, action=Action.EXPORT)
+        return response
 
     @admin.action(description=_("Send the invoice to the tenant again"))
     def send_again(self, request, queryset):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from accounts.validators import validate_nip
+from audit.services import Action, audit_clerk
 from messaging import Kind, notify
 
 from . import invoice_vat
@@ -224,6 +225,12 @@ def invoice_issue_for_month(
         _save_lines(invoice, computed, InvoiceLine.State.LINE)
         _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
         _tell(invoice, account)
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=invoice,
+            new={"number": number, "period": period, "gross_total": computed.gross},
+        )
         transaction.on_commit(lambda: _enqueue_pdf(invoice.pk), robust=True)
     return invoice
 
@@ -349,6 +356,13 @@ def invoice_correct(
         _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
         _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
         _tell(correction, correction.account)
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=invoice,
+            old={"gross_total": before.gross},
+            new={"gross_total": after.gross, "correction": number, "reason": reason},
+        )
         transaction.on_commit(lambda: _enqueue_pdf(correction.pk), robust=True)
     return correction
 
@@ -362,6 +376,7 @@ def invoice_resend(*, invoice: Invoice, clerk=None) -> int:
     with transaction.atomic(durable=True):
         users = people_of([invoice.account_id]).get(invoice.account_id, (None, []))[1]
         _tell(invoice, invoice.account)
+        audit_clerk(clerk, action=Action.CHANGE, obj=invoice, new={"resent_to": len(users)})
     return len(users)
 
 

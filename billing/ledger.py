@@ -22,14 +22,16 @@ class ChargeState:
     amount: Decimal  # with its corrections
     paid_parts: list = field(default_factory=list)  # [(date, Decimal)]
     interest: Decimal = ZERO
+    paid: Decimal = ZERO  # the sum of paid_parts, kept by pay()
+    unpaid: Decimal = field(init=False)
 
-    @property
-    def paid(self) -> Decimal:
-        return sum((amount for _day, amount in self.paid_parts), ZERO)
+    def __post_init__(self):
+        self.unpaid = self.amount - self.paid
 
-    @property
-    def unpaid(self) -> Decimal:
-        return self.amount - self.paid
+    def pay(self, day: date, part: Decimal):
+        self.paid_parts.append((day, part))
+        self.paid += part
+        self.unpaid = self.amount - self.paid
 
     @property
     def due_date(self) -> date:
@@ -114,7 +116,7 @@ def build_ledger(charges, payments, rates=(), today=None) -> Ledger:
         while item[1] > 0 and current is not None:
             part = min(item[1], current.unpaid)
             if part > 0:
-                current.paid_parts.append((item[0], part))
+                current.pay(item[0], part)
                 item[1] -= part
             if current.unpaid <= 0:
                 current = next(queue, None)

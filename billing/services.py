@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import Action, audit_clerk, values_of
+
 from .models import Charge, Payment, VatRate, money
 
 
@@ -61,10 +63,11 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
         raise BillingError(_("A charge cannot become negative."))
     with transaction.atomic(durable=True):
         charge = Charge.objects.select_for_update().get(pk=charge.pk)
-        difference = new_amount - _effective(charge)
+        before = _effective(charge)
+        difference = new_amount - before
         if difference == 0:
             raise BillingError(_("The charge already has this amount."))
-        return Charge.objects.create(
+        correction = Charge.objects.create(
             account_id=charge.account_id,
             component_id=charge.component_id,
             period=charge.period,
@@ -78,6 +81,18 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
             reason=reason.strip(),
             posted_by=clerk,
         )
+        _audit_correction(clerk, charge, before, new_amount, correction)
+        return correction
+
+
+def _audit_correction(clerk, entry, before, after, correction):
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=entry,
+        old={"amount": before},
+        new={"amount": after, "correction": correction.pk, "reason": correction.reason},
+    )
 
 
 def payment_build(
@@ -119,6 +134,15 @@ def payment_post(**kwargs) -> Payment:
     # Also inside a caller's transaction (a statement line): no savepoint of its own there.
     with transaction.atomic(savepoint=False):
         payment.save(force_insert=True)
+        audit_clerk(
+            payment.posted_by,
+            action=Action.ADD,
+            obj=payment,
+            new=values_of(
+                payment,
+                ["account", "amount", "paid_on", "method", "title", "payer", "reason"],
+            ),
+        )
     return payment
 
 
@@ -133,10 +157,11 @@ def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk
         raise BillingError(_("A payment cannot become negative."))
     with transaction.atomic(durable=True):
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        difference = new_amount - _effective(payment)
+        before = _effective(payment)
+        difference = new_amount - before
         if difference == 0:
             raise BillingError(_("The payment already has this amount."))
-        return Payment.objects.create(
+        correction = Payment.objects.create(
             account_id=payment.account_id,
             amount=difference,
             paid_on=payment.paid_on,
@@ -147,3 +172,5 @@ def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk
             reason=reason.strip(),
             posted_by=clerk,
         )
+        _audit_correction(clerk, payment, before, new_amount, correction)
+        return correction

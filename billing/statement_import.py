@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from audit.services import Action, audit_clerk, resident_of
 
 from .models import Payment, StatementImport, StatementLine
 from .services import BillingError, payment_build, payment_post
@@ -83,7 +84,17 @@ def statement_upload(*, file, clerk) -> StatementImport:
         )
         statement.file.save(name, ContentFile(data), save=False)  # under a random name
         statement.save()
-        transaction.on_commit(lambda: import_statement.delay(statement.pk))
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=statement,
+            new={
+                "original_name": name,
+                "file_format": statement.file_format,
+                "lines_total": statement.lines_total,
+            },
+        )
+        transaction.on_commit(lambda: import_statement.delay(statement.pk), robust=True)
     return statement
 
 
@@ -293,6 +304,7 @@ def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
     with transaction.atomic(durable=True):
         line = StatementLine.objects.select_for_update().get(pk=line.pk)
         _refuse_unless_waiting(line)
+        old = {"status": line.status, "account": line.account_id}
         line.account = account
         line.status = StatementLine.Status.MATCHED
         line.matched_by = StatementLine.MatchedBy.CLERK
@@ -300,6 +312,14 @@ def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
         line.assigned_at = timezone.now()
         line.save(
             update_fields=["account", "status", "matched_by", "assigned_by", "assigned_at"]
+        )
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=line,
+            resident=resident_of(account),
+            old=old,
+            new={"status": line.status, "account": account.pk},
         )
         return payment_post(
             account=account,
@@ -321,11 +341,19 @@ def statement_line_ignore(*, line: StatementLine, clerk, reason: str) -> Stateme
     with transaction.atomic(durable=True):
         line = StatementLine.objects.select_for_update().get(pk=line.pk)
         _refuse_unless_waiting(line)
+        old = {"status": line.status}
         line.status = StatementLine.Status.IGNORED
         line.ignore_reason = reason[:300]
         line.assigned_by = clerk
         line.assigned_at = timezone.now()
         line.save(update_fields=["status", "ignore_reason", "assigned_by", "assigned_at"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=line,
+            old=old,
+            new={"status": line.status, "ignore_reason": line.ignore_reason},
+        )
         return line
 
 

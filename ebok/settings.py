@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ebok.middleware.SlidingSessionMiddleware",
     "ebok.middleware.PolishUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,14 +106,28 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Connections are kept for a minute (a new PostgreSQL connection per request costs more than
+# most pages) and checked before reuse, so a restarted database costs no failed request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis, because it can treat a Redis outage as a cache miss: sessions fall back to
+    # the database (cached_db) and pages keep working while Redis restarts.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -166,7 +181,9 @@ MFA_TOTP_TOLERANCE = 1  # one 30 s step either side: phones' clocks drift
 # Sessions are read from the cache (Redis in production) and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout: ebok.middleware.SlidingSessionMiddleware pushes it back,
+# writing the session at most once a minute rather than on every request.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -215,6 +232,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis down, a request that queues a task gives up after about a second; the row it
+# committed waits for the sweepers (every enqueue is a robust on_commit).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # The day of the month on which beat starts the charge run for the next month (at 02:00).
 BILLING_RUN_DAY = env.int("BILLING_RUN_DAY", default=20)
@@ -245,6 +270,14 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-sweep-unsent-activation-emails": {
         "task": "accounts.tasks.sweep_unsent_activation_emails",
         "schedule": crontab(minute="*/5"),
+    },
+    "accounts-sweep-unsent-email-change-links": {
+        "task": "accounts.tasks.sweep_unsent_email_change_links",
+        "schedule": crontab(minute="*/5"),
+    },
+    "resolutions-sweep-documents": {  # protocols and letters whose task was lost
+        "task": "resolutions.tasks.sweep_resolution_documents",
+        "schedule": crontab(minute="*/10"),
     },
     "meters-send-reading-reminders": {
         "task": "meters.tasks.send_reading_reminders",

@@ -3,10 +3,11 @@ only when one of the user's accounts is of a kind the feature serves."""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+
+from .urls_cache import page_url
 
 ALL_KINDS = frozenset(Account.Kind.values)
 
@@ -20,7 +21,7 @@ class Tile:
 
     @property
     def url(self):
-        return reverse(self.url_name)
+        return page_url(self.url_name)
 
 
 TILES = [

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from accounts.queries import accounts_for_user
+from accounts.register_cache import cached_accounts_for_user
 from messaging.queries import unread_for_user
 
 from .tiles import tiles_for
@@ -10,14 +10,17 @@ from .tiles import tiles_for
 
 @login_required
 def dashboard(request):
-    accounts = list(accounts_for_user(request.user))
+    accounts = cached_accounts_for_user(request.user)
     unread, unread_count = unread_for_user(request.user)
+    tiles = tiles_for(accounts, unread_count)
     return render(
         request,
         "ebok/dashboard.html",
         {
             "accounts": accounts,
-            "tiles": tiles_for(accounts, unread_count),
+            "tiles": tiles,
+            # the menu's link follows the tile; the context processor would ask the database
+            "shows_resolutions": any(t.url_name == "resolutions:index" for t, _ in tiles),
             "unread": unread,
             "unread_count": unread_count,
         },

@@ -1,7 +1,8 @@
 """Fault reports in Django admin: the queue with filters and search, and a "handle" page per
 report for status changes, public comments, internal notes and assignment. Writes go through
-services, outside the admin's own transaction; the timeline is read-only; photos are served to
-staff through an admin view, never from a public path."""
+services, outside the admin's own transaction (each service records the clerk's change in the
+audit log); the timeline is read-only; photos are served to staff through an admin view, never
+from a public path. Showing the handle page or a photo is recorded as a read."""
 
 from datetime import timedelta
 
@@ -16,7 +17,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from audit.services import audit_read
 
 from . import services
 from .models import FaultEvent, FaultPhoto, FaultReport, Status
@@ -223,7 +226,9 @@ class FaultReportAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = get_object_or_404(FaultPhoto, pk=pk)
-        return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+        response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+        audit_read(request, gettext_noop("Fault photo"), obj=photo)
+        return response
 
     def handle_view(self, request, pk):
         if not self.has_change_permission(request):
@@ -234,6 +239,8 @@ class FaultReportAdmin(admin.ModelAdmin):
             ).annotate(photo_count=Count("photos")),
             pk=pk,
         )
+        if request.method == "GET":
+            audit_read(request, gettext_noop("Fault handling page"), obj=report)
         action = request.POST.get("action") if request.method == "POST" else None
         forms_ = {
             "status": StatusForm(

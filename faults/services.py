@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.queries import accounts_for_user
+from audit.services import Action, audit_clerk
 from messaging import Kind, notify
 
 from . import emergency
@@ -134,7 +135,7 @@ def fault_report(
         if report.email_status == FaultReport.EmailStatus.PENDING:
             from .tasks import send_duty_email
 
-            transaction.on_commit(lambda: send_duty_email.delay(report.pk))
+            transaction.on_commit(lambda: send_duty_email.delay(report.pk), robust=True)
     return report
 
 
@@ -223,6 +224,13 @@ def fault_status_change(*, report, new_status: str, clerk, comment: str = "") ->
         report.confirmed_at = None
         _touch(report, "status", "reject_reason", "confirmed_at")
         _event(report, FaultEvent.Kind.STATUS, clerk, old_status=old, new_status=new, text=comment)
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=report,
+            old={"status": old},
+            new={"status": new, "comment": comment},
+        )
         with translation.override(settings.LANGUAGE_CODE):
             _notify_status(report, old, new, comment)
     return report
@@ -255,6 +263,7 @@ def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
         report = _locked(report)
         event = _event(report, FaultEvent.Kind.PUBLIC_COMMENT, clerk, text=text)
         _touch(report)
+        audit_clerk(clerk, action=Action.CHANGE, obj=report, new={"public_comment": text})
         with translation.override(settings.LANGUAGE_CODE):
             notify(
                 report.reporter,
@@ -275,6 +284,7 @@ def fault_comment_internal(*, report, clerk, text: str) -> FaultEvent:
         report = _locked(report)
         event = _event(report, FaultEvent.Kind.INTERNAL_NOTE, clerk, text=text, public=False)
         _touch(report)
+        audit_clerk(clerk, action=Action.CHANGE, obj=report, new={"internal_note": text})
     return event
 
 
@@ -289,9 +299,17 @@ def fault_assign(*, report, clerk, assigned_to=None, contractor: str = "") -> Fa
             report.contractor == contractor
         ):
             return report
+        old = {"assigned_to": report.assigned_to_id, "contractor": report.contractor}
         report.assigned_to = assigned_to
         report.contractor = contractor
         _touch(report, "assigned_to", "contractor")
         who = ", ".join(filter(None, [str(assigned_to) if assigned_to else "", contractor]))
         _event(report, FaultEvent.Kind.ASSIGNED, clerk, text=who or "—", public=False)
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=report,
+            old=old,
+            new={"assigned_to": report.assigned_to_id, "contractor": contractor},
+        )
     return report

@@ -9,7 +9,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
+
+from audit.services import audit_read
 
 from . import services
 from .attachments import AttachmentRejected, clean_attachment
@@ -69,6 +71,7 @@ class NotificationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         person = get_object_or_404(User, pk=user_id)
+        audit_read(request, gettext_noop("Deliveries to a person"), obj=person)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -114,6 +117,7 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = [
         "title", "audience_display", "status", "publish_at", "expires_at", "recipients", "read",
     ]
@@ -443,7 +447,9 @@ class ThreadAdmin(admin.ModelAdmin):
         message = get_object_or_404(
             ThreadMessage.objects.exclude(attachment=""), pk=message_pk, thread_id=pk
         )
-        return _download(message.attachment, message.attachment_name, message.attachment_type)
+        response = _download(message.attachment, message.attachment_name, message.attachment_type)
+        audit_read(request, gettext_noop("Message attachment"), obj=message)
+        return response
 
 
 def _as_get(request):

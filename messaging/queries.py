@@ -1,5 +1,8 @@
 """Reads for resident pages, scoped to the user; another user's object is a 404."""
 
+from collections import namedtuple
+
+from django.db import connection
 from django.db.models import CharField, F, Q, Value
 from django.http import Http404
 from django.utils import timezone
@@ -50,13 +53,38 @@ def inbox_for_user(user, unread=False):
     )
 
 
+InboxRow = namedtuple("InboxRow", INBOX_COLUMNS)
+
+# Table names from the models; every value is a parameter.
+UNREAD_SQL = f"""
+    SELECT kind, item_id, title, at, COUNT(*) OVER () FROM (
+        SELECT 'notice' AS kind, d.notice_id AS item_id, n.title AS title, n.published_at AS at
+        FROM {NoticeDelivery._meta.db_table} d
+        JOIN {Notice._meta.db_table} n ON n.id = d.notice_id
+        WHERE d.user_id = %s AND d.read_at IS NULL AND n.status = %s
+          AND (n.expires_at IS NULL OR n.expires_at > %s)
+        UNION ALL
+        SELECT 'notification', id, subject, created_at FROM {Notification._meta.db_table}
+        WHERE user_id = %s AND read_at IS NULL
+    ) AS unread ORDER BY at DESC, item_id DESC LIMIT %s
+"""  # noqa: S608
+
+
 def unread_for_user(user, limit=5):
-    """The newest unread inbox items and the unread count, in three queries."""
-    count = (
-        notifications_for_user(user).filter(read_at__isnull=True).count()
-        + visible_deliveries(user).filter(read_at__isnull=True).count()
-    )
-    return list(inbox_for_user(user, unread=True)[:limit]), count
+    """The newest unread inbox items and the unread count, in one query: the rows and filters
+    of inbox_for_user(user, unread=True), in SQL, because the dashboard asks on every visit and
+    building the ORM's UNION costs five times more than running it."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(UNREAD_SQL, [user.pk, Notice.Status.PUBLISHED, now, user.pk, limit])
+        rows = cursor.fetchall()
+    convert = getattr(ops, "convert_datetimefield_value", None)  # SQLite returns text
+    items = [
+        InboxRow(kind, item_id, title, convert(at, None, connection) if convert else at, None)
+        for kind, item_id, title, at, _count in rows
+    ]
+    return items, rows[0][4] if rows else 0
 
 
 def get_notification_for_user(user, pk):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import outbox
 from accounts.models import AccountAccess
+from audit.services import Action, audit_clerk, resident_of
 
 from .attachments import clean_attachment
 from .audience import audience_users, wants_no_email
@@ -81,7 +82,9 @@ def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
             email_status=status,
         )
         if status == Notification.EmailStatus.PENDING:
-            transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+            transaction.on_commit(
+                lambda: send_notification_email.delay(notification.pk), robust=True
+            )
     return notification
 
 
@@ -134,21 +137,45 @@ def notice_publish(*, notice_id, clerk) -> Notice:
             raise NoticeNotPublishable(_("The notice would expire before it is published."))
         if notice.audience == Notice.Audience.ACCOUNTS and not notice.audience_accounts.exists():
             raise NoticeNotPublishable(_("Choose at least one account."))
+        old = {"status": notice.status}
         notice.status = Notice.Status.SCHEDULED
         notice.save(update_fields=["status", "publish_at"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=notice,
+            old=old,
+            new={"status": notice.status, "publish_at": notice.publish_at},
+        )
         if notice.publish_at <= now:
-            transaction.on_commit(lambda: deliver_notice.delay(notice.pk))
+            transaction.on_commit(lambda: deliver_notice.delay(notice.pk), robust=True)
     return notice
 
 
 def notice_withdraw_schedule(*, notice_id, clerk) -> bool:
     """A scheduled notice back to draft, before it goes out."""
     with transaction.atomic(durable=True):
-        return bool(
+        done = bool(
             Notice.objects.filter(pk=notice_id, status=Notice.Status.SCHEDULED).update(
                 status=Notice.Status.DRAFT
             )
         )
+        if done:
+            _audit_status(clerk, Notice, notice_id, Notice.Status.SCHEDULED)
+        return done
+
+
+def _audit_status(clerk, model, pk, old_status):
+    if clerk is None:
+        return
+    obj = model.objects.get(pk=pk)
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=obj,
+        old={"status": old_status},
+        new={"status": obj.status},
+    )
 
 
 def notice_deliver(*, notice_id) -> int:
@@ -170,7 +197,7 @@ def notice_deliver(*, notice_id) -> int:
         notice.status = Notice.Status.PUBLISHED
         notice.published_at = timezone.now()
         notice.save(update_fields=["status", "published_at"])
-        transaction.on_commit(lambda: enqueue_notice_emails.delay(notice.pk))
+        transaction.on_commit(lambda: enqueue_notice_emails.delay(notice.pk), robust=True)
     return created
 
 
@@ -372,6 +399,13 @@ def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMess
         thread.awaiting_staff = False
         thread.status, thread.closed_at = Thread.Status.OPEN, None
         thread.save(update_fields=["last_activity_at", "awaiting_staff", "status", "closed_at"])
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=message,
+            resident=resident_of(thread),
+            new={"text": message.text, "attachment": message.attachment_name},
+        )
         link = reverse("messaging:thread_detail", args=[thread.pk])
         for resident in queries.thread_residents(thread):
             notify(
@@ -385,19 +419,25 @@ def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMess
 
 def thread_close(*, clerk, thread_id) -> bool:
     with transaction.atomic(durable=True):
-        return bool(
+        done = bool(
             Thread.objects.filter(pk=thread_id, status=Thread.Status.OPEN).update(
                 status=Thread.Status.CLOSED, closed_at=timezone.now(), awaiting_staff=False
             )
         )
+        if done:
+            _audit_status(clerk, Thread, thread_id, Thread.Status.OPEN)
+        return done
 
 
 def thread_reopen(*, clerk, thread_id) -> bool:
     with transaction.atomic(durable=True):
-        return bool(
+        done = bool(
             Thread.objects.filter(pk=thread_id, status=Thread.Status.CLOSED).update(
                 status=Thread.Status.OPEN, closed_at=None
             )
         )
+        if done:
+            _audit_status(clerk, Thread, thread_id, Thread.Status.CLOSED)
+        return done
 
 

@@ -1,16 +1,21 @@
 """Meters in Django admin: meters (with CSV import), the flagged readings queue with accept and
 correct, staff-entered readings, reading windows with missing readings and the CSV export.
-Writes go through services, outside the admin's own transaction."""
+Writes go through services, outside the admin's own transaction; the reading services record
+the clerk's change in the audit log, the import (a service without a clerk) is recorded here
+right after it, and the pages and the export that show residents' readings record a read."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from audit.services import Action, audit_read, audit_record, values_of
 
 from . import export, imports, services
 from .forms import DateInput, ReadingValueField
@@ -95,6 +100,7 @@ class MeterAdmin(admin.ModelAdmin):
             except imports.ImportFailed as failed:
                 errors = failed.errors
             else:
+                self._audit_import(request, created)
                 self.message_user(
                     request,
                     _("Imported %(count)d meters.") % {"count": len(created)},
@@ -110,6 +116,23 @@ class MeterAdmin(admin.ModelAdmin):
             errors=errors,
             columns=";".join(imports.COLUMNS),
         )
+
+    @staticmethod
+    def _audit_import(request, created):
+        fields = ["premises", "kind", "serial_number", "installed_on", "legalisation_expires_on"]
+        with transaction.atomic():
+            for meter in created:
+                audit_record(
+                    action=Action.ADD, request=request, obj=meter, new=values_of(meter, fields)
+                )
+            for replaced in Meter.objects.filter(replaced_by__in=created):
+                audit_record(
+                    action=Action.CHANGE,
+                    request=request,
+                    obj=replaced,
+                    old={"replaced_by": None},
+                    new=values_of(replaced, ["removed_on", "replaced_by"]),
+                )
 
 
 class EventInline(admin.TabularInline):
@@ -186,6 +209,8 @@ class ReadingAdmin(admin.ModelAdmin):
         reading = get_object_or_404(
             Reading.objects.select_related("meter__premises__building"), pk=pk
         )
+        if request.method == "GET":
+            audit_read(request, gettext_noop("Correction form"), obj=reading)
         form = CorrectForm(
             request.POST or None, initial={"value": reading.value, "read_on": reading.read_on}
         )
@@ -240,6 +265,7 @@ class ReadingAdmin(admin.ModelAdmin):
 
 @admin.register(ReadingWindow)
 class ReadingWindowAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["name", "starts_on", "ends_on", "community", "building", "links"]
     list_filter = ["starts_on"]
     search_fields = ["name"]
@@ -266,13 +292,15 @@ class ReadingWindowAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         window = get_object_or_404(ReadingWindow, pk=pk)
+        meters = services.missing_meters(window)
+        audit_read(request, gettext_noop("Missing readings"), obj=window, meters=len(meters))
         return _admin_page(
             request,
             self,
             "admin/meters/missing.html",
             _("Missing readings: %(window)s") % {"window": window},
             window=window,
-            meters=services.missing_meters(window),
+            meters=meters,
         )
 
     def export_view(self, request, pk):
@@ -282,4 +310,11 @@ class ReadingWindowAdmin(admin.ModelAdmin):
         filename, content_type, content = export.render(window)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        audit_read(
+            request,
+            gettext_noop("Readings export"),
+            obj=window,
+            action=Action.EXPORT,
+            file=filename,
+        )
         return response

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAccess
+from audit.services import Action, audit_clerk
 from messaging import Kind, notify
 
 from .consumption import average_daily_use, year_before
@@ -274,6 +275,12 @@ def reading_enter(*, clerk, meter: Meter, value: Decimal, read_on: date, reason:
             reviewed_at=timezone.now(),
         )
         _audit(reading, ReadingEvent.Action.ENTERED, clerk, value=str(value))
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=reading,
+            new={"meter": meter.pk, "value": value, "read_on": read_on, "reason": reading.reason},
+        )
         return reading
 
 
@@ -287,6 +294,13 @@ def reading_accept(*, reading: Reading, clerk) -> Reading:
         reading.reviewed_at = timezone.now()
         reading.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         _audit(reading, ReadingEvent.Action.ACCEPTED, clerk, old_status="flagged")
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=reading,
+            old={"status": Reading.Status.FLAGGED},
+            new={"status": reading.status},
+        )
         return reading
 
 
@@ -332,6 +346,19 @@ def reading_correct(
             new_value=str(value),
             old_status=old,
             reason=reason.strip(),
+        )
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=reading,
+            old={"value": reading.value, "read_on": reading.read_on, "status": old},
+            new={
+                "value": value,
+                "read_on": read_on,
+                "status": reading.status,
+                "correction": correction.pk,
+                "reason": correction.reason,
+            },
         )
         meter = reading.meter
         link = reverse("meters:detail", args=[meter.pk])

@@ -1,6 +1,8 @@
 """Resolutions in Django admin: voting settings per community, the share register (owners per
 premises), resolutions with open and close actions, paper ballots, the tally, the protocol and
-the result letters; the vote log and the notices, read-only. Writes go through services."""
+the result letters; the vote log and the notices, read-only. Writes go through services, which
+record the clerk's change in the audit log (marking letters delivered is recorded here); the
+tally, the paper ballot page and the PDFs record a read of the owners' votes."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from audit.services import Action, audit_read, audit_record
 
 from . import documents, services
 from .models import (
@@ -41,6 +45,7 @@ def validate_pdf(upload):
 
 @admin.register(CommunityVotingSettings)
 class CommunityVotingSettingsAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["community", "evoting_enabled", "enabling_resolution", "counting_rule"]
     list_filter = ["evoting_enabled", "counting_rule"]
     search_fields = ["community__name"]
@@ -128,6 +133,7 @@ class PaperBallotForm(forms.Form):
 
 @admin.register(Resolution)
 class ResolutionAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
     list_display = ["number", "title", "community", "status", "result", "starts_at", "ends_at"]
     list_filter = ["status", "result", "community"]
     search_fields = ["number", "title", "community__name"]
@@ -267,6 +273,7 @@ class ResolutionAdmin(admin.ModelAdmin):
             .select_related("current__vote__user")
             .order_by("premises_label", "pk")
         )
+        audit_read(request, gettext_noop("Tally"), obj=resolution, ballots=len(ballots))
         return self._page(
             request,
             "admin/resolutions/tally.html",
@@ -281,6 +288,8 @@ class ResolutionAdmin(admin.ModelAdmin):
         if not request.user.has_perm("resolutions.add_vote"):
             raise PermissionDenied
         form = PaperBallotForm(request.POST or None, resolution=resolution)
+        if request.method == "GET":
+            audit_read(request, gettext_noop("Paper ballot form"), obj=resolution)
         if request.method == "POST" and form.is_valid():
             try:
                 services.vote_cast_paper(
@@ -302,22 +311,28 @@ class ResolutionAdmin(admin.ModelAdmin):
             form=form,
         )
 
-    def _document(self, request, pk, ensure, prefix):
+    def _document(self, request, pk, ensure, prefix, what):
         resolution = self._resolution(request, pk)
         if resolution.status != Resolution.Status.CLOSED:
             raise PermissionDenied
         stored = ensure(resolution)
-        return FileResponse(
+        response = FileResponse(
             stored.open("rb"),
             content_type="application/pdf",
             filename=f"{prefix}-{resolution.number.replace('/', '-')}.pdf",
         )
+        audit_read(request, what, obj=resolution, action=Action.EXPORT)
+        return response
 
     def protocol_view(self, request, pk):
-        return self._document(request, pk, documents.protocol_ensure, "protokol")
+        return self._document(
+            request, pk, documents.protocol_ensure, "protokol", gettext_noop("Voting protocol")
+        )
 
     def letters_view(self, request, pk):
-        return self._document(request, pk, documents.letters_ensure, "zawiadomienia")
+        return self._document(
+            request, pk, documents.letters_ensure, "zawiadomienia", gettext_noop("Result letters")
+        )
 
 
 @admin.register(Vote)
@@ -359,7 +374,21 @@ class ResultNoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Letters delivered today"), permissions=["change"])
     def delivered_today(self, request, queryset):
-        count = services.letters_mark_delivered(
-            notice_ids=list(queryset.values_list("pk", flat=True)), on=timezone.localdate()
+        ids = list(queryset.values_list("pk", flat=True))
+        waiting = list(
+            ResultNotice.objects.filter(pk__in=ids, notified_at__isnull=True).values_list(
+                "pk", flat=True
+            )
         )
+        count = services.letters_mark_delivered(notice_ids=ids, on=timezone.localdate())
+        # The service takes no clerk, so the change is recorded here, right after it.
+        done = ResultNotice.objects.filter(pk__in=waiting, notified_at__isnull=False)
+        for notice in done.select_related("resolution", "user"):
+            audit_record(
+                action=Action.CHANGE,
+                request=request,
+                obj=notice,
+                old={"notified_at": None},
+                new={"notified_at": notice.notified_at},
+            )
         self.message_user(request, _("%(count)d notices marked.") % {"count": count})

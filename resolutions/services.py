@@ -5,6 +5,7 @@ Each service owns its transaction; owners hear of it through messaging.notify.""
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import profile
 from accounts.models import Consent
+from audit.services import Action, audit_clerk, resident_of
 from messaging import Kind, notify
 
 from . import register
@@ -119,6 +121,13 @@ def resolution_open(*, resolution_id, by, now=None):
         resolution.opened_at = now
         resolution.opened_by = by
         resolution.save()
+        audit_clerk(
+            by,
+            action=Action.CHANGE,
+            obj=resolution,
+            old={"status": Resolution.Status.DRAFT},
+            new={"status": resolution.status, "ballots": len(ballots)},
+        )
         link = reverse("resolutions:detail", args=[resolution.pk])
         for user in _owners(resolution):
             notify(
@@ -194,6 +203,14 @@ def _cast(*, user, resolution, ballot, choice, channel, now):
         CurrentVote.objects.update_or_create(
             ballot=ballot, defaults={"resolution": resolution, "vote": vote, "choice": choice}
         )
+        if channel == Channel.PAPER:  # a clerk keyed it in for the owners
+            audit_clerk(
+                user,
+                action=Action.ADD,
+                obj=vote,
+                resident=resident_of(ballot),
+                new={"ballot": ballot.premises_label, "choice": choice},
+            )
     return vote
 
 
@@ -251,8 +268,15 @@ def resolution_close(*, resolution_id, by=None, now=None):
         if not updated:
             return False
         resolution.refresh_from_db()
+        audit_clerk(
+            by,
+            action=Action.CHANGE,
+            obj=resolution,
+            old={"status": Resolution.Status.OPEN},
+            new={"status": resolution.status, "result": resolution.result},
+        )
         _notify_result(resolution, now)
-        transaction.on_commit(lambda: render_resolution_documents.delay(resolution.pk))
+        transaction.on_commit(lambda: render_resolution_documents.delay(resolution.pk), robust=True)
     return True
 
 
@@ -343,3 +367,14 @@ def letters_mark_delivered(*, notice_ids, on):
         return ResultNotice.objects.filter(
             pk__in=notice_ids, channel=ResultNotice.Channel.LETTER, notified_at__isnull=True
         ).update(notified_at=on)
+
+
+def resolutions_missing_documents(older_than=timedelta(minutes=10)) -> list:
+    """Closed votes whose protocol or letters are still missing `older_than` after closing."""
+    return list(
+        Resolution.objects.filter(
+            status=Resolution.Status.CLOSED, closed_at__lt=timezone.now() - older_than
+        )
+        .filter(Q(protocol="") | Q(letters=""))
+        .values_list("pk", flat=True)[:100]
+    )

@@ -22,3 +22,13 @@ def render_resolution_documents(resolution_id):
     documents.protocol_ensure(resolution)
     documents.letters_ensure(resolution)
     return True
+
+
+@shared_task
+def sweep_resolution_documents():
+    """Beat: a closed vote still without its protocol or letters a while after closing (its
+    task was lost with Redis, or the worker died) is rendered again."""
+    ids = services.resolutions_missing_documents()
+    for pk in ids:
+        render_resolution_documents.delay(pk)
+    return len(ids)

@@ -11,7 +11,6 @@ drops its database.
 """
 
 import email
-import http.cookiejar
 import io
 import os
 import re
@@ -26,12 +25,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 from email.header import decode_header, make_header
-from html.parser import HTMLParser
 from pathlib import Path
 
 import psycopg
@@ -39,24 +36,17 @@ import redis
 from psycopg import sql
 from pypdf import PdfReader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from http_browser import Browser, SmokeFailure, check  # noqa: E402
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
-PASSWORD = "demo-ebok-2026"  # noqa: S105 - the published demo password
 PG_URL = os.environ.get("SMOKE_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DB_NAME = os.environ.get("SMOKE_DB", "ebok_smoke")
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/14")
 TIMEOUT = float(os.environ.get("SMOKE_TIMEOUT", "180"))
 START = time.monotonic()
 MAIL_SEPARATOR = b"-" * 79
-
-
-class SmokeFailure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise SmokeFailure(message)
 
 
 def left():
@@ -79,129 +69,6 @@ def step(text):
 
 
 # -- HTML forms -----------------------------------------------------------------------------
-
-
-class FormParser(HTMLParser):
-    """Every <form> with the values a browser would submit by default."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self._form, self._select, self._textarea = [], None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {
-                "action": a.get("action") or "",
-                "method": a.get("method", "get"),
-                "enctype": a.get("enctype", ""),
-                "fields": [],
-                "radios": {},
-            }
-            self.forms.append(self._form)
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if self._select[1] is None:
-                self._select[1] = value
-            if "selected" in a:
-                self._select[2] = value
-        elif self._form is None or "name" not in a or "disabled" in a:
-            return
-        elif tag == "input":
-            kind = a.get("type", "text").lower()
-            if kind in {"checkbox", "radio"}:
-                self._form["radios"].setdefault(a["name"], []).append(a.get("value", "on"))
-                if "checked" in a:
-                    self._form["fields"].append([a["name"], a.get("value", "on")])
-            elif kind not in {"submit", "button", "file", "image", "reset"}:
-                self._form["fields"].append([a["name"], a.get("value", "")])
-        elif tag == "select":
-            self._select = [a["name"], None, None]
-        elif tag == "textarea":
-            self._textarea = [a["name"], ""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select:
-            name, first, chosen = self._select
-            self._form["fields"].append([name, chosen if chosen is not None else first])
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self._form["fields"].append(self._textarea)
-            self._textarea = None
-
-
-class Browser:
-    """One resident's cookie jar over plain HTTP; follows redirects like a browser."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.url, self.status, self.body, self.headers = None, None, b"", {}
-
-    def open(self, path, data=None, content_type=None):
-        url = urllib.parse.urljoin(self.url or self.base, path)
-        request = urllib.request.Request(url, data=data)  # noqa: S310 - our own http:// server
-        if content_type:
-            request.add_header("Content-Type", content_type)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                self.url, self.status = response.url, response.status
-                self.headers, self.body = response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            self.url, self.status, self.headers = error.url, error.code, error.headers
-            self.body = error.read()
-            raise SmokeFailure(f"{error.code} from {url}: {self.text[:500]}") from None
-        return self
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    @property
-    def path(self):
-        return urllib.parse.urlsplit(self.url).path
-
-    def forms(self):
-        parser = FormParser()
-        parser.feed(self.text)
-        return parser.forms
-
-    def form(self, action_pattern):
-        for form in self.forms():
-            action = urllib.parse.urljoin(self.url, form["action"])
-            if re.search(action_pattern, urllib.parse.urlsplit(action).path):
-                return form
-        raise SmokeFailure(f"no form posting to {action_pattern!r} on {self.url}")
-
-    def submit(self, form, values):
-        fields = [(n, v) for n, v in form["fields"] if n not in values]
-        fields += [(n, v) for n, v in values.items() if v is not None]
-        action = urllib.parse.urljoin(self.url, form["action"])
-        if "multipart" in form["enctype"]:
-            boundary = uuid.uuid4().hex
-            buffer = io.BytesIO()
-            for name, value in fields:
-                buffer.write(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                    f"\r\n\r\n{value}\r\n".encode()
-                )
-            buffer.write(f"--{boundary}--\r\n".encode())
-            return self.open(action, buffer.getvalue(), f"multipart/form-data; boundary={boundary}")
-        data = urllib.parse.urlencode(fields).encode()
-        return self.open(action, data, "application/x-www-form-urlencoded")
-
-    def login(self, username):
-        self.open("/auth/login/")
-        self.submit(self.form(r"^/auth/login/$"), {"login": username, "password": PASSWORD})
-        check(not self.path.startswith("/auth/login"), f"{username} could not log in")
-        return self
 
 
 # -- processes --------------------------------------------------------------------------------

@@ -5,13 +5,17 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
+from ebok.middleware import SlidingSessionMiddleware
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,11 +181,25 @@ def test_idle_session_expires(client, owner, settings):
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
-def test_each_request_extends_the_idle_timeout(client, owner):
+def test_a_request_a_minute_later_extends_the_idle_timeout(client, owner, settings):
     log_in(client, "owner", PASSWORD)
+    session = SessionStore(client.session.session_key)
+    session[SlidingSessionMiddleware.KEY] -= settings.SESSION_REFRESH_SECONDS  # a minute ago
+    session.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    cache.clear()
     client.get(reverse("dashboard"))
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=20)
+
+
+def test_requests_within_the_minute_do_not_write_the_session(client, owner):
+    log_in(client, "owner", PASSWORD)
+    client.get(reverse("dashboard"))
+    stored = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboard")).status_code == 200
+    assert Session.objects.get().expire_date == stored
+    assert not [q for q in queries if "django_session" in q["sql"]]
 
 
 def test_logout_everywhere_ends_other_sessions(client, owner):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import Account, Premises
 from messaging import notify
 from tests.factories import AccessFactory, BuildingFactory, CommunityFactory, PremisesFactory
@@ -97,7 +98,23 @@ def test_dashboard_query_count_does_not_grow_with_history(client, owner):
     for n in range(6):
         AccessFactory(user=owner, account__premises__kind=Premises.Kind.RESIDENTIAL)
         notify(owner, f"N{n}", "x")
+    assert count() == baseline + 1  # the register changed: the list of accounts is read again
     assert count() == baseline
+    page = client.get(reverse("dashboard"))
+    assert len(page.context["accounts"]) == 7 and page.context["unread_count"] == 6
+
+
+def test_the_dashboard_lists_an_account_the_moment_it_is_granted_or_ended(client, owner, account):
+    client.force_login(owner)
+    assert [a.pk for a in client.get(reverse("dashboard")).context["accounts"]] == [account.pk]
+    other = AccessFactory(user=owner).account
+    shown = {a.pk for a in client.get(reverse("dashboard")).context["accounts"]}
+    assert shown == {account.pk, other.pk}
+    services.account_access_end(account=other)  # a bulk update, no save() signal
+    assert [a.pk for a in client.get(reverse("dashboard")).context["accounts"]] == [account.pk]
+    account.premises.building.street = "ul. Nowa"
+    account.premises.building.save()
+    assert "ul. Nowa" in client.get(reverse("dashboard")).content.decode()
 
 
 def test_account_detail_shows_the_facts(client, owner, account, co_holder):

@@ -12,12 +12,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from schwifty import IBAN
 
 from accessibility.demo import seed_accessibility
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
+from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
 from billing.demo import seed_billing, seed_billing_scale
 from billing.invoice_demo import seed_invoices
@@ -260,6 +261,7 @@ class Command(BaseCommand):
             self.seed_logins()
             if scale:
                 self.seed_scale(scale)
+            register_changed()  # bulk_create sends no signals
         # Billing after the register is committed: each charge run owns its transaction.
         today = timezone.localdate()
         self.created["billing"] += seed_billing(self.accounts, today=today)
@@ -272,6 +274,9 @@ class Command(BaseCommand):
         self.created["messaging"] += sum(seed_messaging(today=today).values())
         self.created["faults"] += seed_faults()
         self.created["accessibility"] += seed_accessibility(today=today)
+        if scale and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # planner statistics after the bulk load
+                cursor.execute("ANALYZE")
         self.report(scale)
 
     # -- helpers ---------------------------------------------------------------------------
