@@ -326,6 +326,7 @@ def main():
         "REDIS_URL": REDIS_URL,
         "EMAIL_URL": f"filemail:///{mailbox}",
         "MEDIA_ROOT": str(media),
+        "STATIC_ROOT": str(temp / "static"),
     }
     processes = Processes(logs)
     ok = False

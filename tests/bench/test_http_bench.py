@@ -33,7 +33,7 @@ from django.urls import reverse
 from accounts.models import User
 from tests.integration.test_worker import database_url
 from tests.meters.factories import MeterFactory
-from tests.services import require, require_postgres
+from tests.services import collect_static, require, require_postgres
 
 from .test_meters_bench import fill
 
@@ -104,16 +104,11 @@ def gunicorn(tmp_path):
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
         "EBOK_BENCH_HELLO": "true",
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(  # noqa: S603 - the manifest that DEBUG=false serves static files from
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    collect_static(env)
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "ebok.wsgi:application", "--workers", str(WORKERS)]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],

@@ -22,7 +22,7 @@ from faults.models import FaultReport
 from scripts.http_browser import Browser
 from tests.factories import AccessFactory
 from tests.integration.test_worker import database_url, messages_in, subject, wait_for
-from tests.services import require, require_postgres
+from tests.services import collect_static, require, require_postgres
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,9 +84,11 @@ def stack(tmp_path):
         "REDIS_URL": redis_server.url,
         "EMAIL_URL": f"filemail:///{mailbox}",
         "MEDIA_ROOT": str(media),
+        "STATIC_ROOT": str(tmp_path / "static"),
         "FAULTS_DUTY_EMAILS": DUTY,
         "LOG_LEVEL": "CRITICAL",  # the outage is logged at length; not wanted in test output
     }
+    collect_static(env)
     processes = []
 
     def start(args):
