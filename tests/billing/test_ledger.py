@@ -53,6 +53,18 @@ def test_no_interest_when_paid_on_the_due_date():
     assert round(interest_for(D("500"), d(2026, 2, 10), d(2026, 2, 11), schedule), 4) == D("0.1301")
 
 
+def test_interest_over_every_rate_and_from_before_the_first_one():
+    schedule = rate_schedule(RATES)
+    # Due 1 Oct 2025, paid 10 Mar 2026: 2–8 Oct has no rate yet (0), then
+    # 9 Oct–5 Nov 28 d × 10%, 6 Nov–3 Dec 28 d × 9.75%, 4 Dec–4 Mar 91 d × 9.5%,
+    # 5–10 Mar 6 d × 9.25% → 3650 × (280 + 273 + 864.5 + 55.5) / 36500 = 147.30
+    assert round(interest_for(D("3650"), d(2025, 10, 1), d(2026, 3, 10), schedule), 2) == D(
+        "147.30"
+    )
+    # Starting after the last change: only 9.25%, 10 days.
+    assert interest_for(D("3650"), d(2026, 4, 30), d(2026, 5, 10), schedule) == D("9.25")
+
+
 def test_payments_go_to_the_oldest_charge_first():
     jan = Row("300.00", due_date=d(2026, 1, 10))
     feb = Row("300.00", due_date=d(2026, 2, 10))
