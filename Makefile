@@ -33,12 +33,14 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=var --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
-# Benchmarks run on PostgreSQL (the local server unless DATABASE_URL says otherwise) and print
-# their figures; they are not part of `make test`.
+# Benchmarks run on PostgreSQL and Redis (the local servers unless DATABASE_URL / REDIS_URL say
+# otherwise) and print their figures; they are not part of `make test`.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ebok_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/13
 bench: $(STAMP)
 	scripts/system-deps --bench
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} EBOK_REQUIRE_SERVICES=1 \
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(BENCH_REDIS_URL)} \
+	  EBOK_REQUIRE_SERVICES=1 \
 	  $(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
 
 worker: $(STAMP)
