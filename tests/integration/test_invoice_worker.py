@@ -2,71 +2,17 @@
 second delivery of the task stores nothing more."""
 
 import io
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from pypdf import PdfReader
 
 from billing.invoice_services import invoice_issue_for_month
 from billing.models import Invoice
 from billing.tasks import render_invoice_pdf
-from ebok.celery import app
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
-from tests.integration.test_worker import database_url, wait_for
-from tests.services import require_postgres, require_redis
+from tests.integration.test_worker import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def pdf_worker(media):
-    require_redis()
-    require_postgres()
-    app.control.purge()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": "dummymail://",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "SITE_URL": settings.SITE_URL,
-        "MEDIA_ROOT": str(media),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ebok",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            "invoices@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        wait_for(lambda: app.control.ping(timeout=0.5), "the worker to start", timeout=60)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_worker_renders_the_invoice_pdf_once(pdf_worker, media):
