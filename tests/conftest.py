@@ -7,6 +7,9 @@ from django.utils import translation
 
 from tests.factories import AccessFactory, AccountFactory, StaffFactory
 
+# Real Celery workers: `worker` (e-mail into `mailbox`), `pdf_worker` (files into `media`).
+pytest_plugins = ["tests.workers"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):

@@ -31,9 +31,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from tests.integration.test_worker import database_url
 from tests.meters.factories import MeterFactory
 from tests.services import collect_static, require, require_postgres
+from tests.workers import database_url
 
 from .test_meters_bench import fill
 

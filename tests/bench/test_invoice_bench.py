@@ -7,12 +7,9 @@ BENCH_INVOICES makes (2) smaller for a quick look."""
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from weasyprint import CSS, HTML
 
 from billing import invoice_pdf
@@ -21,20 +18,13 @@ from billing.models import Invoice
 from billing.tasks import render_invoice_pdf
 from ebok.celery import app
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
-from tests.integration.test_worker import database_url, wait_for
 from tests.services import require_postgres, require_redis
+from tests.workers import start_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 INVOICES = int(os.environ.get("BENCH_INVOICES", 500))
 ROUNDS = 15
 RATIO_GOAL, SPEEDUP_GOAL = 1.15, 1.7
-
-
-@pytest.fixture
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
 
 
 def issue(n):
@@ -71,36 +61,13 @@ def test_renderer_overhead_against_bare_weasyprint(media):
 
 
 def run_worker(concurrency, media):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": "dummymail://",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "SITE_URL": settings.SITE_URL,
-        "MEDIA_ROOT": str(media),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ebok",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--loglevel",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"bench{concurrency}@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
+    return start_worker(
+        worker_env(media=media),
+        f"bench{concurrency}@%h",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
     )
 
 

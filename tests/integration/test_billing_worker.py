@@ -15,12 +15,12 @@ from messaging.models import Notification
 from tests.billing.factories import FeeFactory
 from tests.billing.statements import DATA
 from tests.factories import AccountFactory, StaffFactory
-from tests.integration.test_worker import mailbox, messages_in, wait_for, worker  # noqa: F401
+from tests.workers import messages_in, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_worker_books_an_uploaded_statement(worker, settings, tmp_path):  # noqa: F811
+def test_worker_books_an_uploaded_statement(worker, settings, tmp_path):
     clerk = StaffFactory(groups=["Księgowość"])
     account = AccountFactory(number="0012345")
     data = (DATA / "mt940_mbank_iph_cp1250.sta").read_bytes()
@@ -34,7 +34,7 @@ def test_worker_books_an_uploaded_statement(worker, settings, tmp_path):  # noqa
     assert payment.statement_line.statement_id == statement.pk
 
 
-def test_worker_runs_the_month_and_mails_the_resident_once(worker, mailbox, owner, account):  # noqa: F811
+def test_worker_runs_the_month_and_mails_the_resident_once(worker, mailbox, owner, account):
     # A transactional test starts without the data migrations' rows.
     rent, _ = Component.objects.get_or_create(code="rent", defaults={"name": "Czynsz"})
     FeeFactory(

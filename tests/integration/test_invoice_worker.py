@@ -10,7 +10,7 @@ from billing.invoice_services import invoice_issue_for_month
 from billing.models import Invoice
 from billing.tasks import render_invoice_pdf
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
-from tests.integration.test_worker import wait_for
+from tests.workers import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from billing.models import Certificate
 from privacy.models import DataExport
 from tests.billing.factories import ChargeFactory, PaymentFactory
-from tests.integration.test_worker import wait_for
+from tests.workers import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,112 +1,19 @@
 """A real Celery worker against real Redis and PostgreSQL delivers e-mails exactly once."""
 
-import email
 import re
-import subprocess
-import sys
-import time
-from email.header import decode_header, make_header
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts import services
 from accounts.models import CredentialIssue
-from ebok.celery import app
 from messaging import notify
 from messaging.models import Notification
 from messaging.tasks import send_notification_email
-from tests.services import require_postgres, require_redis
+from tests.workers import body, messages_in, subject, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-SEPARATOR = b"-" * 79
-
-
-def database_url():
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def mailbox(tmp_path):
-    return tmp_path / "mail"
-
-
-@pytest.fixture
-def worker(mailbox):
-    require_redis()
-    require_postgres()
-    mailbox.mkdir()
-    app.control.purge()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"filemail:///{mailbox}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "SITE_URL": settings.SITE_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ebok",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            "test@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        wait_for(lambda: app.control.ping(timeout=0.5), "the worker to start", timeout=60)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for(condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"waited {timeout}s for {what}")
-
-
-def messages_in(mailbox: Path):
-    found = []
-    for path in sorted(mailbox.iterdir()):
-        for chunk in path.read_bytes().split(SEPARATOR):
-            if chunk.strip():
-                found.append(email.message_from_bytes(chunk.strip()))
-    return found
-
-
-def subject(message):
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def body(message):
-    return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
 
 
 def test_notification_email_is_sent_once_by_the_worker(worker, mailbox, owner):

@@ -7,21 +7,15 @@ from messaging import services
 from messaging.models import NoticeDelivery
 from messaging.tasks import enqueue_notice_emails
 from tests.factories import AccessFactory, BuildingFactory, PremisesFactory
-from tests.integration.test_worker import (  # noqa: F401 - fixtures
-    mailbox,
-    messages_in,
-    subject,
-    wait_for,
-    worker,
-)
 from tests.messaging.factories import notice
+from tests.workers import messages_in, subject, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RESIDENTS = 50
 
 
-def test_notice_emails_are_sent_once_each_by_a_real_worker(worker, mailbox, staff, settings):  # noqa: F811
+def test_notice_emails_are_sent_once_each_by_a_real_worker(worker, mailbox, staff, settings):
     building = BuildingFactory()
     users = [
         AccessFactory(account__premises=PremisesFactory(building=building)).user

@@ -21,8 +21,8 @@ from django.test import Client
 from faults.models import FaultReport
 from scripts.http_browser import Browser
 from tests.factories import AccessFactory
-from tests.integration.test_worker import database_url, messages_in, subject, wait_for
 from tests.services import collect_static, require, require_postgres
+from tests.workers import database_url, messages_in, subject, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

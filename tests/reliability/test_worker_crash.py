@@ -6,7 +6,6 @@ one delivery."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -25,21 +24,14 @@ from messaging.models import Notification
 from messaging.tasks import sweep_unsent_emails
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import AccessFactory
-from tests.integration.test_worker import database_url, messages_in, subject, wait_for
 from tests.services import require_postgres, require_redis
+from tests.workers import messages_in, start_worker, subject, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 INVOICES = 4
 RESIDENTS = 5
 QUEUE = "celery"
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -63,25 +55,11 @@ def broker():
 def workers(media, mailbox, broker):
     """start() a real prefork worker in its own process group; all are stopped at the end."""
     started = []
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"filemail:///{mailbox}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "SITE_URL": settings.SITE_URL,
-        "MEDIA_ROOT": str(media),
-    }
+    env = worker_env(media=media, email_url=f"filemail:///{mailbox}")
 
     def start():
         name = f"crash{len(started)}-{os.getpid()}@%h"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ebok", "worker", "--concurrency", "1"]
-            + ["--loglevel", "warning", "--without-gossip", "--without-mingle", "-n", name],
-            cwd=settings.BASE_DIR,
-            env=env,
-            start_new_session=True,
-        )
+        process = start_worker(env, name, "--concurrency", "1", new_session=True)
         started.append(process)
         return process
 
