@@ -2,8 +2,6 @@
 (EBOK_REQUIRE_SERVICES=1), so a missing PostgreSQL, Redis or browser is never a silent pass."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 from django.db import connection
@@ -32,17 +30,3 @@ def require_chromium():
 
 
 CHROMIUM = os.environ.get("EBOK_CHROMIUM", "/usr/bin/chromium")
-
-
-def collect_static(env):
-    """The manifest that a DEBUG=false process serves static files from, collected into
-    env["STATIC_ROOT"] (a fresh clone has none)."""
-    from django.conf import settings
-
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )

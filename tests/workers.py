@@ -1,7 +1,9 @@
-"""Real Celery workers for the tests that need one (Redis broker, PostgreSQL), and reading what
-they sent. The fixtures here are registered for the whole suite by tests/conftest.py."""
+"""Processes a test starts on its own database: real Celery workers (Redis broker, PostgreSQL)
+and production web processes (DEBUG=false), and reading the mail they sent. The fixtures here
+are registered for the whole suite by tests/conftest.py."""
 
 import email
+import socket
 import subprocess
 import sys
 import time
@@ -63,10 +65,40 @@ def worker_env(*, media, email_url="dummymail://"):
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": email_url,
-        "SECRET_KEY": settings.SECRET_KEY,
+        "SECRET_KEY": settings.SECRET_KEY,  # what sessions and tokens made in the test carry
         "SITE_URL": settings.SITE_URL,
         "MEDIA_ROOT": str(media),
     }
+
+
+def web_env(folder, **overrides):
+    """The environment of DEBUG=false processes that a test talks to over plain HTTP on
+    127.0.0.1, with files under `folder` and the static files collected there first (a fresh
+    clone has none, and DEBUG=false serves them from the manifest)."""
+    env = {
+        **worker_env(media=folder / "media"),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_ROOT": str(folder / "static"),
+        **overrides,
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return env
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def start_worker(env, name, *options, new_session=False):

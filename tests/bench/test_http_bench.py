@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.meters.factories import MeterFactory
-from tests.services import collect_static, require, require_postgres
-from tests.workers import database_url
+from tests.services import require, require_postgres
+from tests.workers import free_port, web_env
 
 from .test_meters_bench import fill
 
@@ -45,12 +44,6 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", os.cpu_count() or 2))  # gunicorn.conf.py
 CONNECTIONS, LOAD_RESIDENTS = 32, 100
 SHARE_GOAL, P99_GOAL_MS = 0.10, 100.0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def session_cookie(user):
@@ -93,22 +86,7 @@ def wrk(url, *, connections, duration, script=None, cookie=None):
 @pytest.fixture
 def gunicorn(tmp_path):
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DEBUG": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": str(tmp_path),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "EBOK_BENCH_HELLO": "true",
-        "LOG_LEVEL": "WARNING",
-    }
-    collect_static(env)
+    env = web_env(tmp_path, EBOK_BENCH_HELLO="true", LOG_LEVEL="WARNING")
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "ebok.wsgi:application", "--workers", str(WORKERS)]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],

@@ -7,7 +7,6 @@ Its own redis-server on a free port, so the machine's Redis (and other tests) ar
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -21,18 +20,12 @@ from django.test import Client
 from faults.models import FaultReport
 from scripts.http_browser import Browser
 from tests.factories import AccessFactory
-from tests.services import collect_static, require, require_postgres
-from tests.workers import database_url, messages_in, subject, wait_for
+from tests.services import require, require_postgres
+from tests.workers import free_port, messages_in, subject, wait_for, web_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DUTY = "dyzur-test@zbm.example.pl"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RedisServer:
@@ -71,24 +64,14 @@ def stack(tmp_path):
     mailbox, media = tmp_path / "mail", tmp_path / "media"
     mailbox.mkdir(), media.mkdir()
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DEBUG": "false",
-        "SECRET_KEY": settings.SECRET_KEY,  # the session made below is signed with it
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_server.url,
-        "EMAIL_URL": f"filemail:///{mailbox}",
-        "MEDIA_ROOT": str(media),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "FAULTS_DUTY_EMAILS": DUTY,
-        "LOG_LEVEL": "CRITICAL",  # the outage is logged at length; not wanted in test output
-    }
-    collect_static(env)
+    env = web_env(
+        tmp_path,
+        SITE_URL=f"http://127.0.0.1:{port}",
+        REDIS_URL=redis_server.url,
+        EMAIL_URL=f"filemail:///{mailbox}",
+        FAULTS_DUTY_EMAILS=DUTY,
+        LOG_LEVEL="CRITICAL",  # the outage is logged at length; not wanted in test output
+    )
     processes = []
 
     def start(args):
