@@ -20,6 +20,7 @@ from .models import (
     CredentialIssue,
     IdentityCheck,
     Premises,
+    SecurityNotice,
     User,
 )
 
@@ -99,6 +100,30 @@ class UserAdmin(BaseUserAdmin):
             fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
 
+    # A clerk who could set a staff member's password, e-mail, login or active flag could
+    # become them: staff and superusers are changed by a superuser only (read-only to others).
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not services.may_manage_login(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not services.may_manage_login(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            # The row's change is already recorded by the audited admin; the old address is
+            # told, so that a changed login e-mail never goes unnoticed.
+            services.security_notice_queue(
+                user=obj,
+                kind=SecurityNotice.Kind.EMAIL_CHANGED,
+                to_email=form.initial.get("email") or "",
+                new_email=obj.email,
+            )
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             # A resident is created without a password; BOK then issues credentials.
@@ -131,12 +156,7 @@ class UserAdmin(BaseUserAdmin):
                 and response.url != request.get_full_path()  # not the "conflicting data" retry
             ):
                 person = User.objects.get(pk=admin.utils.unquote(id))
-                audit_record(
-                    action=Action.CHANGE,
-                    request=request,
-                    obj=person,
-                    new={"usable_password": person.has_usable_password()},
-                )
+                services.password_changed_record(user=person, request=request)
         return response
 
     def get_urls(self):
@@ -152,7 +172,11 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.has_perm("accounts.add_credentialissue"):
             raise PermissionDenied
         person = get_object_or_404(User, pk=pk)
-        form = IssueCredentialsForm(request.POST or None, initial={"email": person.email})
+        if not services.may_manage_login(request.user, person):
+            raise PermissionDenied
+        form = IssueCredentialsForm(
+            request.POST or None, initial={"email": person.email}, current_email=person.email
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Issue credentials"),
@@ -166,29 +190,18 @@ class UserAdmin(BaseUserAdmin):
         if request.method == "GET":
             audit_read(request, gettext_noop("Issue credentials"), obj=person)
         if request.method == "POST" and form.is_valid():
-            email = form.cleaned_data["email"]
-            if email and email != person.email:
-                with transaction.atomic():
-                    old = {"email": person.email}
-                    person.email = email
-                    person.save(update_fields=["email"])
-                    audit_record(
-                        action=Action.CHANGE,
-                        request=request,
-                        obj=person,
-                        old=old,
-                        new={"email": email},
-                    )
             try:
                 issue, password = services.credentials_issue(
                     user=person,
                     method=form.cleaned_data["method"],
                     document_type=form.cleaned_data["document_type"],
                     clerk=request.user,
+                    email=form.new_email(),
                 )
             except services.CredentialError as exc:
                 form.add_error(None, exc.args[0])
             else:
+                person.refresh_from_db()
                 if password:
                     # The letter is the only place the one-time password ever appears.
                     response = TemplateResponse(

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Register and logins")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import mfa, signals  # noqa: F401

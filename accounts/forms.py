@@ -68,9 +68,33 @@ class IssueCredentialsForm(forms.Form):
         required=False,
         help_text=_("Required for an activation link."),
     )
+    confirm_email_change = forms.BooleanField(
+        label=_("I checked the new address with the person: change their login e-mail"),
+        required=False,
+        help_text=_("The old address is told of the change."),
+    )
+
+    def __init__(self, *args, current_email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_email = current_email or ""
 
     def clean(self):
         data = super().clean()
-        if data.get("method") == CredentialIssue.Method.EMAIL and not data.get("email"):
+        email = data.get("email") or ""
+        if data.get("method") == CredentialIssue.Method.EMAIL and not email:
             self.add_error("email", _("Enter the e-mail address the link should go to."))
+        changed = email and email.lower() != self.current_email.lower()
+        if changed and self.current_email and not data.get("confirm_email_change"):
+            self.add_error(
+                "confirm_email_change",
+                _("This changes the login e-mail from %(old)s to %(new)s. Tick the box to "
+                  "confirm it.") % {"old": self.current_email, "new": email},
+            )
         return data
+
+    def new_email(self):
+        """The address to set, when it differs from the current one; else None."""
+        email = self.cleaned_data.get("email") or ""
+        if email and email.lower() != self.current_email.lower():
+            return email
+        return None

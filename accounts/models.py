@@ -535,3 +535,36 @@ class EmailChange(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.new_email}"
+
+
+class SecurityNotice(models.Model):
+    """A notice to the owner of a login that its e-mail or password changed (or that a change
+    was asked for). It goes to the address in force before the change, so that the real owner
+    hears of a takeover even when the new address is the intruder's."""
+
+    class Kind(models.TextChoices):
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("e-mail change requested")
+        EMAIL_CHANGED = "email_changed", _("e-mail changed")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="security_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    to_email = models.EmailField(_("sent to"))
+    new_email = models.EmailField(_("new e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    email_status = models.CharField(_("e-mail status"), max_length=10, default="pending")
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security notice")
+        verbose_name_plural = _("security notices")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()}"

@@ -14,8 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, audit_record
+
 from . import outbox
-from .models import Consent, EmailChange, User
+from .models import Consent, EmailChange, SecurityNotice, User
+from .services import login_email_set, security_notice_queue
 
 EMAIL_CHANGE_SALT = "ebok.accounts.email_change"
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -49,7 +52,11 @@ def phone_change(*, user: User, phone: str) -> User:
 # -- e-mail ----------------------------------------------------------------------------------
 
 
-def email_change_request(*, user: User, new_email: str) -> EmailChange:
+def email_change_request(*, user: User, new_email: str, password: str) -> EmailChange:
+    """A link to the new address; the current password is asked first (a borrowed phone or a
+    stolen session must not be enough), and the old address is told at once."""
+    if not user.check_password(password or ""):
+        raise ProfileError(_("The password is not correct."), field="password")
     new_email = (new_email or "").strip().lower()
     try:
         validate_email(new_email)
@@ -62,6 +69,14 @@ def email_change_request(*, user: User, new_email: str) -> EmailChange:
     with transaction.atomic(durable=True):
         change = EmailChange.objects.create(
             user=user, old_email=user.email, new_email=new_email, email_status=outbox.PENDING
+        )
+        audit_record(
+            action=Action.ADD, actor=user, obj=change, resident=user,
+            new={"old_email": user.email, "new_email": new_email},
+        )
+        security_notice_queue(
+            user=user, kind=SecurityNotice.Kind.EMAIL_CHANGE_REQUESTED, to_email=user.email,
+            new_email=new_email,
         )
         from .tasks import send_email_change_link
 
@@ -93,8 +108,7 @@ def email_change_confirm(*, token: str) -> User:
         if newer:
             raise ProfileError(_("A newer change of the e-mail address replaced this one."))
         user = User.objects.select_for_update().get(pk=change.user_id)
-        user.email = change.new_email
-        user.save(update_fields=["email"])
+        login_email_set(user, change.new_email, actor=user)
         change.confirmed_at = timezone.now()
         change.save(update_fields=["confirmed_at"])
         EmailAddress.objects.filter(user=user).update(primary=False)

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import Action, audit_clerk
+from audit.services import Action, audit_clerk, audit_record, current_request
 
 from . import outbox
-from .models import AccountAccess, CredentialIssue, IdentityCheck, User
+from .models import AccountAccess, CredentialIssue, IdentityCheck, SecurityNotice, User
 from .register_cache import register_changed
 
 ACTIVATION_SALT = "ebok.accounts.activation"
@@ -49,13 +49,62 @@ def activation_url(issue):
     return settings.SITE_URL + reverse("activate", args=[activation_token(issue)])
 
 
-def credentials_issue(*, user: User, method: str, document_type: str, clerk: User):
-    """Record the ID check and issue new credentials; earlier ones stop working.
+class StaffOnlyBySuperuser(CredentialError):
+    pass
+
+
+def may_manage_login(clerk: User, person: User) -> bool:
+    """Only a superuser may change a staff member's or superuser's login (password, e-mail,
+    credentials): a clerk who could would become them."""
+    return clerk.is_superuser or not (person.is_staff or person.is_superuser)
+
+
+def security_notice_queue(*, user: User, kind: str, to_email: str, new_email: str = ""):
+    """Tell the owner of a login about a change of it, at the address in force before the
+    change. Call inside the change's transaction; without an address there is no one to tell."""
+    if not to_email:
+        return None
+    notice = SecurityNotice.objects.create(
+        user=user, kind=kind, to_email=to_email, new_email=new_email or "",
+        email_status=outbox.PENDING,
+    )
+    from .tasks import send_security_notice
+
+    transaction.on_commit(lambda: send_security_notice.delay(notice.pk), robust=True)
+    return notice
+
+
+def login_email_set(user: User, email: str, *, actor: User | None, request=None) -> bool:
+    """Inside a transaction: the new login e-mail, recorded and told to the old address."""
+    old = user.email or ""
+    if old.lower() == (email or "").lower():
+        return False
+    user.email = email
+    user.save(update_fields=["email"])
+    audit_record(
+        action=Action.CHANGE, request=request or current_request(), actor=actor, obj=user,
+        resident=None if user.is_staff else user, old={"email": old}, new={"email": email},
+    )
+    security_notice_queue(
+        user=user, kind=SecurityNotice.Kind.EMAIL_CHANGED, to_email=old, new_email=email
+    )
+    return True
+
+
+def credentials_issue(
+    *, user: User, method: str, document_type: str, clerk: User, email: str | None = None
+):
+    """Record the ID check and issue new credentials; earlier ones stop working. With `email`
+    (the clerk confirmed a new address) the login e-mail changes in the same transaction.
 
     Returns (issue, one_time_password); the password is only for the printed letter and is
     never stored in clear.
     """
-    if method == CredentialIssue.Method.EMAIL and not user.email:
+    if not may_manage_login(clerk, user):
+        raise StaffOnlyBySuperuser(
+            _("Only a superuser may issue credentials for a staff member.")
+        )
+    if method == CredentialIssue.Method.EMAIL and not (email or user.email):
         raise CredentialError(_("Enter the person's e-mail address before sending a link."))
     if document_type not in IdentityCheck.DocumentType.values:
         raise CredentialError(_("Choose the type of the ID document that was checked."))
@@ -63,6 +112,8 @@ def credentials_issue(*, user: User, method: str, document_type: str, clerk: Use
     password = None
     with transaction.atomic(durable=True):
         user = User.objects.select_for_update().get(pk=user.pk)
+        if email:
+            login_email_set(user, email, actor=clerk)
         check = IdentityCheck.objects.create(
             user=user, document_type=document_type, checked_by=clerk, checked_at=now
         )
@@ -171,4 +222,21 @@ def account_access_end(*, account, on=None) -> int:
         register_changed()
         return AccountAccess.objects.filter(account=account, revoked_at__isnull=True).update(
             revoked_at=on or timezone.now()
+        )
+
+
+def password_changed_record(*, user: User, request=None, actor: User | None = None) -> None:
+    """A password was changed or set (by its owner, a reset link or a superuser): recorded,
+    and the owner told at their e-mail. Never the password or its hash."""
+    if actor is None:
+        by = getattr(request, "user", None)
+        actor = by if by is not None and by.is_authenticated else user
+    with transaction.atomic():
+        audit_record(
+            action=Action.CHANGE, request=request, actor=actor, obj=user,
+            resident=None if user.is_staff else user,
+            new={"usable_password": user.has_usable_password()},
+        )
+        security_notice_queue(
+            user=user, kind=SecurityNotice.Kind.PASSWORD_CHANGED, to_email=user.email
         )

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import outbox
-from .models import CredentialIssue
+from .models import CredentialIssue, SecurityNotice
 
 log = logging.getLogger(__name__)
 
@@ -71,4 +71,33 @@ def sweep_unsent_email_change_links():
     ids = outbox.overdue_ids(EmailChange, "requested_at")
     for pk in ids:
         send_email_change_link.delay(pk)
+    return len(ids)
+
+
+@shared_task(**outbox.MAIL_TASK)
+def send_security_notice(self, notice_id):
+    """A change of a login told to the address in force before it; run twice, it sends once."""
+
+    def send():
+        notice = SecurityNotice.objects.select_related("user").get(pk=notice_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "notice": notice,
+                "user": notice.user,
+                "manager_name": settings.MANAGER_NAME,
+                "manager_phone": settings.MANAGER_PHONE,
+                "manager_email": settings.MANAGER_EMAIL,
+            }
+            subject = render_to_string("accounts/email/security_subject.txt", context).strip()
+            body = render_to_string("accounts/email/security_body.txt", context)
+        send_mail(subject, body, None, [notice.to_email])
+
+    return outbox.deliver(self, SecurityNotice, notice_id, send)
+
+
+@shared_task
+def sweep_unsent_security_notices():
+    ids = outbox.overdue_ids(SecurityNotice, "created_at")
+    for pk in ids:
+        send_security_notice.delay(pk)
     return len(ids)

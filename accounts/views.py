@@ -1,8 +1,11 @@
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -49,9 +52,12 @@ def activate(request, token):
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is active. Welcome to e-BOK."))
-            return redirect("dashboard")
+            # The same login as the login page's: one with an authenticator app is asked for
+            # its code before the session is opened.
+            user.backend = "django.contrib.auth.backends.ModelBackend"
+            record_authentication(request, user, "password", activation=True)
+            return perform_login(request, user, redirect_url=reverse("dashboard"))
     return render(
         request, "accounts/activate.html", {"form": form, "login_name": issue.user.username}
     )

@@ -1,6 +1,16 @@
+import logging
 import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 
 class SlidingSessionMiddleware:
@@ -49,4 +59,79 @@ class PolishUnlessChosenMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """Pages and forms answer GET, HEAD and POST (and OPTIONS, answered by nothing but this);
+    PUT, DELETE, PATCH, TRACE and the rest get 405 before any view runs."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            response = HttpResponseNotAllowed(self.ALLOWED)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """A logged-in session ends SESSION_ABSOLUTE_SECONDS after its login, however active: the
+    idle timeout alone would let a stolen session live for ever. Goes after
+    MessageMiddleware."""
+
+    KEY = "_logged_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(self.KEY)
+            if started is None:
+                request.session[self.KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="ebok_session_login_time")
+def _mark_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[AbsoluteSessionLifetimeMiddleware.KEY] = int(time.time())
+
+
+class UntrustedProxyWarningMiddleware:
+    """Behind a proxy that sends X-Forwarded-For while no trusted proxy is configured, every
+    client shares the proxy's address in rate limits: say so in the log, loudly, once per
+    process (with DEBUG off a deploy check also insists on TRUSTED_PROXY_COUNT)."""
+
+    warned = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.configured = bool(
+            settings.ALLAUTH_TRUSTED_PROXY_COUNT or settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER
+        )
+
+    def __call__(self, request):
+        if (
+            not self.configured
+            and not UntrustedProxyWarningMiddleware.warned
+            and "HTTP_X_FORWARDED_FOR" in request.META
+        ):
+            UntrustedProxyWarningMiddleware.warned = True
+            log.error(
+                "A request came through a proxy (X-Forwarded-For) but TRUSTED_PROXY_COUNT and "
+                "TRUSTED_CLIENT_IP_HEADER are not set: every client shares the proxy's IP in "
+                "login rate limits and the audit log. Set TRUSTED_PROXY_COUNT."
+            )
         return self.get_response(request)

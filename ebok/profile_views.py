@@ -2,6 +2,7 @@
 e-mail choices per kind of notification (messaging) and consent to electronic delivery of
 documents (accounts). The page composes apps, so it lives in ebok."""
 
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,8 @@ from accounts.models import Consent, EmailChange
 from accounts.queries import accounts_for_user
 from messaging import services as messaging_services
 from messaging.forms import PreferenceForm
+
+EMAIL_RATE_ACTION = "profile_email"
 
 
 class PhoneForm(forms.Form):
@@ -34,6 +37,13 @@ class EmailForm(forms.Form):
             "We send a link to the new address; it becomes your e-mail when you open the link."
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Your current password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("We ask for it so that nobody else can change your address."),
     )
 
 
@@ -98,12 +108,20 @@ def profile_phone(request):
 def profile_email(request):
     form = EmailForm(request.POST)
     if form.is_valid():
+        # Each request mails an address nobody has proven yet: a few an hour are enough.
+        if not ratelimit.consume(request, action=EMAIL_RATE_ACTION, user=request.user):
+            form.add_error(
+                "email", _("Too many address changes were asked for. Try again in an hour.")
+            )
+            return _page(request, email_form=form, status=429)
         try:
             change = accounts_profile.email_change_request(
-                user=request.user, new_email=form.cleaned_data["email"]
+                user=request.user,
+                new_email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
             )
         except accounts_profile.ProfileError as error:
-            form.add_error("email", error.message)
+            form.add_error(error.field or "email", error.message)
         else:
             messages.success(
                 request,

@@ -69,12 +69,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ebok.middleware.SlidingSessionMiddleware",
+    "ebok.middleware.PageMethodsMiddleware",
     "ebok.middleware.PolishUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ebok.middleware.AbsoluteSessionLifetimeMiddleware",
+    "ebok.middleware.UntrustedProxyWarningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -164,10 +167,17 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "login": "30/m/ip",
     "accessibility_request": "5/h/ip",
+    # Each sends a link to an address nobody has proven yet.
+    "profile_email": "3/h/user,10/d/user",
 }
-# Client IP: only from a proxy we were told about, never blindly from X-Forwarded-For.
+# Client IP: only from a proxy we were told about, never blindly from X-Forwarded-For. In
+# production TRUSTED_PROXY_COUNT must be said (0: clients connect directly); behind a proxy left
+# unsaid every client would share the proxy's IP in rate limits (check --deploy and a log error).
+TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in env.ENVIRON
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
+# Password reset links work for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=60 * 60)
 # Activity tracking writes to the database on every request (five queries); the session's own
 # idle timeout already ends inactive sessions.
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -185,6 +195,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # writing the session at most once a minute rather than on every request.
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Besides the idle timeout, a session ends this long after its login however active it is
+# (ebok.middleware.AbsoluteSessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -269,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "accounts-sweep-unsent-activation-emails": {
         "task": "accounts.tasks.sweep_unsent_activation_emails",
+        "schedule": crontab(minute="*/5"),
+    },
+    "accounts-sweep-unsent-security-notices": {
+        "task": "accounts.tasks.sweep_unsent_security_notices",
         "schedule": crontab(minute="*/5"),
     },
     "accounts-sweep-unsent-email-change-links": {
@@ -410,6 +427,17 @@ if not DEBUG:
     # Relaxed only by an explicit false, for the plain-HTTP smoke test on localhost.
     SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", True)
+    # __Host-: the browser keeps such a cookie only if it is Secure, for the whole site and
+    # this host alone, so a sibling subdomain cannot plant or overwrite it.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    if LANGUAGE_COOKIE_SECURE:
+        LANGUAGE_COOKIE_NAME = "__Host-language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import profile_views, views
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("profil/powiadomienia/", profile_views.profile_preferences, name="profile_preferences"),
     path("profil/zgoda/", profile_views.profile_consent, name="profile_consent"),
     path("admin/", admin.site.urls),
+    # The login e-mail changes in one place only, the profile (password asked, old address
+    # told); allauth's own page would add, confirm and remove addresses on a session alone.
+    path("auth/email/", RedirectView.as_view(pattern_name="profile"), name="account_email"),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),

@@ -78,18 +78,59 @@ class FormParser(HTMLParser):
             self._textarea = None
 
 
-class Browser:
-    """One resident's cookie jar over plain HTTP; follows redirects like a browser."""
+class _TLSProxyCookies(http.cookiejar.DefaultCookiePolicy):
+    """Secure cookies go back to the server: the browser's side of the proxy is HTTPS."""
 
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class _ProxiedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect to https://host/… is followed as the proxy would pass it on: over HTTP."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if newurl.startswith("https://"):
+            newurl = "http://" + newurl.removeprefix("https://")
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            for name, value in req.header_items():
+                if name.lower().startswith("x-forwarded"):
+                    new.add_header(name, value)
+        return new
+
+
+class Browser:
+    """One resident's cookie jar over plain HTTP; follows redirects like a browser.
+
+    `tls_proxy=True` stands for a browser on HTTPS behind a TLS-terminating proxy (as in
+    production): each request says X-Forwarded-Proto: https and the client's address in
+    X-Forwarded-For, and the Secure (__Host-) cookies are sent back."""
+
+    def __init__(self, base, tls_proxy=False, client_ip="203.0.113.10"):
+        self.base, self.tls_proxy, self.client_ip = base, tls_proxy, client_ip
+        policy = _TLSProxyCookies() if tls_proxy else None
+        self.jar = http.cookiejar.CookieJar(policy)
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar)]
+        if tls_proxy:
+            handlers.append(_ProxiedRedirects())
+        self.opener = urllib.request.build_opener(*handlers)
         self.url, self.status, self.body, self.headers = None, None, b"", {}
+
+    def request(self, url, data=None, method=None):
+        request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - ours
+        if self.tls_proxy:
+            request.add_header("X-Forwarded-Proto", "https")
+            request.add_header("X-Forwarded-For", self.client_ip)
+            if request.get_method() == "POST":  # what a browser says of a form on HTTPS
+                origin = "https://" + urllib.parse.urlsplit(url).netloc
+                request.add_header("Origin", origin)
+                page = urllib.parse.urlsplit(self.url or url)
+                request.add_header("Referer", f"{origin}{page.path}")
+        return request
 
     def open(self, path, data=None, content_type=None):
         url = urllib.parse.urljoin(self.url or self.base, path)
-        request = urllib.request.Request(url, data=data)  # noqa: S310 - our own http:// server
+        request = self.request(url, data=data)
         if content_type:
             request.add_header("Content-Type", content_type)
         try:

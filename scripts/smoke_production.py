@@ -37,6 +37,7 @@ from psycopg import sql
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import smoke_security  # noqa: E402
 from http_browser import Browser, SmokeFailure, check  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -166,7 +167,7 @@ def mails(folder: Path):
 
 def tenant_journey(base):
     step("najemca logs in and sees the dashboard")
-    tenant = Browser(base).login("najemca")
+    tenant = Browser(base, tls_proxy=True).login("najemca")
     tenant.open("/")
     check(
         tenant.path == "/" and 'href="/liczniki/"' in tenant.text,
@@ -223,7 +224,7 @@ def owner_journey(base):
     (resolution_id,) = query(
         "SELECT id FROM resolutions_resolution WHERE number = '2/2026' AND status = 'open'"
     )[0]
-    owner = Browser(base).login("wlasciciel")
+    owner = Browser(base, tls_proxy=True).login("wlasciciel")
     owner.open(f"/uchwaly/{resolution_id}/")
     form = owner.form(rf"^/uchwaly/{resolution_id}/glosuj/$")
     choice = next(name for name in form["radios"] if name.endswith("choice"))
@@ -247,7 +248,7 @@ def company_journey(base):
         "SELECT i.id, i.number FROM billing_invoice i JOIN accounts_account a "
         "ON a.id = i.account_id WHERE a.number = '1005' ORDER BY i.id LIMIT 1"
     )[0]
-    company = Browser(base).login("firma")
+    company = Browser(base, tls_proxy=True).login("firma")
     company.open("/faktury/")
     check(f"/faktury/{invoice_id}/pdf/" in company.text, "the invoice list lacks the invoice")
 
@@ -319,9 +320,9 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": base,
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
+        # As in production: behind one TLS-terminating proxy (the browsers here send what it
+        # would: X-Forwarded-Proto and X-Forwarded-For), with Secure __Host- cookies.
+        "TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
         "REDIS_URL": REDIS_URL,
         "EMAIL_URL": f"filemail:///{mailbox}",
@@ -396,13 +397,14 @@ def main():
         def answers():
             processes.check_alive()
             try:
-                login_page = f"{base}/auth/login/"
-                with urllib.request.urlopen(login_page, timeout=2) as response:  # noqa: S310
+                probe = Browser(base, tls_proxy=True).request(f"{base}/auth/login/")
+                with urllib.request.urlopen(probe, timeout=2) as response:  # noqa: S310
                     return response.status == 200
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 return False
 
         wait_for(answers, "gunicorn to answer /auth/login/", timeout=30)
+        smoke_security.run(base, step)
         fault_id, title = tenant_journey(base)
         owner_journey(base)
         number = company_journey(base)
@@ -412,7 +414,8 @@ def main():
         print(
             f"SMOKE OK in {time.monotonic() - START:.0f}s: dashboard, reading, emergency fault "
             f"#{fault_id}, vote, invoice {number} PDF from the worker, {count} e-mails "
-            f"each delivered once (gunicorn ×2 workers, Celery worker, beat; DEBUG=false)."
+            f"each delivered once, security headers, __Host- cookies, 405s and staff two-factor "
+            f"login (gunicorn ×2 workers, Celery worker, beat; DEBUG=false)."
         )
     except (SmokeFailure, subprocess.TimeoutExpired, psycopg.Error, redis.RedisError) as error:
         print(f"SMOKE FAILED after {time.monotonic() - START:.0f}s: {error}", file=sys.stderr)

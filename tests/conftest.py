@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.clients import Client
 from tests.factories import AccessFactory, AccountFactory, StaffFactory
 
 # Real Celery workers: `worker` (e-mail into `mailbox`), `pdf_worker` (files into `media`).
@@ -35,6 +36,11 @@ def _polish_by_default():
 def _clear_cache():
     cache.clear()  # rate-limit counters live in the cache
     yield
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def admin_user(db):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    from django.test import Client
+    from tests.clients import Client
 
     staff_client = Client()
     staff_client.force_login(admin_user)

@@ -4,7 +4,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import Account, Community, CredentialIssue, IdentityCheck, Premises
+from accounts.models import (
+    Account,
+    Community,
+    CredentialIssue,
+    IdentityCheck,
+    Premises,
+    SecurityNotice,
+)
 from accounts.validators import make_virtual_nrb
 from tests.factories import BuildingFactory, CommunityFactory, PremisesFactory
 
@@ -176,17 +183,29 @@ def test_clerk_prints_a_credential_letter(clerk_client, owner, staff):
 
 
 def test_clerk_sends_an_activation_link(clerk_client, owner, django_capture_on_commit_callbacks):
+    old_email = owner.email
     url = reverse("admin:accounts_user_issue_credentials", args=[owner.pk])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = clerk_client.post(
-            url, {"document_type": "passport", "method": "email", "email": "new@example.pl"}
+            url,
+            {
+                "document_type": "passport",
+                "method": "email",
+                "email": "new@example.pl",
+                "confirm_email_change": "on",  # a changed address needs the clerk's tick
+            },
         )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.email == "new@example.pl"
     issue = CredentialIssue.objects.get(user=owner)
     assert issue.method == "email" and issue.email_status == "pending"
-    assert len(callbacks) == 1
+    # The activation link to the new address and the notice of the change to the old one.
+    notice = SecurityNotice.objects.get(user=owner)
+    assert (notice.kind, notice.to_email, notice.new_email) == (
+        "email_changed", old_email, "new@example.pl",
+    )
+    assert len(callbacks) == 2
 
 
 @pytest.mark.parametrize(

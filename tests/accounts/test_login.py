@@ -203,7 +203,7 @@ def test_requests_within_the_minute_do_not_write_the_session(client, owner):
 
 
 def test_logout_everywhere_ends_other_sessions(client, owner):
-    from django.test import Client
+    from tests.clients import Client
 
     other_device = Client()
     log_in(other_device, "owner", PASSWORD)

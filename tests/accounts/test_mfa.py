@@ -55,6 +55,9 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin_opens(client):
     assert b"data:image/svg+xml;base64," in page.content  # the QR code to scan
 
 
+# Real commits: allauth announces the new authenticator after commit, within the request, and
+# that counts as the session's second factor.
+@pytest.mark.django_db(transaction=True)
 def test_staff_sets_up_totp_then_the_admin_opens(client):
     clerk = StaffFactory(username="nowy", totp=False)
     admin_login(client, "nowy")

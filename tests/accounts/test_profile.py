@@ -11,6 +11,7 @@ from accounts.models import Consent, EmailChange
 from accounts.tasks import send_email_change_link
 from messaging import Kind, notify
 from messaging.models import MessagingPreference, Notification
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,9 @@ def test_phone_change_and_bad_phone(owner_client, owner):
 
 def test_email_change_takes_effect_only_when_the_link_is_opened(owner_client, owner, client):
     old = owner.email
-    response = owner_client.post(reverse("profile_email"), {"email": "Nowy@Example.pl"})
+    response = owner_client.post(
+        reverse("profile_email"), {"email": "Nowy@Example.pl", "password": PASSWORD}
+    )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.email == old  # not yet
@@ -61,7 +64,7 @@ def test_forged_email_link_changes_nothing(client, owner):
 
 @pytest.mark.parametrize("bad", ["", "nie-adres", "a@" + "b" * 260 + ".pl", "owner@example.pl"])
 def test_bad_email_is_refused(owner_client, owner, bad):
-    response = owner_client.post(reverse("profile_email"), {"email": bad})
+    response = owner_client.post(reverse("profile_email"), {"email": bad, "password": PASSWORD})
     assert response.status_code == 400
     assert response.context["email_form"].errors["email"]
     assert not EmailChange.objects.exists()

@@ -366,7 +366,13 @@ def test_issuing_credentials_records_the_e_mail_and_the_issue_never_the_password
     old_email = owner.email
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
-            url, {"document_type": "passport", "method": "email", "email": "new@example.pl"}
+            url,
+            {
+                "document_type": "passport",
+                "method": "email",
+                "email": "new@example.pl",
+                "confirm_email_change": "on",
+            },
         )
     assert response.status_code == 302
     email = only(action="change", object_type="accounts.user")

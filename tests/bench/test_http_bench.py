@@ -25,11 +25,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from tests.clients import Client
 from tests.meters.factories import MeterFactory
 from tests.services import require, require_postgres
 from tests.workers import free_port, web_env

@@ -4,13 +4,13 @@ deletes an issued one; BOK only looks and sends again; missing PDFs are queued."
 from decimal import Decimal as D
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from billing.invoice_services import invoice_issue_for_month
 from billing.models import Invoice
 from messaging.models import Notification
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
+from tests.clients import Client
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

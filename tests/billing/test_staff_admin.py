@@ -8,7 +8,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from billing.debtors import debtors_list
 from billing.models import Charge, ChargeRun, Component, Fee, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory, component
+from tests.clients import Client
 from tests.factories import AccountFactory, CommunityFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

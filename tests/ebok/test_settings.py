@@ -47,8 +47,18 @@ def test_production_settings_pass_the_deployment_checks():
         DEBUG="false",
         ALLOWED_HOSTS="ebok.example.pl",
         SECRET_KEY="x" * 30 + "y" * 30 + "Zq9!",
+        TRUSTED_PROXY_COUNT="1",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_must_say_how_many_proxies_it_trusts():
+    # Behind a proxy left unsaid, every client would share the proxy's IP in rate limits.
+    env = {"DEBUG": "false", "ALLOWED_HOSTS": "ebok.example.pl", "SECRET_KEY": "x" * 50 + "Zq9!"}
+    result = manage("check", "--deploy", **env)
+    assert result.returncode != 0
+    assert "ebok.E001" in result.stderr and "TRUSTED_PROXY_COUNT" in result.stderr
+    assert manage("check", "--deploy", TRUSTED_PROXY_COUNT="0", **env).returncode == 0
 
 
 def test_without_redis_tasks_run_in_the_web_process():

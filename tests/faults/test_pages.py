@@ -287,7 +287,7 @@ def test_photos_are_not_under_a_public_path(owner, settings):
     photo = PhotoFactory(report=ReportFactory(reporter=owner))
     assert not photo.image.url.startswith(settings.STATIC_URL)
     assert Path(photo.image.path).is_relative_to(Path(settings.MEDIA_ROOT))
-    from django.test import Client
+    from tests.clients import Client
 
     # nothing in the URLconf serves MEDIA_ROOT
     assert Client().get("/" + photo.image.name).status_code == 404

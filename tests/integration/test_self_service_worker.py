@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -16,6 +15,7 @@ from pypdf import PdfReader
 from billing.models import Certificate
 from privacy.models import DataExport
 from tests.billing.factories import ChargeFactory, PaymentFactory
+from tests.clients import Client
 from tests.workers import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

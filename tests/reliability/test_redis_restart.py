@@ -15,10 +15,10 @@ import pytest
 import redis
 from django.conf import settings
 from django.db.models import F
-from django.test import Client
 
 from faults.models import FaultReport
 from scripts.http_browser import Browser
+from tests.clients import Client
 from tests.factories import AccessFactory
 from tests.services import require, require_postgres
 from tests.workers import free_port, messages_in, subject, wait_for, web_env
