@@ -372,3 +372,23 @@ class CredentialIssueAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SecurityNotice)
+class SecurityNoticeAdmin(admin.ModelAdmin):
+    """What each login's owner was told of changes to it, and whether the e-mail went out."""
+
+    list_display = ["user", "kind", "to_email", "new_email", "created_at", "email_status"]
+    list_filter = ["kind", "email_status", "created_at"]
+    search_fields = ["user__username", "user__last_name", "to_email", "new_email"]
+    readonly_fields = [f.name for f in SecurityNotice._meta.fields if f.editable]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
