@@ -4,7 +4,8 @@ twice."""
 from celery import shared_task
 from django.utils import timezone
 
-from . import charge_run, notices
+from billing.ledger import charge_run
+from billing.reminders import services as notices
 
 # -- the monthly charge run and billing notices -------------------------------------------------
 
@@ -49,7 +50,7 @@ def sweep_charge_runs():
 @shared_task(soft_time_limit=600, time_limit=660)
 def import_statement(statement_id):
     """Book one uploaded statement; a second delivery finds it claimed and does nothing."""
-    from .statement_import import statement_import_run
+    from billing.bank.services import statement_import_run
 
     statement = statement_import_run(statement_id=statement_id)
     return statement.status if statement else "skipped"
@@ -58,7 +59,7 @@ def import_statement(statement_id):
 @shared_task
 def sweep_statement_imports():
     """Beat: queue again the imports whose task was lost."""
-    from .statement_import import statement_imports_sweep
+    from billing.bank.services import statement_imports_sweep
 
     ids = statement_imports_sweep()
     for pk in ids:
@@ -72,7 +73,7 @@ def sweep_statement_imports():
 @shared_task(soft_time_limit=600, time_limit=660)
 def issue_invoices_for_run(run_id):
     """After a charge run: invoice the month's commercial charges (skips what is invoiced)."""
-    from .invoice_services import invoices_issue_for_run
+    from billing.invoices.services import invoices_issue_for_run
 
     return invoices_issue_for_run(run_id=run_id)
 
@@ -80,7 +81,7 @@ def issue_invoices_for_run(run_id):
 @shared_task(soft_time_limit=120, time_limit=180)
 def render_invoice_pdf(invoice_id):
     """Render and store one invoice's PDF; a second delivery finds it claimed or stored."""
-    from .invoice_pdf_jobs import invoice_pdf_make
+    from billing.invoices.pdf_jobs import invoice_pdf_make
 
     return invoice_pdf_make(invoice_id=invoice_id)
 
@@ -88,7 +89,7 @@ def render_invoice_pdf(invoice_id):
 @shared_task
 def sweep_invoice_pdfs():
     """Beat: PDFs whose worker died or whose task was lost are queued again."""
-    from .invoice_pdf_jobs import invoice_pdfs_sweep
+    from billing.invoices.pdf_jobs import invoice_pdfs_sweep
 
     ids = invoice_pdfs_sweep()
     for pk in ids:
@@ -101,7 +102,7 @@ def sweep_invoice_pdfs():
 
 @shared_task
 def render_certificate_pdf(certificate_id):
-    from .certificates import certificate_pdf_make
+    from billing.certificates.services import certificate_pdf_make
 
     return certificate_pdf_make(certificate_id=certificate_id)
 
@@ -109,7 +110,7 @@ def render_certificate_pdf(certificate_id):
 @shared_task
 def sweep_certificate_pdfs():
     """Beat: stuck or lost certificate PDFs are queued again."""
-    from .certificates import certificate_pdfs_sweep
+    from billing.certificates.services import certificate_pdfs_sweep
 
     ids = certificate_pdfs_sweep()
     for pk in ids:

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import certificate_views, invoice_views, views
+from billing.certificates import views as certificate_views
+from billing.invoices import views as invoice_views
+from billing.ledger import views
 
 app_name = "billing"
 urlpatterns = [

@@ -58,7 +58,7 @@ def own_fault_photo(user):
 
 
 def own_invoice(user):
-    from billing.invoice_services import invoice_issue_for_month
+    from billing.invoices.services import invoice_issue_for_month
     from tests.billing.invoice_factories import PERIOD, commercial_account_with_charges
 
     account = commercial_account_with_charges(user)
@@ -119,7 +119,7 @@ def own_resolution_attachment(user):
 
 
 def own_certificate(user):
-    from billing.certificates import certificate_pdf_make, certificate_request
+    from billing.certificates.services import certificate_pdf_make, certificate_request
 
     account = user.account_accesses.get().account
     certificate = certificate_request(user=user, account=account)

@@ -2,7 +2,7 @@
 
 import accounts.models
 import accounts.validators
-import billing.models
+import billing.invoices.models
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('ksef_number', models.CharField(blank=True, max_length=35, verbose_name='KSeF number')),
                 ('ksef_status', models.CharField(blank=True, max_length=20, verbose_name='KSeF status')),
                 ('pdf_status', models.CharField(choices=[('pending', 'waiting'), ('rendering', 'rendering'), ('done', 'ready'), ('failed', 'failed')], default='pending', max_length=10, verbose_name='PDF')),
-                ('pdf_file', models.FileField(blank=True, upload_to=billing.models.invoice_pdf_upload_to, verbose_name='PDF file')),
+                ('pdf_file', models.FileField(blank=True, upload_to=billing.invoices.models.invoice_pdf_upload_to, verbose_name='PDF file')),
                 ('pdf_claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='PDF rendering started at')),
                 ('pdf_error', models.TextField(blank=True, verbose_name='PDF error')),
                 ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='tenant notified at')),

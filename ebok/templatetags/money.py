@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from billing.models import money as round_money
+from core.money import money as round_money
 
 register = template.Library()
 NBSP = "\u00a0"

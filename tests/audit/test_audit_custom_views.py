@@ -240,7 +240,7 @@ def test_the_debtors_list_and_its_csv_are_recorded(client, accountant, account):
 def test_charge_runs_started_by_a_clerk_are_recorded(
     client, accountant, django_capture_on_commit_callbacks
 ):
-    from billing.charge_run import charge_run_start
+    from billing.ledger.charge_run import charge_run_start
 
     client = as_user(client, accountant)
     with django_capture_on_commit_callbacks():
@@ -264,7 +264,7 @@ def test_charge_runs_started_by_a_clerk_are_recorded(
 
 
 def test_statement_upload_assign_and_ignore(client, accountant, owner, account):
-    from billing.statement_import import statement_import_run
+    from billing.bank.services import statement_import_run
 
     client = as_user(client, accountant)
     data = mt940(
@@ -341,7 +341,7 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
 
 
 def test_revoking_a_certificate_is_recorded(client, boss, owner, account):
-    from billing import certificates
+    from billing.certificates import services as certificates
 
     certificate = certificates.certificate_request(user=owner, account=account)
     url = reverse("admin:billing_certificate_revoke", args=[certificate.pk])

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.charge_run import charge_run_execute, next_month
+from billing.ledger.charge_run import charge_run_execute, next_month
 from billing.models import Charge, ChargeRun
 from tests.services import require_postgres
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from weasyprint import CSS, HTML
 
-from billing import invoice_pdf
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices import pdf as invoice_pdf
+from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from billing.tasks import render_invoice_pdf
 from ebok.celery import app

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Account
 from accounts.validators import make_virtual_nrb
+from billing.bank.services import statement_import_run, statement_upload
 from billing.models import Payment, StatementLine
-from billing.statement_import import statement_import_run, statement_upload
 from tests.billing.statements import Transfer, mt940
 from tests.factories import AccountFactory, StaffFactory
 from tests.services import require_postgres

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from billing import notices
-from billing.charge_run import charge_run_execute
+from billing.ledger.charge_run import charge_run_execute
 from billing.models import BillingNotice, ChargeRun
+from billing.reminders import services as notices
 from messaging.models import Notification
 from tests.billing.factories import ChargeFactory, FeeFactory, PaymentFactory, component
 

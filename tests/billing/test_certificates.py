@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from billing import certificates
+from billing.certificates import services as certificates
 from billing.models import Certificate, StatementImport, StatementLine
 from tests.billing.factories import ChargeFactory, PaymentFactory
 from tests.factories import StaffFactory

@@ -6,15 +6,15 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from billing import charge_run
-from billing.charge_run import (
+from billing.ledger import charge_run
+from billing.ledger.charge_run import (
     charge_run_execute,
     charge_run_start,
     charge_runs_sweep,
     coming_month_run_start,
 )
+from billing.ledger.services import BillingError
 from billing.models import Charge, ChargeRun, Fee, PaymentTerms
-from billing.services import BillingError
 from tests.billing.factories import FeeFactory, component
 from tests.factories import AccountFactory
 

@@ -10,10 +10,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account
-from billing.charge_run import month_start
-from billing.demo import HISTORY_MONTHS, months_back, seed_billing_scale
+from billing.ledger.charge_run import month_start
+from billing.ledger.demo import HISTORY_MONTHS, months_back, seed_billing_scale
+from billing.ledger.queries import ledger_for_account
 from billing.models import Charge, ChargeRun, Fee, Payment
-from billing.queries import ledger_for_account
 from tests.billing.factories import component
 from tests.factories import AccountFactory
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from messaging.models import Notification
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.services import require_postgres

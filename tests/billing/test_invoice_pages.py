@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from billing.invoice_pdf_jobs import invoice_pdf_make
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.pdf_jobs import invoice_pdf_make
+from billing.invoices.services import invoice_issue_for_month
 from tests.billing.factories import PaymentFactory
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 

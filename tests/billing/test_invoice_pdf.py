@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from billing.invoice_html import transfer_of
-from billing.invoice_pdf_jobs import STUCK_AFTER, invoice_pdf_make, invoice_pdfs_sweep
-from billing.invoice_services import (
+from billing.invoices.html import transfer_of
+from billing.invoices.pdf_jobs import STUCK_AFTER, invoice_pdf_make, invoice_pdfs_sweep
+from billing.invoices.services import (
     current_lines,
     invoice_correct,
     invoice_issue_for_month,
@@ -121,7 +121,7 @@ def test_worker_killed_mid_render_is_swept_and_ends_with_one_pdf(invoice, media)
 
 def test_a_late_worker_does_not_store_a_second_pdf(invoice, media, monkeypatch):
     """The sweeper gave a slow worker's row to another; the slow one finishes last."""
-    from billing import invoice_pdf
+    from billing.invoices import pdf as invoice_pdf
 
     real_render = invoice_pdf.render
 

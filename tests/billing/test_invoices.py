@@ -7,9 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from accounts.models import Account
-from billing import invoice_vat
-from billing.charge_run import charge_run_execute
-from billing.invoice_services import (
+from billing.invoices import vat as invoice_vat
+from billing.invoices.services import (
     InvoiceError,
     current_lines,
     invoice_correct,
@@ -17,7 +16,8 @@ from billing.invoice_services import (
     invoices_issue_for_month,
     invoices_issue_for_run,
 )
-from billing.invoice_words import amount_in_words
+from billing.invoices.words import amount_in_words
+from billing.ledger.charge_run import charge_run_execute
 from billing.models import ChargeRun, Invoice, InvoiceCounter
 from messaging.models import Notification
 from tests.billing.factories import FeeFactory, component
@@ -184,7 +184,7 @@ def test_buyer_without_nip_is_allowed_an_invalid_one_is_refused(account):
 
 
 def test_charge_corrections_are_folded_into_the_line(account):
-    from billing.services import charge_correct
+    from billing.ledger.services import charge_correct
 
     water = account.charges.get(title__startswith="Woda")
     charge_correct(charge=water, new_amount=D("100.00"), reason="odczyt", clerk=None)

@@ -5,10 +5,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from billing import services
-from billing.ledger import build_ledger, interest_for, rate_schedule
+from billing.ledger import services
+from billing.ledger.balances import build_ledger, interest_for, rate_schedule
+from billing.ledger.queries import ledger_for_account
 from billing.models import Charge, InterestRate, Payment
-from billing.queries import ledger_for_account
 from tests.billing.factories import ChargeFactory, PaymentFactory
 
 d = datetime.date

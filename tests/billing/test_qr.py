@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from billing.qr import Transfer, amount_field, ascii_text, fit, qr_png
+from billing.bank.qr import Transfer, amount_field, ascii_text, fit, qr_png
 from tests.billing.factories import ChargeFactory, PaymentFactory
 from tests.factories import AccessFactory, BuildingFactory, CommunityFactory
 from tests.services import require

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.debtors import debtors_list
+from billing.ledger.debtors import debtors_list
 from billing.models import Charge, ChargeRun, Component, Fee, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory, component
 from tests.clients import Client

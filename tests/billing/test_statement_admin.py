@@ -92,7 +92,7 @@ def test_bok_sees_imports_but_cannot_upload_or_book(bok, django_capture_on_commi
 
 
 def imported_unmatched_line(clerk_client, title="WPŁATA BEZ NUMERU"):
-    from billing.statement_import import statement_import_run, statement_upload
+    from billing.bank.services import statement_import_run, statement_upload
 
     clerk = StaffFactory(groups=["Księgowość"])
     data = mt940([Transfer(Decimal("77.00"), title=title)]).encode()

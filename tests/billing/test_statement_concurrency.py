@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from billing.bank.services import statement_import_run, statement_upload
 from billing.models import Payment, StatementImport, StatementLine
-from billing.statement_import import statement_import_run, statement_upload
 from tests.billing.statements import Transfer, mt940
 from tests.factories import AccountFactory, StaffFactory
 from tests.integration.test_concurrency import run_at_once

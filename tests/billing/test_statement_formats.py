@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from billing.statement_formats import StatementFormatError, parse_amount, parse_statement
-from billing.statement_formats.mt940 import parse_details
+from billing.bank.formats import StatementFormatError, parse_amount, parse_statement
+from billing.bank.formats.mt940 import parse_details
 from tests.billing.statements import DATA, Transfer, mbank_csv, mt940
 
 

@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from billing.models import Payment, StatementImport, StatementLine
-from billing.statement_formats import StatementFormatError
-from billing.statement_import import (
+from billing.bank.formats import StatementFormatError
+from billing.bank.matching import AccountLookup
+from billing.bank.services import (
     StatementLineError,
     statement_import_run,
     statement_line_assign,
     statement_line_ignore,
     statement_upload,
 )
-from billing.statement_matching import AccountLookup
+from billing.models import Payment, StatementImport, StatementLine
 from billing.tasks import import_statement
 from tests.billing.statements import DATA, Transfer, mbank_csv, mt940
 from tests.factories import AccountFactory, StaffFactory

@@ -3,8 +3,8 @@ downloads its PDF; a page still being prepared says so. axe-core finds nothing o
 
 from pypdf import PdfReader
 
-from billing.invoice_pdf_jobs import invoice_pdf_make
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.pdf_jobs import invoice_pdf_make
+from billing.invoices.services import invoice_issue_for_month
 from tests.billing.invoice_factories import BUYER_NIP, PERIOD, commercial_access, month_charges
 from tests.e2e.conftest import assert_no_axe_violations, login
 from tests.factories import PASSWORD

@@ -7,7 +7,7 @@ import datetime
 from playwright.sync_api import expect
 
 from accessibility.models import AccessibilityStatement
-from billing.certificates import certificate_pdf_make
+from billing.certificates.services import certificate_pdf_make
 from billing.models import Certificate
 from messaging.models import MessagingPreference
 from tests.e2e.conftest import assert_no_axe_violations, login

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from billing.charge_run import charge_run_start
+from billing.bank.services import statement_upload
+from billing.ledger.charge_run import charge_run_start
 from billing.models import Charge, ChargeRun, Component, Payment, StatementImport
-from billing.statement_import import statement_upload
 from messaging.models import Notification
 from tests.billing.factories import FeeFactory
 from tests.billing.statements import DATA

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from billing.tasks import render_invoice_pdf
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges

@@ -12,9 +12,9 @@ from django.db import connection
 from psycopg import sql
 
 from accounts.models import Account
-from billing import services
+from billing.ledger import services
+from billing.ledger.queries import ledger_for_account
 from billing.models import Payment
-from billing.queries import ledger_for_account
 from tests.factories import AccountFactory, StaffFactory
 from tests.services import require, require_postgres
 

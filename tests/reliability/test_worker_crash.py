@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from django.db.models import F
 
-from billing.invoice_services import invoice_issue_for_month
+from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from billing.tasks import sweep_invoice_pdfs
 from ebok.celery import app

@@ -20,8 +20,8 @@ from accessibility.demo import seed_accessibility
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
 from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
-from billing.demo import seed_billing, seed_billing_scale
-from billing.invoice_demo import seed_invoices
+from billing.invoices.demo import seed_invoices
+from billing.ledger.demo import seed_billing, seed_billing_scale
 from faults.demo import seed_faults
 from messaging.demo import seed_messaging
 from meters.demo import seed_meters

@@ -1,0 +1,377 @@
+"""Importing a bank statement: upload, then a background job that books each incoming transfer
+to an account, or leaves it for a clerk.
+
+The job is a row (pending → running → done / error) claimed with a conditional UPDATE, so two
+workers never run it at once; each line is booked in its own transaction under a unique
+checksum, so a line already imported (from this file or any other) is never booked twice.
+"""
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from audit.services import Action, audit_clerk, resident_of
+from billing.bank.formats import ParsedStatement, StatementFormatError, parse_statement
+from billing.bank.matching import AccountLookup
+from billing.ledger.services import BillingError, payment_build, payment_post
+from billing.models import Payment, StatementImport, StatementLine
+
+logger = logging.getLogger(__name__)
+
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+# Lines booked in one transaction (and between progress updates the admin page shows); a batch
+# that meets a line booked meanwhile by another import is booked again line by line.
+BATCH = 250
+# A running import not finished by then was lost with its worker and may be taken again.
+STALE_AFTER = timedelta(hours=1)
+DUPLICATE_CHECK_CHUNK = 1000
+
+
+class StatementLineError(BillingError):
+    """A clerk's action on a statement line was refused."""
+
+
+def line_checksum(statement: ParsedStatement, line) -> str:
+    """The line's unique key: the bank's own transaction id where it has one, else the
+    statement's reference, the line's position and its fields."""
+    if line.identity:
+        key = f"id|{line.identity}"
+    else:
+        key = "|".join(
+            [
+                "line",
+                statement.reference,
+                str(line.position),
+                line.booked_on.isoformat(),
+                str(line.amount),
+                line.title,
+                line.counterparty_name,
+                line.counterparty_account,
+                line.virtual_account,
+            ]
+        )
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def statement_upload(*, file, clerk) -> StatementImport:
+    """Check the file is a statement we can read, store it, and queue its import."""
+    from billing.tasks import import_statement
+
+    if file.size > MAX_STATEMENT_BYTES:
+        raise StatementFormatError(
+            _("The file is too large (at most %(mb)s MB).")
+            % {"mb": MAX_STATEMENT_BYTES // (1024 * 1024)}
+        )
+    data = file.read()
+    name = (file.name or "statement")[:255]
+    parsed = parse_statement(data, name)  # StatementFormatError: nothing is stored
+    with transaction.atomic(durable=True):
+        statement = StatementImport(
+            original_name=name,
+            uploaded_by=clerk,
+            file_format=parsed.file_format,
+            encoding=parsed.encoding,
+            lines_total=len(parsed.credits),
+        )
+        statement.file.save(name, ContentFile(data), save=False)  # under a random name
+        statement.save()
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=statement,
+            new={
+                "original_name": name,
+                "file_format": statement.file_format,
+                "lines_total": statement.lines_total,
+            },
+        )
+        transaction.on_commit(lambda: import_statement.delay(statement.pk), robust=True)
+    return statement
+
+
+def _claim(statement_id) -> bool:
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        return bool(
+            StatementImport.objects.filter(pk=statement_id)
+            .filter(
+                Q(status=StatementImport.Status.PENDING)
+                | Q(status=StatementImport.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+            )
+            .update(status=StatementImport.Status.RUNNING, started_at=now, error="")
+        )
+
+
+def _update(statement_id, **fields):
+    with transaction.atomic(durable=True):
+        StatementImport.objects.filter(pk=statement_id).update(**fields)
+
+
+def statement_import_run(*, statement_id) -> StatementImport | None:
+    """Book a pending import's lines; None when another worker has it or it is finished."""
+    if not _claim(statement_id):
+        return None
+    statement = StatementImport.objects.get(pk=statement_id)
+    try:
+        with statement.file.open("rb") as handle:
+            parsed = parse_statement(handle.read(), statement.original_name)
+    except (StatementFormatError, OSError) as error:
+        message = str(error) if isinstance(error, StatementFormatError) else _(
+            "The uploaded file cannot be read any more."
+        )
+        _update(
+            statement_id,
+            status=StatementImport.Status.ERROR,
+            error=message,
+            finished_at=timezone.now(),
+        )
+        return StatementImport.objects.get(pk=statement_id)
+    try:
+        _book_lines(statement, parsed)
+    except Exception:
+        logger.exception("statement import %s failed", statement_id)
+        _update(
+            statement_id,
+            status=StatementImport.Status.ERROR,
+            error=_("The import stopped on an unexpected error; the lines booked so far stay."),
+            finished_at=timezone.now(),
+        )
+        raise
+    return StatementImport.objects.get(pk=statement_id)
+
+
+def _book_lines(statement, parsed):
+    credits = parsed.credits
+    checksums = [line_checksum(parsed, line) for line in credits]
+    _update(
+        statement.pk,
+        file_format=parsed.file_format,
+        encoding=parsed.encoding,
+        lines_total=len(credits),
+        lines_done=0,
+    )
+    known = _existing(checksums)
+    lookup = AccountLookup.load()
+    matches = [lookup.match(line) for line in credits]
+    accounts = _accounts({pk for pk, _by in matches if pk})
+    todo = [
+        (line, checksum, accounts.get(pk), matched_by)
+        for line, checksum, (pk, matched_by) in zip(credits, checksums, matches, strict=True)
+        if checksum not in known
+    ]
+    done = len(credits) - len(todo)
+    new = matched = 0
+    with _commits_without_waiting_for_disk():
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            booked = _book_batch(statement, batch)
+            if booked is None:  # another import booked some of them meanwhile: line by line
+                booked = [_book_line(statement, *item) for item in batch]
+            new += sum(1 for b in booked if b is not None)
+            matched += sum(b or 0 for b in booked)
+            done += len(batch)
+            _update(
+                statement.pk,
+                lines_done=done,
+                lines_new=new,
+                lines_matched=matched,
+                lines_duplicate=done - new,
+            )
+    # Counted from the rows, so a run resumed after a lost worker reports the whole file.
+    own = StatementLine.objects.filter(statement=statement)
+    total_new = own.count()
+    _update(
+        statement.pk,
+        status=StatementImport.Status.DONE,
+        finished_at=timezone.now(),
+        lines_done=done,
+        lines_new=total_new,
+        lines_matched=own.exclude(
+            matched_by__in=[StatementLine.MatchedBy.NONE, StatementLine.MatchedBy.CLERK]
+        ).count(),
+        lines_duplicate=len(credits) - total_new,
+    )
+
+
+def _existing(checksums) -> set:
+    found = set()
+    for i in range(0, len(checksums), DUPLICATE_CHECK_CHUNK):
+        chunk = checksums[i : i + DUPLICATE_CHECK_CHUNK]
+        found.update(
+            StatementLine.objects.filter(checksum__in=chunk).values_list("checksum", flat=True)
+        )
+    return found
+
+
+@contextmanager
+def _commits_without_waiting_for_disk():
+    """The lines' commits need not wait for their WAL flush: the import's final status update
+    is an ordinary commit, which flushes every line before it, and a run lost before that is
+    taken again by the sweeper and books only what is missing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _accounts(pks) -> dict:
+    found, pks = {}, list(pks)
+    for i in range(0, len(pks), DUPLICATE_CHECK_CHUNK):
+        chunk = pks[i : i + DUPLICATE_CHECK_CHUNK]
+        found.update(Account.objects.only("pk", "number").in_bulk(chunk))
+    return found
+
+
+def _line_row(statement, line, checksum, account, matched_by):
+    return StatementLine(
+        statement=statement,
+        checksum=checksum,
+        bank_reference=line.bank_reference[:100],
+        booked_on=line.booked_on,
+        amount=line.amount,
+        title=line.title[:500],
+        counterparty_name=line.counterparty_name[:300],
+        counterparty_account=line.counterparty_account[:34],
+        virtual_account=line.virtual_account[:34],
+        account=account,
+        status=StatementLine.Status.MATCHED if account else StatementLine.Status.UNMATCHED,
+        matched_by=matched_by if account else StatementLine.MatchedBy.NONE,
+    )
+
+
+def _line_payment(line, row):
+    return payment_build(
+        account=row.account,
+        amount=line.amount,
+        paid_on=line.booked_on,
+        method=Payment.Method.BANK,
+        title=line.title,
+        payer=line.counterparty_name,
+        statement_line=row,
+    )
+
+
+def _book_batch(statement, batch):
+    """Book many lines in one transaction: [1 or 0 per line], or None if one was booked
+    meanwhile (nothing of the batch is then stored)."""
+    try:
+        with transaction.atomic(durable=True):
+            rows = StatementLine.objects.bulk_create(
+                [_line_row(statement, *item) for item in batch]
+            )
+            Payment.objects.bulk_create(
+                [_line_payment(item[0], row) for item, row in zip(batch, rows, strict=True)
+                 if row.account_id]
+            )
+    except IntegrityError:
+        return None
+    return [1 if row.account_id else 0 for row in rows]
+
+
+def _book_line(statement, line, checksum, account, matched_by):
+    """1 if booked to an account, 0 if left for a clerk, None if already imported."""
+    try:
+        with transaction.atomic(durable=True):
+            row = _line_row(statement, line, checksum, account, matched_by)
+            row.save(force_insert=True)
+            if account:
+                _line_payment(line, row).save(force_insert=True)
+    except IntegrityError:
+        # another import booked it since we looked (the checksum is unique)
+        if StatementLine.objects.filter(checksum=checksum).exists():
+            return None
+        raise
+    return 1 if account else 0
+
+
+def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
+    """A clerk books a line left unmatched to an account: posts exactly one payment."""
+    with transaction.atomic(durable=True):
+        line = StatementLine.objects.select_for_update().get(pk=line.pk)
+        _refuse_unless_waiting(line)
+        old = {"status": line.status, "account": line.account_id}
+        line.account = account
+        line.status = StatementLine.Status.MATCHED
+        line.matched_by = StatementLine.MatchedBy.CLERK
+        line.assigned_by = clerk
+        line.assigned_at = timezone.now()
+        line.save(
+            update_fields=["account", "status", "matched_by", "assigned_by", "assigned_at"]
+        )
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=line,
+            resident=resident_of(account),
+            old=old,
+            new={"status": line.status, "account": account.pk},
+        )
+        return payment_post(
+            account=account,
+            amount=line.amount,
+            paid_on=line.booked_on,
+            method=Payment.Method.BANK,
+            title=line.title,
+            payer=line.counterparty_name,
+            clerk=clerk,
+            statement_line=line,
+        )
+
+
+def statement_line_ignore(*, line: StatementLine, clerk, reason: str) -> StatementLine:
+    """A clerk marks a line as not a payment for any account (e.g. a refund from a supplier)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise StatementLineError(_("Give the reason why this transfer is not a payment."))
+    with transaction.atomic(durable=True):
+        line = StatementLine.objects.select_for_update().get(pk=line.pk)
+        _refuse_unless_waiting(line)
+        old = {"status": line.status}
+        line.status = StatementLine.Status.IGNORED
+        line.ignore_reason = reason[:300]
+        line.assigned_by = clerk
+        line.assigned_at = timezone.now()
+        line.save(update_fields=["status", "ignore_reason", "assigned_by", "assigned_at"])
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=line,
+            old=old,
+            new={"status": line.status, "ignore_reason": line.ignore_reason},
+        )
+        return line
+
+
+def _refuse_unless_waiting(line):
+    if line.status == StatementLine.Status.MATCHED:
+        raise StatementLineError(
+            _("This transfer is already booked to account %(number)s.")
+            % {"number": line.account.number}
+        )
+    if line.status == StatementLine.Status.IGNORED:
+        raise StatementLineError(_("This transfer was marked as not a payment."))
+
+
+def statement_imports_sweep() -> list:
+    """Ids of imports whose task was lost: pending for a while, or running far too long."""
+    now = timezone.now()
+    return list(
+        StatementImport.objects.filter(
+            Q(status=StatementImport.Status.PENDING, uploaded_at__lt=now - timedelta(minutes=5))
+            | Q(status=StatementImport.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+        ).values_list("pk", flat=True)
+    )

@@ -1,0 +1,73 @@
+"""Reads for the resident's invoice pages: only invoices of the user's commercial accounts."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Account
+from accounts.queries import accounts_for_user
+from billing.ledger.balances import ZERO
+from billing.ledger.queries import ledger_for_account
+from billing.models import Invoice, InvoiceLine
+
+
+def commercial_accounts_for_user(user):
+    return accounts_for_user(user).filter(kind=Account.Kind.COMMERCIAL_LEASE)
+
+
+def invoices_for_user(user):
+    return Invoice.objects.filter(account__in=commercial_accounts_for_user(user))
+
+
+def get_invoice_for_user(user, pk) -> Invoice:
+    invoice = invoices_for_user(user).filter(pk=pk).select_related("account").first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+@dataclass
+class InvoiceRow:
+    invoice: Invoice
+    status: str  # paid / unpaid / overdue / "" for a correction
+    unpaid: object
+
+
+def status_of(invoice, unpaid_by_charge, today):
+    """From the ledger: what is still unpaid of the charges the invoice bills."""
+    if invoice.is_correction:
+        return "", ZERO
+    unpaid = sum((unpaid_by_charge.get(charge_id, ZERO) for charge_id in invoice.charge_ids), ZERO)
+    if unpaid <= 0:
+        return "paid", ZERO
+    return ("overdue" if invoice.due_date < today else "unpaid"), unpaid
+
+
+def invoice_rows_for_user(user, today=None):
+    """(accounts, [InvoiceRow]) of the user's commercial accounts; 404 when there are none.
+    One ledger per account, one query for the invoices, one for their lines' charges."""
+    today = today or timezone.localdate()
+    accounts = list(commercial_accounts_for_user(user))
+    if not accounts:
+        raise Http404
+    unpaid_by_charge = {}
+    for account in accounts:
+        ledger = ledger_for_account(account, today)
+        unpaid_by_charge.update({s.charge.pk: s.unpaid for s in ledger.charges})
+    invoices = list(
+        Invoice.objects.filter(account__in=accounts)
+        .select_related("account", "corrects")
+        .order_by("-issue_date", "-pk")
+    )
+    charge_ids = {}
+    for invoice_id, charge_id in InvoiceLine.objects.filter(
+        invoice__in=invoices, state="line", charge__isnull=False
+    ).values_list("invoice_id", "charge_id"):
+        charge_ids.setdefault(invoice_id, []).append(charge_id)
+    rows = []
+    for invoice in invoices:
+        invoice.charge_ids = charge_ids.get(invoice.pk, [])
+        status, unpaid = status_of(invoice, unpaid_by_charge, today)
+        rows.append(InvoiceRow(invoice, status, unpaid))
+    return accounts, rows

@@ -1,0 +1,401 @@
+"""Issuing invoices (faktury VAT) to commercial tenants and correcting them.
+
+An invoice is issued from an account's charges of one month, once: a second call returns the
+invoice already issued. Its number comes from billing/invoice_numbering.py inside the issuing
+transaction; seller and buyer data are copied onto it, so a later change of the register does
+not change an issued invoice. A mistake is fixed only by a correcting invoice (faktura
+korygująca) in its own series, which refers to the original and carries the lines before and
+after the correction and the difference. The tenant is told once, in the issuing transaction;
+the PDF is rendered by a worker after commit (billing/invoice_pdf_jobs.py).
+"""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from accounts.validators import validate_nip
+from audit.services import Action, audit_clerk
+from billing.bank.transfer import recipient_of
+from billing.invoices import vat as invoice_vat
+from billing.invoices.numbering import next_number
+from billing.ledger.balances import fold_corrections
+from billing.ledger.charge_run import month_end, month_start
+from billing.models import Charge, ChargeRun, Invoice, InvoiceLine, InvoiceRateTotal
+from billing.reminders.services import format_amount, format_day, people_of
+from messaging import Kind, notify
+
+log = logging.getLogger(__name__)
+
+
+class InvoiceError(Exception):
+    """A refused invoice action; the message is shown to the clerk."""
+
+
+# -- what goes on an invoice -------------------------------------------------------------------
+
+
+def seller_of(account) -> dict:
+    """The creditor: the community for premises in one, else the manager (as the QR code)."""
+    name, nip = recipient_of(account)
+    community = account.premises.building.community
+    address = community.address if community else settings.INVOICE_SELLER_ADDRESS
+    return {"seller_name": name, "seller_nip": nip, "seller_address": address}
+
+
+def buyer_of(account) -> dict:
+    premises = account.premises
+    address = account.correspondence_address or (
+        f"{premises.building.street} lok. {premises.number}, "
+        f"{premises.building.postal_code} {premises.building.city}"
+    )
+    nip = account.holder_nip
+    if nip:
+        try:
+            validate_nip(nip)
+        except ValidationError as exc:
+            raise InvoiceError(
+                _("The buyer's NIP of account %(number)s is not valid: %(error)s")
+                % {"number": account.number, "error": exc.messages[0]}
+            ) from None
+    return {"buyer_name": account.holder_name, "buyer_address": address, "buyer_nip": nip}
+
+
+def unit_of(charge, floor_area) -> str:
+    if charge.quantity == 1:
+        return "mies."  # the month's charge
+    if charge.quantity == floor_area:
+        return "m²"
+    return "szt."
+
+
+def charges_of_month(account, period: date):
+    """The account's charges of the month (monthly ones, and one-offs due in it), each with
+    its corrections folded in: [(charge, effective amount)] with the amount above zero."""
+    charges = Charge.objects.filter(account=account).filter(
+        Q(period=period) | Q(period__isnull=True, due_date__range=(period, month_end(period)))
+    )
+    folded = fold_corrections(list(charges.order_by("due_date", "pk")))
+    return [(charge, amount) for charge, amount in folded if amount > 0]
+
+
+def lines_of(account, charges) -> list:
+    area = account.premises.floor_area
+    return [
+        invoice_vat.Line(
+            description=charge.title,
+            quantity=charge.quantity,
+            unit=unit_of(charge, area),
+            gross=amount,
+            vat_rate=charge.vat_rate,
+            charge_id=charge.pk,
+        )
+        for charge, amount in charges
+    ]
+
+
+def _save_lines(invoice, computed, state):
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            state=state,
+            position=position,
+            description=line.description[:200],
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_net_price=line.unit_net_price,
+            net_value=line.net,
+            vat_rate=line.vat_rate,
+            vat_amount=line.vat,
+            gross_value=line.gross,
+            charge_id=line.charge_id,
+        )
+        for position, line in enumerate(computed.lines, start=1)
+    )
+
+
+def _save_rates(invoice, rates, state):
+    InvoiceRateTotal.objects.bulk_create(
+        InvoiceRateTotal(
+            invoice=invoice, state=state, vat_rate=r.vat_rate, net=r.net, vat=r.vat, gross=r.gross
+        )
+        for r in rates
+    )
+
+
+def _tell(invoice, account):
+    """Tell the account's people about a new invoice; once, as it runs where it is issued."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "number": invoice.number,
+            "account": account.number,
+            "amount": format_amount(invoice.gross_total),
+            "due": format_day(invoice.due_date),
+        }
+        if invoice.is_correction:
+            subject = _("Correcting invoice %(number)s") % values
+            body = (
+                _(
+                    "A correcting invoice %(number)s has been issued for account %(account)s: "
+                    "%(amount)s. You can download it in e-BOK."
+                )
+                % values
+            )
+        else:
+            subject = _("New invoice %(number)s") % values
+            body = (
+                _(
+                    "Invoice %(number)s for account %(account)s has been issued: %(amount)s, due "
+                    "by %(due)s. You can download it in e-BOK."
+                )
+                % values
+            )
+    link = reverse("billing:invoices")
+    for user in people_of([account.pk]).get(account.pk, (None, []))[1]:
+        notify(user, subject, body, link=link, kind=Kind.BILLING)
+    invoice.notified_at = timezone.now()
+    invoice.save(update_fields=["notified_at"])
+
+
+def _enqueue_pdf(invoice_id):
+    from billing.tasks import render_invoice_pdf
+
+    render_invoice_pdf.delay(invoice_id)
+
+
+# -- issuing -----------------------------------------------------------------------------------
+
+
+def invoice_issue_for_month(
+    *, account, period: date, clerk=None, issue_date: date | None = None
+) -> Invoice:
+    """The invoice of a commercial account's charges of the month of `period`: issued now, or
+    the one issued before (idempotent)."""
+    period = month_start(period)
+    if account.kind != Account.Kind.COMMERCIAL_LEASE:
+        raise InvoiceError(_("Invoices are issued only for commercial leases."))
+    issue_date = issue_date or timezone.localdate()
+    with transaction.atomic(durable=True):
+        # One issuer per account at a time: the second sees the first's invoice.
+        account = (
+            Account.objects.select_for_update(of=("self",))
+            .select_related("premises__building__community")
+            .get(pk=account.pk)
+        )
+        existing = Invoice.objects.filter(
+            account=account, period=period, kind=Invoice.Kind.INVOICE
+        ).first()
+        if existing:
+            return existing
+        charges = charges_of_month(account, period)
+        if not charges:
+            raise InvoiceError(
+                _("Account %(number)s has no charges for %(month)s to invoice.")
+                % {"number": account.number, "month": f"{period:%m/%Y}"}
+            )
+        computed = invoice_vat.compute(lines_of(account, charges))
+        buyer = buyer_of(account)
+        sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
+        invoice = Invoice.objects.create(
+            kind=Invoice.Kind.INVOICE,
+            series=settings.INVOICE_SERIES,
+            sequence=sequence,
+            number=number,
+            account=account,
+            period=period,
+            issue_date=issue_date,
+            sale_date=month_end(period),
+            due_date=min(charge.due_date for charge, _amount in charges),
+            **seller_of(account),
+            bank_account=account.virtual_nrb,
+            **buyer,
+            net_total=computed.net,
+            vat_total=computed.vat,
+            gross_total=computed.gross,
+            issued_by=clerk,
+        )
+        _save_lines(invoice, computed, InvoiceLine.State.LINE)
+        _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
+        _tell(invoice, account)
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=invoice,
+            new={"number": number, "period": period, "gross_total": computed.gross},
+        )
+        transaction.on_commit(lambda: _enqueue_pdf(invoice.pk), robust=True)
+    return invoice
+
+
+def commercial_accounts_to_invoice(period: date):
+    """Ids of commercial accounts with charges of the month and no invoice for it yet."""
+    invoiced = Invoice.objects.filter(period=period, kind=Invoice.Kind.INVOICE).values("account_id")
+    return list(
+        Charge.objects.filter(account__kind=Account.Kind.COMMERCIAL_LEASE)
+        .filter(
+            Q(period=period) | Q(period__isnull=True, due_date__range=(period, month_end(period)))
+        )
+        .exclude(account_id__in=invoiced)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+
+
+def invoices_issue_for_month(*, period: date, clerk=None) -> tuple[int, list[str]]:
+    """Issue every missing invoice of the month; each in its own transaction. Returns
+    (invoices issued, messages of accounts refused)."""
+    period = month_start(period)
+    issued, refused = 0, []
+    for account in Account.objects.filter(pk__in=commercial_accounts_to_invoice(period)):
+        try:
+            invoice_issue_for_month(account=account, period=period, clerk=clerk)
+        except InvoiceError as exc:
+            log.warning("invoice of %s for %s refused: %s", account.number, period, exc)
+            refused.append(str(exc))
+        else:
+            issued += 1
+    return issued, refused
+
+
+def invoices_issue_for_run(*, run_id: int) -> int:
+    """After a charge run: invoice its month's commercial charges."""
+    run = ChargeRun.objects.filter(pk=run_id, status=ChargeRun.Status.DONE).first()
+    if run is None:
+        return 0
+    return invoices_issue_for_month(period=run.period)[0]
+
+
+# -- correcting --------------------------------------------------------------------------------
+
+
+def current_lines(invoice: Invoice) -> list:
+    """The original invoice's lines as they stand: after its latest correction, if any."""
+    latest = invoice.corrections.order_by("-pk").first()
+    source, state = (latest, InvoiceLine.State.AFTER) if latest else (invoice, "line")
+    return [
+        invoice_vat.Line(
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            gross=line.gross_value,
+            vat_rate=line.vat_rate,
+            charge_id=line.charge_id,
+        )
+        for line in source.lines.filter(state=state).order_by("position")
+    ]
+
+
+def invoice_correct(
+    *, invoice: Invoice, lines_after, reason: str, clerk, issue_date: date | None = None
+) -> Invoice:
+    """A correcting invoice of `invoice`: `lines_after` (invoice_vat.Line, gross amounts) is
+    what the invoice should have said. It shows the lines before and after and the difference
+    per rate; its total is the difference (negative: owed back to the tenant)."""
+    if invoice.is_correction:
+        raise InvoiceError(_("Correct the original invoice, not a correcting invoice."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvoiceError(_("Give the reason for the correction."))
+    lines_after = list(lines_after)
+    if any(line.gross < 0 for line in lines_after):
+        raise InvoiceError(_("A line cannot become negative; remove it instead."))
+    issue_date = issue_date or timezone.localdate()
+    with transaction.atomic(durable=True):
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        before = invoice_vat.compute(current_lines(invoice))
+        after = invoice_vat.compute([line for line in lines_after if line.gross > 0])
+        difference = invoice_vat.difference(after, before)
+        if all(not (r.net or r.vat or r.gross) for r in difference) and [
+            (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
+        ] == [(x.description, x.quantity, x.gross, x.vat_rate) for x in after.lines]:
+            raise InvoiceError(_("The correction changes nothing."))
+        sequence, number = next_number(settings.INVOICE_CORRECTION_SERIES, issue_date)
+        fields = {
+            name: getattr(invoice, name)
+            for name in (
+                "account_id",
+                "period",
+                "sale_date",
+                "payment_method",
+                "seller_name",
+                "seller_address",
+                "seller_nip",
+                "bank_account",
+                "buyer_name",
+                "buyer_address",
+                "buyer_nip",
+            )
+        }
+        correction = Invoice.objects.create(
+            kind=Invoice.Kind.CORRECTION,
+            series=settings.INVOICE_CORRECTION_SERIES,
+            sequence=sequence,
+            number=number,
+            issue_date=issue_date,
+            due_date=max(invoice.due_date, issue_date),
+            corrects=invoice,
+            correction_reason=reason[:500],
+            net_total=sum((r.net for r in difference), invoice_vat.ZERO),
+            vat_total=sum((r.vat for r in difference), invoice_vat.ZERO),
+            gross_total=sum((r.gross for r in difference), invoice_vat.ZERO),
+            issued_by=clerk,
+            **fields,
+        )
+        _save_lines(correction, before, InvoiceLine.State.BEFORE)
+        _save_lines(correction, after, InvoiceLine.State.AFTER)
+        _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
+        _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
+        _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
+        _tell(correction, correction.account)
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=invoice,
+            old={"gross_total": before.gross},
+            new={"gross_total": after.gross, "correction": number, "reason": reason},
+        )
+        transaction.on_commit(lambda: _enqueue_pdf(correction.pk), robust=True)
+    return correction
+
+
+# -- staff: send again, render again -----------------------------------------------------------
+
+
+def invoice_resend(*, invoice: Invoice, clerk=None) -> int:
+    """Tell the tenant about the invoice again (a clerk's explicit request). Returns the
+    number of people told."""
+    with transaction.atomic(durable=True):
+        users = people_of([invoice.account_id]).get(invoice.account_id, (None, []))[1]
+        _tell(invoice, invoice.account)
+        audit_clerk(clerk, action=Action.CHANGE, obj=invoice, new={"resent_to": len(users)})
+    return len(users)
+
+
+def invoices_pdf_request(*, invoice_ids) -> int:
+    """Queue PDFs that are missing: never rendered, failed, or whose file is gone. A stored PDF
+    is never rendered again. Returns how many were queued."""
+    queued = []
+    for invoice in Invoice.objects.filter(pk__in=list(invoice_ids)):
+        if invoice.pdf_status == Invoice.PdfStatus.DONE and pdf_exists(invoice):
+            continue
+        if invoice.pdf_status == Invoice.PdfStatus.RENDERING:
+            continue  # a worker has it; the sweeper takes it back if that worker died
+        with transaction.atomic(durable=True):
+            Invoice.objects.filter(pk=invoice.pk, pdf_status=invoice.pdf_status).update(
+                pdf_status=Invoice.PdfStatus.PENDING, pdf_file="", pdf_error=""
+            )
+            transaction.on_commit(lambda pk=invoice.pk: _enqueue_pdf(pk), robust=True)
+        queued.append(invoice.pk)
+    return len(queued)
+
+
+def pdf_exists(invoice: Invoice) -> bool:
+    return bool(invoice.pdf_file) and invoice.pdf_file.storage.exists(invoice.pdf_file.name)

@@ -1,0 +1,30 @@
+"""The resident's invoices: the list and the PDF download, for commercial accounts only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from billing.invoices import queries as invoice_queries
+from billing.invoices.pdf import filename_of
+from billing.invoices.services import invoices_pdf_request, pdf_exists
+from billing.models import Invoice
+
+
+@login_required
+def invoices(request):
+    accounts, rows = invoice_queries.invoice_rows_for_user(request.user)
+    return render(request, "billing/invoices.html", {"accounts": accounts, "rows": rows})
+
+
+@login_required
+def invoice_pdf(request, pk):
+    invoice = invoice_queries.get_invoice_for_user(request.user, pk)
+    if invoice.pdf_status == Invoice.PdfStatus.DONE and pdf_exists(invoice):
+        with invoice.pdf_file.open("rb") as pdf:
+            content = pdf.read()
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename_of(invoice)}"'
+        return response
+    # Not rendered yet, failed, or the file is gone: queue it (a stored PDF is never redone).
+    invoices_pdf_request(invoice_ids=[invoice.pk])
+    return render(request, "billing/invoice_not_ready.html", {"invoice": invoice}, status=200)

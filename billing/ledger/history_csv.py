@@ -1,0 +1,55 @@
+"""The payment history as a CSV file that Polish Excel opens as it is: UTF-8 with a BOM,
+`;` between fields, a decimal comma and dates as dd.mm.rrrr."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from core.money import money
+
+BOM = "\ufeff"
+
+
+def csv_number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{money(value):.2f}".replace(".", ",")
+
+
+def csv_text(value: str) -> str:
+    # A title from a bank statement is outside input: never let a spreadsheet run it as a formula.
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def render(account, history) -> tuple[str, str, bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [_("Date"), _("Description"), _("Charge (zł)"), _("Payment (zł)"), _("Balance (zł)")]
+    )
+    if history.year is not None:
+        writer.writerow(
+            [
+                f"{history.first_day:%d.%m.%Y}",
+                _("Opening balance"),
+                "",
+                "",
+                csv_number(history.opening),
+            ]
+        )
+    for entry in history.entries:
+        writer.writerow(
+            [
+                f"{entry.day:%d.%m.%Y}",
+                csv_text(entry.description),
+                csv_number(entry.charge),
+                csv_number(entry.payment),
+                csv_number(entry.balance),
+            ]
+        )
+    filename = f"historia-{account.number}-{history.year or 'calosc'}.csv"
+    return filename, "text/csv; charset=utf-8", (BOM + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,176 @@
+"""Posting money: every write to the ledger. Posted rows are never changed; a correction is a
+new row that refers to the one it corrects and says why."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import Action, audit_clerk, values_of
+from billing.models import Charge, Payment, VatRate
+from core.money import money
+
+
+class BillingError(Exception):
+    """A refused action; the message is shown next to the form."""
+
+
+def _effective(entry) -> Decimal:
+    return entry.amount + sum(c.amount for c in entry.corrections.all())
+
+
+def charge_post(
+    *,
+    account,
+    title: str,
+    amount: Decimal,
+    due_date: date,
+    vat_rate: str = VatRate.EXEMPT,
+    component=None,
+    period=None,
+    clerk=None,
+    reason: str = "",
+) -> Charge:
+    """A one-off charge posted by a clerk (the monthly ones come from the charge run)."""
+    amount = money(amount)
+    if amount <= 0:
+        raise BillingError(_("A charge must be greater than zero; to reduce one, correct it."))
+    with transaction.atomic(durable=True):
+        return Charge.objects.create(
+            account=account,
+            component=component,
+            period=period,
+            title=title,
+            quantity=1,
+            unit_price=amount,
+            amount=amount,
+            vat_rate=vat_rate,
+            due_date=due_date,
+            posted_by=clerk,
+            reason=reason,
+        )
+
+
+def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -> Charge:
+    """Set what a charge should have been: posts the difference as a correcting entry."""
+    if charge.corrects_id:
+        raise BillingError(_("Correct the original charge, not a correction."))
+    if not reason.strip():
+        raise BillingError(_("Give the reason for the correction."))
+    new_amount = money(new_amount)
+    if new_amount < 0:
+        raise BillingError(_("A charge cannot become negative."))
+    with transaction.atomic(durable=True):
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        before = _effective(charge)
+        difference = new_amount - before
+        if difference == 0:
+            raise BillingError(_("The charge already has this amount."))
+        correction = Charge.objects.create(
+            account_id=charge.account_id,
+            component_id=charge.component_id,
+            period=charge.period,
+            title=_("Correction: %(title)s") % {"title": charge.title},
+            quantity=1,
+            unit_price=difference,
+            amount=difference,
+            vat_rate=charge.vat_rate,
+            due_date=charge.due_date,
+            corrects=charge,
+            reason=reason.strip(),
+            posted_by=clerk,
+        )
+        _audit_correction(clerk, charge, before, new_amount, correction)
+        return correction
+
+
+def _audit_correction(clerk, entry, before, after, correction):
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=entry,
+        old={"amount": before},
+        new={"amount": after, "correction": correction.pk, "reason": correction.reason},
+    )
+
+
+def payment_build(
+    *,
+    account,
+    amount: Decimal,
+    paid_on: date,
+    method: str,
+    title: str = "",
+    payer: str = "",
+    clerk=None,
+    reason: str = "",
+    statement_line=None,
+) -> Payment:
+    """A validated, unsaved payment: the rules of posting one, for callers that save in bulk."""
+    amount = money(amount)
+    if amount <= 0:
+        raise BillingError(_("A payment must be greater than zero."))
+    if method == Payment.Method.CASH and not reason.strip():
+        raise BillingError(_("Give the receipt number or the reason for a cash payment."))
+    if method == Payment.Method.CORRECTION:
+        raise BillingError(_("Use a correction of the payment instead."))
+    return Payment(
+        account=account,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        title=title[:300],
+        payer=payer[:200],
+        posted_by=clerk,
+        reason=reason.strip(),
+        statement_line=statement_line,
+    )
+
+
+def payment_post(**kwargs) -> Payment:
+    """Post one payment (see payment_build for the arguments and rules)."""
+    payment = payment_build(**kwargs)
+    # Also inside a caller's transaction (a statement line): no savepoint of its own there.
+    with transaction.atomic(savepoint=False):
+        payment.save(force_insert=True)
+        audit_clerk(
+            payment.posted_by,
+            action=Action.ADD,
+            obj=payment,
+            new=values_of(
+                payment,
+                ["account", "amount", "paid_on", "method", "title", "payer", "reason"],
+            ),
+        )
+    return payment
+
+
+def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk) -> Payment:
+    """Set what a payment should have been (0 to reverse it, e.g. booked to a wrong account)."""
+    if payment.corrects_id:
+        raise BillingError(_("Correct the original payment, not a correction."))
+    if not reason.strip():
+        raise BillingError(_("Give the reason for the correction."))
+    new_amount = money(new_amount)
+    if new_amount < 0:
+        raise BillingError(_("A payment cannot become negative."))
+    with transaction.atomic(durable=True):
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        before = _effective(payment)
+        difference = new_amount - before
+        if difference == 0:
+            raise BillingError(_("The payment already has this amount."))
+        correction = Payment.objects.create(
+            account_id=payment.account_id,
+            amount=difference,
+            paid_on=payment.paid_on,
+            method=Payment.Method.CORRECTION,
+            title=payment.title,
+            payer=payment.payer,
+            corrects=payment,
+            reason=reason.strip(),
+            posted_by=clerk,
+        )
+        _audit_correction(clerk, payment, before, new_amount, correction)
+        return correction
