@@ -1,5 +1,7 @@
 """Reads for resident pages, scoped to the user's own accounts."""
 
+from collections import defaultdict
+
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -33,3 +35,19 @@ def get_account_for_user(user, pk):
     if account is None:
         raise Http404
     return account
+
+
+def people_of(account_ids):
+    """account id -> (account, [users]) of current, active users who may act for it."""
+    people = defaultdict(list)
+    accounts = {}
+    accesses = (
+        AccountAccess.objects.current()
+        .filter(account_id__in=account_ids, user__is_active=True)
+        .select_related("user", "account")
+        .order_by("account_id", "pk")
+    )
+    for access in accesses:
+        accounts[access.account_id] = access.account
+        people[access.account_id].append(access.user)
+    return {pk: (accounts[pk], people[pk]) for pk in accounts}

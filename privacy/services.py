@@ -74,7 +74,7 @@ def summary_pdf(user, profile, tables, made_at) -> bytes:
             },
         )
     return HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find("css/statement.css"))], pdf_tags=True
+        stylesheets=[CSS(filename=finders.find("css/pdf_document.css"))], pdf_tags=True
     )
 
 

@@ -18,11 +18,11 @@ from weasyprint import CSS, HTML
 
 from accounts.models import Account
 from audit.services import Action, audit_clerk
-from billing.invoices.pdf_jobs import pdf_make, pdfs_sweep
 from billing.ledger.queries import ledger_for_account
 from billing.models import Certificate, CertificateCounter
+from core.pdf_jobs import pdf_make, pdfs_sweep
 
-STYLESHEET = "css/statement.css"
+STYLESHEET = "css/pdf_document.css"
 
 
 class CertificateError(Exception):

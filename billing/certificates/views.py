@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.queries import get_account_for_user
+from billing.certificates import queries
 from billing.certificates import services as certificates
-from billing.ledger import queries
+from billing.ledger.queries import data_as_of, ledger_for_account
 from billing.models import Certificate
 
 
@@ -30,7 +31,7 @@ def certificate(request, pk):
             )
             return redirect("billing:certificate", pk=account.pk)
     else:
-        ledger = queries.ledger_for_account(account)
+        ledger = ledger_for_account(account)
         refused = certificates.overdue_of(ledger) or None
     rows = queries.certificates_of_account(account)
     return render(
@@ -41,7 +42,7 @@ def certificate(request, pk):
             "overdue": refused,
             "certificates": rows,
             "waiting": any(c.pdf_status in ("pending", "rendering") for c in rows),
-            "data_as_of": queries.data_as_of(),
+            "data_as_of": data_as_of(),
         },
         status=200,
     )

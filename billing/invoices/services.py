@@ -1,12 +1,12 @@
 """Issuing invoices (faktury VAT) to commercial tenants and correcting them.
 
 An invoice is issued from an account's charges of one month, once: a second call returns the
-invoice already issued. Its number comes from billing/invoice_numbering.py inside the issuing
+invoice already issued. Its number comes from billing/invoices/numbering.py inside the issuing
 transaction; seller and buyer data are copied onto it, so a later change of the register does
 not change an issued invoice. A mistake is fixed only by a correcting invoice (faktura
 korygująca) in its own series, which refers to the original and carries the lines before and
 after the correction and the difference. The tenant is told once, in the issuing transaction;
-the PDF is rendered by a worker after commit (billing/invoice_pdf_jobs.py).
+the PDF is rendered by a worker after commit (billing/invoices/pdf_jobs.py).
 """
 
 import logging
@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from accounts.queries import people_of
 from accounts.validators import validate_nip
 from audit.services import Action, audit_clerk
 from billing.bank.transfer import recipient_of
@@ -29,7 +30,7 @@ from billing.invoices.numbering import next_number
 from billing.ledger.balances import fold_corrections
 from billing.ledger.charge_run import month_end, month_start
 from billing.models import Charge, ChargeRun, Invoice, InvoiceLine, InvoiceRateTotal
-from billing.reminders.services import format_amount, format_day, people_of
+from core.formats import format_amount, format_day
 from messaging import Kind, notify
 
 log = logging.getLogger(__name__)

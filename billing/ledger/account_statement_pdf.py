@@ -1,5 +1,5 @@
 """The account statement (wyciąg z konta) as a PDF: A4, rendered by WeasyPrint from
-templates/billing/statement_pdf.html, tagged for screen readers. One seam, as for invoices:
+templates/billing/account_statement_pdf.html, tagged for screen readers. One seam, as for invoices:
 render(...) -> (filename, content_type, bytes)."""
 
 from django.conf import settings
@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import CSS, HTML
 
-STYLESHEET = "css/statement.css"
+STYLESHEET = "css/pdf_document.css"
 
 
 def render(account, history, summary) -> tuple[str, str, bytes]:
     html = render_to_string(
-        "billing/statement_pdf.html",
+        "billing/account_statement_pdf.html",
         {
             "account": account,
             "history": history,

@@ -1,7 +1,7 @@
 """Billing in Django admin.
 
 Posted charges and payments are read-only for everybody (no change, no delete): mistakes are
-fixed by the correction views of admin_money, open to Księgowość. Fee schedules, payment
+fixed by the correction views of admin_views, open to Księgowość. Fee schedules, payment
 terms, components (their VAT rate) and interest rates are edited by Księgowość; BOK only looks.
 """
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import AccountAdmin
 from accounts.inputs import TypedDecimalField
 from accounts.models import Account
-from billing.ledger import admin_views as admin_money
+from billing.ledger import admin_views
 from billing.ledger.admin_forms import ChargeRunStartForm
 from billing.ledger.charge_run import charge_run_again, charge_run_start
 from billing.ledger.services import BillingError
@@ -299,17 +299,17 @@ class ChargeAdmin(ReadOnlyAdmin):
         return [
             path(
                 "<int:pk>/correct/",
-                view(lambda r, pk: admin_money.charge_correct_view(self, r, pk)),
+                view(lambda r, pk: admin_views.charge_correct_view(self, r, pk)),
                 name="billing_charge_correct",
             ),
             path(
                 "debtors/",
-                view(lambda r: admin_money.debtors_view(self, r)),
+                view(lambda r: admin_views.debtors_view(self, r)),
                 name="billing_debtors",
             ),
             path(
                 "debtors.csv",
-                view(lambda r: admin_money.debtors_view(self, r, as_csv=True)),
+                view(lambda r: admin_views.debtors_view(self, r, as_csv=True)),
                 name="billing_debtors_csv",
             ),
         ] + super().get_urls()
@@ -355,12 +355,12 @@ class PaymentAdmin(ReadOnlyAdmin):
         return [
             path(
                 "cash/",
-                view(lambda r: admin_money.cash_payment_view(self, r)),
+                view(lambda r: admin_views.cash_payment_view(self, r)),
                 name="billing_payment_cash",
             ),
             path(
                 "<int:pk>/correct/",
-                view(lambda r, pk: admin_money.payment_correct_view(self, r, pk)),
+                view(lambda r, pk: admin_views.payment_correct_view(self, r, pk)),
                 name="billing_payment_correct",
             ),
         ] + super().get_urls()

@@ -1,6 +1,6 @@
 """The debtors list for staff: accounts with overdue money, in one SQL query.
 
-Per account, with every payment paying the oldest charges first (billing/ledger.py):
+Per account, with every payment paying the oldest charges first (billing/ledger/balances.py):
 - owed = max(0, all charges − all payments);
 - overdue = max(0, charges due before today − all payments);
 - the oldest overdue due date = the first due date at which the running total of charges

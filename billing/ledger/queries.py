@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.queries import accounts_for_user, get_account_for_user
+from accounts.queries import accounts_for_user
 from billing.ledger.balances import Ledger, build_ledger
 from billing.ledger.history import entries_of
 from billing.models import Charge, InterestRate, Payment
@@ -26,12 +26,6 @@ def ledger_for_account(account, today=None):
     return build_ledger(
         charges, payments, rates=interest_rates(), today=today or timezone.localdate()
     )
-
-
-def get_ledger_for_user(user, account_pk, today=None):
-    """(account, ledger) of one of the user's accounts, or 404."""
-    account = get_account_for_user(user, account_pk)
-    return account, ledger_for_account(account, today)
 
 
 @dataclass
@@ -90,34 +84,3 @@ def data_as_of():
     if booked:
         return booked
     return Payment.objects.filter(corrects__isnull=True).aggregate(day=Max("paid_on"))["day"]
-
-
-# -- certificates of no arrears ---------------------------------------------------------------
-
-
-def certificates_of_account(account):
-    from billing.models import Certificate
-
-    return list(Certificate.objects.filter(account=account).order_by("-issued_at", "-pk"))
-
-
-def get_certificate_for_user(user, pk):
-    from billing.models import Certificate
-
-    certificate = Certificate.objects.filter(
-        pk=pk, account__in=accounts_for_user(user).values("pk")
-    ).first()
-    if certificate is None:
-        raise Http404
-    return certificate
-
-
-def certificate_by_code(code):
-    """The certificate with this verification code, or None (a forged or mistyped code)."""
-    from billing.certificates.models import CODE_LENGTH, normalize_code
-    from billing.models import Certificate
-
-    code = normalize_code(code)
-    if len(code) != CODE_LENGTH or not code.isascii() or not code.isalnum():
-        return None
-    return Certificate.objects.filter(verification_code=code).first()

@@ -8,8 +8,7 @@ from django.shortcuts import render
 
 from billing.bank.qr import MAX_AMOUNT, qr_png
 from billing.bank.transfer import recipient_of, transfer_for, transfer_title
-from billing.ledger import account_statement_pdf as statement_pdf
-from billing.ledger import history_csv, queries
+from billing.ledger import account_statement_pdf, history_csv, queries
 from billing.ledger.balances import ZERO
 from billing.ledger.chart import balance_chart
 from billing.ledger.forms import HistoryFilterForm
@@ -111,7 +110,7 @@ def history_export_csv(request, pk):
 @login_required
 def history_export_pdf(request, pk):
     books, hist = _export_history(request, pk)
-    return _download(*statement_pdf.render(books.account, hist, summarize(books.ledger)))
+    return _download(*account_statement_pdf.render(books.account, hist, summarize(books.ledger)))
 
 
 @login_required

@@ -5,7 +5,7 @@ durable marker, inserted with ON CONFLICT DO NOTHING … RETURNING in the same t
 notifications, so a retried task, a second run or two workers at once never tell anyone twice.
 Who is due a reminder is worked out in SQL aggregates: with payments paying the oldest charges
 first, what is unpaid of the charges due on day D is
-min(charges due on D, charges due up to D − all payments), as in billing/ledger.py.
+min(charges due on D, charges due up to D − all payments), as in billing/ledger/balances.py.
 """
 
 from collections import defaultdict
@@ -18,23 +18,15 @@ from django.db.models import DecimalField, Exists, Min, OuterRef, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountAccess
+from accounts.queries import people_of
 from billing.models import BillingNotice, Charge, ChargeRun, Payment
+from core.formats import format_amount, format_day
 from core.money import MONEY, money
 from messaging import Kind, notify
 
 BATCH = 200
-
-
-def format_amount(value: Decimal) -> str:
-    return f"{number_format(money(value), decimal_pos=2, use_l10n=True, force_grouping=True)} zł"
-
-
-def format_day(day: date) -> str:
-    return date_format(day, "d.m.Y")
 
 
 def mark_once(kind: str, day: date, account_ids) -> set[int]:
@@ -56,22 +48,6 @@ def mark_once(kind: str, day: date, account_ids) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
-
-
-def people_of(account_ids):
-    """account id -> (account, [users]) of current, active users who may act for it."""
-    people = defaultdict(list)
-    accounts = {}
-    accesses = (
-        AccountAccess.objects.current()
-        .filter(account_id__in=account_ids, user__is_active=True)
-        .select_related("user", "account")
-        .order_by("account_id", "pk")
-    )
-    for access in accesses:
-        accounts[access.account_id] = access.account
-        people[access.account_id].append(access.user)
-    return {pk: (accounts[pk], people[pk]) for pk in accounts}
 
 
 def _not_marked(kind, day_ref):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from billing.invoices.html import transfer_of
-from billing.invoices.pdf_jobs import STUCK_AFTER, invoice_pdf_make, invoice_pdfs_sweep
+from billing.invoices.pdf_jobs import invoice_pdf_make, invoice_pdfs_sweep
 from billing.invoices.services import (
     current_lines,
     invoice_correct,
@@ -18,6 +18,7 @@ from billing.invoices.services import (
     invoices_pdf_request,
 )
 from billing.models import Invoice
+from core.pdf_jobs import STUCK_AFTER
 from tests.billing.invoice_factories import BUYER_NIP, PERIOD, commercial_access, month_charges
 
 pytestmark = pytest.mark.django_db

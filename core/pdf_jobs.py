@@ -1,0 +1,59 @@
+"""Rendering and storing PDFs (invoices, certificates, …): the row is the truth, the task only
+a nudge.
+
+A worker claims a row with a conditional UPDATE (pending → rendering, stamped with the time);
+only the claimant renders, and it stores its file only if the row is still its claim. A worker
+killed mid-render leaves the row in `rendering`; the sweeper gives it back to `pending` after
+STUCK_AFTER and nudges every pending row, so each invoice ends with exactly one stored PDF.
+A stored PDF is never rendered again.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+STUCK_AFTER = timedelta(minutes=10)  # well above the task's hard time limit
+NUDGE_AFTER = timedelta(minutes=2)
+SWEEP_LIMIT = 1000
+
+
+def pdf_make(model, pk, render, upload_to, *, related=()) -> str:
+    """Render and store one waiting PDF of `model` (a row with pdf_status, pdf_claimed_at,
+    pdf_file, pdf_error): "done", "failed" or "skipped" (another worker has it, or it is
+    stored already). `render(row) -> (filename, content_type, bytes)`."""
+    claimed_at = timezone.now()
+    claimed = model.objects.filter(pk=pk, pdf_status="pending").update(
+        pdf_status="rendering", pdf_claimed_at=claimed_at
+    )
+    if not claimed:
+        return "skipped"
+    mine = model.objects.filter(pk=pk, pdf_status="rendering", pdf_claimed_at=claimed_at)
+    row = model.objects.select_related(*related).get(pk=pk)
+    try:
+        filename, _content_type, content = render(row)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded for staff to see
+        log.exception("%s %s: PDF failed", model._meta.model_name, row)
+        mine.update(pdf_status="failed", pdf_error=str(exc)[:2000])
+        return "failed"
+    name = default_storage.save(upload_to(row, filename), ContentFile(content))
+    if not mine.update(pdf_status="done", pdf_file=name, pdf_error=""):
+        default_storage.delete(name)  # the sweeper gave the row to another worker meanwhile
+        return "skipped"
+    return "done"
+
+
+def pdfs_sweep(model, *, now=None) -> list[int]:
+    """Rows stuck in rendering go back to pending; returns the ids of pending rows to nudge."""
+    now = now or timezone.now()
+    model.objects.filter(
+        pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER
+    ).update(pdf_status="pending", pdf_claimed_at=None)
+    return list(
+        model.objects.filter(pdf_status="pending", issued_at__lt=now - NUDGE_AFTER)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
