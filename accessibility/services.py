@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk
+from core.tasks import enqueue_on_commit
 
 from .models import (
     AccessibilityRequest,
@@ -64,9 +65,7 @@ def _queue_email(request, kind, subject, template):
             },
         )
     email = RequestEmail.objects.create(request=request, kind=kind, subject=subject, body=body)
-    from .tasks import send_request_email
-
-    transaction.on_commit(lambda: send_request_email.delay(email.pk), robust=True)
+    enqueue_on_commit("accessibility.request_email_send", email.pk)
     return email
 
 

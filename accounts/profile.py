@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, audit_record
+from core import outbox
+from core.tasks import enqueue_on_commit
 
-from . import outbox
 from .models import Consent, EmailChange, SecurityNotice, User
 from .services import login_email_set, security_notice_queue
 
@@ -78,9 +79,7 @@ def email_change_request(*, user: User, new_email: str, password: str) -> EmailC
             user=user, kind=SecurityNotice.Kind.EMAIL_CHANGE_REQUESTED, to_email=user.email,
             new_email=new_email,
         )
-        from .tasks import send_email_change_link
-
-        transaction.on_commit(lambda: send_email_change_link.delay(change.pk), robust=True)
+        enqueue_on_commit("accounts.email_change_link_send", change.pk)
     return change
 
 

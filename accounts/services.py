@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, audit_clerk, audit_record, current_request
+from core import outbox
+from core.tasks import enqueue_on_commit
 
-from . import outbox
 from .models import AccountAccess, CredentialIssue, IdentityCheck, SecurityNotice, User
 from .register_cache import register_changed
 
@@ -68,9 +69,7 @@ def security_notice_queue(*, user: User, kind: str, to_email: str, new_email: st
         user=user, kind=kind, to_email=to_email, new_email=new_email or "",
         email_status=outbox.PENDING,
     )
-    from .tasks import send_security_notice
-
-    transaction.on_commit(lambda: send_security_notice.delay(notice.pk), robust=True)
+    enqueue_on_commit("accounts.security_notice_send", notice.pk)
     return notice
 
 
@@ -150,9 +149,7 @@ def credentials_issue(
             },
         )
         if method == CredentialIssue.Method.EMAIL:
-            from .tasks import send_activation_email
-
-            transaction.on_commit(lambda: send_activation_email.delay(issue.pk), robust=True)
+            enqueue_on_commit("accounts.activation_email_send", issue.pk)
     return issue, password
 
 

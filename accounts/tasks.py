@@ -6,13 +6,14 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import outbox
+from core import outbox
+
 from .models import CredentialIssue, SecurityNotice
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(**outbox.MAIL_TASK)
+@shared_task(**outbox.MAIL_TASK, name="accounts.activation_email_send")
 def send_activation_email(self, issue_id):
     from .services import activation_url
 
@@ -32,7 +33,7 @@ def send_activation_email(self, issue_id):
     return outbox.deliver(self, CredentialIssue, issue_id, send)
 
 
-@shared_task
+@shared_task(name="accounts.activation_emails_sweep")
 def sweep_unsent_activation_emails():
     ids = outbox.overdue_ids(CredentialIssue, "issued_at")
     for pk in ids:
@@ -40,7 +41,7 @@ def sweep_unsent_activation_emails():
     return len(ids)
 
 
-@shared_task(**outbox.MAIL_TASK)
+@shared_task(**outbox.MAIL_TASK, name="accounts.email_change_link_send")
 def send_email_change_link(self, change_id):
     """The confirmation link to the new address; run twice, it sends once."""
     from .models import EmailChange
@@ -64,7 +65,7 @@ def send_email_change_link(self, change_id):
     return outbox.deliver(self, EmailChange, change_id, send)
 
 
-@shared_task
+@shared_task(name="accounts.email_change_links_sweep")
 def sweep_unsent_email_change_links():
     from .models import EmailChange
 
@@ -74,7 +75,7 @@ def sweep_unsent_email_change_links():
     return len(ids)
 
 
-@shared_task(**outbox.MAIL_TASK)
+@shared_task(**outbox.MAIL_TASK, name="accounts.security_notice_send")
 def send_security_notice(self, notice_id):
     """A change of a login told to the address in force before it; run twice, it sends once."""
 
@@ -95,7 +96,7 @@ def send_security_notice(self, notice_id):
     return outbox.deliver(self, SecurityNotice, notice_id, send)
 
 
-@shared_task
+@shared_task(name="accounts.security_notices_sweep")
 def sweep_unsent_security_notices():
     ids = outbox.overdue_ids(SecurityNotice, "created_at")
     for pk in ids:

@@ -10,26 +10,26 @@ from billing.reminders import services as notices
 # -- the monthly charge run and billing notices -------------------------------------------------
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="billing.charge_run_execute")
 def execute_charge_run(run_id):
     """Do one pending run; a second delivery finds it claimed and does nothing."""
     run = charge_run.charge_run_execute(run_id=run_id)
     return run.status if run else "skipped"
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="billing.charges_posted_notify")
 def notify_charges_posted(run_id):
     return notices.charges_posted_notify_run(run_id=run_id)
 
 
-@shared_task
+@shared_task(name="billing.coming_month_charge_run_start")
 def start_coming_month_charge_run():
     """Beat: on BILLING_RUN_DAY, charge next month (skipped when a run of it exists)."""
     run = charge_run.coming_month_run_start(today=timezone.localdate())
     return run.pk if run else None
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="billing.billing_notices_send")
 def send_billing_notices():
     """Beat, daily: posted-charges notices a lost task missed, then due-date reminders."""
     today = timezone.localdate()
@@ -39,7 +39,7 @@ def send_billing_notices():
     }
 
 
-@shared_task
+@shared_task(name="billing.charge_runs_sweep")
 def sweep_charge_runs():
     return len(charge_run.charge_runs_sweep())
 
@@ -47,7 +47,7 @@ def sweep_charge_runs():
 # -- bank statement import --------------------------------------------------------------------
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="billing.statement_import_run")
 def import_statement(statement_id):
     """Book one uploaded statement; a second delivery finds it claimed and does nothing."""
     from billing.bank.services import statement_import_run
@@ -56,7 +56,7 @@ def import_statement(statement_id):
     return statement.status if statement else "skipped"
 
 
-@shared_task
+@shared_task(name="billing.statement_imports_sweep")
 def sweep_statement_imports():
     """Beat: queue again the imports whose task was lost."""
     from billing.bank.services import statement_imports_sweep
@@ -70,7 +70,7 @@ def sweep_statement_imports():
 # -- invoices ---------------------------------------------------------------------------------
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="billing.invoices_issue_for_run")
 def issue_invoices_for_run(run_id):
     """After a charge run: invoice the month's commercial charges (skips what is invoiced)."""
     from billing.invoices.services import invoices_issue_for_run
@@ -78,7 +78,7 @@ def issue_invoices_for_run(run_id):
     return invoices_issue_for_run(run_id=run_id)
 
 
-@shared_task(soft_time_limit=120, time_limit=180)
+@shared_task(soft_time_limit=120, time_limit=180, name="billing.invoice_pdf_render")
 def render_invoice_pdf(invoice_id):
     """Render and store one invoice's PDF; a second delivery finds it claimed or stored."""
     from billing.invoices.pdf_jobs import invoice_pdf_make
@@ -86,7 +86,7 @@ def render_invoice_pdf(invoice_id):
     return invoice_pdf_make(invoice_id=invoice_id)
 
 
-@shared_task
+@shared_task(name="billing.invoice_pdfs_sweep")
 def sweep_invoice_pdfs():
     """Beat: PDFs whose worker died or whose task was lost are queued again."""
     from billing.invoices.pdf_jobs import invoice_pdfs_sweep
@@ -100,14 +100,14 @@ def sweep_invoice_pdfs():
 # -- certificates of no arrears ---------------------------------------------------------------
 
 
-@shared_task
+@shared_task(name="billing.certificate_pdf_render")
 def render_certificate_pdf(certificate_id):
     from billing.certificates.services import certificate_pdf_make
 
     return certificate_pdf_make(certificate_id=certificate_id)
 
 
-@shared_task
+@shared_task(name="billing.certificate_pdfs_sweep")
 def sweep_certificate_pdfs():
     """Beat: stuck or lost certificate PDFs are queued again."""
     from billing.certificates.services import certificate_pdfs_sweep

@@ -261,75 +261,75 @@ if not 1 <= BILLING_RUN_DAY <= 28:
 # Every periodic schedule, in one place.
 CELERY_BEAT_SCHEDULE = {
     "billing-start-coming-month-charge-run": {
-        "task": "billing.tasks.start_coming_month_charge_run",
+        "task": "billing.coming_month_charge_run_start",
         "schedule": crontab(day_of_month=BILLING_RUN_DAY, hour=2, minute=0),
     },
     "billing-send-notices": {  # posted-charges catch-up and due-date reminders
-        "task": "billing.tasks.send_billing_notices",
+        "task": "billing.billing_notices_send",
         "schedule": crontab(hour=8, minute=0),
     },
     "billing-sweep-charge-runs": {
-        "task": "billing.tasks.sweep_charge_runs",
+        "task": "billing.charge_runs_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "billing-sweep-invoice-pdfs": {
-        "task": "billing.tasks.sweep_invoice_pdfs",
+        "task": "billing.invoice_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "billing-sweep-statement-imports": {
-        "task": "billing.tasks.sweep_statement_imports",
+        "task": "billing.statement_imports_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "accounts-sweep-unsent-activation-emails": {
-        "task": "accounts.tasks.sweep_unsent_activation_emails",
+        "task": "accounts.activation_emails_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "accounts-sweep-unsent-security-notices": {
-        "task": "accounts.tasks.sweep_unsent_security_notices",
+        "task": "accounts.security_notices_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "accounts-sweep-unsent-email-change-links": {
-        "task": "accounts.tasks.sweep_unsent_email_change_links",
+        "task": "accounts.email_change_links_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "resolutions-sweep-documents": {  # protocols and letters whose task was lost
-        "task": "resolutions.tasks.sweep_resolution_documents",
+        "task": "resolutions.resolution_documents_sweep",
         "schedule": crontab(minute="*/10"),
     },
     "meters-send-reading-reminders": {
-        "task": "meters.tasks.send_reading_reminders",
+        "task": "meters.reading_reminders_send",
         "schedule": crontab(hour=9, minute=0),
     },
     "faults-sweep-unsent-duty-emails": {
-        "task": "faults.tasks.sweep_unsent_duty_emails",
+        "task": "faults.duty_emails_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "messaging-sweep-unsent-emails": {
-        "task": "messaging.tasks.sweep_unsent_emails",
+        "task": "messaging.notification_emails_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "resolutions-close-ended-votes": {  # closes the votes whose window has ended
-        "task": "resolutions.tasks.close_ended_resolutions",
+        "task": "resolutions.ended_resolutions_close",
         "schedule": crontab(minute="*/5"),
     },
     "messaging-publish-due-notices": {  # scheduled notices, and stuck notice e-mails
-        "task": "messaging.tasks.sweep_notices",
+        "task": "messaging.notices_sweep",
         "schedule": crontab(minute="*"),
     },
     "accessibility-remind-statement-review": {  # once a year from 1 March, until reviewed
-        "task": "accessibility.tasks.remind_statement_review",
+        "task": "accessibility.statement_review_remind",
         "schedule": crontab(hour=8, minute=30),
     },
     "accessibility-sweep-request-emails": {
-        "task": "accessibility.tasks.sweep_request_emails",
+        "task": "accessibility.request_emails_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "billing-sweep-certificate-pdfs": {
-        "task": "billing.tasks.sweep_certificate_pdfs",
+        "task": "billing.certificate_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "privacy-sweep-data-exports": {  # stuck exports again; expired ones deleted
-        "task": "privacy.tasks.sweep_data_exports",
+        "task": "privacy.data_exports_sweep",
         "schedule": crontab(minute="*/10"),
     },
 }

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.queries import accounts_for_user
-from ebok.uploads import ACCEPT, PhotoRejected, clean_photo
+from core.uploads import ACCEPT, PhotoRejected, clean_photo
 
 from .models import Category, Place
 from .phones import normalize_phone

@@ -50,7 +50,7 @@ class Category(models.TextChoices):
 
 class FaultReport(models.Model):
     class EmailStatus(models.TextChoices):
-        # The duty e-mail of an urgent report; the names are those accounts.outbox works on.
+        # The duty e-mail of an urgent report; the names are those core.outbox works on.
         NOT_APPLICABLE = "", _("not applicable")
         PENDING = "pending", _("pending")
         SENDING = "sending", _("sending")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.queries import accounts_for_user
 from audit.services import Action, audit_clerk
+from core.tasks import enqueue_on_commit
 from messaging import Kind, notify
 
 from . import emergency
@@ -65,7 +66,7 @@ def _locked(report):
 
 
 def _store_photos(report, photos, user):
-    """Photos already cleaned (ebok.uploads.clean_photo); the cap counts what is stored."""
+    """Photos already cleaned (core.uploads.clean_photo); the cap counts what is stored."""
     stored = report.photos.count()
     if stored + len(photos) > settings.FAULTS_MAX_PHOTOS:
         raise FaultRejected(
@@ -133,9 +134,7 @@ def fault_report(
         for photo in _store_photos(report, list(photos), user):
             _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=photo)
         if report.email_status == FaultReport.EmailStatus.PENDING:
-            from .tasks import send_duty_email
-
-            transaction.on_commit(lambda: send_duty_email.delay(report.pk), robust=True)
+            enqueue_on_commit("faults.duty_email_send", report.pk)
     return report
 
 

@@ -1,5 +1,5 @@
 """Celery tasks of faults: the duty e-mail of an urgent report. The row's `email_status` is the
-truth (accounts.outbox): run twice, the task sends once; a sweeper nudges what waited too long."""
+truth (core.outbox): run twice, the task sends once; a sweeper nudges what waited too long."""
 
 
 from celery import shared_task
@@ -8,12 +8,12 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from accounts import outbox
+from core import outbox
 
 from .models import FaultReport
 
 
-@shared_task(**{**outbox.MAIL_TASK, "retry_backoff_max": 300})
+@shared_task(**{**outbox.MAIL_TASK, "retry_backoff_max": 300}, name="faults.duty_email_send")
 def send_duty_email(self, report_id):
     def send():
         report = FaultReport.objects.select_related("building", "premises", "reporter").get(
@@ -28,7 +28,7 @@ def send_duty_email(self, report_id):
     return outbox.deliver(self, FaultReport, report_id, send)
 
 
-@shared_task
+@shared_task(name="faults.duty_emails_sweep")
 def sweep_unsent_duty_emails():
     ids = outbox.overdue_ids(FaultReport, "created_at")
     for pk in ids:

@@ -1,6 +1,6 @@
 """Attachments of notices and messages: a PDF, or a JPEG/PNG photo.
 
-Photos go through the shared ebok.uploads (re-encoded to JPEG without EXIF, which may hold a
+Photos go through the shared core.uploads (re-encoded to JPEG without EXIF, which may hold a
 location); a PDF must start with the PDF signature and is stored as sent. Files get random
 names and are served only through views that check who may see them.
 """
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from ebok.uploads import PhotoRejected, clean_photo
+from core.uploads import PhotoRejected, clean_photo
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

@@ -7,9 +7,10 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import outbox
 from accounts.models import AccountAccess
 from audit.services import Action, audit_clerk, resident_of
+from core import outbox
+from core.tasks import enqueue_on_commit
 
 from .attachments import clean_attachment
 from .audience import audience_users, wants_no_email
@@ -62,8 +63,6 @@ def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
 
     Safe inside a caller's transaction: if it rolls back, neither exists.
     """
-    from .tasks import send_notification_email
-
     if kind not in Notification.Kind.values:
         raise ValueError(f"unknown notification kind: {kind!r}")
     if not user.email:
@@ -82,9 +81,7 @@ def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
             email_status=status,
         )
         if status == Notification.EmailStatus.PENDING:
-            transaction.on_commit(
-                lambda: send_notification_email.delay(notification.pk), robust=True
-            )
+            enqueue_on_commit("messaging.notification_email_send", notification.pk)
     return notification
 
 
@@ -124,8 +121,6 @@ def preference_set(*, user, **choices) -> MessagingPreference:
 
 def notice_publish(*, notice_id, clerk) -> Notice:
     """Publish a draft now, or schedule it for its `publish_at`; delivery runs in a task."""
-    from .tasks import deliver_notice
-
     with transaction.atomic(durable=True):
         notice = Notice.objects.select_for_update().get(pk=notice_id)
         if notice.status == Notice.Status.PUBLISHED:
@@ -148,7 +143,7 @@ def notice_publish(*, notice_id, clerk) -> Notice:
             new={"status": notice.status, "publish_at": notice.publish_at},
         )
         if notice.publish_at <= now:
-            transaction.on_commit(lambda: deliver_notice.delay(notice.pk), robust=True)
+            enqueue_on_commit("messaging.notice_deliver", notice.pk)
     return notice
 
 
@@ -183,8 +178,6 @@ def notice_deliver(*, notice_id) -> int:
 
     Returns the number of new deliveries (0 when the notice is not due or already delivered).
     """
-    from .tasks import enqueue_notice_emails
-
     with transaction.atomic(durable=True):
         notice = (
             Notice.objects.select_for_update()
@@ -197,7 +190,7 @@ def notice_deliver(*, notice_id) -> int:
         notice.status = Notice.Status.PUBLISHED
         notice.published_at = timezone.now()
         notice.save(update_fields=["status", "published_at"])
-        transaction.on_commit(lambda: enqueue_notice_emails.delay(notice.pk), robust=True)
+        enqueue_on_commit("messaging.notice_emails_enqueue", notice.pk)
     return created
 
 

@@ -7,13 +7,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts import outbox
+from core import outbox
 
 from . import services
 from .models import Notice, NoticeDelivery, Notification
 
 
-@shared_task(**outbox.MAIL_TASK)
+@shared_task(**outbox.MAIL_TASK, name="messaging.notification_email_send")
 def send_notification_email(self, notification_id):
     """Send one notification's e-mail; run twice, it sends once."""
 
@@ -33,7 +33,7 @@ def send_notification_email(self, notification_id):
     return outbox.deliver(self, Notification, notification_id, send)
 
 
-@shared_task
+@shared_task(name="messaging.notification_emails_sweep")
 def sweep_unsent_emails():
     ids = outbox.overdue_ids(Notification, "created_at")
     for pk in ids:
@@ -46,13 +46,13 @@ def sweep_unsent_emails():
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task
+@shared_task(name="messaging.notice_deliver")
 def deliver_notice(notice_id):
     """Deliver a due notice to its audience (one set-based INSERT); safe to run twice."""
     return services.notice_deliver(notice_id=notice_id)
 
 
-@shared_task
+@shared_task(name="messaging.notice_emails_enqueue")
 def enqueue_notice_emails(notice_id):
     """Split a notice's waiting e-mails into batches, one task each."""
     batches = services.pending_delivery_batches(notice_id)
@@ -80,6 +80,7 @@ def notice_email_body(notice):
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
+    name="messaging.notice_emails_send",
 )
 def send_notice_emails(self, delivery_ids):
     """Send one batch of notice e-mails over one connection; each row is claimed first, so a
@@ -113,7 +114,7 @@ def send_notice_emails(self, delivery_ids):
     return len(sent)
 
 
-@shared_task
+@shared_task(name="messaging.notices_sweep")
 def sweep_notices():
     """Beat: deliver scheduled notices that are due; release and re-queue stuck e-mails."""
     due = services.notices_publish_due()

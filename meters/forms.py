@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.inputs import TypedDecimalField
+from core.inputs import TypedDecimalField
 
 from .photos import PhotoRejected, clean_photo
 

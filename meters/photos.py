@@ -1,9 +1,9 @@
-"""Photos of meters: the shared upload rules (ebok.uploads) with the meters' limits."""
+"""Photos of meters: the shared upload rules (core.uploads) with the meters' limits."""
 
 from django.conf import settings
 
-from ebok import uploads
-from ebok.uploads import FORMATS, LONGEST_SIDE, PhotoRejected
+from core import uploads
+from core.uploads import FORMATS, LONGEST_SIDE, PhotoRejected
 
 __all__ = ["FORMATS", "LONGEST_SIDE", "PhotoRejected", "clean_photo"]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from . import services
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="meters.reading_reminders_send")
 def send_reading_reminders():
     """Beat, daily: remind residents whose readings are missing before a window closes."""
     return services.window_reminders_send(today=timezone.localdate())

@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
+from core.tasks import enqueue_on_commit
+
 from .collect import collect, profile_of
 from .models import DataExport, export_upload_to
 
@@ -42,14 +44,8 @@ def export_request(*, user) -> DataExport:
         if running:
             return running
         export = DataExport.objects.create(user=user)
-        transaction.on_commit(lambda: _enqueue(export.pk), robust=True)
+        enqueue_on_commit("privacy.data_export_build", export.pk)
     return export
-
-
-def _enqueue(export_id):
-    from .tasks import build_data_export
-
-    build_data_export.delay(export_id)
 
 
 def _csv(columns, rows) -> bytes:

@@ -3,12 +3,12 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660, name="privacy.data_export_build")
 def build_data_export(export_id):
     return services.export_build(export_id=export_id)
 
 
-@shared_task
+@shared_task(name="privacy.data_exports_sweep")
 def sweep_data_exports():
     """Beat: delete expired exports; queue again builds that were lost or stuck."""
     result = services.exports_sweep()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import profile
 from accounts.models import Consent
 from audit.services import Action, audit_clerk, resident_of
+from core.tasks import enqueue_on_commit
 from messaging import Kind, notify
 
 from . import register
@@ -246,8 +247,6 @@ def vote_cast_paper(*, clerk, resolution, ballot, choice, now=None):
 def resolution_close(*, resolution_id, by=None, now=None):
     """Close a vote whose window has ended: fix the result, record the notices, notify the
     owners who consented, and queue the protocol and the letters. False if already closed."""
-    from .tasks import render_resolution_documents
-
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         resolution = Resolution.objects.select_for_update().get(pk=resolution_id)
@@ -276,7 +275,7 @@ def resolution_close(*, resolution_id, by=None, now=None):
             new={"status": resolution.status, "result": resolution.result},
         )
         _notify_result(resolution, now)
-        transaction.on_commit(lambda: render_resolution_documents.delay(resolution.pk), robust=True)
+        enqueue_on_commit("resolutions.resolution_documents_render", resolution.pk)
     return True
 
 

@@ -13,13 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.inputs import parse_decimal
 from accounts.models import Account
 from billing.bank.formats import StatementFormatError
 from billing.bank.matching import AccountLookup
 from billing.bank.services import statement_line_assign, statement_line_ignore, statement_upload
 from billing.ledger.services import BillingError
 from billing.models import StatementImport, StatementLine
+from core.inputs import parse_decimal
 
 
 class StatementUploadForm(forms.Form):

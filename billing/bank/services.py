@@ -23,6 +23,7 @@ from billing.bank.formats import ParsedStatement, StatementFormatError, parse_st
 from billing.bank.matching import AccountLookup
 from billing.ledger.services import BillingError, payment_build, payment_post
 from billing.models import Payment, StatementImport, StatementLine
+from core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,6 @@ def line_checksum(statement: ParsedStatement, line) -> str:
 
 def statement_upload(*, file, clerk) -> StatementImport:
     """Check the file is a statement we can read, store it, and queue its import."""
-    from billing.tasks import import_statement
-
     if file.size > MAX_STATEMENT_BYTES:
         raise StatementFormatError(
             _("The file is too large (at most %(mb)s MB).")
@@ -93,7 +92,7 @@ def statement_upload(*, file, clerk) -> StatementImport:
                 "lines_total": statement.lines_total,
             },
         )
-        transaction.on_commit(lambda: import_statement.delay(statement.pk), robust=True)
+        enqueue_on_commit("billing.statement_import_run", statement.pk)
     return statement
 
 

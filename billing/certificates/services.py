@@ -21,6 +21,7 @@ from audit.services import Action, audit_clerk
 from billing.ledger.queries import ledger_for_account
 from billing.models import Certificate, CertificateCounter
 from core.pdf_jobs import pdf_make, pdfs_sweep
+from core.tasks import enqueue_on_commit
 
 STYLESHEET = "css/pdf_document.css"
 
@@ -84,14 +85,8 @@ def certificate_request(*, user, account: Account, now=None) -> Certificate:
             premises_label=f"{premises.building.address}, {premises.number}",
             balance=ledger.balance,
         )
-        transaction.on_commit(lambda: _enqueue_pdf(certificate.pk), robust=True)
+        enqueue_on_commit("billing.certificate_pdf_render", certificate.pk)
     return certificate
-
-
-def _enqueue_pdf(certificate_id):
-    from billing.tasks import render_certificate_pdf
-
-    render_certificate_pdf.delay(certificate_id)
 
 
 def verification_url(certificate) -> str:
@@ -148,7 +143,7 @@ def certificate_pdf_again(*, certificate_id) -> bool:
             pdf_status__in=[Certificate.PdfStatus.FAILED, Certificate.PdfStatus.DONE],
         ).update(pdf_status=Certificate.PdfStatus.PENDING, pdf_file="", pdf_error="")
         if changed:
-            transaction.on_commit(lambda: _enqueue_pdf(certificate_id), robust=True)
+            enqueue_on_commit("billing.certificate_pdf_render", certificate_id)
     return bool(changed)
 
 

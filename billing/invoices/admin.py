@@ -14,7 +14,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from accounts.inputs import MoneyField
 from accounts.models import Account
 from audit.services import Action, audit_read
 from billing.invoices import vat as invoice_vat
@@ -29,6 +28,7 @@ from billing.invoices.services import (
 )
 from billing.ledger.admin_forms import MonthField
 from billing.models import Invoice, InvoiceLine, InvoiceRateTotal
+from core.inputs import MoneyField
 
 
 class InvoiceIssueForm(forms.Form):

@@ -31,6 +31,7 @@ from billing.ledger.balances import fold_corrections
 from billing.ledger.charge_run import month_end, month_start
 from billing.models import Charge, ChargeRun, Invoice, InvoiceLine, InvoiceRateTotal
 from core.formats import format_amount, format_day
+from core.tasks import enqueue_on_commit
 from messaging import Kind, notify
 
 log = logging.getLogger(__name__)
@@ -165,12 +166,6 @@ def _tell(invoice, account):
     invoice.save(update_fields=["notified_at"])
 
 
-def _enqueue_pdf(invoice_id):
-    from billing.tasks import render_invoice_pdf
-
-    render_invoice_pdf.delay(invoice_id)
-
-
 # -- issuing -----------------------------------------------------------------------------------
 
 
@@ -231,7 +226,7 @@ def invoice_issue_for_month(
             obj=invoice,
             new={"number": number, "period": period, "gross_total": computed.gross},
         )
-        transaction.on_commit(lambda: _enqueue_pdf(invoice.pk), robust=True)
+        enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
     return invoice
 
 
@@ -363,7 +358,7 @@ def invoice_correct(
             old={"gross_total": before.gross},
             new={"gross_total": after.gross, "correction": number, "reason": reason},
         )
-        transaction.on_commit(lambda: _enqueue_pdf(correction.pk), robust=True)
+        enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
     return correction
 
 
@@ -393,7 +388,7 @@ def invoices_pdf_request(*, invoice_ids) -> int:
             Invoice.objects.filter(pk=invoice.pk, pdf_status=invoice.pdf_status).update(
                 pdf_status=Invoice.PdfStatus.PENDING, pdf_file="", pdf_error=""
             )
-            transaction.on_commit(lambda pk=invoice.pk: _enqueue_pdf(pk), robust=True)
+            enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
         queued.append(invoice.pk)
     return len(queued)
 

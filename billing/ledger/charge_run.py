@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit.services import Action, audit_clerk
 from billing.ledger.services import BillingError
 from billing.models import Charge, ChargeRun, Fee
+from core.tasks import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -55,28 +56,14 @@ def charge_run_start(*, period: date, due_day: int | None = None, clerk=None) ->
             raise BillingError(_("A charge run for this month is already waiting or running."))
         run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
         audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
-        transaction.on_commit(lambda: _enqueue_execute(run.pk), robust=True)
+        enqueue_on_commit("billing.charge_run_execute", run.pk)
     return run
-
-
-def _enqueue_execute(run_id):
-    from billing.tasks import execute_charge_run
-
-    execute_charge_run.delay(run_id)
-
-
-def _enqueue_notify(run_id):
-    from billing.tasks import notify_charges_posted
-
-    notify_charges_posted.delay(run_id)
 
 
 def _enqueue_after_run(run_id):
     """The tasks after a run: tell the people charged, and invoice commercial leases."""
-    from billing.tasks import issue_invoices_for_run
-
-    _enqueue_notify(run_id)
-    issue_invoices_for_run.delay(run_id)
+    enqueue("billing.charges_posted_notify", run_id)
+    enqueue("billing.invoices_issue_for_run", run_id)
 
 
 def fees_to_charge(period: date):
@@ -247,5 +234,5 @@ def charge_runs_sweep() -> list[int]:
         ).values_list("pk", flat=True)[:100]
     )
     for pk in ids:
-        _enqueue_execute(pk)
+        enqueue("billing.charge_run_execute", pk)
     return ids

@@ -150,7 +150,7 @@ def test_sixth_photo_by_comment_is_refused(owner_client, owner, settings):
 
 
 def _clean():
-    from ebok.uploads import clean_photo
+    from core.uploads import clean_photo
 
     return clean_photo(upload(), max_bytes=10 * 2**20, max_pixels=10**7)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.inputs import parse_decimal
+from core.inputs import parse_decimal
 
 
 class StatementFormatError(Exception):

@@ -1,0 +1,24 @@
+"""Queueing a Celery task from a service: by name, after the transaction commits.
+
+Tasks import services, never the other way round, so a service names the task it wants. The
+send is robust: with the broker down, what the transaction committed stays pending and the app's
+sweeper queues it again (the database row is the truth, the task only a nudge)."""
+
+from celery import current_app
+from django.db import transaction
+
+
+def enqueue(name: str, *args) -> None:
+    """Queue task `name` now. Without a broker (`make run`, CELERY_TASK_ALWAYS_EAGER) it runs
+    here and now, as `.delay()` would."""
+    app = current_app
+    if app.conf.task_always_eager:
+        app.loader.import_default_modules()  # the tasks register themselves when imported
+        app.tasks[name].delay(*args)
+    else:
+        app.send_task(name, args=args)
+
+
+def enqueue_on_commit(name: str, *args) -> None:
+    """Queue task `name` once the current transaction commits (nothing if it rolls back)."""
+    transaction.on_commit(lambda: enqueue(name, *args), robust=True)
