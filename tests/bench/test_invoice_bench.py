@@ -14,8 +14,8 @@ from weasyprint import CSS, HTML
 
 from billing.invoices import pdf as invoice_pdf
 from billing.invoices.services import invoice_issue_for_month
+from billing.invoices.tasks import render_invoice_pdf
 from billing.models import Invoice
-from billing.tasks import render_invoice_pdf
 from ebok.celery import app
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.services import require_postgres, require_redis

@@ -15,8 +15,8 @@ from billing.bank.services import (
     statement_line_ignore,
     statement_upload,
 )
+from billing.bank.tasks import import_statement
 from billing.models import Payment, StatementImport, StatementLine
-from billing.tasks import import_statement
 from tests.billing.statements import DATA, Transfer, mbank_csv, mt940
 from tests.factories import AccountFactory, StaffFactory
 

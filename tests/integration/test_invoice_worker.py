@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from billing.invoices.services import invoice_issue_for_month
+from billing.invoices.tasks import render_invoice_pdf
 from billing.models import Invoice
-from billing.tasks import render_invoice_pdf
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.workers import wait_for
 

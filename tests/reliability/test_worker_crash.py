@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import F
 
 from billing.invoices.services import invoice_issue_for_month
+from billing.invoices.tasks import sweep_invoice_pdfs
 from billing.models import Invoice
-from billing.tasks import sweep_invoice_pdfs
 from ebok.celery import app
 from messaging import notify
 from messaging.models import Notification
