@@ -23,6 +23,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports          # the dependency rules (pyproject.toml, docs/architecture.md)
+	$(PY) -m mypy                     # types of core/, services and queries
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

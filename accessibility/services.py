@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 from .models import (
     AccessibilityRequest,

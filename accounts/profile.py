@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, audit_record
 from core import outbox
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 from .models import Consent, EmailChange, SecurityNotice, User
 from .services import login_email_set, security_notice_queue

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, audit_clerk, audit_record, current_request
 from core import outbox
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 from .models import AccountAccess, CredentialIssue, IdentityCheck, SecurityNotice, User
 from .register_cache import register_changed
@@ -165,7 +165,7 @@ def activation_lookup(token: str) -> CredentialIssue:
         raise ActivationInvalid(_("This activation link has already been used."))
     if issue.revoked_at:
         raise ActivationInvalid(_("This activation link was replaced by newer credentials."))
-    if issue.expires_at <= timezone.now():
+    if issue.expires_at is None or issue.expires_at <= timezone.now():
         raise ActivationInvalid(
             _("This activation link has expired. Ask BOK to send a new one.")
         )

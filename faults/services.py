@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.queries import accounts_for_user
 from audit.services import Action, audit_clerk
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 from messaging import Kind, notify
 
 from . import emergency

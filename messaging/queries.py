@@ -53,7 +53,7 @@ def inbox_for_user(user, unread=False):
     )
 
 
-InboxRow = namedtuple("InboxRow", INBOX_COLUMNS)
+InboxRow = namedtuple("InboxRow", ["kind", "item_id", "title", "at", "read_at"])
 
 # Table names from the models; every value is a parameter.
 UNREAD_SQL = f"""

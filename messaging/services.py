@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccountAccess
 from audit.services import Action, audit_clerk, resident_of
 from core import outbox
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 from .attachments import clean_attachment
 from .audience import audience_users, wants_no_email

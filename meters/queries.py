@@ -1,12 +1,13 @@
 """Reads for resident pages: the meters of the user's own premises, or a 404."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Premises
 from accounts.queries import accounts_for_user
 
 from .consumption import history_rows, monthly_consumption, possible_leak
@@ -36,7 +37,7 @@ def _with_last_reading(meters):
 
 @dataclass
 class PremisesMeters:
-    premises: object
+    premises: Premises
     meters: list = field(default_factory=list)
     window: object = None
     next_window: object = None
@@ -46,7 +47,7 @@ def meters_by_premises(user):
     """[PremisesMeters] of the user's premises with active meters, each meter with its last
     reading (`last_value`, `last_read_on`) and `leak`; a fixed number of queries."""
     today = timezone.localdate()
-    groups = {}
+    groups: dict[int, PremisesMeters] = {}
     for account in accounts_for_user(user):
         groups.setdefault(account.premises_id, PremisesMeters(account.premises))
     meters = list(
@@ -54,7 +55,7 @@ def meters_by_premises(user):
             Meter.objects.filter(premises_id__in=groups, removed_on__isnull=True)
         ).order_by("premises_id", "kind", "serial_number")
     )
-    points = {}
+    points: dict[int, list] = {}
     since = today - timedelta(days=LEAK_HISTORY_DAYS)
     for meter_id, read_on, value in (
         Reading.objects.effective()
@@ -84,7 +85,7 @@ def meters_by_premises(user):
 def _visible_since(user):
     """premises id → the first day the user's accounts there began: a new tenant or owner does
     not see the readings (and photos) of the people before them."""
-    since = {}
+    since: dict[int, date] = {}
     for premises_id, valid_from in accounts_for_user(user).values_list(
         "premises_id", "valid_from"
     ):
@@ -129,11 +130,11 @@ class History:
 def meter_history(meter, since=None):
     """The readings of a meter (from `since` on) with the use between them, the monthly use and
     a leak sign."""
-    readings = Reading.objects.filter(meter=meter)
+    found = Reading.objects.filter(meter=meter)
     if since is not None:
-        readings = readings.filter(read_on__gte=since)
+        found = found.filter(read_on__gte=since)
     readings = list(
-        readings
+        found
         .order_by("read_on", "created_at")
         .select_related("correction_of")
     )

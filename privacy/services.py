@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 from .collect import collect, profile_of
 from .models import DataExport, export_upload_to
@@ -138,7 +138,7 @@ def exports_sweep(*, now=None) -> dict:
     now = now or timezone.now()
     expired = 0
     for export in DataExport.objects.filter(status=DataExport.Status.DONE, expires_at__lte=now):
-        if export.file:
+        if export.file.name:
             default_storage.delete(export.file.name)
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file="")
         expired += 1

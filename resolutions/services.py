@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import profile
 from accounts.models import Consent
 from audit.services import Action, audit_clerk, resident_of
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 from messaging import Kind, notify
 
 from . import register
@@ -153,7 +153,7 @@ def resolution_open(*, resolution_id, by, now=None):
 
 def _owners(resolution):
     """Every user behind a ballot of the resolution, once."""
-    seen = {}
+    seen: dict[int, object] = {}
     for holder in (
         BallotUser.objects.filter(ballot__resolution=resolution)
         .select_related("user")
@@ -298,7 +298,7 @@ def _notify_result(resolution, now):
             "that is until %(day)s."
         ) % {"day": date_format(today + timedelta(weeks=6), "j E Y")}
     notices = []
-    addresses = {}
+    addresses: dict[int, tuple[str, str]] = {}
     for ballot in Ballot.objects.filter(resolution=resolution).order_by("pk"):
         addresses.setdefault(ballot.pk, (ballot.owner_label, ballot.postal_address))
     users_done = set()

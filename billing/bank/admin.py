@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from billing.bank.formats import StatementFormatError
 from billing.bank.matching import AccountLookup
+from billing.bank.models import StatementImport, StatementLine
 from billing.bank.services import statement_line_assign, statement_line_ignore, statement_upload
 from billing.ledger.services import BillingError
-from billing.models import StatementImport, StatementLine
 from core.inputs import parse_decimal
 
 

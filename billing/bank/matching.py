@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from accounts.models import Account
-from billing.models import StatementLine
+from billing.bank.models import StatementLine
 
 KEYWORD = r"(?:ID|NR|NUMER|KONTO|KONTA|KARTOTEKA|KARTOTEKI|LOKAL|LOKALU|IDENTYFIKATOR|KLIENT)"
 MIN_DIGITS_WITHOUT_KEYWORD = 5

@@ -21,9 +21,10 @@ from accounts.models import Account
 from audit.services import Action, audit_clerk, resident_of
 from billing.bank.formats import ParsedStatement, StatementFormatError, parse_statement
 from billing.bank.matching import AccountLookup
+from billing.bank.models import StatementImport, StatementLine
+from billing.ledger.models import Payment
 from billing.ledger.services import BillingError, payment_build, payment_post
-from billing.models import Payment, StatementImport, StatementLine
-from core.tasks import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def _book_lines(statement, parsed):
 
 
 def _existing(checksums) -> set:
-    found = set()
+    found: set[str] = set()
     for i in range(0, len(checksums), DUPLICATE_CHECK_CHUNK):
         chunk = checksums[i : i + DUPLICATE_CHECK_CHUNK]
         found.update(

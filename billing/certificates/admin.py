@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from billing.certificates import services as certificates
-from billing.models import Certificate
+from billing.certificates.models import Certificate
 
 
 class RevokeForm(forms.Form):

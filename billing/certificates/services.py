@@ -18,10 +18,10 @@ from weasyprint import CSS, HTML
 
 from accounts.models import Account
 from audit.services import Action, audit_clerk
+from billing.certificates.models import Certificate, CertificateCounter
 from billing.ledger.queries import ledger_for_account
-from billing.models import Certificate, CertificateCounter
+from core.enqueue import enqueue_on_commit
 from core.pdf_jobs import pdf_make, pdfs_sweep
-from core.tasks import enqueue_on_commit
 
 STYLESHEET = "css/pdf_document.css"
 

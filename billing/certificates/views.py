@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.queries import get_account_for_user
 from billing.certificates import queries
 from billing.certificates import services as certificates
+from billing.certificates.models import Certificate
 from billing.ledger.queries import data_as_of, ledger_for_account
-from billing.models import Certificate
 
 
 @login_required

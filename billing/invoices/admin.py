@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Account
 from audit.services import Action, audit_read
 from billing.invoices import vat as invoice_vat
+from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
 from billing.invoices.services import (
     InvoiceError,
     current_lines,
@@ -27,7 +28,6 @@ from billing.invoices.services import (
     invoices_pdf_request,
 )
 from billing.ledger.admin_forms import MonthField
-from billing.models import Invoice, InvoiceLine, InvoiceRateTotal
 from core.inputs import MoneyField
 
 
@@ -268,6 +268,6 @@ class _Describe:
         return getattr(self._line, name)
 
     def get_vat_rate_display(self):
-        from billing.models import VatRate
+        from billing.ledger.models import VatRate
 
         return VatRate(self._line.vat_rate).label

@@ -4,7 +4,7 @@ issuing returns the invoice a month already has."""
 
 from accounts.models import Account
 from billing.invoices.services import InvoiceError, invoice_issue_for_month
-from billing.models import Charge
+from billing.ledger.models import Charge
 
 INVOICE_MONTHS = 3
 

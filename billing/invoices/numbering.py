@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
-from billing.models import InvoiceCounter
+from billing.invoices.models import InvoiceCounter
 
 
 def format_number(series: str, day: date, sequence: int) -> str:

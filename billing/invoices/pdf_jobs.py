@@ -2,7 +2,7 @@
 when missing (services.invoices_pdf_request)."""
 
 from billing.invoices import pdf as invoice_pdf
-from billing.models import Invoice, invoice_pdf_upload_to
+from billing.invoices.models import Invoice, invoice_pdf_upload_to
 from core.pdf_jobs import pdf_make, pdfs_sweep
 
 

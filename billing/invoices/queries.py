@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.queries import accounts_for_user
+from billing.invoices.models import Invoice, InvoiceLine
 from billing.ledger.balances import ZERO
 from billing.ledger.queries import ledger_for_account
-from billing.models import Invoice, InvoiceLine
 
 
 def commercial_accounts_for_user(user):
@@ -60,14 +60,14 @@ def invoice_rows_for_user(user, today=None):
         .select_related("account", "corrects")
         .order_by("-issue_date", "-pk")
     )
-    charge_ids = {}
+    charge_ids: dict[int, list[int]] = {}
     for invoice_id, charge_id in InvoiceLine.objects.filter(
         invoice__in=invoices, state="line", charge__isnull=False
     ).values_list("invoice_id", "charge_id"):
         charge_ids.setdefault(invoice_id, []).append(charge_id)
     rows = []
     for invoice in invoices:
-        invoice.charge_ids = charge_ids.get(invoice.pk, [])
+        invoice.charge_ids = charge_ids.get(invoice.pk, [])  # type: ignore[attr-defined]
         status, unpaid = status_of(invoice, unpaid_by_charge, today)
         rows.append(InvoiceRow(invoice, status, unpaid))
     return accounts, rows

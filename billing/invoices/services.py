@@ -26,12 +26,13 @@ from accounts.validators import validate_nip
 from audit.services import Action, audit_clerk
 from billing.bank.transfer import recipient_of
 from billing.invoices import vat as invoice_vat
+from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
 from billing.invoices.numbering import next_number
 from billing.ledger.balances import fold_corrections
 from billing.ledger.charge_run import month_end, month_start
-from billing.models import Charge, ChargeRun, Invoice, InvoiceLine, InvoiceRateTotal
+from billing.ledger.models import Charge, ChargeRun
+from core.enqueue import enqueue_on_commit
 from core.formats import format_amount, format_day
-from core.tasks import enqueue_on_commit
 from messaging import Kind, notify
 
 log = logging.getLogger(__name__)
@@ -394,4 +395,5 @@ def invoices_pdf_request(*, invoice_ids) -> int:
 
 
 def pdf_exists(invoice: Invoice) -> bool:
-    return bool(invoice.pdf_file) and invoice.pdf_file.storage.exists(invoice.pdf_file.name)
+    name = invoice.pdf_file.name
+    return name is not None and name != "" and invoice.pdf_file.storage.exists(name)

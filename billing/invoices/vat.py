@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from billing.models import VatRate
+from billing.ledger.models import VatRate
 from core.money import money
 
 ZERO = Decimal("0.00")

@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from billing.invoices import queries as invoice_queries
+from billing.invoices.models import Invoice
 from billing.invoices.pdf import filename_of
 from billing.invoices.services import invoices_pdf_request, pdf_exists
-from billing.models import Invoice
 
 
 @login_required

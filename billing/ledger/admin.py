@@ -19,8 +19,16 @@ from accounts.models import Account
 from billing.ledger import admin_views
 from billing.ledger.admin_forms import ChargeRunStartForm
 from billing.ledger.charge_run import charge_run_again, charge_run_start
+from billing.ledger.models import (
+    Charge,
+    ChargeRun,
+    Component,
+    Fee,
+    InterestRate,
+    Payment,
+    PaymentTerms,
+)
 from billing.ledger.services import BillingError
-from billing.models import Charge, ChargeRun, Component, Fee, InterestRate, Payment, PaymentTerms
 from core.inputs import TypedDecimalField
 
 # Numbers typed by people: 9,87 or 9.87, in a text box (type=number refuses the comma).

@@ -23,7 +23,7 @@ from billing.ledger import services
 from billing.ledger.admin_forms import CashPaymentForm, CorrectionForm
 from billing.ledger.balances import fold_corrections
 from billing.ledger.debtors import MUNICIPAL, debtors_csv, debtors_list
-from billing.models import Charge, Payment
+from billing.ledger.models import Charge, Payment
 
 
 def _require(request, perm):

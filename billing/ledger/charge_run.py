@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk
+from billing.ledger.models import Charge, ChargeRun, Fee
 from billing.ledger.services import BillingError
-from billing.models import Charge, ChargeRun, Fee
-from core.tasks import enqueue, enqueue_on_commit
+from core.enqueue import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 BATCH = 2000

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Premises
 from billing.ledger.charge_run import charge_run_execute, month_end, month_start
-from billing.models import Charge, ChargeRun, Component, Fee, Payment, PaymentTerms
+from billing.ledger.models import Charge, ChargeRun, Component, Fee, Payment, PaymentTerms
 from core.money import money
 
 HISTORY_MONTHS = 24

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from billing.models import Payment
+from billing.ledger.models import Payment
 
 ZERO = Decimal("0.00")
 

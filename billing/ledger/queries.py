@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.queries import accounts_for_user
 from billing.ledger.balances import Ledger, build_ledger
 from billing.ledger.history import entries_of
-from billing.models import Charge, InterestRate, Payment
+from billing.ledger.models import Charge, InterestRate, Payment
 
 
 def interest_rates():
@@ -76,7 +76,7 @@ def data_as_of():
     statement import, or else the newest posted payment. None when there is neither."""
     from django.db.models import Max
 
-    from billing.models import StatementImport, StatementLine
+    from billing.bank.models import StatementImport, StatementLine
 
     booked = StatementLine.objects.filter(statement__status=StatementImport.Status.DONE).aggregate(
         day=Max("booked_on")

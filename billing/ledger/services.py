@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk, values_of
-from billing.models import Charge, Payment, VatRate
+from billing.ledger.models import Charge, Payment, VatRate
 from core.money import money
 
 

@@ -1,13 +1,11 @@
-"""Resident pages of billing: balance, current charges, history (CSV, PDF) and paying by
-transfer with a QR code. Every page reads one of the user's own accounts or gets a 404."""
+"""Resident pages of the ledger: balance, current charges, history (CSV, PDF). Every page reads
+one of the user's own accounts or gets a 404."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from billing.bank.qr import MAX_AMOUNT, qr_png
-from billing.bank.transfer import recipient_of, transfer_for, transfer_title
 from billing.ledger import account_statement_pdf, history_csv, queries
 from billing.ledger.balances import ZERO
 from billing.ledger.chart import balance_chart
@@ -18,7 +16,8 @@ from billing.ledger.summary import summarize
 CHART_MONTHS = 24
 
 
-def _page(request, template, books, **context):
+def account_page(request, template, books, **context):
+    """A page of one account, with its balance summary and the date the data is as of."""
     return render(
         request,
         template,
@@ -52,7 +51,7 @@ def index(request):
 def balance(request, pk):
     books = queries.get_books_for_user(request.user, pk)
     points = month_end_balances(books.entries, books.ledger.today, CHART_MONTHS)
-    return _page(request, "billing/balance.html", books, chart=balance_chart(points))
+    return account_page(request, "billing/balance.html", books, chart=balance_chart(points))
 
 
 @login_required
@@ -65,7 +64,7 @@ def current(request, pk):
     ]
     shown = {id(s) for s in this_month}
     earlier = [s for s in books.ledger.unpaid if id(s) not in shown and s.due_date < month]
-    return _page(
+    return account_page(
         request,
         "billing/current.html",
         books,
@@ -90,7 +89,7 @@ def _history(request, books):
 def history(request, pk):
     books = queries.get_books_for_user(request.user, pk)
     form, hist = _history(request, books)
-    return _page(request, "billing/history.html", books, form=form, history=hist)
+    return account_page(request, "billing/history.html", books, form=form, history=hist)
 
 
 def _export_history(request, pk):
@@ -111,27 +110,3 @@ def history_export_csv(request, pk):
 def history_export_pdf(request, pk):
     books, hist = _export_history(request, pk)
     return _download(*account_statement_pdf.render(books.account, hist, summarize(books.ledger)))
-
-
-@login_required
-def pay(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    summary = summarize(books.ledger)
-    name, nip = recipient_of(books.account)
-    return _page(
-        request,
-        "billing/pay.html",
-        books,
-        recipient_name=name,
-        recipient_nip=nip,
-        title=transfer_title(books.account),
-        amount_in_qr=0 < summary.owed <= MAX_AMOUNT,
-        qr_max=MAX_AMOUNT,
-    )
-
-
-@login_required
-def pay_qr(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    png = qr_png(transfer_for(books.account, summarize(books.ledger).owed))
-    return HttpResponse(png, content_type="image/png")

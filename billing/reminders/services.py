@@ -21,7 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.queries import people_of
-from billing.models import BillingNotice, Charge, ChargeRun, Payment
+from billing.ledger.models import Charge, ChargeRun, Payment
+from billing.reminders.models import BillingNotice
 from core.formats import format_amount, format_day
 from core.money import MONEY, money
 from messaging import Kind, notify
@@ -124,7 +125,7 @@ def unpaid_due(*, first: date, last: date):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    amount = DecimalField(**MONEY)
+    amount = DecimalField(max_digits=MONEY["max_digits"], decimal_places=MONEY["decimal_places"])
     rows = (
         Charge.objects.filter(due_date__range=(first, last))
         .filter(_not_marked(BillingNotice.Kind.DUE_REMINDER, OuterRef("due_date")))
@@ -149,7 +150,7 @@ def due_reminders_send(*, today: date) -> int:
     days, once per account and due date. Returns the number of reminders (accounts) sent."""
     kind = BillingNotice.Kind.DUE_REMINDER
     last = today + timedelta(days=settings.BILLING_REMINDER_DAYS)
-    by_day = defaultdict(dict)
+    by_day: defaultdict[date, dict[int, Decimal]] = defaultdict(dict)
     for (account_id, due), unpaid in unpaid_due(first=today, last=last).items():
         by_day[due][account_id] = unpaid
     told = 0
