@@ -1,13 +1,19 @@
-"""Photos people upload (meter dials, faults): only real JPEG, PNG or WebP images (HEIC when
-pillow-heif is installed), capped in bytes and pixels, re-encoded to JPEG without EXIF (it may
-hold the location). Shared by the feature apps; each passes its own limits."""
+"""Photos people upload (meter dials, faults, messages): only real JPEG, PNG or WebP images (HEIC
+when pillow-heif is installed), capped in bytes and pixels, re-encoded to JPEG without EXIF (it
+may hold the location). Shared by the feature apps; each passes its own limits.
+
+Decoding is what costs: a 38 KB PNG may claim 40 megapixels and take seconds and half a gigabyte
+to decode. So the header alone decides first (pixels, and bytes per pixel: a real photo of that
+size is never that small), big JPEGs are decoded at a reduced scale, and a truncated file is
+refused even where another library (WeasyPrint) told Pillow to accept truncated images."""
 
 import io
+import threading
 import warnings
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 FORMATS = ["JPEG", "PNG", "WEBP"]
 try:  # optional: phones send HEIC
@@ -20,14 +26,35 @@ except ImportError:  # pragma: no cover - depends on the installation
 
 LONGEST_SIDE = 2560  # enough to read a dial or see a crack; keeps stored files small
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic"  # the file input's hint, not a check
+# 16 Mpx (a 12 Mpx phone photo with room to spare) decodes in well under a second here.
+DEFAULT_MAX_PIXELS = 16_000_000
+# Above this size a file must carry at least MIN_BYTES_PER_PIXEL: photos of a flat white wall
+# compress to ~0.02 bytes a pixel, a decompression bomb to ~0.001.
+CHECKED_FROM_PIXELS = 4_000_000
+MIN_BYTES_PER_PIXEL = 0.004
+
+# LOAD_TRUNCATED_IMAGES is one switch for the whole process; WeasyPrint turns it on when it is
+# imported. Our checks turn it off while they decode, one at a time.
+_truncation_lock = threading.Lock()
 
 
 class PhotoRejected(ValueError):
     pass
 
 
+def _decode(image):
+    with _truncation_lock:
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def clean_photo(uploaded, *, max_bytes: int, max_pixels: int) -> ContentFile:
     """The uploaded file re-encoded as a plain JPEG, or PhotoRejected with a message."""
+    max_pixels = min(max_pixels, DEFAULT_MAX_PIXELS * 4)  # a setting cannot undo the guard
     if uploaded.size > max_bytes:
         raise PhotoRejected(
             _("The photo is too large: at most %(mb)d MB.") % {"mb": max_bytes // 2**20}
@@ -39,12 +66,17 @@ def clean_photo(uploaded, *, max_bytes: int, max_pixels: int) -> ContentFile:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(uploaded, formats=FORMATS) as image:
                 width, height = image.size
-                if width * height > max_pixels:
+                pixels = width * height
+                if pixels > max_pixels:
                     raise PhotoRejected(
                         _("The photo has too many pixels: at most %(mp)d megapixels.")
                         % {"mp": max_pixels // 1_000_000}
                     )
-                image.load()
+                if pixels > CHECKED_FROM_PIXELS and uploaded.size < pixels * MIN_BYTES_PER_PIXEL:
+                    raise PhotoRejected(not_an_image)
+                if image.format == "JPEG":
+                    image.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))  # decode at 1/2, 1/4 …
+                _decode(image)
                 clean = ImageOps.exif_transpose(image).convert("RGB")
     except PhotoRejected:
         raise

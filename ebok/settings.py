@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "resolutions.resolution_documents_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    "meters-sweep-pending-photos": {  # photos of readings never confirmed
+        "task": "meters.pending_photos_sweep",
+        "schedule": crontab(minute=17),
+    },
     "meters-send-reading-reminders": {
         "task": "meters.reading_reminders_send",
         "schedule": crontab(hour=9, minute=0),
@@ -372,14 +376,14 @@ METERS_REMINDER_DAYS = env.int("METERS_REMINDER_DAYS", default=3)
 METERS_UNUSUAL_FACTOR = env.int("METERS_UNUSUAL_FACTOR", default=3)
 METERS_TYPO_FACTOR = env.int("METERS_TYPO_FACTOR", default=10)
 METERS_PHOTO_MAX_BYTES = env.int("METERS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-METERS_PHOTO_MAX_PIXELS = env.int("METERS_PHOTO_MAX_PIXELS", default=40_000_000)
+METERS_PHOTO_MAX_PIXELS = env.int("METERS_PHOTO_MAX_PIXELS", default=16_000_000)
 
 # Faults: the manager's emergency line shown next to 112 and the gas emergency 992; who gets an
 # urgent report by e-mail at once (the staff on duty); photo limits per file and per report.
 FAULTS_EMERGENCY_PHONE = env.str("FAULTS_EMERGENCY_PHONE", default="33 000 00 99")
 FAULTS_DUTY_EMAILS = env.list("FAULTS_DUTY_EMAILS", default=["dyzur@zbm.example.pl"])
 FAULTS_PHOTO_MAX_BYTES = env.int("FAULTS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-FAULTS_PHOTO_MAX_PIXELS = env.int("FAULTS_PHOTO_MAX_PIXELS", default=40_000_000)
+FAULTS_PHOTO_MAX_PIXELS = env.int("FAULTS_PHOTO_MAX_PIXELS", default=16_000_000)
 FAULTS_MAX_PHOTOS = env.int("FAULTS_MAX_PHOTOS", default=5)
 
 # Messaging: attachments of notices and messages are capped in bytes; notice e-mails go out in

@@ -15,7 +15,7 @@ from core.uploads import PhotoRejected, clean_photo
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 16_000_000
 
 
 class AttachmentRejected(ValueError):

@@ -6,8 +6,10 @@ import uuid
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 MAX_AGE = 3600
+FOLDER = "meters/pending"
 
 
 def _salt(user):
@@ -15,7 +17,7 @@ def _salt(user):
 
 
 def keep(user, photo: ContentFile) -> str:
-    name = default_storage.save(f"meters/pending/{uuid.uuid4().hex}.jpg", photo)
+    name = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.jpg", photo)
     return signing.dumps(name, salt=_salt(user))
 
 
@@ -25,7 +27,7 @@ def take(user, token: str):
         name = signing.loads(token, salt=_salt(user), max_age=MAX_AGE)
     except signing.BadSignature:
         return None, None
-    if not name.startswith("meters/pending/") or not default_storage.exists(name):
+    if not name.startswith(f"{FOLDER}/") or not default_storage.exists(name):
         return None, None
     with default_storage.open(name, "rb") as f:
         return name, ContentFile(f.read(), name="photo.jpg")
@@ -34,3 +36,20 @@ def take(user, token: str):
 def drop(name):
     if name:
         default_storage.delete(name)
+
+
+def sweep(*, now=None) -> int:
+    """Delete kept photos whose reading was never confirmed: past MAX_AGE no signed name can
+    reach them. Returns how many were deleted."""
+    now = now or timezone.now()
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        if (now - default_storage.get_modified_time(path)).total_seconds() > 2 * MAX_AGE:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

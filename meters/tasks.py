@@ -3,10 +3,16 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import pending, services
 
 
 @shared_task(soft_time_limit=600, time_limit=660, name="meters.reading_reminders_send")
 def send_reading_reminders():
     """Beat, daily: remind residents whose readings are missing before a window closes."""
     return services.window_reminders_send(today=timezone.localdate())
+
+
+@shared_task(name="meters.pending_photos_sweep")
+def sweep_pending_photos():
+    """Beat, hourly: photos kept for a reading that was never confirmed are deleted."""
+    return pending.sweep()
