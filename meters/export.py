@@ -1,8 +1,9 @@
 """A window's readings as CSV for the water settlement: per meter the last counted reading
 inside the window, the one before it and the use between them."""
 
-import csv
 import io
+
+from core.spreadsheets import SpreadsheetWriter
 
 from .models import Meter, Reading
 
@@ -46,7 +47,7 @@ def _dec(value):
 
 def render(window):
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = SpreadsheetWriter(out)
     writer.writerow(
         [
             "budynek",

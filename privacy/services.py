@@ -2,7 +2,6 @@
 everything, a CSV per table, a readable PDF summary), kept PRIVACY_EXPORT_DAYS days, then
 deleted by the sweeper. The row is the truth; the task is only a nudge."""
 
-import csv
 import io
 import json
 import logging
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
 from core.enqueue import enqueue_on_commit
+from core.spreadsheets import SpreadsheetWriter
 
 from .collect import collect, profile_of
 from .models import DataExport, export_upload_to
@@ -50,7 +50,7 @@ def export_request(*, user) -> DataExport:
 
 def _csv(columns, rows) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = SpreadsheetWriter(out)
     writer.writerow(columns)
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8

@@ -10,7 +10,6 @@ the ledger's allocation in SQL aggregates; it differs from the per-account ledge
 charge is corrected below zero (the ledger books that as a credit on its due date).
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from decimal import Decimal
 from django.db import connection
 
 from core.money import money
+from core.spreadsheets import SpreadsheetWriter
 
 # Amounts are compared with half a grosz of slack: SQLite sums decimals as floats.
 SQL = """
@@ -137,7 +137,7 @@ def debtors_csv(debtors: DebtorList, header: list[str]) -> str:
     """Semicolons and decimal commas, as Polish spreadsheets expect; a BOM for Excel."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = SpreadsheetWriter(out)
     writer.writerow(header)
     for r in debtors.rows:
         writer.writerow(

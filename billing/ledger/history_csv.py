@@ -1,13 +1,13 @@
 """The payment history as a CSV file that Polish Excel opens as it is: UTF-8 with a BOM,
 `;` between fields, a decimal comma and dates as dd.mm.rrrr."""
 
-import csv
 import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.money import money
+from core.spreadsheets import SpreadsheetWriter
 
 BOM = "\ufeff"
 
@@ -18,16 +18,9 @@ def csv_number(value: Decimal | None) -> str:
     return f"{money(value):.2f}".replace(".", ",")
 
 
-def csv_text(value: str) -> str:
-    # A title from a bank statement is outside input: never let a spreadsheet run it as a formula.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def render(account, history) -> tuple[str, str, bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = SpreadsheetWriter(buffer)
     writer.writerow(
         [_("Date"), _("Description"), _("Charge (zł)"), _("Payment (zł)"), _("Balance (zł)")]
     )
@@ -45,7 +38,7 @@ def render(account, history) -> tuple[str, str, bytes]:
         writer.writerow(
             [
                 f"{entry.day:%d.%m.%Y}",
-                csv_text(entry.description),
+                entry.description,
                 csv_number(entry.charge),
                 csv_number(entry.payment),
                 csv_number(entry.balance),

@@ -1,0 +1,35 @@
+"""CSV files that people open in a spreadsheet (Polish Excel, LibreOffice): `;` between fields,
+CRLF, and every text cell made inert.
+
+A cell that starts with = + - @, a tab or a carriage return is run as a formula by spreadsheets
+(`=HYPERLINK(…)` in a bank transfer's title, say); such a cell gets a leading apostrophe, which
+spreadsheets show as text (OWASP, "CSV injection"). Numbers we write ourselves, such as -12,50,
+stay numbers."""
+
+import csv
+import re
+
+FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def inert(value):
+    """The cell as a spreadsheet must read it: text that would start a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTERS):
+        if not _PLAIN_NUMBER.fullmatch(value):
+            return "'" + value
+    return value
+
+
+class SpreadsheetWriter:
+    """csv.writer with the spreadsheet dialect above; use it for every CSV the project writes."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+
+    def writerow(self, row):
+        return self._writer.writerow([inert(value) for value in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)

