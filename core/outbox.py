@@ -1,21 +1,27 @@
 """The database row is the truth for mail that must not be lost.
 
 A row moves pending → sending → sent (back to pending on a transient error, failed when retries
-run out). A worker claims it with a conditional UPDATE, so two workers never send one row; a
-periodic sweeper puts rows stuck in `sending` (a killed worker) back to `pending` and nudges the
-task again. The fields are `email_status`, `email_claimed_at` and `email_sent_at`.
+run out, or at once when sending again cannot help: a malformed message, or the mail server's
+permanent 5xx refusal; staff see it as failed). A worker claims it with a conditional UPDATE,
+so two workers never send one row; a periodic sweeper puts rows stuck in `sending` (a killed
+worker) back to `pending` and nudges the task again. The fields are `email_status`,
+`email_claimed_at` and `email_sent_at`.
 """
 
+import logging
 import smtplib
 from datetime import timedelta
 
 from django.utils import timezone
 
+log = logging.getLogger(__name__)
+
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # Celery options of every mail task: retried with backoff on transient errors only.
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 MAIL_TASK = {
     "bind": True,
-    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
+    "autoretry_for": TRANSIENT,
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "max_retries": 8,
@@ -53,14 +59,30 @@ def overdue_ids(model, created_field):
     )
 
 
+def is_permanent(error: BaseException) -> bool:
+    """Whether sending the same message again cannot succeed: anything but a network or SMTP
+    trouble (a header with a line break, a bad address), or the server's 5xx answer."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return not isinstance(error, TRANSIENT)
+
+
 def deliver(task, model, pk, send):
-    """The body of a mail task: claim the row, call `send()`, mark it sent. On an error the row
-    waits for the task's retry (failed after the last one) and the error goes to Celery."""
+    """The body of a mail task: claim the row, call `send()`, mark it sent. On a transient error
+    the row waits for the task's retry (failed after the last one) and the error goes to Celery;
+    on a permanent one it is failed at once and nothing is retried."""
     if not claim(model, pk):
         return "skipped"
     try:
         send()
-    except Exception:
+    except Exception as error:
+        if is_permanent(error):
+            finish(model, pk, FAILED)
+            # The kind of error only: the message may hold personal data.
+            log.warning("%s %s: e-mail failed for good (%s)", model.__name__, pk, type(error))
+            return "failed"
         final = task.request.retries >= task.max_retries
         finish(model, pk, FAILED if final else PENDING)
         raise

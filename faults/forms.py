@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.queries import accounts_for_user
+from core.text import validate_one_line
 from core.uploads import ACCEPT, PhotoRejected, clean_photo
 
 from .models import Category, Place
@@ -84,7 +85,11 @@ class ReportForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     title = forms.CharField(
-        label=_("Title"), max_length=150, help_text=_("In a few words, e.g. “Leaking radiator”.")
+        label=_("Title"),
+        max_length=150,
+        help_text=_("In a few words, e.g. “Leaking radiator”."),
+        validators=[validate_one_line],
+        strip=False,
     )
     description = forms.CharField(
         label=_("Description"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.queries import accounts_for_user
 from audit.services import Action, audit_clerk
 from core.enqueue import enqueue_on_commit
+from core.text import has_control_characters
 from messaging import Kind, notify
 
 from . import emergency
@@ -105,6 +106,8 @@ def fault_report(
         raise FaultRejected(_("Choose where the fault is."), field="place")
     if category not in Category.values:
         raise FaultRejected(_("Choose a category."), field="category")
+    if has_control_characters(title):
+        raise FaultRejected(_("Write it on one line, without line breaks or tabs."), field="title")
     if not title.strip() or not description.strip():
         raise FaultRejected(_("Give a title and a description."), field="description")
     urgent = bool(

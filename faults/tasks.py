@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core import outbox
+from core.text import one_line
 
 from .models import FaultReport
 
@@ -21,7 +22,7 @@ def send_duty_email(self, report_id):
         )
         with translation.override(settings.LANGUAGE_CODE):
             context = {"report": report, "site_url": settings.SITE_URL}
-            subject = render_to_string("faults/email/duty_subject.txt", context).strip()
+            subject = one_line(render_to_string("faults/email/duty_subject.txt", context))
             body = render_to_string("faults/email/duty_body.txt", context)
         send_mail(subject, body, None, settings.FAULTS_DUTY_EMAILS)
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_one_line
+
 from .models import Thread
 
 ACCEPT = "application/pdf,image/jpeg,image/png"
@@ -19,7 +21,9 @@ def attachment_field():
 class ThreadForm(forms.Form):
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
     topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200, validators=[validate_one_line], strip=False
+    )
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = attachment_field()
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Building, Community
+from core.text import validate_one_line
 
 
 class NotificationKind(models.TextChoices):
@@ -140,7 +141,8 @@ class Notice(models.Model):
         SCHEDULED = "scheduled", _("scheduled")
         PUBLISHED = "published", _("published")
 
-    title = models.CharField(_("title"), max_length=200)
+    # The subject of the notice e-mails: one line.
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     body = models.TextField(_("text"))
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE

@@ -11,6 +11,7 @@ from accounts.models import AccountAccess
 from audit.services import Action, audit_clerk, resident_of
 from core import outbox
 from core.enqueue import enqueue_on_commit
+from core.text import has_control_characters, one_line
 
 from .attachments import clean_attachment
 from .audience import audience_users, wants_no_email
@@ -74,7 +75,7 @@ def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
     with transaction.atomic():
         notification = Notification.objects.create(
             user=user,
-            subject=subject[:200],
+            subject=one_line(subject)[:200],
             body=body,
             link=link or "",
             category=kind,
@@ -338,6 +339,10 @@ def thread_start(*, user, account_id, topic, subject, text, attachment=None) -> 
         raise NotAllowed(_("Choose one of your accounts."), field="account")
     if topic not in Thread.Topic.values:
         raise MessagingError(_("Choose a topic."), field="topic")
+    if has_control_characters(subject):
+        raise MessagingError(
+            _("Write it on one line, without line breaks or tabs."), field="subject"
+        )
     subject = (subject or "").strip()
     if not subject:
         raise MessagingError(_("Give the subject."), field="subject")

@@ -1,4 +1,3 @@
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core import outbox
+from core.text import one_line
 
 from . import services
 from .models import Notice, NoticeDelivery, Notification
@@ -43,7 +43,7 @@ def sweep_unsent_emails():
 
 # -- notices ---------------------------------------------------------------------------------
 
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+TRANSIENT = outbox.TRANSIENT
 
 
 @shared_task(name="messaging.notice_deliver")
@@ -100,15 +100,18 @@ def send_notice_emails(self, delivery_ids):
             for row in rows:
                 if row.notice_id not in bodies:
                     notice = Notice.objects.get(pk=row.notice_id)
-                    bodies[row.notice_id] = (notice.title, notice_email_body(notice))
+                    bodies[row.notice_id] = (one_line(notice.title), notice_email_body(notice))
                 subject, body = bodies[row.notice_id]
                 EmailMessage(subject, body, to=[row.user.email], connection=connection).send()
                 sent.append(row.pk)
-    except Exception:
+    except Exception as error:
         services.notice_emails_finish(sent, outbox.SENT)
-        final = self.request.retries >= self.max_retries
+        permanent = outbox.is_permanent(error)
+        final = permanent or self.request.retries >= self.max_retries
         rest = [pk for pk in claimed if pk not in set(sent)]
         services.notice_emails_finish(rest, outbox.FAILED if final else outbox.PENDING)
+        if permanent:
+            return len(sent)
         raise
     services.notice_emails_finish(sent, outbox.SENT)
     return len(sent)
