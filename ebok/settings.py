@@ -448,6 +448,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every rendering step at INFO; the mt940 parser logs the statement's
+    # content (names, titles, accounts) at DEBUG, which must never reach a log.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "mt940": {"level": "WARNING"},
+    },
 }

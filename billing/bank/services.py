@@ -259,8 +259,8 @@ def _line_payment(line, row):
         amount=line.amount,
         paid_on=line.booked_on,
         method=Payment.Method.BANK,
-        title=line.title,
-        payer=line.counterparty_name,
+        title=line.title[:300],
+        payer=line.counterparty_name[:200],
         statement_line=row,
     )
 
@@ -325,8 +325,8 @@ def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
             amount=line.amount,
             paid_on=line.booked_on,
             method=Payment.Method.BANK,
-            title=line.title,
-            payer=line.counterparty_name,
+            title=line.title[:300],
+            payer=line.counterparty_name[:200],
             clerk=clerk,
             statement_line=line,
         )

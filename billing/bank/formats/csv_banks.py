@@ -178,9 +178,9 @@ def _row(row, columns, width, position, account) -> ParsedLine:
         booked_on=booked_on,
         amount=abs(amount),
         credit=amount > 0,
-        title=title[:500],
-        counterparty_name=get("counterparty_name")[:300],
-        counterparty_account=_NOT_DIGIT.sub("", get("counterparty_account"))[:34],
+        title=title,
+        counterparty_name=get("counterparty_name"),
+        counterparty_account=_NOT_DIGIT.sub("", get("counterparty_account")),
         identity=identity,
     )
 

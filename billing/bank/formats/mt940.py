@@ -204,7 +204,7 @@ def parse_details(details: str) -> dict:
         return _subfield_details(fields)
     if MBANK_LABEL.search(details.replace("\n", " ")):
         return _mbank_details(details)
-    return {"title": _clean(details.replace("\n", " "))[:500]}
+    return {"title": _clean(details.replace("\n", " "))}
 
 
 def split_subfields(details: str):
@@ -241,9 +241,9 @@ def _subfield_details(fields) -> dict:
     if not account and fields.get("30") and fields.get("31"):
         account = _nrb_from_parts(fields["30"], fields["31"])
     return {
-        "title": title[:500],
-        "counterparty_name": name[:300],
-        "counterparty_account": account[:34],
+        "title": title,
+        "counterparty_name": name,
+        "counterparty_account": account,
     }
 
 
@@ -263,11 +263,11 @@ def _mbank_details(details: str) -> dict:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(flat)
         values[match.group(1)] = flat[match.end() : end].strip(" ;")
     return {
-        "title": values.get("TYT.", "")[:500],
-        "counterparty_name": values.get("OD", "")[:300],
-        "counterparty_account": _NOT_DIGIT.sub("", values.get("Z RACH.", ""))[:34],
+        "title": values.get("TYT.", ""),
+        "counterparty_name": values.get("OD", ""),
+        "counterparty_account": _NOT_DIGIT.sub("", values.get("Z RACH.", "")),
         # `XX000000012345`: the X's hide the payee's own prefix, the digits identify the payer
-        "virtual_account": _NOT_DIGIT.sub("", values.get("ID IPH", ""))[:34],
+        "virtual_account": _NOT_DIGIT.sub("", values.get("ID IPH", "")),
         "identity": _SPACES.sub("", values.get("TNR", "")),
     }
 

@@ -1,0 +1,58 @@
+"""Finding 7 of the security audit: an mBank CSV with a 1 MB title field gave HTTP 500 (`field
+larger than field limit`). Any oversized or malformed field of a statement is now a clear
+refusal next to the file field, nothing is stored, and nothing of the file reaches the log."""
+
+import logging
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from billing.models import Payment, StatementImport, StatementLine
+from tests.billing.statements import Transfer, mbank_csv, mt940
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+ADD = reverse("admin:billing_statementimport_add")
+SECRET = "PESEL85010112345"  # stands for the personal data in a statement
+
+
+def row(title="CZYNSZ", payer="JAN KOWALSKI", amount="100,00", balance="1 100,00", day="02.03.2026"):
+    return (day, "PRZELEW", title, payer, "12114020040000320276034397", amount, balance)
+
+
+def huge(n):
+    return (SECRET + " ") * (n // (len(SECRET) + 1))
+
+
+CASES = {
+    "a 1 MB title (the audit's file)": mbank_csv([row(title=huge(1_000_000))]).encode(),
+    "a 2 000-character title": mbank_csv([row(title=huge(2_000))]).encode(),
+    "a 1 000-character payer": mbank_csv([row(payer=huge(1_000))]).encode(),
+    "a bad amount": mbank_csv([row(amount="12e9" + SECRET)]).encode(),
+    "an impossible date": mbank_csv([row(day="31.02.2026")]).encode(),
+    "an unterminated quote": mbank_csv([row()]).replace('"CZYNSZ"', '"CZYNSZ ' + SECRET).encode(),
+    "too few columns": mbank_csv([row()]).replace(";'12114020040000320276034397'", "").encode(),
+    "binary junk": b"\x00\x01\x02" + SECRET.encode() + bytes(range(256)) * 40,
+    "an MT940 with a 1 MB :86:": mt940([Transfer(Decimal("10.00"), title=huge(1_000_000))]).encode(),
+    "an MT940 cut short": mt940([Transfer(Decimal("10.00"), title=SECRET)]).encode()[:-40],
+}
+
+
+@pytest.fixture
+def accountant(client):
+    client.force_login(StaffFactory(username="ksiegowa", groups=["Księgowość"]))
+    return client
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_damaged_statement_is_refused_clearly_and_stores_nothing(accountant, case, caplog):
+    caplog.set_level(logging.DEBUG)
+    response = accountant.post(ADD, {"file": SimpleUploadedFile("wyciag.csv", CASES[case])})
+    assert response.status_code == 200, case  # the form again, with the reason; never a 500
+    errors = response.context["form"].errors["file"]
+    assert errors and all(e.strip() for e in errors)
+    assert not StatementImport.objects.exists()
+    assert not StatementLine.objects.exists() and not Payment.objects.exists()
+    assert SECRET not in caplog.text and SECRET[:8] not in caplog.text
