@@ -18,8 +18,8 @@ ADD = reverse("admin:billing_statementimport_add")
 SECRET = "PESEL85010112345"  # stands for the personal data in a statement
 
 
-def row(title="CZYNSZ", payer="JAN KOWALSKI", amount="100,00", balance="1 100,00", day="02.03.2026"):
-    return (day, "PRZELEW", title, payer, "12114020040000320276034397", amount, balance)
+def row(title="CZYNSZ", payer="JAN KOWALSKI", amount="100,00", day="02.03.2026"):
+    return (day, "PRZELEW", title, payer, "12114020040000320276034397", amount, "1 100,00")
 
 
 def huge(n):
@@ -35,7 +35,9 @@ CASES = {
     "an unterminated quote": mbank_csv([row()]).replace('"CZYNSZ"', '"CZYNSZ ' + SECRET).encode(),
     "too few columns": mbank_csv([row()]).replace(";'12114020040000320276034397'", "").encode(),
     "binary junk": b"\x00\x01\x02" + SECRET.encode() + bytes(range(256)) * 40,
-    "an MT940 with a 1 MB :86:": mt940([Transfer(Decimal("10.00"), title=huge(1_000_000))]).encode(),
+    "an MT940 with a 1 MB :86:": mt940(
+        [Transfer(Decimal("10.00"), title=huge(1_000_000))]
+    ).encode(),
     "an MT940 cut short": mt940([Transfer(Decimal("10.00"), title=SECRET)]).encode()[:-40],
 }
 
