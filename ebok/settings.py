@@ -169,6 +169,12 @@ ACCOUNT_RATE_LIMITS = {
     "accessibility_request": "5/h/ip",
     # Each sends a link to an address nobody has proven yet.
     "profile_email": "3/h/user,10/d/user",
+    # What a resident sends (and what mails staff or the duty line): enough for any real need,
+    # too few to flood anyone. A refusal says to try later (or to call, for an emergency).
+    "fault_report": "5/h/user,20/d/user",
+    "fault_comment": "30/h/user",
+    "message_send": "20/h/user,60/d/user",
+    "reading_submit": "30/h/user",
 }
 # Client IP: only from a proxy we were told about, never blindly from X-Forwarded-For. In
 # production TRUSTED_PROXY_COUNT must be said (0: clients connect directly); behind a proxy left

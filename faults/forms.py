@@ -77,6 +77,8 @@ class PhoneField(forms.CharField):
 
 
 class ReportForm(forms.Form):
+    # One-time token of the rendered form: a double submit stores one report.
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     account = AccountChoiceField(label=_("Your premises"), queryset=None, empty_label=None)
     place = forms.ChoiceField(
         label=_("Where is the fault?"),

@@ -105,6 +105,8 @@ class FaultReport(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed fixed by the resident"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # The form's one-time token: a second submit of the same form finds the first report.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     email_status = models.CharField(
         _("duty e-mail"), max_length=10, choices=EmailStatus.choices, blank=True, default=""
     )
@@ -116,6 +118,11 @@ class FaultReport(models.Model):
         verbose_name_plural = _("fault reports")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="one_fault_report_per_form",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
                 name="fault_rejected_has_reason",

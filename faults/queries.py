@@ -48,3 +48,10 @@ def get_photo_for_user(user, pk):
     if photo is None:
         raise Http404
     return photo
+
+
+def report_by_token(user, token):
+    """The report this user already sent with this form's one-time token, or None."""
+    if token is None:
+        return None
+    return FaultReport.objects.filter(idempotency_key=token, reporter=user).first()

@@ -4,7 +4,7 @@ with its timeline entry; the reporter hears of every status change and public co
 messaging.notify, and an urgent report goes to the staff on duty by e-mail after commit."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -98,8 +98,14 @@ def fault_report(
     contact_phone: str,
     emergency_declared: bool = False,
     photos=(),
+    idempotency_key=None,
 ) -> FaultReport:
-    """A resident's new report. `photos` are cleaned images; `contact_phone` is 9 digits."""
+    """A resident's new report. `photos` are cleaned images; `contact_phone` is 9 digits. A
+    second submit of the same form (`idempotency_key`) returns the first report."""
+    if idempotency_key is not None:
+        done = FaultReport.objects.filter(idempotency_key=idempotency_key, reporter=user).first()
+        if done is not None:
+            return done
     if not accounts_for_user(user).filter(pk=account.pk).exists():
         raise FaultRejected(_("Choose one of your own accounts."), field="account")
     if place not in Place.values:
@@ -115,8 +121,24 @@ def fault_report(
         or category == Category.GAS
         or emergency.sounds_like_emergency(f"{title} {description}")
     )
+    try:
+        return _report_store(
+            user, account, place, category, title, description, contact_phone, urgent, photos,
+            idempotency_key,
+        )
+    except IntegrityError:
+        done = FaultReport.objects.filter(idempotency_key=idempotency_key, reporter=user).first()
+        if idempotency_key is None or done is None:
+            raise
+        return done
+
+
+def _report_store(
+    user, account, place, category, title, description, contact_phone, urgent, photos, key
+):
     with transaction.atomic(durable=True):
         report = FaultReport(
+            idempotency_key=key,
             reporter=user,
             account=account,
             building=account.premises.building,
@@ -131,7 +153,7 @@ def fault_report(
             if urgent and settings.FAULTS_DUTY_EMAILS
             else FaultReport.EmailStatus.NOT_APPLICABLE,
         )
-        report.full_clean()
+        report.full_clean(exclude=["idempotency_key"])  # a double submit: see fault_report
         report.save()
         _event(report, FaultEvent.Kind.REPORTED, user, new_status=Status.NEW)
         for photo in _store_photos(report, list(photos), user):

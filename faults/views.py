@@ -2,6 +2,9 @@
 with its public timeline where the resident comments, adds a photo, confirms or reopens, and
 the photos (served only to those who may see the report)."""
 
+import uuid
+
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -19,9 +22,27 @@ def index(request):
 
 @login_required
 def new(request):
-    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"token": uuid.uuid4()},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        done = queries.report_by_token(request.user, data["token"])
+        if done is not None:  # the same form sent twice
+            messages.info(request, _("This report was already sent."))
+            return redirect("faults:detail", done.pk)
+        if not ratelimit.consume(request, action="fault_report", user=request.user):
+            form.add_error(
+                None,
+                _(
+                    "You have sent many reports in a short time; try again later. If people or "
+                    "property are in danger, call the emergency numbers above."
+                ),
+            )
+            return render(request, "faults/new.html", {"form": form}, status=429)
         try:
             report = services.fault_report(
                 user=request.user,
@@ -33,6 +54,7 @@ def new(request):
                 contact_phone=data["contact_phone"],
                 emergency_declared=data["emergency"],
                 photos=data["photos"],
+                idempotency_key=data["token"],
             )
         except services.FaultRejected as rejected:
             form.add_error(rejected.field if rejected.field in form.fields else None, str(rejected))
@@ -61,6 +83,10 @@ def detail(request, pk):
             if action == "comment":
                 comment_form = CommentForm(request.POST, request.FILES)
                 if comment_form.is_valid():
+                    if not ratelimit.consume(request, action="fault_comment", user=request.user):
+                        raise services.FaultRejected(
+                            _("You have sent many comments in a short time; try again later.")
+                        )
                     services.fault_resident_comment(
                         user=request.user,
                         report=report,

@@ -26,6 +26,7 @@ class ThreadForm(forms.Form):
     )
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = attachment_field()
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +41,7 @@ class ThreadForm(forms.Form):
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = attachment_field()
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class PreferenceForm(forms.Form):

@@ -295,6 +295,8 @@ class Thread(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     subject = models.CharField(_("subject"), max_length=200)
+    # The form's one-time token: a second submit of the same form finds the first thread.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -312,6 +314,13 @@ class Thread(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="one_thread_per_form",
+            ),
+        ]
         verbose_name = _("message thread")
         verbose_name_plural = _("message threads")
         ordering = ["-last_activity_at", "-pk"]
@@ -338,12 +347,20 @@ class ThreadMessage(models.Model):
     )
     from_staff = models.BooleanField(_("from BOK"), default=False)
     text = models.TextField(_("text"))
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     attachment = models.FileField(_("attachment"), upload_to=message_attachment_path, blank=True)
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     attachment_type = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="one_message_per_form",
+            ),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]

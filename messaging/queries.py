@@ -188,3 +188,16 @@ def thread_residents(thread):
             ),
         ).distinct()
     )
+
+
+def thread_by_token(user, token):
+    """The thread this user already started with this form's one-time token, or None."""
+    if token is None:
+        return None
+    return Thread.objects.filter(idempotency_key=token, created_by=user).first()
+
+
+def reply_by_token(user, thread, token):
+    if token is None:
+        return None
+    return ThreadMessage.objects.filter(idempotency_key=token, thread=thread, author=user).first()

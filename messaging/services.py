@@ -1,7 +1,7 @@
 """Every write of messaging: notifications, notices and their deliveries, threads with BOK."""
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, CharField, F, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -308,11 +308,17 @@ def _active_accounts():
     return Account.objects.active().values("pk")
 
 
-def _message(thread, author, text, attachment, from_staff):
+def _message(thread, author, text, attachment, from_staff, idempotency_key=None):
     text = (text or "").strip()
     if not text:
         raise MessagingError(_("Write the message."), field="text")
-    message = ThreadMessage(thread=thread, author=author, text=text, from_staff=from_staff)
+    message = ThreadMessage(
+        thread=thread,
+        author=author,
+        text=text,
+        from_staff=from_staff,
+        idempotency_key=idempotency_key,
+    )
     if attachment:
         content, name, content_type = clean_attachment(attachment)
         message.attachment_name, message.attachment_type = name, content_type
@@ -333,8 +339,15 @@ def _clean_upload(attachment):
         attachment.seek(0)
 
 
-def thread_start(*, user, account_id, topic, subject, text, attachment=None) -> Thread:
-    """A resident writes to BOK about one of the accounts they may act for."""
+def thread_start(
+    *, user, account_id, topic, subject, text, attachment=None, idempotency_key=None
+) -> Thread:
+    """A resident writes to BOK about one of the accounts they may act for. A second submit of
+    the same form (`idempotency_key`) returns the first thread."""
+    if idempotency_key is not None:
+        done = Thread.objects.filter(idempotency_key=idempotency_key, created_by=user).first()
+        if done is not None:
+            return done
     if not _can_act_for(user, account_id):
         raise NotAllowed(_("Choose one of your accounts."), field="account")
     if topic not in Thread.Topic.values:
@@ -347,24 +360,43 @@ def thread_start(*, user, account_id, topic, subject, text, attachment=None) -> 
     if not subject:
         raise MessagingError(_("Give the subject."), field="subject")
     _clean_upload(attachment)
-    with transaction.atomic(durable=True):
-        thread = Thread.objects.create(
-            account_id=account_id, topic=topic, subject=subject[:200], created_by=user
-        )
-        _message(thread, user, text, attachment, from_staff=False)
+    try:
+        with transaction.atomic(durable=True):
+            thread = Thread.objects.create(
+                account_id=account_id,
+                topic=topic,
+                subject=subject[:200],
+                created_by=user,
+                idempotency_key=idempotency_key,
+            )
+            _message(thread, user, text, attachment, from_staff=False)
+    except IntegrityError:
+        done = Thread.objects.filter(idempotency_key=idempotency_key, created_by=user).first()
+        if idempotency_key is None or done is None:
+            raise
+        return done
     return thread
 
 
-def thread_reply(*, user, thread_id, text, attachment=None) -> ThreadMessage:
-    """A resident's reply; only while the thread is open and they may act for its account."""
+def thread_reply(*, user, thread_id, text, attachment=None, idempotency_key=None) -> ThreadMessage:
+    """A resident's reply; only while the thread is open and they may act for its account. A
+    second submit of the same form (`idempotency_key`) returns the first reply."""
     _clean_upload(attachment)
     with transaction.atomic(durable=True):
         thread = Thread.objects.select_for_update().get(pk=thread_id)
+        if idempotency_key is not None:
+            done = ThreadMessage.objects.filter(
+                idempotency_key=idempotency_key, thread=thread, author=user
+            ).first()
+            if done is not None:
+                return done
         if not _can_act_for(user, thread.account_id):
             raise NotAllowed(_("You can no longer write about this account."))
         if not thread.is_open:
             raise ThreadClosed(_("The conversation is closed. Start a new one."))
-        message = _message(thread, user, text, attachment, from_staff=False)
+        message = _message(
+            thread, user, text, attachment, from_staff=False, idempotency_key=idempotency_key
+        )
         thread.last_activity_at = message.created_at
         thread.awaiting_staff = True
         thread.save(update_fields=["last_activity_at", "awaiting_staff"])

@@ -1,3 +1,6 @@
+import uuid
+
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -5,6 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.queries import accounts_for_user
@@ -13,6 +17,11 @@ from . import queries, services
 from .forms import PreferenceForm, ReplyForm, ThreadForm
 
 PAGE_SIZE = 25
+
+
+TOO_MANY = gettext_lazy(
+    "You have sent many messages in a short time; try again in an hour or call BOK."
+)
 
 
 def _posted(request):
@@ -94,9 +103,19 @@ def thread_list(request):
 @login_required
 def thread_new(request):
     accounts = list(accounts_for_user(request.user))
-    form = ThreadForm(_posted(request), _files(request), accounts=accounts)
+    form = ThreadForm(
+        _posted(request), _files(request), accounts=accounts, initial={"token": uuid.uuid4()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        done = queries.thread_by_token(request.user, data["token"])
+        if done is not None:  # the same form sent twice
+            messages.info(request, _("This message was already sent."))
+            return redirect("messaging:thread_detail", done.pk)
+        if not ratelimit.consume(request, action="message_send", user=request.user):
+            form.add_error(None, TOO_MANY)
+            context = {"form": form, "accounts": accounts}
+            return render(request, "messaging/thread_new.html", context, status=429)
         try:
             thread = services.thread_start(
                 user=request.user,
@@ -105,6 +124,7 @@ def thread_new(request):
                 subject=data["subject"],
                 text=data["text"],
                 attachment=data["attachment"],
+                idempotency_key=data["token"],
             )
         except services.MessagingError as error:
             form.add_error(error.field, error.message)
@@ -117,14 +137,23 @@ def thread_new(request):
 @login_required
 def thread_detail(request, pk):
     thread = queries.get_thread_for_user(request.user, pk)
-    form = ReplyForm(_posted(request), _files(request))
+    form = ReplyForm(_posted(request), _files(request), initial={"token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        if queries.reply_by_token(request.user, thread, token) is not None:
+            messages.info(request, _("This reply was already sent."))
+            return redirect("messaging:thread_detail", thread.pk)
+        if not ratelimit.consume(request, action="message_send", user=request.user):
+            form.add_error(None, TOO_MANY)
+            context = {"thread": thread, "form": form}
+            return render(request, "messaging/thread_detail.html", context, status=429)
         try:
             services.thread_reply(
                 user=request.user,
                 thread_id=thread.pk,
                 text=form.cleaned_data["text"],
                 attachment=form.cleaned_data["attachment"],
+                idempotency_key=token,
             )
         except services.MessagingError as error:
             form.add_error(error.field, error.message)

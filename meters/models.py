@@ -123,7 +123,7 @@ class Reading(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = ReadingQuerySet.as_manager()
@@ -133,6 +133,12 @@ class Reading(models.Model):
         verbose_name_plural = _("meter readings")
         ordering = ["meter", "read_on", "created_at"]
         constraints = [
+            # A second submit of the same form (one-time token) finds the first reading.
+            models.UniqueConstraint(
+                fields=["meter", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="one_reading_per_form",
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="reading_not_negative"),
             models.CheckConstraint(
                 condition=~Q(status="flagged") | ~Q(flag_reason=""),

@@ -3,6 +3,7 @@ confirmation step for unusual values), a meter's history with a chart, and readi
 
 import uuid
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -61,6 +62,9 @@ def submit(request, pk):
     if not form.is_valid():
         return render(request, "meters/submit.html", context)
     data = form.cleaned_data
+    if not ratelimit.consume(request, action="reading_submit", user=request.user):
+        form.add_error(None, _("You have sent many readings in a short time; try again later."))
+        return render(request, "meters/submit.html", context, status=429)
     photo, kept = data["photo"], None
     if photo is None and data["pending_photo"]:
         kept, photo = pending.take(request.user, data["pending_photo"])
