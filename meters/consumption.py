@@ -87,11 +87,11 @@ class Row:
 
 
 def history_rows(readings):
-    """Rows newest first; a corrected reading is shown but does not count."""
+    """Rows newest first; a corrected or withdrawn reading is shown but does not count."""
     rows = []
     previous = None
     for reading in readings:  # oldest first
-        counts = reading.status != "corrected"
+        counts = reading.status not in ("corrected", "withdrawn")
         if counts and previous is not None:
             rows.append(
                 Row(

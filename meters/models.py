@@ -68,8 +68,9 @@ class Meter(models.Model):
 
 class ReadingQuerySet(models.QuerySet):
     def effective(self):
-        """Readings that count: a corrected one is replaced by its correction."""
-        return self.exclude(status=Reading.Status.CORRECTED)
+        """Readings that count: a corrected one is replaced by its correction, a withdrawn one
+        counts no more."""
+        return self.exclude(status__in=Reading.NOT_COUNTED)
 
 
 def photo_path(instance, filename):
@@ -86,6 +87,7 @@ class Reading(models.Model):
         ACCEPTED = "accepted", _("accepted")
         FLAGGED = "flagged", _("flagged for review")
         CORRECTED = "corrected", _("corrected")
+        WITHDRAWN = "withdrawn", _("withdrawn by the resident")
 
     meter = models.ForeignKey(
         Meter, verbose_name=_("meter"), on_delete=models.PROTECT, related_name="readings"
@@ -126,6 +128,8 @@ class Reading(models.Model):
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    NOT_COUNTED = (Status.CORRECTED, Status.WITHDRAWN)
+
     objects = ReadingQuerySet.as_manager()
 
     class Meta:
@@ -163,6 +167,7 @@ class ReadingEvent(models.Model):
         ENTERED = "entered", _("entered by staff")
         ACCEPTED = "accepted", _("accepted by staff")
         CORRECTED = "corrected", _("corrected by staff")
+        WITHDRAWN = "withdrawn", _("withdrawn by the resident")
 
     reading = models.ForeignKey(
         Reading, verbose_name=_("reading"), on_delete=models.CASCADE, related_name="events"

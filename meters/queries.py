@@ -13,6 +13,7 @@ from accounts.queries import accounts_for_user
 from .consumption import history_rows, monthly_consumption, possible_leak
 from .models import Meter, Reading, ReadingWindow
 
+WITHDRAW_WITHIN = timedelta(days=14)
 LEAK_HISTORY_DAYS = 16 * 31  # the months a leak check looks at, and a margin
 
 
@@ -138,7 +139,7 @@ def meter_history(meter, since=None):
         .order_by("read_on", "created_at")
         .select_related("correction_of")
     )
-    points = [(r.read_on, r.value) for r in readings if r.status != Reading.Status.CORRECTED]
+    points = [(r.read_on, r.value) for r in readings if r.status not in Reading.NOT_COUNTED]
     monthly = monthly_consumption(points)
     return History(
         meter=meter,
@@ -146,3 +147,24 @@ def meter_history(meter, since=None):
         monthly=monthly,
         leak=possible_leak(monthly),
     )
+
+
+def withdrawable_reading(user, meter):
+    """The meter's newest counted reading if this user sent it lately and staff have not
+    looked at it yet: a resident may take back a mistyped reading (say 999 999,999) that would
+    otherwise block every later one."""
+    newest = (
+        Reading.objects.effective()
+        .filter(meter=meter)
+        .order_by("-read_on", "-created_at")
+        .first()
+    )
+    if (
+        newest is None
+        or newest.submitted_by_id != user.pk
+        or newest.source != Reading.Source.RESIDENT
+        or newest.reviewed_at is not None
+        or newest.created_at < timezone.now() - WITHDRAW_WITHIN
+    ):
+        return None
+    return newest

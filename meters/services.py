@@ -13,12 +13,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAccess
-from audit.services import Action, audit_clerk
+from audit.services import Action, audit_clerk, audit_record
 from messaging import Kind, notify
 
 from .consumption import average_daily_use, year_before
 from .forms import MAX_READING
 from .models import Meter, Reading, ReadingEvent, ReadingReminder, ReadingWindow
+from .queries import withdrawable_reading
 
 
 class ReadingRejected(Exception):
@@ -280,6 +281,32 @@ def reading_enter(*, clerk, meter: Meter, value: Decimal, read_on: date, reason:
             action=Action.ADD,
             obj=reading,
             new={"meter": meter.pk, "value": value, "read_on": read_on, "reason": reading.reason},
+        )
+        return reading
+
+
+def reading_withdraw(*, user, meter: Meter) -> Reading:
+    """The resident takes back their newest reading (see queries.withdrawable_reading): it
+    stays on record as withdrawn and counts no more, so the next reading is checked against the
+    one before it."""
+    with transaction.atomic(durable=True):
+        Meter.objects.select_for_update().filter(pk=meter.pk).first()
+        reading = withdrawable_reading(user, meter)
+        if reading is None:
+            raise ReadingRejected(
+                _("This reading can no longer be withdrawn. Ask the office to correct it.")
+            )
+        old = reading.status
+        reading.status = Reading.Status.WITHDRAWN
+        reading.save(update_fields=["status"])
+        _audit(reading, ReadingEvent.Action.WITHDRAWN, user, old_status=old)
+        audit_record(
+            action=Action.CHANGE,
+            actor=user,
+            obj=reading,
+            resident=user,
+            old={"status": old},
+            new={"status": reading.status},
         )
         return reading
 

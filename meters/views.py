@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import pending, queries, services
 from .chart import consumption_chart
@@ -38,8 +40,26 @@ def detail(request, pk):
             "history": history,
             "chart": consumption_chart(history.monthly[-24:], high),
             "replaces": getattr(meter, "replaces", None),
+            "withdrawable": queries.withdrawable_reading(request.user, meter),
         },
     )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    meter = queries.get_meter_for_user(request.user, pk)
+    try:
+        reading = services.reading_withdraw(user=request.user, meter=meter)
+    except services.ReadingRejected as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Your reading of %(day)s was withdrawn; you can submit the right one.")
+            % {"day": date_format(reading.read_on, "j E Y")},
+        )
+    return redirect("meters:detail", meter.pk)
 
 
 @login_required

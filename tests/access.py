@@ -20,6 +20,7 @@ class ScopedURL:
     name: str
     make: Callable  # make(user) -> URL args of an object the user may see
     method: str = "get"
+    ok: int = 200  # what the owner gets (a form that acts answers with a redirect)
 
     def __str__(self):
         return self.name
@@ -150,6 +151,7 @@ SCOPED = [
     ScopedURL("privacy:download", own_data_export),
     ScopedURL("meters:detail", own_meter),
     ScopedURL("meters:submit", own_meter),
+    ScopedURL("meters:withdraw", own_meter, method="post", ok=302),
     ScopedURL("meters:photo", own_reading_photo),
     ScopedURL("messaging:notification_detail", own_notification),
     ScopedURL("messaging:notice_detail", own_notice),

@@ -23,7 +23,7 @@ def test_every_resident_url_is_declared():
 def test_owner_sees_own_object(client, owner, url):
     path = reverse(url.name, args=url.make(owner))
     client.force_login(owner)
-    assert getattr(client, url.method)(path).status_code == 200
+    assert getattr(client, url.method)(path).status_code == url.ok
 
 
 @pytest.mark.parametrize("url", access.SCOPED, ids=str)
