@@ -16,6 +16,7 @@ from audit.services import audit_read
 from . import services
 from .attachments import AttachmentRejected, clean_attachment
 from .models import (
+    STAFF_TOPICS_WITHOUT_ALL,
     MessagingPreference,
     Notice,
     NoticeAttachment,
@@ -381,6 +382,13 @@ class ThreadAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        # Which staff read which residents' letters is a permission (messaging.models).
+        threads = super().get_queryset(request)
+        if request.user.has_perm("messaging.view_all_threads"):
+            return threads
+        return threads.filter(topic__in=STAFF_TOPICS_WITHOUT_ALL)
+
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, obj):
         days = (timezone.now() - obj.created_at).days
@@ -415,7 +423,7 @@ class ThreadAdmin(admin.ModelAdmin):
     def reply_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        thread = get_object_or_404(Thread, pk=pk)
+        thread = get_object_or_404(self.get_queryset(request), pk=pk)
         if not request.user.has_perm("messaging.add_threadmessage"):
             return redirect("admin:index")
         form = ReplyForm(request.POST, request.FILES)
@@ -445,7 +453,10 @@ class ThreadAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             return redirect("admin:index")
         message = get_object_or_404(
-            ThreadMessage.objects.exclude(attachment=""), pk=message_pk, thread_id=pk
+            ThreadMessage.objects.exclude(attachment=""),
+            pk=message_pk,
+            thread__in=self.get_queryset(request),
+            thread_id=pk,
         )
         response = _download(message.attachment, message.attachment_name, message.attachment_type)
         audit_read(request, gettext_noop("Message attachment"), obj=message)

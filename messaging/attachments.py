@@ -1,11 +1,13 @@
 """Attachments of notices and messages: a PDF, or a JPEG/PNG photo.
 
 Photos go through the shared core.uploads (re-encoded to JPEG without EXIF, which may hold a
-location); a PDF must start with the PDF signature and is stored as sent. Files get random
-names and are served only through views that check who may see them.
+location); a PDF must be a whole PDF (signature, version, end-of-file marker) without scripts,
+automatic actions, launched programs or embedded files, and is stored as sent. Files get random
+names and are served, as downloads, only through views that check who may see them.
 """
 
 import os
+import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,12 +36,39 @@ def clean_attachment(uploaded):
     head = uploaded.read(5)
     uploaded.seek(0)
     if head == b"%PDF-":
-        return ContentFile(uploaded.read(), name="attachment.pdf"), _named(shown, "pdf"), PDF
+        content = uploaded.read()
+        check_pdf(content)
+        return ContentFile(content, name="attachment.pdf"), _named(shown, "pdf"), PDF
     try:
         photo = clean_photo(uploaded, max_bytes=max_bytes, max_pixels=MAX_PIXELS)
     except PhotoRejected as error:
         raise AttachmentRejected(_("Attach a PDF, JPEG or PNG file.")) from error
     return ContentFile(photo.read(), name="attachment.jpg"), _named(shown, "jpg"), JPEG
+
+
+# Names of PDF features that make a document act rather than show: scripts, actions run on
+# opening, launching programs, embedded files, forms that submit, rich media.
+ACTIVE_PDF = re.compile(
+    rb"/(JavaScript|JS|OpenAction|AA|Launch|EmbeddedFile|SubmitForm|ImportData|RichMedia|XFA)\b"
+)
+_VERSION = re.compile(rb"^%PDF-[12]\.[0-9]")
+
+
+def check_pdf(content: bytes) -> None:
+    """AttachmentRejected unless `content` looks like a whole, passive PDF."""
+    if not _VERSION.match(content[:16]):
+        raise AttachmentRejected(_("The PDF file is damaged: it has no valid header."))
+    if b"%%EOF" not in content[-2048:]:
+        raise AttachmentRejected(_("The PDF file is incomplete: its end is missing."))
+    # Names may be written with #xx escapes (/J#61vaScript); undo them before looking.
+    plain = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), content)
+    if ACTIVE_PDF.search(plain):
+        raise AttachmentRejected(
+            _(
+                "The PDF contains scripts, actions or embedded files, which we do not accept. "
+                "Print it to PDF again or attach a photo of the document."
+            )
+        )
 
 
 def _named(name, suffix):

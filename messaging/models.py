@@ -321,6 +321,9 @@ class Thread(models.Model):
                 name="one_thread_per_form",
             ),
         ]
+        # Reading residents' letters is a deliberate grant: BOK reads every topic; without
+        # this permission a staff member (Księgowość) reads only STAFF_TOPICS_WITHOUT_ALL.
+        permissions = [("view_all_threads", _("Can read residents' threads of every topic"))]
         verbose_name = _("message thread")
         verbose_name_plural = _("message threads")
         ordering = ["-last_activity_at", "-pk"]
@@ -367,3 +370,8 @@ class ThreadMessage(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# The topics a staff member without `view_all_threads` may read: Księgowość answers about fees
+# and payments, not about a resident's repairs or contract.
+STAFF_TOPICS_WITHOUT_ALL = (Thread.Topic.PAYMENTS,)

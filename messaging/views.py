@@ -73,13 +73,14 @@ def notice_attachment(request, notice_pk, pk):
 
 
 def _download(file, name, content_type):
-    # PDFs open in the browser; the CSP and nosniff headers still apply.
-    return FileResponse(
-        file.open("rb"),
-        content_type=content_type,
-        as_attachment=content_type != "application/pdf",
-        filename=name,
+    """An uploaded file is always saved, never opened in the page: what one person uploads
+    must not run in another's browser (a PDF may carry scripts). The sandbox CSP stands guard
+    should a browser open it anyway."""
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
     )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @login_required
