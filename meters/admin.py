@@ -7,7 +7,6 @@ right after it, and the pages and the export that show residents' readings recor
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from audit.services import Action, audit_read, audit_record, values_of
+from audit.services import Action, audit_read
 
 from . import export, imports, services
 from .forms import DateInput, ReadingValueField
@@ -96,11 +95,12 @@ class MeterAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                created = imports.meters_import(content=form.cleaned_data["file"].read())
+                created = imports.meters_import(
+                    content=form.cleaned_data["file"].read(), clerk=request.user
+                )
             except imports.ImportFailed as failed:
                 errors = failed.errors
             else:
-                self._audit_import(request, created)
                 self.message_user(
                     request,
                     _("Imported %(count)d meters.") % {"count": len(created)},
@@ -117,22 +117,6 @@ class MeterAdmin(admin.ModelAdmin):
             columns=";".join(imports.COLUMNS),
         )
 
-    @staticmethod
-    def _audit_import(request, created):
-        fields = ["premises", "kind", "serial_number", "installed_on", "legalisation_expires_on"]
-        with transaction.atomic():
-            for meter in created:
-                audit_record(
-                    action=Action.ADD, request=request, obj=meter, new=values_of(meter, fields)
-                )
-            for replaced in Meter.objects.filter(replaced_by__in=created):
-                audit_record(
-                    action=Action.CHANGE,
-                    request=request,
-                    obj=replaced,
-                    old={"replaced_by": None},
-                    new=values_of(replaced, ["removed_on", "replaced_by"]),
-                )
 
 
 class EventInline(admin.TabularInline):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Premises
+from audit.services import Action, audit_clerk, values_of
 
 from .models import Meter
 
@@ -146,8 +147,11 @@ def parse(content: bytes) -> list[Row]:
     return rows
 
 
-def meters_import(*, content: bytes) -> list[Meter]:
-    """Create the file's meters, all or none."""
+AUDITED_FIELDS = ["premises", "kind", "serial_number", "installed_on", "legalisation_expires_on"]
+
+
+def meters_import(*, content: bytes, clerk=None) -> list[Meter]:
+    """Create the file's meters, all or none; the clerk's audit rows in the same transaction."""
     rows = parse(content)
     created = []
     with transaction.atomic(durable=True):
@@ -165,4 +169,15 @@ def meters_import(*, content: bytes) -> list[Meter]:
                     removed_on=row.replaces.removed_on or row.installed_on, replaced_by=meter
                 )
             created.append(meter)
+            audit_clerk(
+                clerk, action=Action.ADD, obj=meter, new=values_of(meter, AUDITED_FIELDS)
+            )
+        for replaced in Meter.objects.filter(replaced_by__in=created):
+            audit_clerk(
+                clerk,
+                action=Action.CHANGE,
+                obj=replaced,
+                old={"replaced_by": None},
+                new=values_of(replaced, ["removed_on", "replaced_by"]),
+            )
     return created

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk, values_of
-from billing.ledger.models import Charge, Payment, VatRate
+from billing.ledger.models import Charge, Payment
 from core.money import money
 
 
@@ -18,38 +18,6 @@ class BillingError(Exception):
 
 def _effective(entry) -> Decimal:
     return entry.amount + sum(c.amount for c in entry.corrections.all())
-
-
-def charge_post(
-    *,
-    account,
-    title: str,
-    amount: Decimal,
-    due_date: date,
-    vat_rate: str = VatRate.EXEMPT,
-    component=None,
-    period=None,
-    clerk=None,
-    reason: str = "",
-) -> Charge:
-    """A one-off charge posted by a clerk (the monthly ones come from the charge run)."""
-    amount = money(amount)
-    if amount <= 0:
-        raise BillingError(_("A charge must be greater than zero; to reduce one, correct it."))
-    with transaction.atomic(durable=True):
-        return Charge.objects.create(
-            account=account,
-            component=component,
-            period=period,
-            title=title,
-            quantity=1,
-            unit_price=amount,
-            amount=amount,
-            vat_rate=vat_rate,
-            due_date=due_date,
-            posted_by=clerk,
-            reason=reason,
-        )
 
 
 def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -> Charge:

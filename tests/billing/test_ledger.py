@@ -202,7 +202,7 @@ def test_the_database_refuses_what_the_rules_refuse(account):
 
 @pytest.mark.django_db
 def test_money_is_rounded_half_up(account):
-    charge = services.charge_post(
-        account=account, title="Opłata", amount=D("10.005"), due_date=d(2026, 1, 10)
+    payment = services.payment_post(
+        account=account, amount=D("10.005"), paid_on=d(2026, 1, 10), method="bank"
     )
-    assert charge.amount == D("10.01")  # Python's default would give 10.00
+    assert payment.amount == D("10.01")  # Python's default would give 10.00

@@ -15,6 +15,7 @@ from accounts.models import Account
 from billing.ledger import services
 from billing.ledger.queries import ledger_for_account
 from billing.models import Payment
+from tests.billing.factories import ChargeFactory
 from tests.factories import AccountFactory, StaffFactory
 from tests.services import require, require_postgres
 
@@ -58,13 +59,11 @@ def build_ledgers():
     for month in range(1, 13):
         due = day.replace(month=month)
         for account in (debt, paid, overpaid, corrected):
-            services.charge_post(account=account, title="Czynsz", amount=D("612.37"), due_date=due)
+            ChargeFactory(account=account, title="Czynsz", amount=D("612.37"), due_date=due)
         services.payment_post(account=debt, amount=D("400.01"), paid_on=due, method="bank")
         services.payment_post(account=paid, amount=D("612.37"), paid_on=due, method="bank")
         services.payment_post(account=overpaid, amount=D("700.00"), paid_on=due, method="bank")
-    charge = services.charge_post(
-        account=corrected, title="Woda", amount=D("88.15"), due_date=day, clerk=clerk
-    )
+    charge = ChargeFactory(account=corrected, title="Woda", amount=D("88.15"), due_date=day)
     services.charge_correct(charge=charge, new_amount=D("80.05"), reason="odczyt", clerk=clerk)
     payment = services.payment_post(
         account=corrected, amount=D("1000.00"), paid_on=day, method="bank", clerk=clerk
