@@ -6,4 +6,6 @@ class EbokConfig(AppConfig):
     verbose_name = "e-BOK"
 
     def ready(self):
-        from . import checks, middleware  # noqa: F401 - deploy checks, the login-time signal
+        from . import checks, middleware, staff_roles  # noqa: F401 - checks, login-time signal
+
+        staff_roles.connect()

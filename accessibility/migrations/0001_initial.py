@@ -6,12 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_staff(apps, schema_editor):
-    from accounts.roles import ACCOUNTING, BOK, grant
-
-    grant(apps, BOK, "accessibility", ['view_accessibilitystatement', 'add_accessibilitystatement', 'change_accessibilitystatement', 'view_accessibilityrequest', 'change_accessibilityrequest', 'view_requestemail'])
-
-
 class Migration(migrations.Migration):
 
     initial = True
@@ -107,5 +101,4 @@ class Migration(migrations.Migration):
             model_name='accessibilityrequest',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'answered'), _negated=True), models.Q(models.Q(('answer', ''), _negated=True), ('answered_at__isnull', False)), _connector='OR'), name='a11y_answered_has_answer'),
         ),
-        migrations.RunPython(grant_staff, migrations.RunPython.noop),
     ]

@@ -6,12 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_staff(apps, schema_editor):
-    from accounts.roles import ACCOUNTING, BOK, grant
-
-    grant(apps, BOK, "accounts", ["view_consent", "view_emailchange"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_community_prefix_validator"),
@@ -132,5 +126,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_staff, migrations.RunPython.noop),
     ]

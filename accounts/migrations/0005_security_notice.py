@@ -5,12 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from accounts.roles import BOK, grant
-
-
-def grant_view(apps, schema_editor):
-    grant(apps, BOK, "accounts", ["view_securitynotice"])
-
 
 class Migration(migrations.Migration):
 
@@ -38,5 +32,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
-        migrations.RunPython(grant_view, migrations.RunPython.noop),
     ]

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from accounts.roles import ACCOUNTING, BOK, grant
 
 # code, name (Polish, as on statements), default VAT rate, order
 COMPONENTS = [
@@ -59,19 +58,6 @@ def seed(apps, schema_editor):
         InterestRate.objects.get_or_create(
             valid_from=valid_from, defaults={"rate": Decimal(rate), "source": SOURCE}
         )
-    models = ["component", "fee", "paymentterms", "chargerun", "charge", "payment",
-              "interestrate", "statementimport", "statementline"]
-    grant(apps, BOK, "billing", [f"view_{m}" for m in models])
-    grant(
-        apps,
-        ACCOUNTING,
-        "billing",
-        [f"view_{m}" for m in models]
-        + [f"{a}_{m}" for m in ("component", "fee", "paymentterms", "interestrate")
-           for a in ("add", "change")]
-        + ["add_chargerun", "add_charge", "add_payment", "add_statementimport",
-           "change_statementline"],
-    )
 
 
 class Migration(migrations.Migration):

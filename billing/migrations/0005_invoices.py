@@ -8,14 +8,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from accounts.roles import ACCOUNTING, BOK, grant
-
-
-def grant_invoice_permissions(apps, schema_editor):
-    # BOK sees invoices and may send one again; Księgowość also issues and corrects them.
-    grant(apps, BOK, "billing", ["view_invoice"])
-    grant(apps, ACCOUNTING, "billing", ["view_invoice", "add_invoice"])
-
 
 class Migration(migrations.Migration):
 
@@ -150,5 +142,4 @@ class Migration(migrations.Migration):
             model_name='invoiceratetotal',
             constraint=models.UniqueConstraint(fields=('invoice', 'state', 'vat_rate'), name='invoice_rate_total_unique'),
         ),
-        migrations.RunPython(grant_invoice_permissions, migrations.RunPython.noop),
     ]

@@ -7,13 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_staff(apps, schema_editor):
-    from accounts.roles import ACCOUNTING, BOK, grant
-
-    grant(apps, BOK, "billing", ["view_certificate", "change_certificate"])
-    grant(apps, ACCOUNTING, "billing", ["view_certificate", "change_certificate"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_consent_email_change"),
@@ -171,5 +164,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_staff, migrations.RunPython.noop),
     ]

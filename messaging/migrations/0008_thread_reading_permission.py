@@ -2,12 +2,6 @@
 
 from django.db import migrations
 
-from accounts.roles import BOK, grant
-
-
-def grant_bok(apps, schema_editor):
-    grant(apps, BOK, "messaging", ["view_all_threads"])
-
 
 class Migration(migrations.Migration):
 
@@ -20,5 +14,4 @@ class Migration(migrations.Migration):
             name='thread',
             options={'ordering': ['-last_activity_at', '-pk'], 'permissions': [('view_all_threads', "Can read residents' threads of every topic")], 'verbose_name': 'message thread', 'verbose_name_plural': 'message threads'},
         ),
-        migrations.RunPython(grant_bok, migrations.RunPython.noop),
     ]

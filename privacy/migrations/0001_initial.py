@@ -7,12 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_staff(apps, schema_editor):
-    from accounts.roles import ACCOUNTING, BOK, grant
-
-    grant(apps, BOK, "privacy", ['view_dataexport'])
-
-
 class Migration(migrations.Migration):
 
     initial = True
@@ -43,5 +37,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['status', 'requested_at'], name='export_queue')],
             },
         ),
-        migrations.RunPython(grant_staff, migrations.RunPython.noop),
     ]
