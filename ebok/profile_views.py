@@ -2,7 +2,6 @@
 e-mail choices per kind of notification (messaging) and consent to electronic delivery of
 documents (accounts). The page composes apps, so it lives in ebok."""
 
-from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import profile as accounts_profile
 from accounts.models import Consent, EmailChange
 from accounts.queries import accounts_for_user
+from core import rate_limits
 from messaging import services as messaging_services
 from messaging.forms import PreferenceForm
 
@@ -109,7 +109,7 @@ def profile_email(request):
     form = EmailForm(request.POST)
     if form.is_valid():
         # Each request mails an address nobody has proven yet: a few an hour are enough.
-        if not ratelimit.consume(request, action=EMAIL_RATE_ACTION, user=request.user):
+        if not rate_limits.allowed(request, EMAIL_RATE_ACTION):
             form.add_error(
                 "email", _("Too many address changes were asked for. Try again in an hour.")
             )

@@ -4,12 +4,13 @@ the photos (served only to those who may see the report)."""
 
 import uuid
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from core import rate_limits
 
 from . import queries, services
 from .forms import CommentForm, ReopenForm, ReportForm
@@ -34,7 +35,7 @@ def new(request):
         if done is not None:  # the same form sent twice
             messages.info(request, _("This report was already sent."))
             return redirect("faults:detail", done.pk)
-        if not ratelimit.consume(request, action="fault_report", user=request.user):
+        if not rate_limits.allowed(request, "fault_report"):
             form.add_error(
                 None,
                 _(
@@ -83,7 +84,7 @@ def detail(request, pk):
             if action == "comment":
                 comment_form = CommentForm(request.POST, request.FILES)
                 if comment_form.is_valid():
-                    if not ratelimit.consume(request, action="fault_comment", user=request.user):
+                    if not rate_limits.allowed(request, "fault_comment"):
                         raise services.FaultRejected(
                             _("You have sent many comments in a short time; try again later.")
                         )

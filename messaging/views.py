@@ -1,6 +1,5 @@
 import uuid
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.queries import accounts_for_user
+from core import rate_limits
 
 from . import queries, services
 from .forms import PreferenceForm, ReplyForm, ThreadForm
@@ -113,7 +113,7 @@ def thread_new(request):
         if done is not None:  # the same form sent twice
             messages.info(request, _("This message was already sent."))
             return redirect("messaging:thread_detail", done.pk)
-        if not ratelimit.consume(request, action="message_send", user=request.user):
+        if not rate_limits.allowed(request, "message_send"):
             form.add_error(None, TOO_MANY)
             context = {"form": form, "accounts": accounts}
             return render(request, "messaging/thread_new.html", context, status=429)
@@ -144,7 +144,7 @@ def thread_detail(request, pk):
         if queries.reply_by_token(request.user, thread, token) is not None:
             messages.info(request, _("This reply was already sent."))
             return redirect("messaging:thread_detail", thread.pk)
-        if not ratelimit.consume(request, action="message_send", user=request.user):
+        if not rate_limits.allowed(request, "message_send"):
             form.add_error(None, TOO_MANY)
             context = {"thread": thread, "form": form}
             return render(request, "messaging/thread_detail.html", context, status=429)

@@ -3,7 +3,6 @@ confirmation step for unusual values), a meter's history with a chart, and readi
 
 import uuid
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -12,6 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core import rate_limits
 
 from . import pending, queries, services
 from .chart import consumption_chart
@@ -82,7 +83,7 @@ def submit(request, pk):
     if not form.is_valid():
         return render(request, "meters/submit.html", context)
     data = form.cleaned_data
-    if not ratelimit.consume(request, action="reading_submit", user=request.user):
+    if not rate_limits.allowed(request, "reading_submit"):
         form.add_error(None, _("You have sent many readings in a short time; try again later."))
         return render(request, "meters/submit.html", context, status=429)
     photo, kept = data["photo"], None

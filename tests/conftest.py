@@ -39,6 +39,17 @@ def _clear_cache():
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks queued on commit run in the test, whatever REDIS_URL says."""
+    from ebok.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def client():
     return Client()
 

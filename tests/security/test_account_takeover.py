@@ -44,6 +44,11 @@ def activation_path(message):
     return re.search(r"https?://[^/\s]+(/aktywacja/\S+/)", message.body).group(1)
 
 
+@pytest.fixture(autouse=True)
+def _mail_sent_here(eager_tasks):
+    """The e-mails these tests read are sent in the test, as `make run` sends them."""
+
+
 def issue_by_email(person, by, capture):
     with capture(execute=True):
         services.credentials_issue(user=person, method="email", document_type="id_card", clerk=by)

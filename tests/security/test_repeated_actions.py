@@ -109,3 +109,14 @@ def test_messages_are_limited_per_resident(owner_client, account):
     ]
     assert codes == [302] * 20 + [429] * 2
     assert Thread.objects.count() == 20
+
+
+def test_when_the_cache_is_down_reports_still_go_through(owner_client, account, monkeypatch):
+    for i in range(5):
+        owner_client.post(reverse("faults:new"), emergency(account, title=f"Rura {i}"))
+    assert owner_client.post(reverse("faults:new"), emergency(account)).status_code == 429
+    # Redis restarts: the limit cannot be counted, and a burst pipe must still be reported.
+    monkeypatch.setattr("django.core.cache.cache.add", lambda *args, **kwargs: False)
+    response = owner_client.post(reverse("faults:new"), emergency(account, title="Zalanie"))
+    assert response.status_code == 302
+    assert FaultReport.objects.filter(title="Zalanie").exists()
