@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from audit.subjects import first_resident
+
 from .validators import (
     format_nrb,
     make_virtual_nrb,
@@ -85,6 +87,9 @@ class User(AbstractUser):
     def __str__(self):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def audit_resident(self):
+        return first_resident(self)
 
 
 class Address(models.Model):
@@ -225,6 +230,9 @@ class Premises(models.Model):
                 {"share_numerator": _("A share cannot be greater than the whole.")}
             )
 
+    def audit_resident(self):
+        return first_resident(*self.accounts.order_by("pk")[:5])
+
 
 class AccountQuerySet(models.QuerySet):
     def active(self, on=None):
@@ -328,6 +336,9 @@ class Account(models.Model):
                 {"kind": _("Commercial premises are let with a commercial lease.")}
             )
 
+    def audit_resident(self):
+        return first_resident(self.users.order_by("pk").first())
+
 
 class AccountAccessQuerySet(models.QuerySet):
     def current(self):
@@ -371,6 +382,9 @@ class AccountAccess(models.Model):
     def __str__(self):
         return f"{self.user} → {self.account.number} ({self.get_role_display()})"
 
+    def audit_resident(self):
+        return first_resident(self.user, self.account)
+
 
 class IdentityCheck(models.Model):
     """That a clerk saw a person's ID document; never the document's number or a copy."""
@@ -405,6 +419,9 @@ class IdentityCheck(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_document_type_display()}"
+
+    def audit_resident(self):
+        return first_resident(self.user)
 
 
 class CredentialIssue(models.Model):
@@ -469,6 +486,9 @@ class CredentialIssue(models.Model):
             and self.expires_at > timezone.now()
         )
 
+    def audit_resident(self):
+        return first_resident(self.user)
+
 
 class Consent(models.Model):
     """A consent a person gave, and when it was withdrawn. A new consent after a withdrawal is
@@ -509,6 +529,9 @@ class Consent(models.Model):
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()}"
 
+    def audit_resident(self):
+        return first_resident(self.user)
+
 
 class EmailChange(models.Model):
     """A resident asked to change their e-mail: a link goes to the new address, which becomes
@@ -535,6 +558,9 @@ class EmailChange(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.new_email}"
+
+    def audit_resident(self):
+        return first_resident(self.user)
 
 
 class SecurityNotice(models.Model):
@@ -568,3 +594,8 @@ class SecurityNotice(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()}"
+
+    def audit_resident(self):
+        return first_resident(self.user)
+
+

@@ -10,29 +10,14 @@ import contextlib
 import contextvars
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .models import AuditEvent
+from .subjects import first_resident
 
 Action = AuditEvent.Action
-
-# Fields that name the person a row is about, tried in this order.
-PERSON_FIELDS = (
-    "user",
-    "reporter",
-    "submitted_by",
-    "voter",
-    "author",
-    "sender",
-    "recipient",
-    "requested_by",
-    "created_by",
-)
-# Rows whose resident is their parent's: a fault event's report, a reading's meter's premises.
-PARENT_FIELDS = ("report", "thread", "reading", "ballot", "invoice", "meter", "premises")
 
 # `new["view"]` of a list page's event (other reads name their page by a gettext_noop msgid).
 CHANGELIST = "changelist"
@@ -94,44 +79,10 @@ def values_of(obj, names=None):
     return values
 
 
-def resident_of(obj, _depth=0):
-    """The resident whose data `obj` is, if any: the person it names, else an account's first
-    holder, else its parent's resident (a report's, a meter's premises')."""
-    user_model = get_user_model()
-    if obj is None or _depth > 3:
-        return None
-    if isinstance(obj, user_model):
-        return None if obj.is_staff else obj
-    for name in PERSON_FIELDS:
-        person = getattr(obj, name, None) if _is_field(obj, name) else None
-        if isinstance(person, user_model) and not person.is_staff:
-            return person
-    owner = obj
-    if not hasattr(owner, "users"):
-        owner = getattr(obj, "account", None) if _is_field(obj, "account") else None
-    users = getattr(owner, "users", None)
-    if users is not None and getattr(users, "model", None) is user_model:
-        return users.order_by("pk").first()
-    accounts = getattr(obj, "accounts", None)  # premises
-    if accounts is not None and hasattr(accounts, "all") and hasattr(accounts.model, "users"):
-        for account in accounts.order_by("pk")[:5]:
-            resident = resident_of(account, _depth + 1)
-            if resident is not None:
-                return resident
-    for name in PARENT_FIELDS:
-        if _is_field(obj, name):
-            resident = resident_of(getattr(obj, name, None), _depth + 1)
-            if resident is not None:
-                return resident
-    return None
-
-
-def _is_field(obj, name):
-    """Whether `name` is a field of `obj`'s own row (not a reverse relation)."""
-    try:
-        return obj._meta.get_field(name).concrete
-    except FieldDoesNotExist:
-        return False
+def resident_of(obj):
+    """The resident whose data `obj` is, as its model declares with `audit_resident()` (see
+    audit.subjects); None for rows of nobody's (staff, the register's buildings, settings)."""
+    return first_resident(obj) if obj is not None else None
 
 
 def audit_record(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, Building, Premises
+from audit.subjects import first_resident
 
 
 class Status(models.TextChoices):
@@ -164,6 +165,9 @@ class FaultReport(models.Model):
             return str(self.premises)
         return f"{self.building.street} — {self.get_place_display()}"
 
+    def audit_resident(self):
+        return first_resident(self.reporter, self.account, self.premises)
+
 
 def photo_path(instance, filename):
     # Random and unguessable; never the uploaded name.
@@ -190,6 +194,9 @@ class FaultPhoto(models.Model):
 
     def __str__(self):
         return f"{self.report_id}: {self.pk}"
+
+    def audit_resident(self):
+        return first_resident(self.report)
 
 
 class FaultEvent(models.Model):
@@ -253,3 +260,8 @@ class FaultEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("A fault report event is never changed.")
         super().save(*args, **kwargs)
+
+    def audit_resident(self):
+        return first_resident(self.author, self.report)
+
+

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Building, Community
+from audit.subjects import first_resident
 from core.text import validate_one_line
 
 
@@ -73,6 +74,9 @@ class Notification(models.Model):
     def __str__(self):
         return self.subject
 
+    def audit_resident(self):
+        return first_resident(self.user)
+
 
 class MessagingPreference(models.Model):
     """A resident's choices about mail; no row means the defaults."""
@@ -110,6 +114,9 @@ class MessagingPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def audit_resident(self):
+        return first_resident(self.user)
 
 
 def _random_name(folder, filename):
@@ -275,6 +282,9 @@ class NoticeDelivery(models.Model):
     def __str__(self):
         return f"{self.notice} → {self.user}"
 
+    def audit_resident(self):
+        return first_resident(self.user)
+
 
 class Thread(models.Model):
     """A conversation (wiadomość) between residents of one account and BOK."""
@@ -339,6 +349,9 @@ class Thread(models.Model):
     def is_open(self):
         return self.status == self.Status.OPEN
 
+    def audit_resident(self):
+        return first_resident(self.created_by, self.account)
+
 
 class ThreadMessage(models.Model):
     thread = models.ForeignKey(
@@ -370,6 +383,9 @@ class ThreadMessage(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def audit_resident(self):
+        return first_resident(self.author, self.thread)
 
 
 # The topics a staff member without `view_all_threads` may read: Księgowość answers about fees

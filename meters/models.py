@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Building, Community, Premises
+from audit.subjects import first_resident
 
 VOLUME = {"max_digits": 12, "decimal_places": 3}  # m³, to the litre
 
@@ -64,6 +65,9 @@ class Meter(models.Model):
     @property
     def is_active(self):
         return self.removed_on is None
+
+    def audit_resident(self):
+        return first_resident(self.premises)
 
 
 class ReadingQuerySet(models.QuerySet):
@@ -158,6 +162,9 @@ class Reading(models.Model):
     def __str__(self):
         return f"{self.meter.serial_number}: {self.value} m³ ({self.read_on:%d.%m.%Y})"
 
+    def audit_resident(self):
+        return first_resident(self.submitted_by, self.meter)
+
 
 class ReadingEvent(models.Model):
     """The audit trail: who did what to a reading, when, with the old and new values."""
@@ -186,6 +193,9 @@ class ReadingEvent(models.Model):
 
     def __str__(self):
         return f"{self.reading_id}: {self.get_action_display()}"
+
+    def audit_resident(self):
+        return first_resident(self.reading)
 
 
 class ReadingWindowQuerySet(models.QuerySet):
@@ -261,3 +271,8 @@ class ReadingReminder(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.window_id}"
+
+    def audit_resident(self):
+        return first_resident(self.user)
+
+

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.subjects import first_resident
+
 
 def export_upload_to(instance, filename):
     return f"exports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.zip"
@@ -54,3 +56,8 @@ class DataExport(models.Model):
     @property
     def in_progress(self):
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    def audit_resident(self):
+        return first_resident(self.user)
+
+

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Community, Premises
+from audit.subjects import first_resident
 
 MIN_PREMISES_FOR_EVOTING = 4  # art. 19 uwl: 3 premises or fewer are a co-ownership
 
@@ -180,6 +181,9 @@ class Ownership(models.Model):
             raise ValidationError(
                 {"user": _("The municipality votes through a clerk: leave the users empty.")}
             )
+
+    def audit_resident(self):
+        return first_resident(self.user, self.premises)
 
 
 class Resolution(models.Model):
@@ -350,6 +354,9 @@ class Ballot(models.Model):
         except ObjectDoesNotExist:
             return None
 
+    def audit_resident(self):
+        return first_resident(self.users.order_by("pk").first(), self.premises)
+
 
 class BallotUser(models.Model):
     """An owner behind a ballot: sees it, is notified; `may_vote` when they may cast it."""
@@ -363,6 +370,9 @@ class BallotUser(models.Model):
 
     def __str__(self):
         return f"{self.ballot} — {self.user}"
+
+    def audit_resident(self):
+        return first_resident(self.user, self.ballot)
 
 
 class Choice(models.TextChoices):
@@ -402,6 +412,9 @@ class Vote(models.Model):
     def __str__(self):
         return f"{self.ballot} — {self.get_choice_display()}"
 
+    def audit_resident(self):
+        return first_resident(self.user, self.ballot)
+
 
 class CurrentVote(models.Model):
     """The vote that counts for a ballot: the last cast before the window closed."""
@@ -418,6 +431,9 @@ class CurrentVote(models.Model):
 
     def __str__(self):
         return f"{self.ballot} — {self.get_choice_display()}"
+
+    def audit_resident(self):
+        return first_resident(self.ballot)
 
 
 class ResultNotice(models.Model):
@@ -461,6 +477,9 @@ class ResultNotice(models.Model):
         if self.notified_at is None:
             return None
         return self.notified_at + timedelta(weeks=6)
+
+    def audit_resident(self):
+        return first_resident(self.user)
 
 
 class SharePremises(Premises):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from audit.subjects import first_resident
 from core.money import MONEY
 
 
@@ -130,3 +131,8 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.booked_on:%d.%m.%Y} {self.amount} zł — {self.title[:40]}"
+
+    def audit_resident(self):
+        return first_resident(self.account)
+
+

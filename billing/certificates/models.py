@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from audit.subjects import first_resident
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper and typed
 CODE_LENGTH = 16
@@ -121,3 +122,8 @@ class Certificate(models.Model):
     def code_display(self):
         code = self.verification_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    def audit_resident(self):
+        return first_resident(self.requested_by, self.account)
+
+

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, NIPField, NRBField
+from audit.subjects import first_resident
 from billing.ledger.models import Charge, VatRate
 from core.money import MONEY
 
@@ -141,6 +142,9 @@ class Invoice(models.Model):
     def is_correction(self):
         return self.kind == self.Kind.CORRECTION
 
+    def audit_resident(self):
+        return first_resident(self.account)
+
 
 class InvoiceLine(models.Model):
     """A line of an invoice. On a correcting invoice each line is either the state before the
@@ -186,6 +190,9 @@ class InvoiceLine(models.Model):
     def __str__(self):
         return f"{self.position}. {self.description}"
 
+    def audit_resident(self):
+        return first_resident(self.invoice)
+
 
 class InvoiceRateTotal(models.Model):
     """Net, VAT and gross of one VAT rate on an invoice (art. 106e ust. 1 pkt 13–14); on a
@@ -217,3 +224,8 @@ class InvoiceRateTotal(models.Model):
 
     def __str__(self):
         return f"{self.invoice_id} {self.vat_rate}: {self.gross}"
+
+    def audit_resident(self):
+        return first_resident(self.invoice)
+
+

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from audit.subjects import first_resident
 from core.money import MONEY, money
 
 
@@ -104,6 +105,9 @@ class Fee(models.Model):
     def amount_for(self, floor_area: Decimal) -> Decimal:
         return money(self.quantity_for(floor_area) * self.unit_price)
 
+    def audit_resident(self):
+        return first_resident(self.account)
+
 
 class PaymentTerms(models.Model):
     """The contract's payment day for one account, where it differs from the default."""
@@ -127,6 +131,9 @@ class PaymentTerms(models.Model):
 
     def __str__(self):
         return f"{self.account.number}: {self.due_day}"
+
+    def audit_resident(self):
+        return first_resident(self.account)
 
 
 class ChargeRun(models.Model):
@@ -251,6 +258,9 @@ class Charge(models.Model):
     def __str__(self):
         return f"{self.title}: {self.amount} zł"
 
+    def audit_resident(self):
+        return first_resident(self.account)
+
 
 class Payment(models.Model):
     """A payment (wpłata) credited to an account. Immutable once posted."""
@@ -324,6 +334,9 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.amount} zł ({self.paid_on:%d.%m.%Y})"
+
+    def audit_resident(self):
+        return first_resident(self.account)
 
 
 class InterestRate(models.Model):

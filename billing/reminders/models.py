@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from audit.subjects import first_resident
 
 
 class BillingNotice(models.Model):
@@ -33,3 +34,8 @@ class BillingNotice(models.Model):
 
     def __str__(self):
         return f"{self.account_id}: {self.get_kind_display()} {self.day:%d.%m.%Y}"
+
+    def audit_resident(self):
+        return first_resident(self.account)
+
+
