@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import OutboxEmail
+
 ANSWER_DAYS = 7  # art. 18 ust. 3: without delay, at the latest within 7 days
 MAX_EXTENSION = relativedelta(months=2)  # art. 18 ust. 4: at most 2 months from the request
 
@@ -142,7 +144,7 @@ def first_deadline(received_on):
     return received_on + timedelta(days=ANSWER_DAYS)
 
 
-class RequestEmail(models.Model):
+class RequestEmail(OutboxEmail):
     """An e-mail to a requester (a notice of extension, the answer): the row is the outbox."""
 
     class Kind(models.TextChoices):
@@ -166,8 +168,6 @@ class RequestEmail(models.Model):
     email_status = models.CharField(
         _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail to the requester")

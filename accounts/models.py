@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.subjects import first_resident
+from core.outbox import OutboxEmail
 
 from .validators import (
     format_nrb,
@@ -424,7 +425,7 @@ class IdentityCheck(models.Model):
         return first_resident(self.user)
 
 
-class CredentialIssue(models.Model):
+class CredentialIssue(OutboxEmail):
     """One issue of credentials: a letter with a one-time password, or an activation e-mail."""
 
     class Method(models.TextChoices):
@@ -465,8 +466,6 @@ class CredentialIssue(models.Model):
     email_status = models.CharField(
         _("e-mail status"), max_length=10, choices=EmailStatus.choices, blank=True, default=""
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credential issue")
@@ -533,7 +532,7 @@ class Consent(models.Model):
         return first_resident(self.user)
 
 
-class EmailChange(models.Model):
+class EmailChange(OutboxEmail):
     """A resident asked to change their e-mail: a link goes to the new address, which becomes
     the login e-mail only when the link is opened."""
 
@@ -547,9 +546,6 @@ class EmailChange(models.Model):
     new_email = models.EmailField(_("new e-mail"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    email_status = models.CharField(_("e-mail status"), max_length=10, default="pending")
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail change")
@@ -563,7 +559,7 @@ class EmailChange(models.Model):
         return first_resident(self.user)
 
 
-class SecurityNotice(models.Model):
+class SecurityNotice(OutboxEmail):
     """A notice to the owner of a login that its e-mail or password changed (or that a change
     was asked for). It goes to the address in force before the change, so that the real owner
     hears of a takeover even when the new address is the intruder's."""
@@ -583,9 +579,6 @@ class SecurityNotice(models.Model):
     to_email = models.EmailField(_("sent to"))
     new_email = models.EmailField(_("new e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    email_status = models.CharField(_("e-mail status"), max_length=10, default="pending")
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("security notice")

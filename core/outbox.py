@@ -12,7 +12,9 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,20 @@ MAIL_TASK = {
     "retry_backoff_max": 600,
     "max_retries": 8,
 }
+
+
+class OutboxEmail(models.Model):
+    """The fields of a row whose e-mail must not be lost. A model with more statuses than
+    pending, sending, sent and failed declares its own `email_status` with them."""
+
+    email_status = models.CharField(_("e-mail status"), max_length=10, default=PENDING)
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 STUCK_AFTER = timedelta(minutes=10)
 NUDGE_AFTER = timedelta(minutes=2)
 

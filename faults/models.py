@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, Building, Premises
 from audit.subjects import first_resident
+from core.outbox import OutboxEmail
 
 
 class Status(models.TextChoices):
@@ -49,7 +50,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class FaultReport(models.Model):
+class FaultReport(OutboxEmail):
     class EmailStatus(models.TextChoices):
         # The duty e-mail of an urgent report; the names are those core.outbox works on.
         NOT_APPLICABLE = "", _("not applicable")
@@ -111,7 +112,6 @@ class FaultReport(models.Model):
     email_status = models.CharField(
         _("duty e-mail"), max_length=10, choices=EmailStatus.choices, blank=True, default=""
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     email_sent_at = models.DateTimeField(_("duty e-mail sent at"), null=True, blank=True)
 
     class Meta:

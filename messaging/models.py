@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Building, Community
 from audit.subjects import first_resident
+from core.outbox import OutboxEmail
 from core.text import validate_one_line
 
 
@@ -24,7 +25,7 @@ class NotificationKind(models.TextChoices):
     RESOLUTIONS = "resolutions", _("resolutions and voting")
 
 
-class Notification(models.Model):
+class Notification(OutboxEmail):
     """One message to one user: shown in e-BOK and sent by e-mail."""
 
     Kind = NotificationKind
@@ -55,8 +56,6 @@ class Notification(models.Model):
     email_status = models.CharField(
         _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -245,7 +244,7 @@ class NoticeAttachment(models.Model):
         return self.name
 
 
-class NoticeDelivery(models.Model):
+class NoticeDelivery(OutboxEmail):
     """One notice delivered to one resident: read state and the e-mail's outbox row."""
 
     EmailStatus = Notification.EmailStatus
@@ -264,8 +263,6 @@ class NoticeDelivery(models.Model):
     email_status = models.CharField(
         _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice delivery")
