@@ -1,5 +1,5 @@
 """Writes of the resident's profile: phone, e-mail (verified by a link to the new address) and
-consents (each change a timestamped row; history kept)."""
+consents (each change a timestamped row; history kept). Reads are in accounts.queries."""
 
 import re
 from datetime import timedelta
@@ -123,10 +123,6 @@ def email_change_confirm(*, token: str) -> User:
 # -- consents --------------------------------------------------------------------------------
 
 
-def consent_is_given(user, kind=Consent.Kind.ELECTRONIC_DELIVERY) -> bool:
-    return Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).exists()
-
-
 def consent_set(*, user, given: bool, kind=Consent.Kind.ELECTRONIC_DELIVERY, now=None) -> bool:
     """Give or withdraw; True when something changed. Nothing is ever overwritten."""
     now = now or timezone.now()
@@ -139,7 +135,3 @@ def consent_set(*, user, given: bool, kind=Consent.Kind.ELECTRONIC_DELIVERY, now
             Consent.objects.create(user=user, kind=kind, given_at=now)
             return True
         return bool(live.update(withdrawn_at=now))
-
-
-def consent_history(user):
-    return list(Consent.objects.filter(user=user).order_by("-given_at", "-pk"))

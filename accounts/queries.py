@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.http import Http404
 
-from .models import Account, AccountAccess
+from .models import Account, AccountAccess, Consent
 
 
 def accounts_for_user(user):
@@ -51,3 +51,11 @@ def people_of(account_ids):
         accounts[access.account_id] = access.account
         people[access.account_id].append(access.user)
     return {pk: (accounts[pk], people[pk]) for pk in accounts}
+
+
+def consent_is_given(user, kind=Consent.Kind.ELECTRONIC_DELIVERY) -> bool:
+    return Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).exists()
+
+
+def consent_history(user):
+    return list(Consent.objects.filter(user=user).order_by("-given_at", "-pk"))

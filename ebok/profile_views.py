@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import profile as accounts_profile
 from accounts.models import Consent, EmailChange
-from accounts.queries import accounts_for_user
+from accounts.queries import accounts_for_user, consent_history, consent_is_given
 from core import rate_limits
 from messaging import services as messaging_services
 from messaging.forms import PreferenceForm
@@ -64,7 +64,7 @@ def _page(request, phone_form=None, email_form=None, preference_form=None, statu
         .order_by("-requested_at")
         .first()
     )
-    given = accounts_profile.consent_is_given(user)
+    given = consent_is_given(user)
     return render(
         request,
         "ebok/profile.html",
@@ -77,7 +77,7 @@ def _page(request, phone_form=None, email_form=None, preference_form=None, statu
             or PreferenceForm(initial=PreferenceForm.initial_for(user)),
             "consent_form": ConsentForm(initial={"consent": given}),
             "consent_given": given,
-            "consent_history": accounts_profile.consent_history(user),
+            "consent_history": consent_history(user),
         },
         status=status,
     )

@@ -168,3 +168,21 @@ def withdrawable_reading(user, meter):
     ):
         return None
     return newest
+
+
+def open_window(premises, on: date):
+    return (
+        ReadingWindow.objects.for_premises(premises)
+        .filter(starts_on__lte=on, ends_on__gte=on)
+        .order_by("ends_on")
+        .first()
+    )
+
+
+def next_window(premises, on: date):
+    return (
+        ReadingWindow.objects.for_premises(premises)
+        .filter(starts_on__gt=on)
+        .order_by("starts_on")
+        .first()
+    )

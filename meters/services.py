@@ -19,7 +19,7 @@ from messaging import Kind, notify
 from .consumption import average_daily_use, year_before
 from .forms import MAX_READING
 from .models import Meter, Reading, ReadingEvent, ReadingReminder, ReadingWindow
-from .queries import withdrawable_reading
+from .queries import next_window, open_window, withdrawable_reading
 
 
 class ReadingRejected(Exception):
@@ -49,24 +49,6 @@ def _day(value: date) -> str:
 
 
 # -- windows ----------------------------------------------------------------------------------
-
-
-def open_window(premises, on: date):
-    return (
-        ReadingWindow.objects.for_premises(premises)
-        .filter(starts_on__lte=on, ends_on__gte=on)
-        .order_by("ends_on")
-        .first()
-    )
-
-
-def next_window(premises, on: date):
-    return (
-        ReadingWindow.objects.for_premises(premises)
-        .filter(starts_on__gt=on)
-        .order_by("starts_on")
-        .first()
-    )
 
 
 def _check_window(meter, read_on, today):

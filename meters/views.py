@@ -67,11 +67,11 @@ def withdraw(request, pk):
 def submit(request, pk):
     meter = queries.get_meter_for_user(request.user, pk)
     today = timezone.localdate()
-    window = services.open_window(meter.premises, today)
+    window = queries.open_window(meter.premises, today)
     context = {
         "meter": meter,
         "window": window,
-        "next_window": None if window else services.next_window(meter.premises, today),
+        "next_window": None if window else queries.next_window(meter.premises, today),
     }
     if request.method != "POST":
         if window and meter.is_active:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import profile
 from accounts.models import Consent
+from accounts.queries import consent_is_given
 from audit.services import Action, audit_clerk, resident_of
 from core.enqueue import enqueue_on_commit
 from messaging import Kind, notify
@@ -56,7 +57,7 @@ def _when(value):
 def consents_to_electronic_delivery(user):
     """Whether notices may be delivered to the user electronically: the consent the resident
     gives or withdraws in the profile (accounts.Consent, history kept)."""
-    return profile.consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)
+    return consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)
 
 
 def consent_set(*, user, given):

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from meters import queries, services
+from meters import queries
 from meters.demo import seed_meters
 from meters.models import Meter, Reading, ReadingWindow
 
@@ -29,4 +29,4 @@ def test_demo_meters(today):
     assert groups[0].window is not None
     replaced = Meter.objects.get(serial_number="ZW-2003")
     assert replaced.replaced_by.serial_number == "ZW-2003-N"
-    assert services.open_window(replaced.premises, today) is not None
+    assert queries.open_window(replaced.premises, today) is not None
