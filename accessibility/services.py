@@ -17,11 +17,11 @@ from core.enqueue import enqueue_on_commit
 
 from .models import (
     AccessibilityRequest,
-    AccessibilityStatement,
     RequestEmail,
     ReviewReminder,
     first_deadline,
 )
+from .queries import statement_current
 
 LIMITS = {"name": 200, "email": 254, "phone": 30, "element": 500, "need": 5000, "alternative": 300}
 
@@ -31,10 +31,6 @@ class AccessibilityError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def statement_current():
-    return AccessibilityStatement.objects.published().order_by("-published_on", "-pk").first()
 
 
 def _clean(values):

@@ -4,14 +4,14 @@ from allauth.core import ratelimit
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import queries, services
 from .forms import RequestForm
 
 RATE_ACTION = "accessibility_request"
 
 
 def statement(request):
-    current = services.statement_current()
+    current = queries.statement_current()
     return render(request, "accessibility/statement.html", {"statement": current})
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.services import Action, audit_read
 
-from . import export, imports, services
+from . import export, imports, queries, services
 from .forms import DateInput, ReadingValueField
 from .models import Meter, Reading, ReadingEvent, ReadingWindow
 
@@ -276,7 +276,7 @@ class ReadingWindowAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         window = get_object_or_404(ReadingWindow, pk=pk)
-        meters = services.missing_meters(window)
+        meters = queries.missing_meters(window)
         audit_read(request, gettext_noop("Missing readings"), obj=window, meters=len(meters))
         return _admin_page(
             request,

@@ -186,3 +186,22 @@ def next_window(premises, on: date):
         .order_by("starts_on")
         .first()
     )
+
+
+def missing_meters(window: ReadingWindow):
+    """Active meters in the window's scope with no counted reading dated inside it."""
+    meters = Meter.objects.filter(installed_on__lte=window.ends_on).exclude(
+        removed_on__lt=window.starts_on
+    )
+    if window.building_id:
+        meters = meters.filter(premises__building_id=window.building_id)
+    elif window.community_id:
+        meters = meters.filter(premises__building__community_id=window.community_id)
+    done = Reading.objects.effective().filter(
+        read_on__gte=window.starts_on, read_on__lte=window.ends_on
+    )
+    return (
+        meters.exclude(pk__in=done.values("meter_id"))
+        .select_related("premises__building")
+        .order_by("premises__building__street", "premises__number", "kind")
+    )

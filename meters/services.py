@@ -19,7 +19,7 @@ from messaging import Kind, notify
 from .consumption import average_daily_use, year_before
 from .forms import MAX_READING
 from .models import Meter, Reading, ReadingEvent, ReadingReminder, ReadingWindow
-from .queries import next_window, open_window, withdrawable_reading
+from .queries import missing_meters, next_window, open_window, withdrawable_reading
 
 
 class ReadingRejected(Exception):
@@ -392,25 +392,6 @@ def reading_correct(
 
 
 # -- reminders -----------------------------------------------------------------------------------
-
-
-def missing_meters(window: ReadingWindow):
-    """Active meters in the window's scope with no counted reading dated inside it."""
-    meters = Meter.objects.filter(installed_on__lte=window.ends_on).exclude(
-        removed_on__lt=window.starts_on
-    )
-    if window.building_id:
-        meters = meters.filter(premises__building_id=window.building_id)
-    elif window.community_id:
-        meters = meters.filter(premises__building__community_id=window.community_id)
-    done = Reading.objects.effective().filter(
-        read_on__gte=window.starts_on, read_on__lte=window.ends_on
-    )
-    return (
-        meters.exclude(pk__in=done.values("meter_id"))
-        .select_related("premises__building")
-        .order_by("premises__building__street", "premises__number", "kind")
-    )
 
 
 def window_reminders_send(*, today: date | None = None) -> int:

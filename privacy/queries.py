@@ -1,3 +1,4 @@
+from django.core.files.storage import default_storage
 from django.http import Http404
 
 from .models import DataExport
@@ -12,3 +13,11 @@ def get_export_for_user(user, pk):
     if export is None:
         raise Http404
     return export
+
+
+def export_file_of(export) -> bytes | None:
+    """The ZIP's bytes, or None when the export is no longer there."""
+    if not export.is_ready or not export.file:
+        return None
+    with default_storage.open(export.file.name, "rb") as handle:
+        return handle.read()

@@ -16,7 +16,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
 from core.enqueue import enqueue_on_commit
@@ -28,10 +27,6 @@ from .models import DataExport, export_upload_to
 log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=15)
 NUDGE_AFTER = timedelta(minutes=2)
-
-
-class ExportError(Exception):
-    pass
 
 
 def export_request(*, user) -> DataExport:
@@ -153,8 +148,3 @@ def exports_sweep(*, now=None) -> dict:
     return {"expired": expired, "pending": pending}
 
 
-def export_file_of(export) -> bytes:
-    if not export.is_ready or not export.file:
-        raise ExportError(_("This export is no longer available. Request a new one."))
-    with default_storage.open(export.file.name, "rb") as handle:
-        return handle.read()

@@ -34,10 +34,9 @@ def index(request):
 @login_required
 def download(request, pk):
     export = queries.get_export_for_user(request.user, pk)
-    try:
-        content = services.export_file_of(export)
-    except services.ExportError:
-        raise Http404 from None
+    content = queries.export_file_of(export)
+    if content is None:
+        raise Http404
     response = HttpResponse(content, content_type="application/zip")
     stamp = export.requested_at.strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="moje-dane-{stamp}.zip"'

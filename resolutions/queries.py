@@ -4,8 +4,8 @@ ownership account, or a 404. Vote lists and protocols only to that community's o
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
-from accounts.models import Account
-from accounts.queries import accounts_for_user
+from accounts.models import Account, Consent
+from accounts.queries import accounts_for_user, consent_is_given
 
 from .models import Attachment, Ballot, BallotUser, Resolution, ResultNotice
 
@@ -105,3 +105,9 @@ def vote_list(resolution):
 
 def notice_of_user(user, resolution):
     return ResultNotice.objects.filter(resolution=resolution, user=user).first()
+
+
+def consents_to_electronic_delivery(user):
+    """Whether notices may be delivered to the user electronically: the consent the resident
+    gives or withdraws in the profile (accounts.Consent, history kept)."""
+    return consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from accounts import profile
 from accounts.models import Consent
-from accounts.queries import consent_is_given
 from audit.services import Action, audit_clerk, resident_of
 from core.enqueue import enqueue_on_commit
 from messaging import Kind, notify
@@ -32,6 +31,7 @@ from .models import (
     Vote,
     community_premises,
 )
+from .queries import consents_to_electronic_delivery
 from .tally import tally
 
 
@@ -52,12 +52,6 @@ def _when(value):
 
 
 # -- consent ----------------------------------------------------------------------------------
-
-
-def consents_to_electronic_delivery(user):
-    """Whether notices may be delivered to the user electronically: the consent the resident
-    gives or withdraws in the profile (accounts.Consent, history kept)."""
-    return consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)
 
 
 def consent_set(*, user, given):

@@ -25,7 +25,7 @@ def index(request):
         {
             "open": [r for r in resolutions if r.status == Resolution.Status.OPEN],
             "closed": [r for r in resolutions if r.status == Resolution.Status.CLOSED],
-            "consent": services.consents_to_electronic_delivery(request.user),
+            "consent": queries.consents_to_electronic_delivery(request.user),
         },
     )
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Account
-from resolutions import services
+from resolutions import queries, services
 from resolutions.models import Attachment, Vote
 from tests.factories import AccessFactory, UserFactory
 
@@ -175,9 +175,9 @@ def test_consent_form(client):
     community_in_vote(owner)
     client.force_login(owner)
     client.post(reverse("resolutions:consent"), {"consent": "yes"})
-    assert services.consents_to_electronic_delivery(owner)
+    assert queries.consents_to_electronic_delivery(owner)
     client.post(reverse("resolutions:consent"), {"consent": "no"})
-    assert not services.consents_to_electronic_delivery(owner)
+    assert not queries.consents_to_electronic_delivery(owner)
 
 
 def test_detail_page_queries_do_not_grow_with_votes(client, django_assert_max_num_queries):
