@@ -355,3 +355,38 @@ def test_pages_answer_405_to_other_methods(owner_client, method):
 def test_deleted_user_rows_stay_untouched_by_a_405(owner_client, owner):
     owner_client.delete(reverse("profile"))
     assert User.objects.filter(pk=owner.pk, is_active=True).exists()
+
+
+def test_production_cookies_carry_the_host_prefix():
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    shown = subprocess.run(
+        [
+            sys.executable, "manage.py", "shell", "-v", "0", "-c",
+            "from django.conf import settings as s; "
+            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, "
+            "s.SESSION_COOKIE_SECURE, s.PASSWORD_RESET_TIMEOUT)",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin", "DEBUG": "false", "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "ebok.example.pl", "TRUSTED_PROXY_COUNT": "1",
+        },
+        capture_output=True, text=True, timeout=120,
+    )
+    assert shown.stdout.split() == [
+        "__Host-sessionid", "__Host-csrftoken", "__Host-language", "True", "3600",
+    ], shown.stderr
+
+
+def test_a_proxy_without_the_trusted_proxy_setting_is_logged_once(client, caplog, settings):
+    from ebok.middleware import UntrustedProxyWarningMiddleware
+
+    UntrustedProxyWarningMiddleware.warned = False
+    for _ in range(3):
+        client.get(LOGIN, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    warnings = [r for r in caplog.records if "TRUSTED_PROXY_COUNT" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "ERROR"
