@@ -3,9 +3,11 @@ a reason) and answer; each step e-mails the requester. The services record each 
 audit log; opening a step's page (which shows the request) is recorded as a read."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -53,9 +55,6 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("overdue")), ("open", _("waiting for an answer"))]
 
     def queryset(self, request, queryset):
-        from django.db.models import Q
-        from django.utils import timezone
-
         waiting = queryset.exclude(status=AccessibilityRequest.Status.ANSWERED)
         today = timezone.localdate()
         if self.value() == "yes":

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -169,7 +170,6 @@ def review_is_due(today: date) -> bool:
 
 def review_reminder_send(*, today: date) -> bool:
     """E-mail staff once a year when the statement waits for its review (due by 31 March)."""
-    from django.core.mail import send_mail
 
     if not review_is_due(today) or not settings.ACCESSIBILITY_STAFF_EMAILS:
         return False

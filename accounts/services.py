@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +46,6 @@ def activation_token(issue):
 
 
 def activation_url(issue):
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("activate", args=[activation_token(issue)])
 
 

@@ -8,15 +8,15 @@ from django.utils import translation
 
 from core import outbox
 
-from .models import CredentialIssue, SecurityNotice
+from .models import CredentialIssue, EmailChange, SecurityNotice
+from .profile import email_change_url
+from .services import activation_url
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(**outbox.MAIL_TASK, name="accounts.activation_email_send")
 def send_activation_email(self, issue_id):
-    from .services import activation_url
-
     def send():
         issue = CredentialIssue.objects.select_related("user").get(pk=issue_id)
         with translation.override(settings.LANGUAGE_CODE):
@@ -44,8 +44,6 @@ def sweep_unsent_activation_emails():
 @shared_task(**outbox.MAIL_TASK, name="accounts.email_change_link_send")
 def send_email_change_link(self, change_id):
     """The confirmation link to the new address; run twice, it sends once."""
-    from .models import EmailChange
-    from .profile import email_change_url
 
     def send():
         change = EmailChange.objects.select_related("user").get(pk=change_id)
@@ -67,8 +65,6 @@ def send_email_change_link(self, change_id):
 
 @shared_task(name="accounts.email_change_links_sweep")
 def sweep_unsent_email_change_links():
-    from .models import EmailChange
-
     ids = outbox.overdue_ids(EmailChange, "requested_at")
     for pk in ids:
         send_email_change_link.delay(pk)

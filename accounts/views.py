@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import queries, services
 from .forms import NewPasswordForm
+from .profile import ProfileError, email_change_confirm
 
 
 @login_required
@@ -65,7 +66,6 @@ def activate(request, token):
 
 def email_confirm(request, token):
     """The link sent to a new e-mail address: opening it makes the address the login e-mail."""
-    from .profile import ProfileError, email_change_confirm
 
     try:
         user = email_change_confirm(token=token)

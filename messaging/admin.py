@@ -2,15 +2,18 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from accounts.models import User
 from audit.services import audit_read
 
 from . import services
@@ -25,6 +28,7 @@ from .models import (
     Thread,
     ThreadMessage,
 )
+from .views import _download
 
 
 @admin.register(Notification)
@@ -50,8 +54,6 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path(
                 "user/<int:user_id>/",
@@ -63,11 +65,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def user_deliveries_view(self, request, user_id):
         """Per resident: when each notification and notice was delivered, e-mailed, opened."""
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import get_object_or_404
-        from django.template.response import TemplateResponse
-
-        from accounts.models import User
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -448,8 +445,6 @@ class ThreadAdmin(admin.ModelAdmin):
         )
 
     def attachment_view(self, request, pk, message_pk):
-        from .views import _download
-
         if not self.has_view_permission(request):
             return redirect("admin:index")
         message = get_object_or_404(

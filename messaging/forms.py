@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import validate_one_line
 
-from .models import Thread
+from .models import MessagingPreference, Thread
 
 ACCEPT = "application/pdf,image/jpeg,image/png"
 ATTACHMENT_HELP = _("Optional. A PDF, JPEG or PNG file, at most 10 MB.")
@@ -68,8 +68,6 @@ class PreferenceForm(forms.Form):
 
     @classmethod
     def initial_for(cls, user):
-        from .models import MessagingPreference
-
         current = MessagingPreference.objects.filter(user=user).first()
         return {
             name: getattr(current, name) if current else True

@@ -4,15 +4,17 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, CharField, F, Value, When
 from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountAccess
+from accounts.models import Account, AccountAccess, User
 from audit.services import Action, audit_clerk, resident_of
 from core import outbox
 from core.enqueue import enqueue_on_commit
 from core.text import has_control_characters, one_line
 
+from . import queries
 from .attachments import clean_attachment
 from .audience import audience_users, wants_no_email
 from .models import (
@@ -258,8 +260,6 @@ def notice_emails_claim(delivery_ids) -> list:
 
 
 def audience_opted_out(delivery_ids):
-    from accounts.models import User
-
     return User.objects.filter(wants_no_email(), notice_deliveries__pk__in=delivery_ids).values(
         "pk"
     )
@@ -303,8 +303,6 @@ def _can_act_for(user, account_id) -> bool:
 
 
 def _active_accounts():
-    from accounts.models import Account
-
     return Account.objects.active().values("pk")
 
 
@@ -417,9 +415,6 @@ def thread_staff_start(*, clerk, account_id, topic, subject) -> Thread:
 
 def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMessage:
     """BOK answers; the residents of the conversation are notified. Reopens a closed thread."""
-    from django.urls import reverse
-
-    from . import queries
 
     _clean_upload(attachment)
     with transaction.atomic(durable=True):

@@ -2,7 +2,7 @@
 staff, and reminders before a reading window closes. Validate first, then store in one
 transaction with an audit event; residents hear of it through messaging.notify."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -397,7 +397,6 @@ def reading_correct(
 def window_reminders_send(*, today: date | None = None) -> int:
     """Remind, once per user and window, the residents with a reading missing in a window that
     closes within METERS_REMINDER_DAYS days. Safe to run twice."""
-    from datetime import timedelta
 
     today = today or timezone.localdate()
     last = today + timedelta(days=settings.METERS_REMINDER_DAYS)

@@ -1,6 +1,8 @@
 """Bank statements uploaded by staff and their lines, matched to accounts and booked as
 payments."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,8 +15,6 @@ from core.money import MONEY
 
 
 def statement_upload_to(instance, filename):
-    import secrets
-
     return f"statements/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
 
 

@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
@@ -90,8 +91,6 @@ def certificate_request(*, user, account: Account, now=None) -> Certificate:
 
 
 def verification_url(certificate) -> str:
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("billing:verify_code", args=[certificate.verification_code])
 
 

@@ -7,6 +7,7 @@ and PDF downloads."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from accounts.models import Account
 from audit.services import Action, audit_read
 from billing.invoices import vat as invoice_vat
 from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
+from billing.invoices.pdf import filename_of
 from billing.invoices.services import (
     InvoiceError,
     current_lines,
@@ -28,6 +30,7 @@ from billing.invoices.services import (
     invoices_pdf_request,
 )
 from billing.ledger.admin_forms import MonthField
+from billing.ledger.models import VatRate
 from core.inputs import MoneyField
 
 
@@ -234,10 +237,6 @@ class InvoiceAdmin(admin.ModelAdmin):
         return self._form_page(request, form, title, _("Issue the correcting invoice"))
 
     def pdf_view(self, request, pk):
-        from django.http import FileResponse
-
-        from billing.invoices.pdf import filename_of
-
         if not self.has_view_permission(request):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk, pdf_status=Invoice.PdfStatus.DONE)
@@ -268,6 +267,4 @@ class _Describe:
         return getattr(self._line, name)
 
     def get_vat_rate_display(self):
-        from billing.ledger.models import VatRate
-
         return VatRate(self._line.vat_rate).label

@@ -1,5 +1,7 @@
 """Invoices (faktury VAT) of commercial leases: numbered without gaps, immutable snapshots."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,8 +38,6 @@ class InvoiceCounter(models.Model):
 
 
 def invoice_pdf_upload_to(instance, filename):
-    import secrets
-
     return f"invoices/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.pdf"
 
 

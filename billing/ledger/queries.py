@@ -4,10 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.queries import accounts_for_user
+from billing.bank.models import StatementImport, StatementLine
 from billing.ledger.balances import Ledger, build_ledger
 from billing.ledger.history import entries_of
 from billing.ledger.models import Charge, InterestRate, Payment
@@ -74,9 +76,6 @@ def ledgers_for_user(user, today=None) -> list:
 def data_as_of():
     """The day the money data is current to: the newest booking date of a finished bank
     statement import, or else the newest posted payment. None when there is neither."""
-    from django.db.models import Max
-
-    from billing.bank.models import StatementImport, StatementLine
 
     booked = StatementLine.objects.filter(statement__status=StatementImport.Status.DONE).aggregate(
         day=Max("booked_on")
