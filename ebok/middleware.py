@@ -63,8 +63,8 @@ class PolishUnlessChosenMiddleware:
 
 
 class PageMethodsMiddleware:
-    """Pages and forms answer GET, HEAD and POST (and OPTIONS, answered by nothing but this);
-    PUT, DELETE, PATCH, TRACE and the rest get 405 before any view runs."""
+    """Pages and forms answer GET, HEAD and POST; PUT, DELETE, PATCH, TRACE, OPTIONS and the
+    rest get 405 (with the allowed methods) before any view runs: there is no API here."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
