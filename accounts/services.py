@@ -81,7 +81,7 @@ def login_email_set(user: User, email: str, *, actor: User | None, request=None)
     user.save(update_fields=["email"])
     audit_record(
         action=Action.CHANGE, request=request or current_request(), actor=actor, obj=user,
-        resident=None if user.is_staff else user, old={"email": old}, new={"email": email},
+        old={"email": old}, new={"email": email},
     )
     security_notice_queue(
         user=user, kind=SecurityNotice.Kind.EMAIL_CHANGED, to_email=old, new_email=email
@@ -230,7 +230,6 @@ def password_changed_record(*, user: User, request=None, actor: User | None = No
     with transaction.atomic():
         audit_record(
             action=Action.CHANGE, request=request, actor=actor, obj=user,
-            resident=None if user.is_staff else user,
             new={"usable_password": user.has_usable_password()},
         )
         security_notice_queue(

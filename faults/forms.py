@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.queries import accounts_for_user
+from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
 from core.uploads import ACCEPT, PhotoRejected, clean_photo
 
@@ -76,9 +77,7 @@ class PhoneField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class ReportForm(forms.Form):
-    # One-time token of the rendered form: a double submit stores one report.
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class ReportForm(OneTimeTokenForm):
     account = AccountChoiceField(label=_("Your premises"), queryset=None, empty_label=None)
     place = forms.ChoiceField(
         label=_("Where is the fault?"),

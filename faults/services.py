@@ -25,6 +25,7 @@ from .models import (
     Place,
     Status,
 )
+from .queries import report_by_token
 
 # Who may move a report where. Residents do not change statuses; they reopen a resolved report
 # (back to accepted) through fault_reopen.
@@ -102,10 +103,9 @@ def fault_report(
 ) -> FaultReport:
     """A resident's new report. `photos` are cleaned images; `contact_phone` is 9 digits. A
     second submit of the same form (`idempotency_key`) returns the first report."""
-    if idempotency_key is not None:
-        done = FaultReport.objects.filter(idempotency_key=idempotency_key, reporter=user).first()
-        if done is not None:
-            return done
+    done = report_by_token(user, idempotency_key)
+    if done is not None:
+        return done
     if not accounts_for_user(user).filter(pk=account.pk).exists():
         raise FaultRejected(_("Choose one of your own accounts."), field="account")
     if place not in Place.values:
@@ -127,8 +127,8 @@ def fault_report(
             idempotency_key,
         )
     except IntegrityError:
-        done = FaultReport.objects.filter(idempotency_key=idempotency_key, reporter=user).first()
-        if idempotency_key is None or done is None:
+        done = report_by_token(user, idempotency_key)  # the other submit won the race
+        if done is None:
             raise
         return done
 

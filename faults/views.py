@@ -2,8 +2,6 @@
 with its public timeline where the resident comments, adds a photo, confirms or reopens, and
 the photos (served only to those who may see the report)."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -23,12 +21,7 @@ def index(request):
 
 @login_required
 def new(request):
-    form = ReportForm(
-        request.POST or None,
-        request.FILES or None,
-        user=request.user,
-        initial={"token": uuid.uuid4()},
-    )
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = queries.report_by_token(request.user, data["token"])

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
 
 from .models import MessagingPreference, Thread
@@ -18,7 +19,7 @@ def attachment_field():
     )
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(OneTimeTokenForm):
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
     topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
     subject = forms.CharField(
@@ -26,7 +27,6 @@ class ThreadForm(forms.Form):
     )
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = attachment_field()
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,10 +38,9 @@ class ThreadForm(forms.Form):
             self.fields["account"].initial = accounts[0].pk
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(OneTimeTokenForm):
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = attachment_field()
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class PreferenceForm(forms.Form):

@@ -342,10 +342,9 @@ def thread_start(
 ) -> Thread:
     """A resident writes to BOK about one of the accounts they may act for. A second submit of
     the same form (`idempotency_key`) returns the first thread."""
-    if idempotency_key is not None:
-        done = Thread.objects.filter(idempotency_key=idempotency_key, created_by=user).first()
-        if done is not None:
-            return done
+    done = queries.thread_by_token(user, idempotency_key)
+    if done is not None:
+        return done
     if not _can_act_for(user, account_id):
         raise NotAllowed(_("Choose one of your accounts."), field="account")
     if topic not in Thread.Topic.values:
@@ -369,8 +368,8 @@ def thread_start(
             )
             _message(thread, user, text, attachment, from_staff=False)
     except IntegrityError:
-        done = Thread.objects.filter(idempotency_key=idempotency_key, created_by=user).first()
-        if idempotency_key is None or done is None:
+        done = queries.thread_by_token(user, idempotency_key)  # the other submit won the race
+        if done is None:
             raise
         return done
     return thread
@@ -382,12 +381,9 @@ def thread_reply(*, user, thread_id, text, attachment=None, idempotency_key=None
     _clean_upload(attachment)
     with transaction.atomic(durable=True):
         thread = Thread.objects.select_for_update().get(pk=thread_id)
-        if idempotency_key is not None:
-            done = ThreadMessage.objects.filter(
-                idempotency_key=idempotency_key, thread=thread, author=user
-            ).first()
-            if done is not None:
-                return done
+        done = queries.reply_by_token(user, thread, idempotency_key)
+        if done is not None:
+            return done
         if not _can_act_for(user, thread.account_id):
             raise NotAllowed(_("You can no longer write about this account."))
         if not thread.is_open:

@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -104,9 +102,7 @@ def thread_list(request):
 @login_required
 def thread_new(request):
     accounts = list(accounts_for_user(request.user))
-    form = ThreadForm(
-        _posted(request), _files(request), accounts=accounts, initial={"token": uuid.uuid4()}
-    )
+    form = ThreadForm(_posted(request), _files(request), accounts=accounts)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = queries.thread_by_token(request.user, data["token"])
@@ -138,7 +134,7 @@ def thread_new(request):
 @login_required
 def thread_detail(request, pk):
     thread = queries.get_thread_for_user(request.user, pk)
-    form = ReplyForm(_posted(request), _files(request), initial={"token": uuid.uuid4()})
+    form = ReplyForm(_posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         if queries.reply_by_token(request.user, thread, token) is not None:

@@ -247,18 +247,6 @@ def test_correction_needs_a_reason_a_change_and_an_original(account, staff):
     assert Invoice.objects.count() == 2
 
 
-@pytest.fixture
-def eager_tasks(settings, tmp_path):
-    """Tasks queued on commit run in the test, whatever REDIS_URL says; files in tmp."""
-    from ebok.celery import app
-
-    settings.MEDIA_ROOT = tmp_path
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def test_charge_run_issues_invoices_with_their_pdfs(
     tenant, eager_tasks, django_capture_on_commit_callbacks
 ):

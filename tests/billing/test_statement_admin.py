@@ -15,17 +15,6 @@ ADD = reverse("admin:billing_statementimport_add")
 
 
 @pytest.fixture
-def eager_tasks():
-    """Tasks queued on commit run in the test, whatever REDIS_URL says."""
-    from ebok.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def accountant(client):
     client.force_login(StaffFactory(username="ksiegowa", groups=["Księgowość"]))
     return client
