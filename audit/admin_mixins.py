@@ -10,8 +10,10 @@ import functools
 import json
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
+
+from core.admin_warnings import warnings_for
 
 from .services import CHANGELIST, Action, audit_record, resident_of, serving, values_of
 
@@ -174,6 +176,11 @@ class AuditedAdminMixin:
 
 
 class AuditedAdminSite(admin.AdminSite):
+    def index(self, request, extra_context=None):
+        for message in warnings_for(request):
+            messages.warning(request, message)
+        return super().index(request, extra_context)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedAdminMixin):

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self):
+        from billing.ledger.admin_warnings import interest_rates_outdated
+        from core.admin_warnings import register
+
+        register(interest_rates_outdated)

@@ -113,6 +113,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # most pages) and checked before reuse, so a restarted database costs no failed request.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several requests at once (runserver's threads): WAL lets
+    # reads go on during a write, and a write transaction takes the write lock when it begins
+    # (IMMEDIATE) and waits for it up to `timeout` seconds, instead of failing with "database
+    # is locked" when two transactions that read first both try to write.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -361,6 +372,9 @@ MUNICIPAL_VIRTUAL_PREFIX = env.str("MUNICIPAL_VIRTUAL_PREFIX", default="10500099
 BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
 BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
 BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
+# Staff are warned on the admin's front page when the newest statutory interest rate is older
+# than this: the NBP reference rate may have changed since.
+BILLING_INTEREST_RATE_MAX_AGE_DAYS = env.int("BILLING_INTEREST_RATE_MAX_AGE_DAYS", default=183)
 
 # Invoices of commercial leases: number series (FV/2026/11/0001; corrections FK/…), the
 # seller's address printed on them (name and NIP are MANAGER_NAME and MANAGER_NIP, or the

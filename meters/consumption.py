@@ -5,16 +5,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.dates import month_start, next_month
+
 ZERO = Decimal(0)
 LITRE = Decimal("0.001")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def average_daily_use(points) -> Decimal | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Premises, User
+from core.dates import months_back
 
 from .models import Meter, Reading, ReadingWindow
 
@@ -19,11 +20,6 @@ LEAK_ACCOUNT = "1001"
 REPLACED_ACCOUNT = "2003"
 WINDOW_DAYS = 7
 D = Decimal
-
-
-def _month_start(day: date, back: int) -> date:
-    index = day.year * 12 + day.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _monthly_use(account_number: str, kind: str) -> Decimal:
@@ -40,7 +36,7 @@ def _readings(meter, clerk, start_value, use, months, today, leak=False):
             Reading(
                 meter=meter,
                 value=value,
-                read_on=_month_start(today, back - 1),
+                read_on=months_back(today, back - 1),
                 source=Reading.Source.STAFF,
                 submitted_by=clerk,
             )
@@ -71,8 +67,8 @@ def seed_meters(*, today: date | None = None) -> dict:
                     defaults={
                         "premises": account.premises,
                         "kind": kind,
-                        "installed_on": _month_start(today, MONTHS + 1),
-                        "legalisation_expires_on": _month_start(today, MONTHS + 1)
+                        "installed_on": months_back(today, MONTHS + 1),
+                        "legalisation_expires_on": months_back(today, MONTHS + 1)
                         + timedelta(days=5 * 365),
                     },
                 )
@@ -102,7 +98,7 @@ def seed_meters(*, today: date | None = None) -> dict:
 
 def _replace(old, today):
     """The old meter removed a year ago and a new one in its place: (new meter, created)."""
-    installed = _month_start(today, 12)
+    installed = months_back(today, 12)
     new, created = Meter.objects.get_or_create(
         serial_number=f"{old.serial_number}-N",
         defaults={

@@ -13,16 +13,17 @@ from billing.ledger.views import account_page
 
 @login_required
 def pay(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    summary = summarize(books.ledger)
-    name, nip = recipient_of(books.account)
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    summary = summarize(state)
+    name, nip = recipient_of(account)
     return account_page(
         request,
         "billing/pay.html",
-        books,
+        account,
+        state,
         recipient_name=name,
         recipient_nip=nip,
-        title=transfer_title(books.account),
+        title=transfer_title(account),
         amount_in_qr=0 < summary.owed <= MAX_AMOUNT,
         qr_max=MAX_AMOUNT,
     )
@@ -30,6 +31,6 @@ def pay(request, pk):
 
 @login_required
 def pay_qr(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    png = qr_png(transfer_for(books.account, summarize(books.ledger).owed))
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    png = qr_png(transfer_for(account, state.owed))
     return HttpResponse(png, content_type="image/png")

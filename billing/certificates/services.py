@@ -20,7 +20,7 @@ from weasyprint import CSS, HTML
 from accounts.models import Account
 from audit.services import Action, audit_clerk
 from billing.certificates.models import Certificate, CertificateCounter
-from billing.ledger.queries import ledger_for_account
+from billing.ledger.queries import account_state_of
 from core.enqueue import enqueue_on_commit
 from core.pdf_jobs import pdf_make, pdfs_sweep
 
@@ -40,7 +40,7 @@ class CertificateRefused(CertificateError):
 
 
 def overdue_of(ledger):
-    return [state for state in ledger.charges if state.is_overdue(ledger.today)]
+    return [state for state in ledger.unpaid if state.is_overdue(ledger.today)]
 
 
 def _next_number(series, year):
@@ -60,7 +60,7 @@ def certificate_request(*, user, account: Account, now=None) -> Certificate:
     with transaction.atomic(durable=True):
         # One issue per account at a time: a double submit waits and then finds the first.
         Account.objects.select_for_update().filter(pk=account.pk).first()
-        ledger = ledger_for_account(account, today)
+        ledger = account_state_of(account, today)
         overdue = overdue_of(ledger)
         if overdue:
             raise CertificateRefused(overdue)

@@ -12,7 +12,7 @@ from accounts.queries import get_account_for_user
 from billing.certificates import queries
 from billing.certificates import services as certificates
 from billing.certificates.models import Certificate
-from billing.ledger.queries import data_as_of, ledger_for_account
+from billing.ledger.queries import account_state_of, data_as_of
 
 
 @login_required
@@ -31,7 +31,7 @@ def certificate(request, pk):
             )
             return redirect("billing:certificate", pk=account.pk)
     else:
-        ledger = ledger_for_account(account)
+        ledger = account_state_of(account)
         refused = certificates.overdue_of(ledger) or None
     rows = queries.certificates_of_account(account)
     return render(

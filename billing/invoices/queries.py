@@ -9,7 +9,8 @@ from accounts.models import Account
 from accounts.queries import accounts_for_user
 from billing.invoices.models import Invoice, InvoiceLine
 from billing.ledger.balances import ZERO
-from billing.ledger.queries import ledger_for_account
+from billing.ledger.deadlines import deadline
+from billing.ledger.queries import account_state_of
 
 
 def commercial_accounts_for_user(user):
@@ -41,20 +42,20 @@ def status_of(invoice, unpaid_by_charge, today):
     unpaid = sum((unpaid_by_charge.get(charge_id, ZERO) for charge_id in invoice.charge_ids), ZERO)
     if unpaid <= 0:
         return "paid", ZERO
-    return ("overdue" if invoice.due_date < today else "unpaid"), unpaid
+    return ("overdue" if deadline(invoice.due_date) < today else "unpaid"), unpaid
 
 
 def invoice_rows_for_user(user, today=None):
     """(accounts, [InvoiceRow]) of the user's commercial accounts; 404 when there are none.
-    One ledger per account, one query for the invoices, one for their lines' charges."""
+    The open items of each account, one query for the invoices, one for their lines' charges."""
     today = today or timezone.localdate()
     accounts = list(commercial_accounts_for_user(user))
     if not accounts:
         raise Http404
     unpaid_by_charge = {}
     for account in accounts:
-        ledger = ledger_for_account(account, today)
-        unpaid_by_charge.update({s.charge.pk: s.unpaid for s in ledger.charges})
+        state = account_state_of(account, today)
+        unpaid_by_charge.update({s.charge.pk: s.unpaid for s in state.unpaid})
     invoices = list(
         Invoice.objects.filter(account__in=accounts)
         .select_related("account", "corrects")

@@ -29,8 +29,8 @@ from billing.invoices import vat as invoice_vat
 from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
 from billing.invoices.numbering import next_number
 from billing.ledger.balances import fold_corrections
-from billing.ledger.charge_run import month_end, month_start
 from billing.ledger.models import Charge, ChargeRun
+from core.dates import month_end, month_start
 from core.enqueue import enqueue_on_commit
 from core.formats import format_amount, format_day
 from messaging import Kind, notify

@@ -2,7 +2,11 @@
 
 Payments pay the oldest charges first (by due date), so each charge knows what is still unpaid,
 when each part of it was paid, and the statutory interest for delay that accrued. A correction
-folds into the entry it corrects and carries that entry's due date.
+folds into the entry it corrects and carries that entry's due date. A charge is late only after
+its deadline, the due date moved past weekends and holidays (art. 115 k.c., deadlines.py).
+
+This is the whole-history computation: pages read an account's state from the ledger summary
+and its open items (open_items.py); tests hold the two to the same figures.
 """
 
 from bisect import bisect_right
@@ -12,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
 
+from billing.ledger.deadlines import deadline
 from core.money import money
 
 ZERO = Decimal("0.00")
@@ -23,7 +28,8 @@ class ChargeState:
     charge: object  # the original Charge
     amount: Decimal  # with its corrections
     paid_parts: list = field(default_factory=list)  # [(date, Decimal)]
-    interest: Decimal = ZERO
+    interest: Decimal = ZERO  # on the parts paid late and on what is unpaid, to today
+    open_interest: Decimal = ZERO  # on what is unpaid only, to today
     paid: Decimal = ZERO  # the sum of paid_parts, kept by pay()
     unpaid: Decimal = field(init=False)
 
@@ -39,8 +45,12 @@ class ChargeState:
     def due_date(self) -> date:
         return self.charge.due_date
 
+    @property
+    def deadline(self) -> date:
+        return deadline(self.charge.due_date)
+
     def is_overdue(self, today: date) -> bool:
-        return self.unpaid > 0 and self.due_date < today
+        return self.unpaid > 0 and self.deadline < today
 
 
 @dataclass
@@ -65,18 +75,22 @@ class Ledger:
 
     @property
     def oldest_overdue_date(self):
-        return next((s.due_date for s in self.charges if s.is_overdue(self.today)), None)
+        return next((s.deadline for s in self.charges if s.is_overdue(self.today)), None)
 
     @property
     def next_due_date(self):
-        """The due date of the next unpaid charge that is not overdue yet."""
+        """The deadline of the next unpaid charge that is not overdue yet."""
         return next(
-            (s.due_date for s in self.charges if s.unpaid > 0 and s.due_date >= self.today), None
+            (s.deadline for s in self.charges if s.unpaid > 0 and s.deadline >= self.today), None
         )
 
     @property
     def interest(self) -> Decimal:
         return sum((s.interest for s in self.charges), ZERO)
+
+    @property
+    def open_interest(self) -> Decimal:
+        return sum((s.open_interest for s in self.charges), ZERO)
 
 
 def fold_corrections(entries):
@@ -126,6 +140,7 @@ def build_ledger(charges, payments, rates=(), today=None) -> Ledger:
     schedule = rate_schedule(rates)
     for state in states:
         state.interest = charge_interest(state, schedule, today)
+        state.open_interest = money(interest_for(state.unpaid, state.due_date, today, schedule))
 
     return Ledger(
         charges=states,
@@ -141,9 +156,10 @@ def rate_schedule(rates):
 
 
 def interest_for(principal: Decimal, due_date: date, paid_on: date, schedule) -> Decimal:
-    """Unrounded interest for delay on `principal` from the day after `due_date` up to and
-    including `paid_on`, split where the rate changes: principal × rate / 100 / 365 a day."""
-    start = due_date + timedelta(days=1)
+    """Unrounded interest for delay on `principal` from the day after the deadline of
+    `due_date` (art. 115 k.c.) up to and including `paid_on`, split where the rate changes:
+    principal × rate / 100 / 365 a day."""
+    start = deadline(due_date) + timedelta(days=1)
     if paid_on < start or principal <= 0 or not schedule:
         return Decimal(0)
     rate_days = Decimal(0)

@@ -11,39 +11,32 @@ overlaps that month (no pro rata), and when two fees of one component overlap a 
 that starts later wins; an account is charged for every month its validity overlaps.
 """
 
-import calendar
 import logging
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk
+from billing.ledger.deadlines import deadline
 from billing.ledger.models import Charge, ChargeRun, Fee
 from billing.ledger.services import BillingError
+from core.dates import month_end, month_start, next_month
 from core.enqueue import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 BATCH = 2000
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(period: date) -> date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def charge_run_start(*, period: date, due_day: int | None = None, clerk=None) -> ChargeRun:
-    """Create a run for the month of `period`; it executes in a worker after commit."""
+def charge_run_start(
+    *, period: date, due_day: int | None = None, clerk=None, again: bool = False
+) -> ChargeRun:
+    """Create a run for the month of `period`; it executes in a worker after commit. A month
+    that has a finished run is charged again only when asked (`again`): the new run posts
+    only what is missing, e.g. for premises let since."""
     period = month_start(period)
     due_day = settings.BILLING_DUE_DAY if due_day is None else due_day
     if not 1 <= due_day <= 28:
@@ -54,6 +47,20 @@ def charge_run_start(*, period: date, due_day: int | None = None, clerk=None) ->
         )
         if busy.exists():
             raise BillingError(_("A charge run for this month is already waiting or running."))
+        done = ChargeRun.objects.filter(period=period, status=ChargeRun.Status.DONE).first()
+        if done is not None and not again:
+            raise BillingError(
+                _(
+                    "%(month)s was charged on %(day)s. To charge only what is missing (e.g. "
+                    "premises let since), choose the run in the list and the action “Run again”."
+                )
+                % {
+                    "month": f"{period:%m/%Y}",
+                    "day": formats.date_format(
+                        timezone.localtime(done.finished_at or done.created_at), "j E Y"
+                    ),
+                }
+            )
         run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
         audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
         enqueue_on_commit("billing.charge_run_execute", run.pk)
@@ -125,7 +132,7 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
                 fee.unit_price,
                 amount,
                 fee.vat_rate,
-                run.period.replace(day=due_day),
+                deadline(run.period.replace(day=due_day)),  # art. 115 k.c.
             )
         )
     return rows
@@ -202,7 +209,7 @@ def charge_run_execute(*, run_id: int, notify: bool = True) -> ChargeRun | None:
 
 def charge_run_again(*, run: ChargeRun, clerk=None) -> ChargeRun:
     """A new run of the same month and payment day: adds only what is missing."""
-    return charge_run_start(period=run.period, due_day=run.due_day, clerk=clerk)
+    return charge_run_start(period=run.period, due_day=run.due_day, clerk=clerk, again=True)
 
 
 def coming_month_run_start(*, today: date) -> ChargeRun | None:

@@ -15,8 +15,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account, Premises
-from billing.ledger.charge_run import charge_run_execute, month_end, month_start
+from billing.ledger.charge_run import charge_run_execute
+from billing.ledger.deadlines import deadline
 from billing.ledger.models import Charge, ChargeRun, Component, Fee, Payment, PaymentTerms
+from core.dates import month_end, month_start, months_back
 from core.money import money
 
 HISTORY_MONTHS = 24
@@ -35,11 +37,6 @@ D = Decimal
 TENANCY = Account.Kind.MUNICIPAL_TENANCY
 OWNERSHIP = Account.Kind.COMMUNITY_OWNERSHIP
 LEASE = Account.Kind.COMMERCIAL_LEASE
-
-
-def months_back(period: date, n: int) -> date:
-    index = period.year * 12 + period.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def persons(account: Account) -> Decimal:
@@ -267,7 +264,9 @@ def seed_billing_scale(account_ids, *, months: int, today: date) -> dict:
         return counts
     due_day = settings.BILLING_DUE_DAY
     ops = connection.ops
-    charge_months = [(p, month_end(p), p.replace(day=due_day), f"{p:%m/%Y}") for p in periods]
+    charge_months = [
+        (p, month_end(p), deadline(p.replace(day=due_day)), f"{p:%m/%Y}") for p in periods
+    ]
     paid_months = [
         (p, min(today, p.replace(day=due_day) - timedelta(days=2)), f"{p:%m/%Y}")
         for p in periods

@@ -9,12 +9,13 @@ class HistoryFilterForm(forms.Form):
 
     rok = forms.ChoiceField(label=_("Year"), required=False)
 
-    def __init__(self, data, *, years, default):
+    def __init__(self, data, *, years, default, all_years=True):
         self.default = default
         super().__init__(data)
-        self.fields["rok"].choices = [(str(y), str(y)) for y in years] + [
-            (ALL_YEARS, _("All years"))
-        ]
+        # The page shows one year at a time; the downloads may have them all.
+        self.fields["rok"].choices = [(str(y), str(y)) for y in years] + (
+            [(ALL_YEARS, _("All years"))] if all_years else []
+        )
         self.fields["rok"].initial = str(default) if default else ALL_YEARS
 
     def year(self):

@@ -1,5 +1,5 @@
-"""An account's history on rows already loaded (no queries here): every charge and payment in
-date order with a running balance, a year's slice of it, and month-end balances for the chart.
+"""An account's history on rows already loaded (no queries here): charges and payments in date
+order with a running balance from the balance carried in.
 
 A charge is dated by its due date (the day it is owed), a payment by the day the money arrived;
 on the same day charges come first. Corrections are rows of their own, as on a bank statement.
@@ -77,56 +77,18 @@ def payment_description(payment) -> str:
     return label
 
 
-def entries_of(charges, payments) -> list:
-    """Every entry in date order with the running balance."""
+def entries_of(charges, payments, opening: Decimal = ZERO) -> list:
+    """Every entry in date order with the running balance, starting from `opening`."""
     rows = [(c.due_date, 0, c.pk, Entry(c.due_date, c.title, c.amount, None)) for c in charges]
     rows += [
         (p.paid_on, 1, p.pk, Entry(p.paid_on, p, None, p.amount))
         for p in payments
     ]
     rows.sort(key=lambda row: row[:3])
-    balance = ZERO
+    balance = opening
     entries = []
     for *_key, entry in rows:
         balance += entry.change
         entry.balance = balance
         entries.append(entry)
     return entries
-
-
-def years_of(entries) -> list:
-    """The years that have entries, newest first."""
-    return sorted({e.day.year for e in entries}, reverse=True)
-
-
-def history_for(entries, year=None) -> History:
-    if year is None:
-        return History(entries=entries, opening=ZERO, year=None)
-    before = [e for e in entries if e.day.year < year]
-    return History(
-        entries=[e for e in entries if e.day.year == year],
-        opening=before[-1].balance if before else ZERO,
-        year=year,
-    )
-
-
-def month_end_balances(entries, today: date, months: int = 24) -> list:
-    """[(first day of the month, balance at its end)] for the last `months` months up to and
-    including the current one (its balance as of today)."""
-    month_starts = []
-    year, month = today.year, today.month
-    for _i in range(months):
-        month_starts.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    month_starts.reverse()
-
-    result = []
-    balance, i = ZERO, 0
-    for start in month_starts:
-        nxt = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        end = min(nxt, date.fromordinal(today.toordinal() + 1))
-        while i < len(entries) and entries[i].day < end:
-            balance = entries[i].balance
-            i += 1
-        result.append((start, balance))
-    return result

@@ -358,3 +358,55 @@ class InterestRate(models.Model):
 
     def __str__(self):
         return f"{self.rate}% ({self.valid_from:%d.%m.%Y})"
+
+
+class LedgerTotal(models.Model):
+    """All of an account's charges and payments summed, in grosze. Kept by database triggers
+    on billing_charge and billing_payment (migration 0008) in the transaction of every posting;
+    `manage.py ledger_summary` verifies and rebuilds it."""
+
+    account = models.OneToOneField(
+        Account,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="ledger_total",
+    )
+    charged = models.BigIntegerField(_("charged (gr)"), default=0)
+    paid = models.BigIntegerField(_("paid (gr)"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger total")
+        verbose_name_plural = _("ledger totals")
+
+    def __str__(self):
+        return f"{self.account_id}: {self.paid - self.charged}"
+
+    def audit_resident(self):
+        return first_resident(self.account)
+
+
+class LedgerMonth(models.Model):
+    """An account's charges (by due date) and payments (by the day paid) of one month, in
+    grosze; kept like LedgerTotal. The balance at any month's end is the total less the months
+    after it, so a page reads a few rows whatever the length of the history."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    charged = models.BigIntegerField(_("charged (gr)"), default=0)
+    paid = models.BigIntegerField(_("paid (gr)"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger month")
+        verbose_name_plural = _("ledger months")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="ledger_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%m/%Y}"
+
+    def audit_resident(self):
+        return first_resident(self.account)

@@ -1,18 +1,21 @@
-"""Reads for billing pages, scoped to the user's own accounts."""
+"""Reads for billing pages, scoped to the user's own accounts. A page reads the account's
+summary row, its open items and at most a year of entries: never the whole history."""
 
-from collections import defaultdict
-from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.queries import accounts_for_user
 from billing.bank.models import StatementImport, StatementLine
-from billing.ledger.balances import Ledger, build_ledger
-from billing.ledger.history import entries_of
-from billing.ledger.models import Charge, InterestRate, Payment
+from billing.ledger.balances import ZERO, build_ledger, fold_corrections
+from billing.ledger.history import History, entries_of
+from billing.ledger.models import Charge, InterestRate, LedgerMonth, LedgerTotal, Payment
+from billing.ledger.open_items import AccountState, OpenItemsReader, account_state, from_grosze
+from core.dates import month_start, next_month, previous_month
 
 
 def interest_rates():
@@ -22,7 +25,8 @@ def interest_rates():
 
 
 def ledger_for_account(account, today=None):
-    """The account's whole ledger in three queries, whatever the length of its history."""
+    """The account's whole ledger, every row of its history: the reference that the summary
+    is checked against (pages use account_state_of)."""
     charges = list(Charge.objects.filter(account=account).order_by("due_date", "pk"))
     payments = list(Payment.objects.filter(account=account).order_by("paid_on", "pk"))
     return build_ledger(
@@ -30,47 +34,155 @@ def ledger_for_account(account, today=None):
     )
 
 
-@dataclass
-class AccountBooks:
-    """One account's rows and what they add up to: the ledger and the dated entries."""
-
-    account: object
-    charges: list
-    payments: list
-    ledger: Ledger
-
-    @property
-    def entries(self):
-        return entries_of(self.charges, self.payments)
+# Charges read per query while looking for the open items: a few first (most debts are a
+# month or two), twice as many each time after.
+FIRST_CHUNK, LAST_CHUNK = 6, 96
 
 
-def get_books_for_user(user, account_pk, today=None) -> AccountBooks:
-    """One of the user's accounts with all its rows, or 404; a constant number of queries."""
+def _totals(account_ids) -> dict:
+    return {
+        pk: (from_grosze(charged), from_grosze(paid))
+        for pk, charged, paid in LedgerTotal.objects.filter(account_id__in=account_ids).values_list(
+            "account_id", "charged", "paid"
+        )
+    }
+
+
+def open_items_of(account_id, owed: Decimal) -> list:
+    """The charges that make up `owed`, newest first: as many rows as the debt has charges
+    (and a few more), however long the history."""
+    reader = OpenItemsReader(owed)
+    last, chunk = None, FIRST_CHUNK
+    while not reader.done:
+        charges = Charge.objects.filter(account_id=account_id).order_by("-due_date", "-pk")
+        if last is not None:
+            charges = charges.filter(
+                Q(due_date__lt=last.due_date) | Q(due_date=last.due_date, pk__lt=last.pk)
+            )
+        batch = list(charges[:chunk])
+        reader.feed(batch)
+        if len(batch) < chunk:
+            break
+        last, chunk = batch[-1], min(chunk * 2, LAST_CHUNK)
+    return reader.items
+
+
+def _state(account_id, totals, rates, today) -> AccountState:
+    charged, paid = totals.get(account_id, (ZERO, ZERO))
+    items = open_items_of(account_id, charged - paid) if charged > paid else []
+    return account_state(charged, paid, items, rates, today)
+
+
+def account_state_of(account, today=None) -> AccountState:
+    """An account's balance, open items and interest: two queries and its open items."""
+    today = today or timezone.localdate()
+    return _state(account.pk, _totals([account.pk]), interest_rates(), today)
+
+
+def get_account_state_for_user(user, account_pk, today=None):
+    """(account, AccountState) of one of the user's accounts, or 404."""
     account = accounts_for_user(user).filter(pk=account_pk).first()
     if account is None:
         raise Http404
-    today = today or timezone.localdate()
-    charges = list(Charge.objects.filter(account=account).order_by("due_date", "pk"))
-    payments = list(Payment.objects.filter(account=account).order_by("paid_on", "pk"))
-    ledger = build_ledger(charges, payments, rates=interest_rates(), today=today)
-    return AccountBooks(account, charges, payments, ledger)
+    return account, account_state_of(account, today)
 
 
-def ledgers_for_user(user, today=None) -> list:
-    """[(account, ledger)] of all the user's active accounts, in four queries."""
+def states_for_user(user, today=None) -> list:
+    """[(account, AccountState)] of all the user's active accounts."""
     today = today or timezone.localdate()
     accounts = list(accounts_for_user(user))
-    ids = [a.pk for a in accounts]
-    charges, payments = defaultdict(list), defaultdict(list)
-    for charge in Charge.objects.filter(account_id__in=ids).order_by("due_date", "pk"):
-        charges[charge.account_id].append(charge)
-    for payment in Payment.objects.filter(account_id__in=ids).order_by("paid_on", "pk"):
-        payments[payment.account_id].append(payment)
-    rates = interest_rates() if ids else []
-    return [
-        (a, build_ledger(charges[a.pk], payments[a.pk], rates=rates, today=today))
-        for a in accounts
-    ]
+    if not accounts:
+        return []
+    totals = _totals([a.pk for a in accounts])
+    rates = interest_rates()
+    return [(a, _state(a.pk, totals, rates, today)) for a in accounts]
+
+
+def month_charges(account, month: date) -> list:
+    """[(charge, amount with its corrections)] of the charges for `month` (by their period,
+    or by their due date when they have none)."""
+    following = next_month(month)
+    charges = Charge.objects.filter(account=account).filter(
+        Q(period=month) | Q(period__isnull=True, due_date__gte=month, due_date__lt=following)
+    )
+    return fold_corrections(list(charges.order_by("due_date", "pk")))
+
+
+def years_of_account(account, today: date) -> tuple[list, dict]:
+    """(the years that have entries, newest first, this year in any case; {year: paid −
+    charged from that year's first day on, in grosze}), in one query of the summary."""
+    this_year = date(today.year, 1, 1)
+    sums = LedgerMonth.objects.filter(account=account).aggregate(
+        first=Min("month"),
+        charged=Sum("charged", filter=Q(month__gte=this_year)),
+        paid=Sum("paid", filter=Q(month__gte=this_year)),
+    )
+    oldest = min(sums["first"].year, today.year) if sums["first"] else today.year
+    later = {today.year: (sums["paid"] or 0) - (sums["charged"] or 0)}
+    return list(range(today.year, oldest - 1, -1)), later
+
+
+def _from_year_on(account, year: int) -> int:
+    """paid − charged of the months from `year` on, in grosze."""
+    sums = LedgerMonth.objects.filter(account=account, month__gte=date(year, 1, 1)).aggregate(
+        charged=Sum("charged"), paid=Sum("paid")
+    )
+    return (sums["paid"] or 0) - (sums["charged"] or 0)
+
+
+def year_history(account, balance: Decimal, year: int, later: dict | None = None) -> History:
+    """One year's entries with the balance carried in: the year's rows, and the sum of the
+    summary's months from the year on (unless `later` has it already)."""
+    first, following = date(year, 1, 1), date(year + 1, 1, 1)
+    from_year_on = (later or {}).get(year)
+    if from_year_on is None:
+        from_year_on = _from_year_on(account, year)
+    opening = balance - from_grosze(from_year_on)
+    charges = Charge.objects.filter(account=account, due_date__gte=first, due_date__lt=following)
+    payments = Payment.objects.filter(account=account, paid_on__gte=first, paid_on__lt=following)
+    entries = entries_of(list(charges), list(payments), opening=opening)
+    return History(entries=entries, opening=opening, year=year)
+
+
+def whole_history(account) -> History:
+    """Every entry of the account: for the downloads of all years only."""
+    charges = list(Charge.objects.filter(account=account))
+    payments = list(Payment.objects.filter(account=account))
+    return History(entries=entries_of(charges, payments), opening=ZERO, year=None)
+
+
+def month_end_points(account, balance: Decimal, today: date, months: int) -> list:
+    """[(first day of the month, balance at its end)] for the last `months` months, the
+    current one as of today: from the summary's months and this month's entries after today."""
+    window = [month_start(today)]
+    for _i in range(months - 1):
+        window.insert(0, previous_month(window[0]))
+    changes = {
+        row["month"]: row["paid"] - row["charged"]
+        for row in LedgerMonth.objects.filter(account=account, month__gt=window[0]).values(
+            "month", "paid", "charged"
+        )
+    }
+    # Entries dated after today in this month (a charge due on the 10th, seen on the 5th).
+    following = next_month(window[-1])
+    ahead = (
+        Payment.objects.filter(account=account, paid_on__gt=today, paid_on__lt=following)
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    ) - (
+        Charge.objects.filter(account=account, due_date__gt=today, due_date__lt=following)
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    later = sum((v for m, v in changes.items() if m > window[-1]), 0)
+    points, end_balance = [], balance - from_grosze(later) - ahead
+    for month in reversed(window):
+        points.append((month, end_balance))
+        end_balance -= from_grosze(changes.get(month, 0))
+        if month == window[-1]:
+            end_balance += ahead
+    points.reverse()
+    return points
 
 
 def data_as_of():

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billing.ledger.balances import ZERO, Ledger
+from billing.ledger.balances import ZERO
 
 
 @dataclass(frozen=True)
@@ -12,8 +12,8 @@ class BalanceSummary:
     balance: Decimal  # payments − charges
     owed: Decimal  # every unpaid part, overdue or not
     overdue: Decimal  # unpaid after its due date
-    overdue_since: date | None  # the oldest missed due date
-    next_due_date: date | None  # the nearest due date still ahead
+    overdue_since: date | None  # the oldest missed deadline
+    next_due_date: date | None  # the nearest deadline still ahead (art. 115 k.c.)
     next_due_amount: Decimal  # unpaid and due on that date
     interest: Decimal  # statutory interest for delay to date: an estimate
 
@@ -34,7 +34,8 @@ class BalanceSummary:
         return max(self.balance, ZERO)
 
 
-def summarize(ledger: Ledger) -> BalanceSummary:
+def summarize(ledger) -> BalanceSummary:
+    """Of a Ledger (the whole history) or an AccountState (the summary and open items)."""
     today = ledger.today
     next_due = ledger.next_due_date
     return BalanceSummary(
@@ -44,8 +45,9 @@ def summarize(ledger: Ledger) -> BalanceSummary:
         overdue_since=ledger.oldest_overdue_date,
         next_due_date=next_due,
         next_due_amount=sum(
-            (s.unpaid for s in ledger.unpaid if s.due_date == next_due and s.due_date >= today),
+            (s.unpaid for s in ledger.unpaid if s.deadline == next_due and s.deadline >= today),
             ZERO,
         ),
-        interest=ledger.interest,
+        # on what is still unpaid: the parts paid late are the office's to claim
+        interest=ledger.open_interest,
     )

@@ -1,5 +1,9 @@
 """Resident pages of the ledger: balance, current charges, history (CSV, PDF). Every page reads
-one of the user's own accounts or gets a 404."""
+one of the user's own accounts or gets a 404, and reads the account's summary, its open items and
+at most a year of entries (the downloads of all years excepted)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -9,21 +13,21 @@ from django.shortcuts import render
 from billing.ledger import account_statement_pdf, history_csv, queries
 from billing.ledger.balances import ZERO
 from billing.ledger.chart import balance_chart
+from billing.ledger.deadlines import deadline
 from billing.ledger.forms import HistoryFilterForm
-from billing.ledger.history import history_for, month_end_balances, years_of
 from billing.ledger.summary import summarize
 
 CHART_MONTHS = 24
 
 
-def account_page(request, template, books, **context):
+def account_page(request, template, account, state, **context):
     """A page of one account, with its balance summary and the date the data is as of."""
     return render(
         request,
         template,
         {
-            "account": books.account,
-            "summary": summarize(books.ledger),
+            "account": account,
+            "summary": summarize(state),
             "show_interest": settings.BILLING_SHOW_INTEREST,
             "data_as_of": queries.data_as_of(),
             **context,
@@ -39,9 +43,7 @@ def _download(filename, content_type, content):
 
 @login_required
 def index(request):
-    rows = [
-        (account, summarize(ledger)) for account, ledger in queries.ledgers_for_user(request.user)
-    ]
+    rows = [(account, summarize(state)) for account, state in queries.states_for_user(request.user)]
     return render(
         request, "billing/index.html", {"rows": rows, "data_as_of": queries.data_as_of()}
     )
@@ -49,25 +51,44 @@ def index(request):
 
 @login_required
 def balance(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    points = month_end_balances(books.entries, books.ledger.today, CHART_MONTHS)
-    return account_page(request, "billing/balance.html", books, chart=balance_chart(points))
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    points = queries.month_end_points(account, state.balance, state.today, CHART_MONTHS)
+    return account_page(
+        request, "billing/balance.html", account, state, chart=balance_chart(points)
+    )
+
+
+@dataclass
+class MonthCharge:
+    charge: object
+    amount: Decimal
+    unpaid: Decimal
+
+    @property
+    def due_date(self):
+        return self.charge.due_date
+
+    @property
+    def deadline(self):
+        return deadline(self.charge.due_date)
 
 
 @login_required
 def current(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    today = books.ledger.today
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    today = state.today
     month = today.replace(day=1)
     this_month = [
-        s for s in books.ledger.charges if (s.charge.period or s.due_date.replace(day=1)) == month
+        MonthCharge(charge, amount, state.unpaid_of(charge.pk))
+        for charge, amount in queries.month_charges(account, month)
     ]
-    shown = {id(s) for s in this_month}
-    earlier = [s for s in books.ledger.unpaid if id(s) not in shown and s.due_date < month]
+    shown = {item.charge.pk for item in this_month}
+    earlier = [s for s in state.unpaid if s.charge.pk not in shown and s.due_date < month]
     return account_page(
         request,
         "billing/current.html",
-        books,
+        account,
+        state,
         today=today,
         month=month,
         this_month=this_month,
@@ -77,36 +98,40 @@ def current(request, pk):
     )
 
 
-def _history(request, books):
-    entries = books.entries
-    today = books.ledger.today
-    years = sorted(set(years_of(entries)) | {today.year}, reverse=True)
-    form = HistoryFilterForm(request.GET or None, years=years, default=today.year)
-    return form, history_for(entries, form.year())
+def _history(request, account, state, *, all_years):
+    today = state.today
+    years, later = queries.years_of_account(account, today)
+    form = HistoryFilterForm(
+        request.GET or None, years=years, default=today.year, all_years=all_years
+    )
+    year = form.year()
+    if year is None:
+        return form, queries.whole_history(account)
+    return form, queries.year_history(account, state.balance, year, later)
 
 
 @login_required
 def history(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    form, hist = _history(request, books)
-    return account_page(request, "billing/history.html", books, form=form, history=hist)
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    form, hist = _history(request, account, state, all_years=False)
+    return account_page(request, "billing/history.html", account, state, form=form, history=hist)
 
 
 def _export_history(request, pk):
-    books = queries.get_books_for_user(request.user, pk)
-    form, hist = _history(request, books)
+    account, state = queries.get_account_state_for_user(request.user, pk)
+    form, hist = _history(request, account, state, all_years=True)
     if form.is_bound and not form.is_valid():
         raise Http404
-    return books, hist
+    return account, state, hist
 
 
 @login_required
 def history_export_csv(request, pk):
-    books, hist = _export_history(request, pk)
-    return _download(*history_csv.render(books.account, hist))
+    account, _state, hist = _export_history(request, pk)
+    return _download(*history_csv.render(account, hist))
 
 
 @login_required
 def history_export_pdf(request, pk):
-    books, hist = _export_history(request, pk)
-    return _download(*account_statement_pdf.render(books.account, hist, summarize(books.ledger)))
+    account, state, hist = _export_history(request, pk)
+    return _download(*account_statement_pdf.render(account, hist, summarize(state)))

@@ -13,8 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.ledger.charge_run import charge_run_execute, next_month
+from billing.ledger.charge_run import charge_run_execute
 from billing.models import Charge, ChargeRun
+from core.dates import next_month
 from tests.services import require_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

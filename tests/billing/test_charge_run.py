@@ -23,8 +23,8 @@ d = datetime.date
 MARCH = d(2026, 3, 1)
 
 
-def run_month(period, due_day=None, notify=False):
-    run = charge_run_start(period=period, due_day=due_day)
+def run_month(period, due_day=None, notify=False, again=False):
+    run = charge_run_start(period=period, due_day=due_day, again=again)
     return charge_run_execute(run_id=run.pk, notify=notify)
 
 
@@ -82,9 +82,12 @@ def test_charges_are_computed_per_m2_per_person_fixed_and_per_meter(flat):
     assert run.started_at and run.finished_at
 
 
-def test_a_second_run_of_the_month_adds_nothing(flat):
+def test_a_month_already_charged_is_refused_unless_run_again(flat):
     first = run_month(MARCH)
-    second = run_month(MARCH)
+    with pytest.raises(BillingError, match="03/2026"):
+        run_month(MARCH)
+    assert ChargeRun.objects.count() == 1
+    second = run_month(MARCH, again=True)
     assert (second.status, second.accounts_charged, second.charges_created) == ("done", 0, 0)
     assert Charge.objects.filter(account=flat).count() == 4
     assert Charge.objects.filter(run=first).count() == 4
@@ -94,7 +97,7 @@ def test_a_rerun_charges_only_what_is_new(flat):
     run_month(MARCH)
     newcomer = AccountFactory()
     FeeFactory(account=newcomer, unit_price=D("10.0000"))
-    again = run_month(MARCH)
+    again = run_month(MARCH, again=True)
     assert (again.accounts_charged, again.charges_created) == (1, 1)
     assert Charge.objects.get(account=newcomer).amount == D("485.00")  # 48.50 × 10
 
@@ -158,8 +161,10 @@ def test_due_date_from_the_contract_or_the_run_or_the_setting(settings):
     assert Charge.objects.get(account=contract).due_date == d(2026, 3, 25)
     assert Charge.objects.get(account=plain).due_date == d(2026, 3, 12)
     run_month(d(2026, 4, 1), due_day=5)
-    assert Charge.objects.get(account=contract, period=d(2026, 4, 1)).due_date == d(2026, 4, 25)
-    assert Charge.objects.get(account=plain, period=d(2026, 4, 1)).due_date == d(2026, 4, 5)
+    # Art. 115 k.c.: Saturday 25 April 2026 moves to Monday the 27th; 5 April 2026 is Easter
+    # Sunday and the 6th Easter Monday, so the 7th.
+    assert Charge.objects.get(account=contract, period=d(2026, 4, 1)).due_date == d(2026, 4, 27)
+    assert Charge.objects.get(account=plain, period=d(2026, 4, 1)).due_date == d(2026, 4, 7)
 
 
 def test_commercial_rent_carries_the_components_vat():

@@ -10,10 +10,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account
-from billing.ledger.charge_run import month_start
-from billing.ledger.demo import HISTORY_MONTHS, months_back, seed_billing_scale
+from billing.ledger.deadlines import deadline
+from billing.ledger.demo import HISTORY_MONTHS, SCALE_DEBTOR_EVERY, seed_billing_scale
 from billing.ledger.queries import ledger_for_account
 from billing.models import Charge, ChargeRun, Fee, Payment
+from core.dates import month_start, months_back
 from tests.billing.factories import component
 from tests.factories import AccountFactory
 
@@ -80,8 +81,9 @@ def test_demo_fee_schedules_by_kind():
             "vat_rate", flat=True
         )
     ) == {"zw"}
-    # the contract's own payment day
-    assert {c.due_date.day for c in Charge.objects.filter(account__number="1005")} == {15}
+    # the contract's own payment day, or the next working day (art. 115 k.c.)
+    for charge in Charge.objects.filter(account__number="1005"):
+        assert charge.due_date == deadline(charge.period.replace(day=15))
 
 
 def test_demo_billing_twice_adds_nothing():
@@ -108,8 +110,12 @@ def test_scale_history_in_bulk():
             account=charge.account, component=charge.component, valid_from__lte=charge.period
         ).order_by("-valid_from")[0]
         assert charge.amount == fee.amount_for(charge.account.premises.floor_area)
-    assert Payment.objects.count() == 3 * 6  # one a month each, all due dates passed
-    assert ledger_for_account(accounts[0], today=today).balance == D("0.00")
+    # One a month each (all due dates passed), but every 20th account (by id) is a debtor who
+    # left the last two months unpaid.
+    assert Payment.objects.count() == sum(6 if pk % SCALE_DEBTOR_EVERY else 4 for pk in ids)
+    payer = next((a for a in accounts if a.pk % SCALE_DEBTOR_EVERY), None)
+    if payer is not None:
+        assert ledger_for_account(payer, today=today).balance == D("0.00")
     before = counts()
     again = seed_billing_scale(ids, months=6, today=today)
     assert again == {"fees": 0, "charges": 0, "payments": 0}

@@ -86,10 +86,11 @@ def test_payments_go_to_the_oldest_charge_first():
 def test_underpaid_overpaid_and_settled():
     charge = Row("120.50", due_date=d(2026, 1, 10))
     under = build_ledger([charge], [Row("100.00", paid_on=d(2026, 1, 9))], today=d(2026, 1, 9))
+    # Saturday 10 Jan 2026: the deadline is Monday the 12th (art. 115 k.c.).
     assert (under.balance, under.overdue, under.next_due_date) == (
         D("-20.50"),
         D("0.00"),
-        d(2026, 1, 10),
+        d(2026, 1, 12),
     )
     over = build_ledger([charge], [Row("200.00", paid_on=d(2026, 1, 9))], today=d(2026, 1, 20))
     assert over.balance == D("79.50") and over.overdue == D("0.00") and not over.unpaid

@@ -302,6 +302,21 @@ def test_a_bad_charge_run_is_refused(accountant_client, data, field):
     assert not ChargeRun.objects.exists()
 
 
+def test_a_month_already_charged_is_refused_next_to_the_month(accountant_client):
+    done = ChargeRun.objects.create(
+        period=datetime.date(2026, 12, 1),
+        due_day=10,
+        status="done",
+        finished_at=datetime.datetime(2026, 11, 20, 1, 30, tzinfo=datetime.UTC),
+    )
+    url = reverse("admin:billing_chargerun_add")
+    response = accountant_client.post(url, {"period": "12/2026", "due_day": "10"})
+    assert response.status_code == 200
+    error = response.context["form"].errors["period"][0]
+    assert "12/2026" in error and "20 listopada 2026" in error and "Uruchom ponownie" in error
+    assert list(ChargeRun.objects.all()) == [done]
+
+
 def test_run_again_action_and_bok_cannot_start(accountant_client, bok_client):
     run = ChargeRun.objects.create(period=datetime.date(2026, 3, 1), due_day=12, status="done")
     changelist = reverse("admin:billing_chargerun_changelist")
