@@ -366,6 +366,13 @@ if not stdnum_nip.is_valid(MANAGER_NIP):
     raise environ.ImproperlyConfigured(f"MANAGER_NIP is not a valid NIP: {MANAGER_NIP!r}")
 # Virtual accounts of the municipal stock: 8-digit sort code + 6-digit payee code.
 MUNICIPAL_VIRTUAL_PREFIX = env.str("MUNICIPAL_VIRTUAL_PREFIX", default="10500099760300")
+# The manager's own bank accounts (NRB) that statements come from. Empty: any statement not
+# of a housing community is the municipality's. Listed: a statement of any other account is
+# refused (billing/bank/creditors.py).
+MUNICIPAL_BANK_ACCOUNTS = env.list("MUNICIPAL_BANK_ACCOUNTS", default=[])
+# A statement line dated this many days before the import, or outside the statement's own
+# period, waits for a clerk instead of being booked.
+BANK_HOLD_OLDER_THAN_DAYS = env.int("BANK_HOLD_OLDER_THAN_DAYS", default=62)
 
 # Billing: the default payment day (a contract may set its own), whether residents see an
 # estimate of statutory interest for delay, and how many days before the due date to remind.
@@ -469,10 +476,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; the mt940 parser logs the statement's
-    # content (names, titles, accounts) at DEBUG, which must never reach a log.
+    # content (names, titles, accounts) at DEBUG, and again at ERROR when it refuses a file:
+    # personal data that must never reach a log (the clerk gets our own message instead).
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "mt940": {"level": "WARNING"},
+        "mt940": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from billing.bank.creditors import Creditors
 from billing.bank.formats import StatementFormatError
 from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
@@ -189,8 +190,10 @@ class StatementLineAdmin(admin.ModelAdmin):
         "counterparty_name",
         "counterparty_account",
         "virtual_account",
+        "bank_account",
         "bank_reference",
         "status",
+        "hold_reason",
         "account",
         "matched_by",
         "assigned_by",
@@ -245,9 +248,11 @@ class StatementLineAdmin(admin.ModelAdmin):
         waiting = line.status == StatementLine.Status.UNMATCHED
         hints = []
         if waiting and self.can_book(request):
-            found = AccountLookup(
-                Account.objects.values_list("pk", "number", "virtual_nrb")
-            ).candidates(line.title)
+            lookup = AccountLookup.load()
+            creditor = Creditors.load().of(line.bank_account) if line.bank_account else None
+            if creditor is not None:
+                lookup = lookup.for_creditor(creditor)
+            found = lookup.candidates(line.title)
             hints = list(Account.objects.filter(pk__in=found).order_by("number")[:5])
         return {
             "line": line,

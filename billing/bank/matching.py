@@ -8,6 +8,9 @@ amount, a date or a word), only when it names an existing account, and only when
 significant: introduced by a word like ID/NR/KONTO, or at least 5 digits long as written.
 Years (1990–2099) never count alone. Two different accounts in one title match nothing: the
 clerk decides.
+
+Only accounts of the creditor whose bank account received the transfer are candidates
+(creditors.py): a community's money never pays a municipal account, nor the other way round.
 """
 
 import re
@@ -17,6 +20,7 @@ from accounts.models import Account
 from billing.bank.models import StatementLine
 
 KEYWORD = r"(?:ID|NR|NUMER|KONTO|KONTA|KARTOTEKA|KARTOTEKI|LOKAL|LOKALU|IDENTYFIKATOR|KLIENT)"
+ANY = object()
 MIN_DIGITS_WITHOUT_KEYWORD = 5
 MIN_IDENTIFIER_DIGITS = 6  # a shorter `ID IPH` cannot tell accounts apart
 # Letters people type for digits, inside a token that is otherwise digits.
@@ -36,22 +40,42 @@ _YEAR = re.compile(r"^(19[9][0-9]|20[0-9][0-9])$")
 
 class AccountLookup:
     def __init__(self, rows):
-        """rows: (pk, number, virtual_nrb) of every account."""
+        """rows: (pk, number, virtual_nrb, community id or None) of every account."""
         self.by_nrb = {}
         self.by_number = defaultdict(set)
+        self.community = {}
         self._suffixes = {}
-        for pk, number, nrb in rows:
+        self._allowed = ANY  # or the creditor's community id (None: the municipality)
+        for pk, number, nrb, community_id in rows:
             self.by_nrb[nrb] = pk
             self.by_number[int(number)].add(pk)
+            self.community[pk] = community_id
 
     @classmethod
     def load(cls):
-        return cls(Account.objects.values_list("pk", "number", "virtual_nrb").iterator(2000))
+        return cls(
+            Account.objects.values_list(
+                "pk", "number", "virtual_nrb", "premises__building__community_id"
+            ).iterator(2000)
+        )
+
+    def for_creditor(self, creditor) -> "AccountLookup":
+        """This lookup restricted to the accounts of `creditor` (a creditors.Creditor)."""
+        restricted = object.__new__(AccountLookup)
+        restricted.__dict__.update(self.__dict__)
+        restricted._allowed = creditor.community_id
+        return restricted
+
+    def _may(self, pk) -> bool:
+        return self._allowed is ANY or self.community.get(pk) == self._allowed
 
     def match(self, line):
-        """(account pk, StatementLine.MatchedBy) or (None, NONE) for a parsed line."""
-        pk = self.by_virtual_account(line.virtual_account)
+        """(account pk, StatementLine.MatchedBy) or (None, NONE) for a parsed line. A virtual
+        account that is another creditor's matches nothing: the clerk looks at it."""
+        pk = self._virtual_pk(line.virtual_account)
         if pk:
+            if not self._may(pk):
+                return None, StatementLine.MatchedBy.NONE
             return pk, StatementLine.MatchedBy.VIRTUAL_ACCOUNT
         pk = self.by_title(line.title)
         if pk:
@@ -59,6 +83,10 @@ class AccountLookup:
         return None, StatementLine.MatchedBy.NONE
 
     def by_virtual_account(self, value: str):
+        pk = self._virtual_pk(value)
+        return pk if pk and self._may(pk) else None
+
+    def _virtual_pk(self, value: str):
         digits = re.sub(r"[^0-9]", "", value or "")
         if len(digits) == 26:
             return self.by_nrb.get(digits)
@@ -72,7 +100,10 @@ class AccountLookup:
                 index[nrb[-len(digits) :]].add(pk)
             self._suffixes[len(digits)] = index
         found = index.get(digits, set())
-        return next(iter(found)) if len(found) == 1 else None
+        own = {pk for pk in found if self._may(pk)}
+        if len(own) == 1:
+            return next(iter(own))
+        return next(iter(found)) if len(found) == 1 else None  # another creditor's: held
 
     def by_title(self, title: str):
         found = self.candidates(title)
@@ -83,7 +114,7 @@ class AccountLookup:
         found = set()
         for match in _NRB.finditer(text):
             pk = self.by_nrb.get(re.sub(r"[^0-9]", "", match.group(1)))
-            if pk:
+            if pk and self._may(pk):
                 found.add(pk)
         text = _NRB.sub(" ", text)
         for match in _TOKEN.finditer(text):
@@ -102,7 +133,7 @@ class AccountLookup:
                 continue
             if not has_keyword and len(digits) < MIN_DIGITS_WITHOUT_KEYWORD:
                 continue
-            pks = self.by_number.get(int(digits))
+            pks = {pk for pk in self.by_number.get(int(digits), ()) if self._may(pk)}
             if pks and len(pks) == 1:
                 return set(pks)
         return set()

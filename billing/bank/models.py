@@ -109,6 +109,18 @@ class StatementLine(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     ignore_reason = models.CharField(_("why it is not a payment"), max_length=300, blank=True)
+    bank_account = models.CharField(
+        _("received on bank account"),
+        max_length=34,
+        blank=True,
+        help_text=_("The statement's own account: whose money the transfer is."),
+    )
+    hold_reason = models.CharField(
+        _("why it waits for a clerk"),
+        max_length=300,
+        blank=True,
+        help_text=_("Set when the import did not book a line it could have matched."),
+    )
 
     class Meta:
         verbose_name = _("bank statement line")

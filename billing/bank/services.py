@@ -8,17 +8,21 @@ checksum, so a line already imported (from this file or any other) is never book
 
 import hashlib
 import logging
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account
 from audit.services import Action, audit_clerk, resident_of
+from billing.bank.creditors import Creditors, nrb_of, refusal
 from billing.bank.formats import ParsedStatement, StatementFormatError, parse_statement
 from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
@@ -35,15 +39,47 @@ BATCH = 250
 # A running import not finished by then was lost with its worker and may be taken again.
 STALE_AFTER = timedelta(hours=1)
 DUPLICATE_CHECK_CHUNK = 1000
+# Days a line may lie outside its statement's period (value and booking dates, weekends).
+PERIOD_SLACK = timedelta(days=7)
+_SPACES = re.compile(r"\s+")
 
 
 class StatementLineError(BillingError):
     """A clerk's action on a statement line was refused."""
 
 
+def line_checksums(statement: ParsedStatement) -> list[str]:
+    """The unique key of each credit line: the bank's own transaction id where it has one,
+    else a fingerprint of the transfer (the account that received it, day, amount, payer and
+    title) with its place among identical ones in this statement. The same transfer in a
+    daily and in a monthly statement has one key; two identical transfers on one day have
+    two (the first and the second of their kind)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for line in statement.credits:
+        if line.identity:
+            keys.append(hashlib.sha256(f"id|{line.identity}".encode()).hexdigest())
+            continue
+        fingerprint = "|".join(
+            [
+                "fp",
+                nrb_of(line.account or statement.account),
+                line.booked_on.isoformat(),
+                str(line.amount),
+                line.counterparty_account,
+                _SPACES.sub(" ", line.title).strip().upper(),
+                _SPACES.sub(" ", line.counterparty_name).strip().upper(),
+                line.virtual_account,
+            ]
+        )
+        seen[fingerprint] = seen.get(fingerprint, 0) + 1
+        keys.append(hashlib.sha256(f"{fingerprint}|{seen[fingerprint]}".encode()).hexdigest())
+    return keys
+
+
 def line_checksum(statement: ParsedStatement, line) -> str:
-    """The line's unique key: the bank's own transaction id where it has one, else the
-    statement's reference, the line's position and its fields."""
+    """The key lines had before fingerprints (statement reference and position): a file
+    imported then is still known."""
     if line.identity:
         key = f"id|{line.identity}"
     else:
@@ -73,6 +109,7 @@ def statement_upload(*, file, clerk) -> StatementImport:
     data = file.read()
     name = (file.name or "statement")[:255]
     parsed = parse_statement(data, name)  # StatementFormatError: nothing is stored
+    _refuse_unknown_accounts(parsed)
     with transaction.atomic(durable=True):
         statement = StatementImport(
             original_name=name,
@@ -95,6 +132,21 @@ def statement_upload(*, file, clerk) -> StatementImport:
         )
         enqueue_on_commit("billing.statement_import_run", statement.pk)
     return statement
+
+
+def _refuse_unknown_accounts(parsed):
+    creditors = Creditors.load()
+    accounts = {line.account or parsed.account for line in parsed.lines} or {parsed.account}
+    unknown = sorted(a for a in accounts if creditors.of(a) is None)
+    if unknown:
+        raise StatementFormatError(
+            _(
+                "The statement is for bank account %(account)s, which is neither one of the "
+                "manager's accounts (MUNICIPAL_BANK_ACCOUNTS) nor a housing community's. "
+                "Nothing was imported."
+            )
+            % {"account": unknown[0]}
+        )
 
 
 def _claim(statement_id) -> bool:
@@ -148,9 +200,58 @@ def statement_import_run(*, statement_id) -> StatementImport | None:
     return StatementImport.objects.get(pk=statement_id)
 
 
+def hold_reason(parsed: ParsedStatement, line) -> str:
+    """Why a line must wait for a clerk although it could be matched, or ''."""
+    day = formats.date_format(line.booked_on, "j E Y")
+    start, end = parsed.period_start, parsed.period_end
+    if start and end and not (start - PERIOD_SLACK <= line.booked_on <= end + PERIOD_SLACK):
+        return _(
+            "Dated %(day)s, outside the statement's own period (%(start)s – %(end)s): check "
+            "that it was not booked already."
+        ) % {
+            "day": day,
+            "start": formats.date_format(start, "j E Y"),
+            "end": formats.date_format(end, "j E Y"),
+        }
+    newest = max(c.booked_on for c in parsed.credits)
+    if line.booked_on < newest - timedelta(days=settings.BANK_HOLD_OLDER_THAN_DAYS):
+        days = settings.BANK_HOLD_OLDER_THAN_DAYS
+        return ngettext(
+            "Dated %(day)s, more than %(days)d day before the statement's newest transfer: "
+            "check that it was not booked already.",
+            "Dated %(day)s, more than %(days)d days before the statement's newest transfer: "
+            "check that it was not booked already.",
+            days,
+        ) % {"day": day, "days": days}
+    return ""
+
+
+def _matches(parsed, credits):
+    """[(account pk, matched by, hold reason)] of the credit lines: each matched only among
+    the accounts of the creditor whose bank account received it."""
+    creditors = Creditors.load()
+    lookup = AccountLookup.load()
+    lookups = {}
+    result = []
+    for line in credits:
+        creditor = creditors.of(line.account or parsed.account)
+        if creditor is None:
+            result.append((None, StatementLine.MatchedBy.NONE, refusal(None, None)))
+            continue
+        if creditor not in lookups:
+            lookups[creditor] = lookup.for_creditor(creditor)
+        pk, matched_by = lookups[creditor].match(line)
+        reason = hold_reason(parsed, line) if pk else ""
+        if reason:
+            pk, matched_by = None, StatementLine.MatchedBy.NONE
+        result.append((pk, matched_by, reason))
+    return result
+
+
 def _book_lines(statement, parsed):
     credits = parsed.credits
-    checksums = [line_checksum(parsed, line) for line in credits]
+    checksums = line_checksums(parsed)
+    legacy = [line_checksum(parsed, line) for line in credits]
     _update(
         statement.pk,
         file_format=parsed.file_format,
@@ -158,14 +259,15 @@ def _book_lines(statement, parsed):
         lines_total=len(credits),
         lines_done=0,
     )
-    known = _existing(checksums)
-    lookup = AccountLookup.load()
-    matches = [lookup.match(line) for line in credits]
-    accounts = _accounts({pk for pk, _by in matches if pk})
+    known = _existing(checksums + legacy)
+    matches = _matches(parsed, credits)
+    accounts = _accounts({pk for pk, _by, _reason in matches if pk})
     todo = [
-        (line, checksum, accounts.get(pk), matched_by)
-        for line, checksum, (pk, matched_by) in zip(credits, checksums, matches, strict=True)
-        if checksum not in known
+        (line, checksum, accounts.get(pk), matched_by, reason)
+        for line, checksum, old, (pk, matched_by, reason) in zip(
+            credits, checksums, legacy, matches, strict=True
+        )
+        if checksum not in known and old not in known
     ]
     done = len(credits) - len(todo)
     new = matched = 0
@@ -236,7 +338,7 @@ def _accounts(pks) -> dict:
     return found
 
 
-def _line_row(statement, line, checksum, account, matched_by):
+def _line_row(statement, line, checksum, account, matched_by, reason=""):
     return StatementLine(
         statement=statement,
         checksum=checksum,
@@ -250,6 +352,8 @@ def _line_row(statement, line, checksum, account, matched_by):
         account=account,
         status=StatementLine.Status.MATCHED if account else StatementLine.Status.UNMATCHED,
         matched_by=matched_by if account else StatementLine.MatchedBy.NONE,
+        bank_account=nrb_of(line.account)[:34],
+        hold_reason=reason[:300],
     )
 
 
@@ -282,11 +386,11 @@ def _book_batch(statement, batch):
     return [1 if row.account_id else 0 for row in rows]
 
 
-def _book_line(statement, line, checksum, account, matched_by):
+def _book_line(statement, line, checksum, account, matched_by, reason=""):
     """1 if booked to an account, 0 if left for a clerk, None if already imported."""
     try:
         with transaction.atomic(durable=True):
-            row = _line_row(statement, line, checksum, account, matched_by)
+            row = _line_row(statement, line, checksum, account, matched_by, reason)
             row.save(force_insert=True)
             if account:
                 _line_payment(line, row).save(force_insert=True)
@@ -303,6 +407,11 @@ def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
     with transaction.atomic(durable=True):
         line = StatementLine.objects.select_for_update().get(pk=line.pk)
         _refuse_unless_waiting(line)
+        refused = ""
+        if line.bank_account:  # lines imported before the account was kept: as before
+            refused = refusal(Creditors.load().of(line.bank_account), account)
+        if refused:
+            raise StatementLineError(refused)
         old = {"status": line.status, "account": line.account_id}
         line.account = account
         line.status = StatementLine.Status.MATCHED

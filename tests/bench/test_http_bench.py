@@ -4,8 +4,11 @@ by the same gunicorn; SQL queries per page; then 100 residents at once for 60 s 
 The data: `seed_demo --scale 20000 --history-months 120`, and the measured resident's two water
 meters with 10 years of monthly readings.
 
-Goals (issue 8): the dashboard at ≥ 10% of the hello view's throughput, p99 < 100 ms. Prints the
-figures and whether each goal was met; fails only on errors (non-2xx, socket errors).
+Goals (issue 8): the dashboard at ≥ 10% of the hello view's throughput, p99 < 100 ms; (issue 17)
+the balance, current charges, history, pay and QR pages each at ≥ 60% of the dashboard's
+throughput with p99 < 150 ms, and the ledger summary rebuilt and verified (goal ≤ 2 min). Prints
+the figures and whether each goal was met; fails only on errors (non-2xx, socket errors) and on
+a summary that differs from the entries.
 BENCH_ACCOUNTS, BENCH_HISTORY_MONTHS, BENCH_SECONDS (per page, default 15), BENCH_LOAD_SECONDS
 (default 60) and BENCH_GUNICORN_WORKERS (default one per core, as gunicorn.conf.py) make it
 smaller or bigger."""
@@ -29,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from billing.ledger.totals import summary_differences, summary_rebuild
 from tests.clients import Client
 from tests.meters.factories import MeterFactory
 from tests.services import require, require_postgres
@@ -44,6 +48,8 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", os.cpu_count() or 2))  # gunicorn.conf.py
 CONNECTIONS, LOAD_RESIDENTS = 32, 100
 SHARE_GOAL, P99_GOAL_MS = 0.10, 100.0
+MONEY_SHARE_GOAL, MONEY_P99_GOAL_MS = 0.60, 150.0  # of the dashboard's throughput
+MONEY_PAGES = ["balance", "current charges", "payment history", "pay", "QR code"]
 
 
 def session_cookie(user):
@@ -152,11 +158,19 @@ def test_pages_under_wrk_next_to_hello(gunicorn, tmp_path):
         # the 10 million new rows during the measurement.
         cursor.execute("VACUUM ANALYZE")
     setup = time.perf_counter() - start
+    start = time.perf_counter()
+    differed = summary_rebuild()
+    assert not summary_differences()
+    rebuild = time.perf_counter() - start
 
     pages = {
         "hello": "/bench/hello/",
         "dashboard": reverse("dashboard"),
+        "balance": reverse("billing:balance", args=[account.pk]),
+        "current charges": reverse("billing:current", args=[account.pk]),
         "payment history": reverse("billing:history", args=[account.pk]),  # this year's
+        "pay": reverse("billing:pay", args=[account.pk]),
+        "QR code": reverse("billing:pay_qr", args=[account.pk]),
         "meters": reverse("meters:index"),
     }
     cookie = session_cookie(resident)
@@ -206,6 +220,20 @@ def test_pages_under_wrk_next_to_hello(gunicorn, tmp_path):
         f"  goals: dashboard ≥ {SHARE_GOAL:.0%} of hello: "
         f"{'met' if share_met else 'NOT met'}; dashboard p99 < {P99_GOAL_MS:.0f} ms: "
         f"{'met' if p99_met else 'NOT met'}\n"
+        f"  goals: each money page ≥ {MONEY_SHARE_GOAL:.0%} of the dashboard and p99 < "
+        f"{MONEY_P99_GOAL_MS:.0f} ms: "
+        + ", ".join(
+            f"{name} {rows[name][0] / dash_rate:.0%} / {rows[name][2]:.0f} ms "
+            + (
+                "met"
+                if rows[name][0] / dash_rate >= MONEY_SHARE_GOAL
+                and rows[name][2] < MONEY_P99_GOAL_MS
+                else "NOT met"
+            )
+            for name in MONEY_PAGES
+        )
+        + f"\n  ledger summary rebuilt and verified in {rebuild:.1f} s (goal ≤ 120 s; "
+        f"{differed.months} month rows differed before)\n"
         f"  load: {len(cookies)} residents × {LOAD_SECONDS} s on the dashboard: {load[3]} "
         f"requests, {load[0]:.0f} req/s, p50 {load[1]:.1f} ms, p99 {load[2]:.1f} ms, "
         f"{load[4]} errors, {load[5]} over 5 s (goal 0)"

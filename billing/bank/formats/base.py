@@ -28,6 +28,7 @@ class ParsedLine:
     # The bank's own unique id of the transaction, or a key built from data that identifies
     # it in any file (e.g. the balance after it); empty when the file has neither.
     identity: str = ""
+    account: str = ""  # the statement's bank account that received it
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,27 @@ class ParsedStatement:
     account: str  # the statement's own bank account
     reference: str  # the statement's reference, to tell its lines from another's
     lines: tuple = field(default_factory=tuple)
+    # The days the statement covers (its opening and closing balances' dates), when it says.
+    period_start: date | None = None
+    period_end: date | None = None
 
     @property
     def credits(self):
         return [line for line in self.lines if line.credit]
+
+
+_IBAN = re.compile(r"^([A-Z]{2})([0-9]{2}[0-9A-Z]{8,30})$")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def normalize_account(text: str) -> str:
+    """A bank account as stored: a Polish one as its 26-digit NRB, a foreign IBAN with its
+    country code (`DE89370400440532013000`), anything else as its digits."""
+    compact = re.sub(r"[\s'\-/]", "", text or "").upper()
+    match = _IBAN.match(compact)
+    if match and match.group(1) != "PL":
+        return compact
+    return _NOT_DIGIT.sub("", compact)
 
 
 _CURRENCY = re.compile(r"\s*(PLN|ZŁ|ZL)$", re.IGNORECASE)

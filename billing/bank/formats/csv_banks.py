@@ -38,6 +38,7 @@ from billing.bank.formats.base import (
     ParsedLine,
     ParsedStatement,
     StatementFormatError,
+    normalize_account,
     parse_amount,
 )
 
@@ -137,13 +138,25 @@ def parse_mbank_csv(text: str, encoding: str) -> ParsedStatement:
     tail = _preamble([";".join(row) for row in rows[end:]])
 
     _check_balances(preamble, tail, total)
+    start, end_day = _period(preamble.get("za okres", []))
     return ParsedStatement(
         file_format=FORMAT,
         encoding=encoding,
         account=account,
         reference=f"{account}|{period}",
         lines=tuple(lines),
+        period_start=start,
+        period_end=end_day,
     )
+
+
+def _period(cells):
+    """(first, last day) of `#Za okres:` (`01.03.2026;31.03.2026`), or (None, None)."""
+    try:
+        first, last = (_parse_date(c) for c in cells[:2])
+    except (ValueError, TypeError):  # missing, or not dates
+        return None, None
+    return first, last
 
 
 def _row(row, columns, width, position, account) -> ParsedLine:
@@ -180,8 +193,9 @@ def _row(row, columns, width, position, account) -> ParsedLine:
         credit=amount > 0,
         title=title,
         counterparty_name=get("counterparty_name"),
-        counterparty_account=_NOT_DIGIT.sub("", get("counterparty_account")),
+        counterparty_account=normalize_account(get("counterparty_account")),
         identity=identity,
+        account=account,
     )
 
 

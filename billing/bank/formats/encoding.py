@@ -45,6 +45,9 @@ def _score(text: str) -> int:
 
 def decode_statement(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a bank file, or StatementFormatError."""
+    # Fillers: PKO BP pads fields with 0xFF bytes (˙ in Windows-1250, never a letter of a
+    # statement), and some exports pad the file's end with NULs.
+    data = data.rstrip(b"\x00").replace(b"\xff", b" ")
     if not data.strip():
         raise StatementFormatError(_("The file is empty."))
     if b"\x00" in data:

@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from billing.bank.formats.base import ParsedLine, ParsedStatement, StatementFormatError
+from billing.bank.formats.base import (
+    ParsedLine,
+    ParsedStatement,
+    StatementFormatError,
+    normalize_account,
+)
 
 FORMAT = "mt940"
 SUBFIELD_SEPARATORS = "~<+^?"
@@ -34,24 +39,31 @@ WRAP_WIDTH = 27  # subfields of a long title or name are cut at this width
 MBANK_LABEL = re.compile(r"(?:^|;)\s*(ID IPH|Z RACH\.|NA RACH\.|OD|DLA|TYT\.|TNR):\s*")
 NO_REFERENCE = {"", "NONREF", "NONE", "BRAK"}
 _SPACES = re.compile(r"\s+")
+_NRB_IN_TEXT = re.compile(r"(?<![0-9])(?:PL)?\s?([0-9](?:\s?[0-9]){25})(?![0-9])")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def looks_like_mt940(text: str) -> bool:
-    return bool(re.search(r"(?m)^:20:", text)) and bool(re.search(r"(?m)^:(25|60[FM]):", text))
+    # a block may open with SOH on the same line (mBank CompanyNet)
+    return bool(re.search(r"(?m)^\x01?:20:", text)) and bool(
+        re.search(r"(?m)^:(25|60[FM]):", text)
+    )
 
 
 def parse_mt940(text: str, encoding: str) -> ParsedStatement:
     # SWIFT block marks (SOH/ETX, `{1:…}{4:`, `-}`) and a DOS end-of-file mark are not data.
     text = re.sub(r"[\x01\x03\x1a]", "\n", text)
+    text = _TAG_LINE.sub(lambda m: m.group(0).rstrip(), text)  # filler after a tag's value
+    text = _STATEMENT_NUMBER.sub(_statement_number, text)
     blocks = _parse_blocks(text)
     if not blocks:
         raise StatementFormatError(_("The file has no MT940 statement in it."))
-    lines, accounts, references = [], [], []
+    lines, accounts, references, days = [], [], [], []
     for block in blocks:
         account, reference = _check_block(block)
         accounts.append(account)
         references.append(reference)
+        days += _balance_days(block)
         for transaction in block:
             lines.append(_line(transaction.data, len(lines) + 1, account))
     # A bank reference that repeats in one file is not unique: do not trust it as the id.
@@ -71,7 +83,39 @@ def parse_mt940(text: str, encoding: str) -> ParsedStatement:
         account=",".join(dict.fromkeys(accounts)),
         reference=";".join(references),
         lines=tuple(lines),
+        period_start=min(days, default=None),
+        period_end=max(days, default=None),
     )
+
+
+# A tag line other than `:86:` (whose text may end in a space that separates words).
+_TAG_LINE = re.compile(r"(?m)^:(?!86:)[0-9]{2}[A-Z]?:[^\n]*$")
+_STATEMENT_NUMBER = re.compile(r"(?m)^:28C?:([^\n]*)$")
+
+
+def _statement_number(match) -> str:
+    """`:28C:` as the parser reads it (5n[/5n]) from what banks write: `00055/001`, `55`,
+    BNP Paribas' `01/2023/M`."""
+    numbers = re.findall(r"[0-9]+", match.group(1))
+    if not numbers:
+        return ":28C:0"
+    number = numbers[0][-5:]
+    return f":28C:{number}/{numbers[1][-5:]}" if len(numbers) > 1 else f":28C:{number}"
+
+
+def _balance_days(block) -> list:
+    days = []
+    for key in (
+        "final_opening_balance",
+        "intermediate_opening_balance",
+        "final_closing_balance",
+        "intermediate_closing_balance",
+    ):
+        balance = block.data.get(key)
+        day = getattr(balance, "date", None)
+        if day is not None:
+            days.append(date(day.year, day.month, day.day))
+    return days
 
 
 def _parse_blocks(text):
@@ -192,6 +236,7 @@ def _line(data, position, statement_account) -> ParsedLine:
         credit=data["status"] == "C",
         bank_reference=(identity or bank_reference)[:100],
         identity=f"{statement_account}|{identity}" if identity else "",
+        account=statement_account,
         **parsed,
     )
 
@@ -208,8 +253,17 @@ def parse_details(details: str) -> dict:
 
 
 def split_subfields(details: str):
-    """{'20': 'CZYNSZ…', '32': 'JAN KOWALSKI', …}, or None when not in subfields."""
-    flat = details.replace("\r", "").replace("\n", "")
+    """{'20': 'CZYNSZ…', '32': 'JAN KOWALSKI', …}, or None when not in subfields. A second
+    `:86:` of the same transaction (the parser joins them with a line break) repeats the
+    transaction code: it is dropped, and its subfields continue the first's."""
+    rows = details.replace("\r", "").split("\n")
+    code = rows[0][:3] if rows[0][:3].isdigit() else None
+    if code:
+        rows = [rows[0]] + [
+            row[3:] if row[:3] == code and row[3:4] in SUBFIELD_SEPARATORS else row
+            for row in rows[1:]
+        ]
+    flat = "".join(rows)
     rest = flat[3:] if flat[:3].isdigit() else flat
     separator = rest[:1]
     if not separator or separator not in SUBFIELD_SEPARATORS:
@@ -237,14 +291,31 @@ def _join_wrapped(parts) -> str:
 def _subfield_details(fields) -> dict:
     title = _join_wrapped([fields[k] for k in TITLE_FIELDS if fields.get(k)])
     name = _join_wrapped([fields[k] for k in NAME_FIELDS if fields.get(k)])
-    account = _NOT_DIGIT.sub("", fields.get("38", ""))
+    account = normalize_account(fields.get("38", ""))
     if not account and fields.get("30") and fields.get("31"):
         account = _nrb_from_parts(fields["30"], fields["31"])
     return {
         "title": title,
         "counterparty_name": name,
         "counterparty_account": account,
+        "virtual_account": _virtual_account(fields),
     }
+
+
+def _virtual_account(fields) -> str:
+    """The credited virtual account: subfield 29 (its number, or the payer's identifier part
+    of it), else a 26-digit account number in any subfield that is not the title, the payer or
+    the payer's account."""
+    own = normalize_account(fields.get("29", ""))
+    if own.isdigit() and len(own) >= 6:
+        return own
+    for key, value in fields.items():
+        if key in TITLE_FIELDS or key in NAME_FIELDS or key in ("00", "30", "31", "38"):
+            continue
+        found = _NRB_IN_TEXT.search(value)
+        if found:
+            return _NOT_DIGIT.sub("", found.group(1))
+    return ""
 
 
 def _nrb_from_parts(sort_code: str, number: str) -> str:
