@@ -302,7 +302,8 @@ def test_a_bad_charge_run_is_refused(accountant_client, data, field):
     assert not ChargeRun.objects.exists()
 
 
-def test_a_month_already_charged_is_refused_next_to_the_month(accountant_client):
+def test_a_month_already_charged_is_refused_next_to_the_month(accountant_client, settings):
+    accountant_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"  # as the clerk reads it
     done = ChargeRun.objects.create(
         period=datetime.date(2026, 12, 1),
         due_day=10,
