@@ -7,6 +7,8 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from billing.bank import signals as bank_signals  # noqa: F401 - connects receivers
+        from billing.ledger import signals  # noqa: F401 - connects the receivers
         from billing.ledger.admin_warnings import interest_rates_outdated
         from core.admin_warnings import register
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from billing.bank.formats import ParsedStatement, StatementFormatError, parse_st
 from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
 from billing.ledger.models import Payment
+from billing.ledger.queries import DATA_AS_OF_KEY
 from billing.ledger.services import BillingError, payment_build, payment_post
 from core.enqueue import enqueue_on_commit
 
@@ -200,8 +202,9 @@ def statement_import_run(*, statement_id) -> StatementImport | None:
     return StatementImport.objects.get(pk=statement_id)
 
 
-def hold_reason(parsed: ParsedStatement, line) -> str:
-    """Why a line must wait for a clerk although it could be matched, or ''."""
+def hold_reason(parsed: ParsedStatement, line, newest) -> str:
+    """Why a line must wait for a clerk although it could be matched, or ''. `newest`: the
+    date of the statement's newest credit line."""
     day = formats.date_format(line.booked_on, "j E Y")
     start, end = parsed.period_start, parsed.period_end
     if start and end and not (start - PERIOD_SLACK <= line.booked_on <= end + PERIOD_SLACK):
@@ -213,7 +216,6 @@ def hold_reason(parsed: ParsedStatement, line) -> str:
             "start": formats.date_format(start, "j E Y"),
             "end": formats.date_format(end, "j E Y"),
         }
-    newest = max(c.booked_on for c in parsed.credits)
     if line.booked_on < newest - timedelta(days=settings.BANK_HOLD_OLDER_THAN_DAYS):
         days = settings.BANK_HOLD_OLDER_THAN_DAYS
         return ngettext(
@@ -233,6 +235,7 @@ def _matches(parsed, credits):
     lookup = AccountLookup.load()
     lookups = {}
     result = []
+    newest = max((c.booked_on for c in credits), default=None)
     for line in credits:
         creditor = creditors.of(line.account or parsed.account)
         if creditor is None:
@@ -241,7 +244,7 @@ def _matches(parsed, credits):
         if creditor not in lookups:
             lookups[creditor] = lookup.for_creditor(creditor)
         pk, matched_by = lookups[creditor].match(line)
-        reason = hold_reason(parsed, line) if pk else ""
+        reason = hold_reason(parsed, line, newest) if pk else ""
         if reason:
             pk, matched_by = None, StatementLine.MatchedBy.NONE
         result.append((pk, matched_by, reason))
@@ -301,6 +304,7 @@ def _book_lines(statement, parsed):
         ).count(),
         lines_duplicate=len(credits) - total_new,
     )
+    cache.delete(DATA_AS_OF_KEY)  # the money pages' "data as of" date moves
 
 
 def _existing(checksums) -> set:

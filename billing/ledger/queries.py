@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max, Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -17,11 +18,20 @@ from billing.ledger.models import Charge, InterestRate, LedgerMonth, LedgerTotal
 from billing.ledger.open_items import AccountState, OpenItemsReader, account_state, from_grosze
 from core.dates import month_start, next_month, previous_month
 
+RATES_KEY = "billing:interest-rates"
+DATA_AS_OF_KEY = "billing:data-as-of"
+DATA_AS_OF_SECONDS = 60  # and cleared when a statement import finishes
+
 
 def interest_rates():
+    """[(valid from, rate)]: cached until the table changes (signals.py clears it)."""
     if not settings.BILLING_SHOW_INTEREST:
         return []
-    return list(InterestRate.objects.values_list("valid_from", "rate"))
+    rates = cache.get(RATES_KEY)
+    if rates is None:
+        rates = list(InterestRate.objects.values_list("valid_from", "rate"))
+        cache.set(RATES_KEY, rates, 60 * 60)
+    return rates
 
 
 def ledger_for_account(account, today=None):
@@ -187,7 +197,16 @@ def month_end_points(account, balance: Decimal, today: date, months: int) -> lis
 
 def data_as_of():
     """The day the money data is current to: the newest booking date of a finished bank
-    statement import, or else the newest posted payment. None when there is neither."""
+    statement import, or else the newest posted payment. None when there is neither. Cached
+    for a minute: every money page shows it."""
+    found = cache.get(DATA_AS_OF_KEY)
+    if found is None:
+        found = (_data_as_of(),)
+        cache.set(DATA_AS_OF_KEY, found, DATA_AS_OF_SECONDS)
+    return found[0]
+
+
+def _data_as_of():
 
     booked = StatementLine.objects.filter(statement__status=StatementImport.Status.DONE).aggregate(
         day=Max("booked_on")

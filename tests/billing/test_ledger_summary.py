@@ -15,11 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.ledger import services
-from billing.ledger.queries import account_state_of, ledger_for_account
+from billing.ledger.queries import (
+    account_state_of,
+    ledger_for_account,
+    month_end_points,
+    year_history,
+)
 from billing.ledger.summary import summarize
 from billing.ledger.totals import summary_differences
 from billing.models import Charge, InterestRate, LedgerMonth, LedgerTotal, Payment
-from core.dates import months_back
+from core.dates import month_end, months_back
 from tests.billing.factories import ChargeFactory, PaymentFactory
 from tests.factories import AccountFactory
 
@@ -107,6 +112,26 @@ def test_summary_equals_a_full_recomputation_for_random_ledgers(seed, staff):
     assert not summary_differences()
     for day in (today, today - datetime.timedelta(days=200), today + datetime.timedelta(days=60)):
         same_figures(account, day)
+    same_history(account, today)
+
+
+def balance_on(account, day):
+    """paid − charged of every entry dated up to and including `day`, from the rows."""
+    paid = sum(p.amount for p in Payment.objects.filter(account=account, paid_on__lte=day))
+    charged = sum(c.amount for c in Charge.objects.filter(account=account, due_date__lte=day))
+    return D(paid) - D(charged)
+
+
+def same_history(account, today):
+    """The chart's month-end balances and each year's opening balance, from the summary, equal
+    sums over the rows."""
+    balance = account_state_of(account, today).balance
+    for month, value in month_end_points(account, balance, today, 24):
+        end = min(month_end(month), today)
+        assert value == balance_on(account, end), month
+    for year in (today.year - 3, today.year - 1, today.year):
+        opening = year_history(account, balance, year).opening
+        assert opening == balance_on(account, d(year - 1, 12, 31)), year
 
 
 @pytest.mark.django_db
