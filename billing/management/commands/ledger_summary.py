@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing.ledger.totals import summary_differences, summary_rebuild
@@ -27,10 +28,14 @@ class Command(BaseCommand):
                 raise CommandError(_("The rebuilt summary still differs from the entries."))
             self.stdout.write(
                 _(
-                    "Summary rebuilt in %(seconds).1f s; before, %(months)d month rows and "
+                    "Summary rebuilt in %(seconds)s s; before, %(months)d month rows and "
                     "%(totals)d account rows differed from the entries."
                 )
-                % {"seconds": seconds, "months": found.months, "totals": found.totals}
+                % {
+                    "seconds": number_format(seconds, 1),
+                    "months": found.months,
+                    "totals": found.totals,
+                }
             )
             return
         if found:
@@ -42,6 +47,6 @@ class Command(BaseCommand):
                 % {"months": found.months, "totals": found.totals}
             )
         self.stdout.write(
-            _("The summary agrees with every charge and payment (checked in %(seconds).1f s).")
-            % {"seconds": seconds}
+            _("The summary agrees with every charge and payment (checked in %(seconds)s s).")
+            % {"seconds": number_format(seconds, 1)}
         )
