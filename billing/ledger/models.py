@@ -374,6 +374,9 @@ class LedgerTotal(models.Model):
     )
     charged = models.BigIntegerField(_("charged (gr)"), default=0)
     paid = models.BigIntegerField(_("paid (gr)"), default=0)
+    # Rows written to the account's ledger so far: a version that moves with every posting,
+    # under which the account's pages are cached.
+    changes = models.BigIntegerField(_("postings"), default=0)
 
     class Meta:
         verbose_name = _("ledger total")

@@ -1,6 +1,7 @@
 """Reads for billing pages, scoped to the user's own accounts. A page reads the account's
 summary row, its open items and at most a year of entries: never the whole history."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -49,12 +50,22 @@ def ledger_for_account(account, today=None):
 FIRST_CHUNK, LAST_CHUNK = 6, 96
 
 
+@dataclass(frozen=True)
+class Total:
+    charged: Decimal
+    paid: Decimal
+    changes: int  # rows posted so far: the version of the account's ledger
+
+
+NO_TOTAL = Total(ZERO, ZERO, 0)
+
+
 def _totals(account_ids) -> dict:
     return {
-        pk: (from_grosze(charged), from_grosze(paid))
-        for pk, charged, paid in LedgerTotal.objects.filter(account_id__in=account_ids).values_list(
-            "account_id", "charged", "paid"
-        )
+        pk: Total(from_grosze(charged), from_grosze(paid), changes)
+        for pk, charged, paid, changes in LedgerTotal.objects.filter(
+            account_id__in=account_ids
+        ).values_list("account_id", "charged", "paid", "changes")
     }
 
 
@@ -78,7 +89,8 @@ def open_items_of(account_id, owed: Decimal) -> list:
 
 
 def _state(account_id, totals, rates, today) -> AccountState:
-    charged, paid = totals.get(account_id, (ZERO, ZERO))
+    total = totals.get(account_id, NO_TOTAL)
+    charged, paid = total.charged, total.paid
     items = open_items_of(account_id, charged - paid) if charged > paid else []
     return account_state(charged, paid, items, rates, today)
 
@@ -87,6 +99,20 @@ def account_state_of(account, today=None) -> AccountState:
     """An account's balance, open items and interest: two queries and its open items."""
     today = today or timezone.localdate()
     return _state(account.pk, _totals([account.pk]), interest_rates(), today)
+
+
+def get_account_total_for_user(user, account_pk):
+    """(account, Total) of one of the user's accounts, or 404: two queries."""
+    account = accounts_for_user(user).filter(pk=account_pk).first()
+    if account is None:
+        raise Http404
+    return account, _totals([account.pk]).get(account.pk, NO_TOTAL)
+
+
+def state_of(account, total: Total, today=None) -> AccountState:
+    """The account's state from its total (read already) and its open items."""
+    today = today or timezone.localdate()
+    return _state(account.pk, {account.pk: total}, interest_rates(), today)
 
 
 def get_account_state_for_user(user, account_pk, today=None):

@@ -4,8 +4,10 @@ The triggers of migration 0008 keep the summary in every posting's transaction; 
 audit of that promise (`manage.py ledger_summary`) and the way back if it was ever broken (a
 restore of one table without the other, a trigger dropped by hand)."""
 
+import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 MONTH = {
@@ -28,6 +30,7 @@ STORED_MONTHS = (
 STORED_TOTALS = (
     "SELECT account_id, charged, paid FROM billing_ledgertotal WHERE charged <> 0 OR paid <> 0"
 )
+GENERATION_KEY = "billing:pages:generation"  # part of every cached page's key
 
 
 def _expected_months():
@@ -90,8 +93,10 @@ def summary_rebuild() -> Differences:
                 + _expected_months()
             )
             cursor.execute(
-                "INSERT INTO billing_ledgertotal (account_id, charged, paid) "
-                "SELECT account_id, SUM(charged), SUM(paid) FROM billing_ledgermonth "
+                "INSERT INTO billing_ledgertotal (account_id, charged, paid, changes) "
+                "SELECT account_id, SUM(charged), SUM(paid), 0 FROM billing_ledgermonth "
                 "GROUP BY account_id"
             )
+            # The postings counters start again: no page cached before may be taken for current.
+            cache.set(GENERATION_KEY, time.time_ns(), None)
     return before

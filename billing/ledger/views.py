@@ -15,22 +15,25 @@ from billing.ledger.balances import ZERO
 from billing.ledger.chart import balance_chart
 from billing.ledger.deadlines import deadline
 from billing.ledger.forms import HistoryFilterForm
+from billing.ledger.page_cache import cache_context, lazy_context, page_key
 from billing.ledger.summary import summarize
 
 CHART_MONTHS = 24
 
 
-def account_page(request, template, account, state, **context):
-    """A page of one account, with its balance summary and the date the data is as of."""
+def account_page(request, template, account, total, build, names, variant="", cache=True):
+    """A page of one account: its content cached under page_cache.page_key, and `names` (what
+    `build()` returns, with the balance summary among them) computed only when it is not."""
+    key = page_key(template, account, total, variant) if cache else None
     return render(
         request,
         template,
         {
             "account": account,
-            "summary": summarize(state),
             "show_interest": settings.BILLING_SHOW_INTEREST,
             "data_as_of": queries.data_as_of(),
-            **context,
+            **cache_context(key),
+            **lazy_context(build, names),
         },
     )
 
@@ -51,10 +54,15 @@ def index(request):
 
 @login_required
 def balance(request, pk):
-    account, state = queries.get_account_state_for_user(request.user, pk)
-    points = queries.month_end_points(account, state.balance, state.today, CHART_MONTHS)
+    account, total = queries.get_account_total_for_user(request.user, pk)
+
+    def build():
+        state = queries.state_of(account, total)
+        points = queries.month_end_points(account, state.balance, state.today, CHART_MONTHS)
+        return {"summary": summarize(state), "chart": balance_chart(points)}
+
     return account_page(
-        request, "billing/balance.html", account, state, chart=balance_chart(points)
+        request, "billing/balance.html", account, total, build, ["summary", "chart"]
     )
 
 
@@ -73,29 +81,35 @@ class MonthCharge:
         return deadline(self.charge.due_date)
 
 
+CURRENT = ["summary", "today", "month", "this_month", "month_total", "month_unpaid", "earlier"]
+
+
 @login_required
 def current(request, pk):
-    account, state = queries.get_account_state_for_user(request.user, pk)
-    today = state.today
-    month = today.replace(day=1)
-    this_month = [
-        MonthCharge(charge, amount, state.unpaid_of(charge.pk))
-        for charge, amount in queries.month_charges(account, month)
-    ]
-    shown = {item.charge.pk for item in this_month}
-    earlier = [s for s in state.unpaid if s.charge.pk not in shown and s.due_date < month]
-    return account_page(
-        request,
-        "billing/current.html",
-        account,
-        state,
-        today=today,
-        month=month,
-        this_month=this_month,
-        month_total=sum((s.amount for s in this_month), ZERO),
-        month_unpaid=sum((s.unpaid for s in this_month), ZERO),
-        earlier=earlier,
-    )
+    account, total = queries.get_account_total_for_user(request.user, pk)
+
+    def build():
+        state = queries.state_of(account, total)
+        today = state.today
+        month = today.replace(day=1)
+        this_month = [
+            MonthCharge(charge, amount, state.unpaid_of(charge.pk))
+            for charge, amount in queries.month_charges(account, month)
+        ]
+        shown = {item.charge.pk for item in this_month}
+        return {
+            "summary": summarize(state),
+            "today": today,
+            "month": month,
+            "this_month": this_month,
+            "month_total": sum((s.amount for s in this_month), ZERO),
+            "month_unpaid": sum((s.unpaid for s in this_month), ZERO),
+            "earlier": [
+                s for s in state.unpaid if s.charge.pk not in shown and s.due_date < month
+            ],
+        }
+
+    return account_page(request, "billing/current.html", account, total, build, CURRENT)
 
 
 def _history(request, account, state, *, all_years):
@@ -112,9 +126,26 @@ def _history(request, account, state, *, all_years):
 
 @login_required
 def history(request, pk):
-    account, state = queries.get_account_state_for_user(request.user, pk)
-    form, hist = _history(request, account, state, all_years=False)
-    return account_page(request, "billing/history.html", account, state, form=form, history=hist)
+    account, total = queries.get_account_total_for_user(request.user, pk)
+    chosen = request.GET.get("rok", "")
+
+    def build():
+        state = queries.state_of(account, total)
+        form, hist = _history(request, account, state, all_years=False)
+        return {"summary": summarize(state), "form": form, "history": hist}
+
+    # Cached per chosen year; anything else typed into the address is computed each time.
+    cacheable = set(request.GET) <= {"rok"} and (not chosen or chosen.isdigit())
+    return account_page(
+        request,
+        "billing/history.html",
+        account,
+        total,
+        build,
+        ["summary", "form", "history"],
+        variant=chosen,
+        cache=cacheable,
+    )
 
 
 def _export_history(request, pk):

@@ -34,12 +34,13 @@ BEGIN
         FROM ({deltas}) d GROUP BY 1, 2
     ) g ORDER BY account_id, month
     ON CONFLICT (account_id, month) DO UPDATE SET {column} = s.{column} + EXCLUDED.{column};
-    INSERT INTO billing_ledgertotal AS s (account_id, {column}, {other})
-    SELECT account_id, delta, 0 FROM (
-        SELECT account_id, SUM(ROUND(amount * 100))::bigint AS delta
+    INSERT INTO billing_ledgertotal AS s (account_id, {column}, {other}, changes)
+    SELECT account_id, delta, 0, rows FROM (
+        SELECT account_id, SUM(ROUND(amount * 100))::bigint AS delta, COUNT(*) AS rows
         FROM ({deltas}) d GROUP BY 1
     ) g ORDER BY account_id
-    ON CONFLICT (account_id) DO UPDATE SET {column} = s.{column} + EXCLUDED.{column};
+    ON CONFLICT (account_id) DO UPDATE
+    SET {column} = s.{column} + EXCLUDED.{column}, changes = s.changes + EXCLUDED.changes;
     RETURN NULL;
 END $$
 """
@@ -53,15 +54,16 @@ SQLITE_ADD = """
 INSERT INTO billing_ledgermonth (account_id, month, {column}, {other})
 VALUES (NEW.account_id, date(NEW.{day}, 'start of month'), CAST(ROUND(NEW.amount * 100) AS INTEGER), 0)
 ON CONFLICT (account_id, month) DO UPDATE SET {column} = {column} + excluded.{column};
-INSERT INTO billing_ledgertotal (account_id, {column}, {other})
-VALUES (NEW.account_id, CAST(ROUND(NEW.amount * 100) AS INTEGER), 0)
-ON CONFLICT (account_id) DO UPDATE SET {column} = {column} + excluded.{column};
+INSERT INTO billing_ledgertotal (account_id, {column}, {other}, changes)
+VALUES (NEW.account_id, CAST(ROUND(NEW.amount * 100) AS INTEGER), 0, 1)
+ON CONFLICT (account_id) DO UPDATE SET {column} = {column} + excluded.{column},
+changes = changes + 1;
 """
 SQLITE_REMOVE = """
 UPDATE billing_ledgermonth SET {column} = {column} - CAST(ROUND(OLD.amount * 100) AS INTEGER)
 WHERE account_id = OLD.account_id AND month = date(OLD.{day}, 'start of month');
-UPDATE billing_ledgertotal SET {column} = {column} - CAST(ROUND(OLD.amount * 100) AS INTEGER)
-WHERE account_id = OLD.account_id;
+UPDATE billing_ledgertotal SET {column} = {column} - CAST(ROUND(OLD.amount * 100) AS INTEGER),
+changes = changes + 1 WHERE account_id = OLD.account_id;
 """
 SQLITE_BODY = {
     "insert": SQLITE_ADD,
@@ -128,8 +130,9 @@ def backfill(vendor):
         ) e GROUP BY account_id, month
         """,
         """
-        INSERT INTO billing_ledgertotal (account_id, charged, paid)
-        SELECT account_id, SUM(charged), SUM(paid) FROM billing_ledgermonth GROUP BY account_id
+        INSERT INTO billing_ledgertotal (account_id, charged, paid, changes)
+        SELECT account_id, SUM(charged), SUM(paid), 0 FROM billing_ledgermonth
+        GROUP BY account_id
         """,
     ]
 
@@ -161,6 +164,7 @@ class Migration(migrations.Migration):
                 ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='ledger_total', serialize=False, to='accounts.account', verbose_name='account')),
                 ('charged', models.BigIntegerField(default=0, verbose_name='charged (gr)')),
                 ('paid', models.BigIntegerField(default=0, verbose_name='paid (gr)')),
+                ('changes', models.BigIntegerField(default=0, verbose_name='postings')),
             ],
             options={
                 'verbose_name': 'ledger total',

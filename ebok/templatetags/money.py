@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.functional import LazyObject, empty
 
 from core.money import money as round_money
 
@@ -10,7 +11,17 @@ register = template.Library()
 NBSP = "\u00a0"
 
 
+def _unwrapped(value):
+    """A value the view computes lazily (billing/ledger/page_cache.py), as itself."""
+    if isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return value._wrapped
+    return value
+
+
 def format_money(value: Decimal, currency=True) -> str:
+    value = _unwrapped(value)
     if not isinstance(value, Decimal):
         raise TypeError(f"money is Decimal, not {type(value).__name__}")
     sign = "−" if value < 0 else ""

@@ -1,0 +1,93 @@
+"""The money pages' cached content: a second look reads no billing rows, and every change the
+page shows (a posting, a rate, the register, the language) shows at once."""
+
+import datetime
+import re
+from decimal import Decimal as D
+
+import pytest
+from django.db.models.signals import post_init
+from django.urls import reverse
+
+from billing.ledger import services
+from billing.models import InterestRate
+from tests.billing.factories import ChargeFactory
+
+pytestmark = pytest.mark.django_db
+PAGES = ["billing:balance", "billing:current", "billing:history", "billing:pay"]
+
+
+def unmasked(page):
+    """The page without its CSRF tokens, which are masked anew for every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def billing_rows(client, path):
+    """(page text, billing rows read while serving it)."""
+    seen = []
+
+    def counter(sender, instance, **kwargs):
+        if instance.pk is not None and sender._meta.app_label == "billing":
+            seen.append(sender.__name__)
+
+    post_init.connect(counter, weak=False)
+    try:
+        response = client.get(path)
+    finally:
+        post_init.disconnect(counter)
+    assert response.status_code == 200
+    return response.content.decode(), len(seen)
+
+
+@pytest.fixture
+def debt(account):
+    # 1 000,00 zł due Tuesday 10 Nov 2026: overdue on every day these tests may run.
+    return ChargeFactory(account=account, amount=D("1000.00"), due_date=datetime.date(2026, 11, 10))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_second_look_reads_no_billing_rows(owner_client, account, debt, name):
+    path = reverse(name, args=[account.pk])
+    first, rows = billing_rows(owner_client, path)
+    assert rows > 0 and "1\xa0000,00" in first
+    again, rows = billing_rows(owner_client, path)
+    assert rows == 0 and unmasked(again) == unmasked(first)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_payment_shows_at_once(owner_client, account, debt, name):
+    path = reverse(name, args=[account.pk])
+    assert "1\xa0000,00" in billing_rows(owner_client, path)[0]
+    services.payment_post(
+        account=account, amount=D("400.00"), paid_on=datetime.date(2026, 11, 20), method="bank"
+    )
+    page, rows = billing_rows(owner_client, path)
+    assert rows > 0  # the ledger's version moved: computed again
+    # 1 000,00 − 400,00 = 600,00 left to pay
+    assert "600,00" in page
+
+
+def test_a_new_interest_rate_shows_at_once(owner_client, account, debt):
+    path = reverse("billing:balance", args=[account.pk])
+    InterestRate.objects.all().delete()
+    InterestRate.objects.create(valid_from=datetime.date(2020, 1, 1), rate=D("10.00"))
+    before = owner_client.get(path).context["summary"].interest
+    InterestRate.objects.create(valid_from=datetime.date(2026, 11, 1), rate=D("20.00"))
+    after = owner_client.get(path).context["summary"].interest
+    assert after == 2 * before > 0  # every day of the delay is at the doubled rate
+
+
+def test_an_address_change_shows_at_once(owner_client, account, debt):
+    path = reverse("billing:balance", args=[account.pk])
+    owner_client.get(path)
+    building = account.premises.building
+    building.street = "ul. Zmieniona"
+    building.save()
+    assert "ul. Zmieniona" in owner_client.get(path).content.decode()
+
+
+def test_each_language_has_its_own_page(owner_client, account, debt, settings):
+    path = reverse("billing:balance", args=[account.pk])
+    assert "Saldo" in owner_client.get(path).content.decode()
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Balance" in owner_client.get(path).content.decode()
