@@ -22,9 +22,8 @@ class Creditor:
 
 
 def nrb_of(bank_account: str) -> str:
-    """The 26 digits of a Polish account however written (`/PL61 1090 …`), else the digits."""
-    digits = _NOT_DIGIT.sub("", bank_account or "")
-    return digits
+    """The digits of an account however written: `/PL61 1090 …` gives its 26-digit NRB."""
+    return _NOT_DIGIT.sub("", bank_account or "")
 
 
 class Creditors:

@@ -23,8 +23,57 @@ ZERO = Decimal("0.00")
 DAYS_IN_YEAR = Decimal(365)
 
 
+class Deadlined:
+    """A charge's dates, for anything that wraps one in `charge` and knows its `unpaid`."""
+
+    charge: object
+    unpaid: Decimal
+
+    @property
+    def due_date(self) -> date:
+        return self.charge.due_date
+
+    @property
+    def deadline(self) -> date:
+        return deadline(self.charge.due_date)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.unpaid > 0 and self.deadline < today
+
+
+class DebtFigures:
+    """What is owed and by when, from `unpaid` (the open charges, oldest first) and `today`."""
+
+    unpaid: list
+    today: date
+    paid: Decimal
+    charged: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """Payments − charges: negative is a debt, positive an overpayment."""
+        return self.paid - self.charged
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((s.unpaid for s in self.unpaid if s.is_overdue(self.today)), ZERO)
+
+    @property
+    def oldest_overdue_date(self):
+        return next((s.deadline for s in self.unpaid if s.is_overdue(self.today)), None)
+
+    @property
+    def next_due_date(self):
+        """The deadline of the next unpaid charge that is not overdue yet."""
+        return next((s.deadline for s in self.unpaid if s.deadline >= self.today), None)
+
+    @property
+    def open_interest(self) -> Decimal:
+        return sum((s.open_interest for s in self.unpaid), ZERO)
+
+
 @dataclass
-class ChargeState:
+class ChargeState(Deadlined):
     charge: object  # the original Charge
     amount: Decimal  # with its corrections
     paid_parts: list = field(default_factory=list)  # [(date, Decimal)]
@@ -41,56 +90,21 @@ class ChargeState:
         self.paid += part
         self.unpaid = self.amount - self.paid
 
-    @property
-    def due_date(self) -> date:
-        return self.charge.due_date
-
-    @property
-    def deadline(self) -> date:
-        return deadline(self.charge.due_date)
-
-    def is_overdue(self, today: date) -> bool:
-        return self.unpaid > 0 and self.deadline < today
-
 
 @dataclass
-class Ledger:
+class Ledger(DebtFigures):
     charges: list  # [ChargeState] in due order
     charged: Decimal
     paid: Decimal
     today: date
 
     @property
-    def balance(self) -> Decimal:
-        """Payments − charges: negative is a debt, positive an overpayment."""
-        return self.paid - self.charged
-
-    @property
-    def unpaid(self) -> list:
+    def unpaid(self) -> list:  # type: ignore[override]
         return [s for s in self.charges if s.unpaid > 0]
-
-    @property
-    def overdue(self) -> Decimal:
-        return sum((s.unpaid for s in self.charges if s.is_overdue(self.today)), ZERO)
-
-    @property
-    def oldest_overdue_date(self):
-        return next((s.deadline for s in self.charges if s.is_overdue(self.today)), None)
-
-    @property
-    def next_due_date(self):
-        """The deadline of the next unpaid charge that is not overdue yet."""
-        return next(
-            (s.deadline for s in self.charges if s.unpaid > 0 and s.deadline >= self.today), None
-        )
 
     @property
     def interest(self) -> Decimal:
         return sum((s.interest for s in self.charges), ZERO)
-
-    @property
-    def open_interest(self) -> Decimal:
-        return sum((s.open_interest for s in self.charges), ZERO)
 
 
 def fold_corrections(entries):

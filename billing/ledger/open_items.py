@@ -11,34 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billing.ledger.balances import ZERO, interest_for, rate_schedule
-from billing.ledger.deadlines import deadline
+from billing.ledger.balances import ZERO, Deadlined, DebtFigures, interest_for, rate_schedule
 from core.money import money
 
 GROSZ = Decimal("0.01")
 
 
 @dataclass
-class OpenItem:
+class OpenItem(Deadlined):
     charge: object  # the original Charge
     amount: Decimal  # with its corrections
     unpaid: Decimal
     open_interest: Decimal = ZERO
 
     @property
-    def due_date(self) -> date:
-        return self.charge.due_date
-
-    @property
-    def deadline(self) -> date:
-        return deadline(self.charge.due_date)
-
-    @property
     def paid(self) -> Decimal:
         return self.amount - self.unpaid
-
-    def is_overdue(self, today: date) -> bool:
-        return self.unpaid > 0 and self.deadline < today
 
 
 class OpenItemsReader:
@@ -73,7 +61,7 @@ class OpenItemsReader:
 
 
 @dataclass
-class AccountState:
+class AccountState(DebtFigures):
     """What Ledger (balances.py) tells about an account, from its totals and open items."""
 
     charged: Decimal
@@ -82,28 +70,8 @@ class AccountState:
     unpaid: list = field(default_factory=list)  # [OpenItem] in due order, oldest first
 
     @property
-    def balance(self) -> Decimal:
-        return self.paid - self.charged
-
-    @property
     def owed(self) -> Decimal:
         return max(self.charged - self.paid, ZERO)
-
-    @property
-    def overdue(self) -> Decimal:
-        return sum((s.unpaid for s in self.unpaid if s.is_overdue(self.today)), ZERO)
-
-    @property
-    def oldest_overdue_date(self):
-        return next((s.deadline for s in self.unpaid if s.is_overdue(self.today)), None)
-
-    @property
-    def next_due_date(self):
-        return next((s.deadline for s in self.unpaid if s.deadline >= self.today), None)
-
-    @property
-    def open_interest(self) -> Decimal:
-        return sum((s.open_interest for s in self.unpaid), ZERO)
 
     def unpaid_of(self, charge_pk) -> Decimal:
         return next((s.unpaid for s in self.unpaid if s.charge.pk == charge_pk), ZERO)

@@ -11,9 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from billing.ledger import account_statement_pdf, history_csv, queries
-from billing.ledger.balances import ZERO
+from billing.ledger.balances import ZERO, Deadlined
 from billing.ledger.chart import balance_chart
-from billing.ledger.deadlines import deadline
 from billing.ledger.forms import HistoryFilterForm
 from billing.ledger.page_cache import cache_context, lazy_context, page_key
 from billing.ledger.summary import summarize
@@ -67,18 +66,10 @@ def balance(request, pk):
 
 
 @dataclass
-class MonthCharge:
+class MonthCharge(Deadlined):
     charge: object
     amount: Decimal
     unpaid: Decimal
-
-    @property
-    def due_date(self):
-        return self.charge.due_date
-
-    @property
-    def deadline(self):
-        return deadline(self.charge.due_date)
 
 
 CURRENT = ["summary", "today", "month", "this_month", "month_total", "month_unpaid", "earlier"]
