@@ -19,6 +19,17 @@ def accounts_for_user(user):
     )
 
 
+def account_of_user(user, pk, *related):
+    """One account the user may act for now, with premises, building and the `related` rows
+    loaded, or None: one query, the same rules as accounts_for_user."""
+    return (
+        Account.objects.active()
+        .filter(pk=pk, accesses__user=user, accesses__revoked_at__isnull=True)
+        .select_related("premises__building__community", *related)
+        .first()
+    )
+
+
 def get_account_for_user(user, pk):
     account = (
         accounts_for_user(user)

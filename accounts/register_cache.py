@@ -1,8 +1,10 @@
-"""The list of a resident's accounts, cached for the pages that only show it (the dashboard).
+"""The list of a resident's accounts, cached for the pages that only show it (the dashboard)
+and for the address and numbers of an account on its money pages.
 
 Every saved or deleted register row (community, building, premises, account, access) moves one
 version number on commit, which retires every cached list at once; the date is in the key, as
-accounts start and end by date. Access checks never read this cache: they query the register."""
+accounts start and end by date. Access checks never read this cache: they query the register
+first, and a page takes an account from this list only once the register has let the user in."""
 
 from django.core.cache import cache
 from django.db import transaction

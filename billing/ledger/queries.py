@@ -11,7 +11,9 @@ from django.db.models import Max, Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.queries import accounts_for_user
+from accounts.models import Account
+from accounts.queries import account_of_user, accounts_for_user
+from accounts.register_cache import cached_accounts_for_user
 from billing.bank.models import StatementImport, StatementLine
 from billing.ledger.balances import ZERO, build_ledger, fold_corrections
 from billing.ledger.history import History, entries_of
@@ -102,11 +104,28 @@ def account_state_of(account, today=None) -> AccountState:
 
 
 def get_account_total_for_user(user, account_pk):
-    """(account, Total) of one of the user's accounts, or 404: two queries."""
-    account = accounts_for_user(user).filter(pk=account_pk).first()
-    if account is None:
+    """(account, Total) of one of the user's accounts, or 404. The access check and the total
+    are one query of three tables, always against the register; the account's premises and
+    building come from the user's cached list of accounts (register_cache), which is retired
+    whenever the register changes, or from a second query when the list does not hold it."""
+    row = (
+        Account.objects.active()
+        .filter(pk=account_pk, accesses__user=user, accesses__revoked_at__isnull=True)
+        .order_by()
+        .values_list("ledger_total__charged", "ledger_total__paid", "ledger_total__changes")
+        .first()
+    )
+    if row is None:
         raise Http404
-    return account, _totals([account.pk]).get(account.pk, NO_TOTAL)
+    account = next((a for a in cached_accounts_for_user(user) if a.pk == account_pk), None)
+    if account is None:  # the list was cached before this access was granted, as it commits
+        account = account_of_user(user, account_pk)
+        if account is None:
+            raise Http404
+    charged, paid, changes = row
+    if changes is None:  # nothing posted yet
+        return account, NO_TOTAL
+    return account, Total(from_grosze(charged), from_grosze(paid), changes)
 
 
 def state_of(account, total: Total, today=None) -> AccountState:
@@ -117,7 +136,7 @@ def state_of(account, total: Total, today=None) -> AccountState:
 
 def get_account_state_for_user(user, account_pk, today=None):
     """(account, AccountState) of one of the user's accounts, or 404."""
-    account = accounts_for_user(user).filter(pk=account_pk).first()
+    account = account_of_user(user, account_pk)
     if account is None:
         raise Http404
     return account, account_state_of(account, today)
@@ -202,12 +221,14 @@ def month_end_points(account, balance: Decimal, today: date, months: int) -> lis
     # Entries dated after today in this month (a charge due on the 10th, seen on the 5th).
     following = next_month(window[-1])
     ahead = (
-        Payment.objects.filter(account=account, paid_on__gt=today, paid_on__lt=following)
-        .aggregate(total=Sum("amount"))["total"]
+        Payment.objects.filter(account=account, paid_on__gt=today, paid_on__lt=following).aggregate(
+            total=Sum("amount")
+        )["total"]
         or ZERO
     ) - (
-        Charge.objects.filter(account=account, due_date__gt=today, due_date__lt=following)
-        .aggregate(total=Sum("amount"))["total"]
+        Charge.objects.filter(
+            account=account, due_date__gt=today, due_date__lt=following
+        ).aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
     later = sum((v for m, v in changes.items() if m > window[-1]), 0)

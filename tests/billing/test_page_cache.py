@@ -8,7 +8,9 @@ from decimal import Decimal as D
 import pytest
 from django.db.models.signals import post_init
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import AccountAccess
 from billing.ledger import services
 from billing.models import InterestRate
 from tests.billing.factories import ChargeFactory
@@ -91,3 +93,35 @@ def test_each_language_has_its_own_page(owner_client, account, debt, settings):
     assert "Saldo" in owner_client.get(path).content.decode()
     owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Balance" in owner_client.get(path).content.decode()
+
+
+ALL_PAGES = [*PAGES, "billing:pay_qr"]
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_a_revoked_access_is_refused_while_the_account_list_is_cached(
+    owner_client, owner, account, debt, name
+):
+    """The pages take the account's address from the cached list of accounts, but ask the
+    register who may see it: an access revoked by a bulk update, which sends no signal and so
+    leaves the cached list as it was, is refused at once."""
+    path = reverse(name, args=[account.pk])
+    assert owner_client.get(reverse("dashboard")).status_code == 200  # the list is cached
+    assert owner_client.get(path).status_code == 200
+    AccountAccess.objects.filter(user=owner, account=account).update(revoked_at=timezone.now())
+    assert owner_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_an_access_granted_after_the_list_was_cached_opens_the_page(
+    owner_client, owner, make_account, name
+):
+    """An access the cached list does not hold yet (written without a signal) still opens the
+    page, with the account's own address."""
+    assert owner_client.get(reverse("dashboard")).status_code == 200  # the list is cached
+    other = make_account()
+    AccountAccess.objects.bulk_create([AccountAccess(user=owner, account=other)])
+    response = owner_client.get(reverse(name, args=[other.pk]))
+    assert response.status_code == 200
+    if name != "billing:pay_qr":
+        assert other.number in response.content.decode()
