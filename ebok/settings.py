@@ -102,7 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ebok.context_processors.site",
-                "resolutions.context_processors.nav",
+                "ebok.context_processors.menu",
             ],
         },
     },

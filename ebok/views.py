@@ -3,6 +3,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.register_cache import cached_accounts_for_user
+from billing.ledger.queries import states_of
+from billing.ledger.summary import summarize
+from faults.queries import open_count_for_user
 from messaging.queries import unread_for_user
 
 from .tiles import tiles_for
@@ -17,10 +20,11 @@ def dashboard(request):
         request,
         "ebok/dashboard.html",
         {
+            # what each account owes and by when: the ledger summary, not the history
             "accounts": accounts,
+            "rows": [(account, summarize(state)) for account, state in states_of(accounts)],
+            "open_faults": open_count_for_user(request.user),
             "tiles": tiles,
-            # the menu's link follows the tile; the context processor would ask the database
-            "shows_resolutions": any(t.url_name == "resolutions:index" for t, _ in tiles),
             "unread": unread,
             "unread_count": unread_count,
         },

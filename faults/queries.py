@@ -6,7 +6,7 @@ from django.http import Http404
 
 from accounts.queries import accounts_for_user
 
-from .models import FaultEvent, FaultPhoto, FaultReport, Place
+from .models import OPEN_STATUSES, FaultEvent, FaultPhoto, FaultReport, Place
 
 
 def _visible(user):
@@ -21,6 +21,11 @@ def reports_for_user(user):
         .annotate(photo_count=Count("photos"))
         .order_by("-created_at", "-pk")
     )
+
+
+def open_count_for_user(user) -> int:
+    """Reports the user sees that are not resolved or rejected yet: one query."""
+    return _visible(user).filter(status__in=OPEN_STATUSES).count()
 
 
 def get_report_for_user(user, pk):

@@ -144,10 +144,15 @@ def get_account_state_for_user(user, account_pk, today=None):
 
 def states_for_user(user, today=None) -> list:
     """[(account, AccountState)] of all the user's active accounts."""
-    today = today or timezone.localdate()
-    accounts = list(accounts_for_user(user))
+    return states_of(list(accounts_for_user(user)), today)
+
+
+def states_of(accounts, today=None) -> list:
+    """[(account, AccountState)] of accounts already read (and access-checked): one query of
+    their totals, and the open items of those that owe."""
     if not accounts:
         return []
+    today = today or timezone.localdate()
     totals = _totals([a.pk for a in accounts])
     rates = interest_rates()
     return [(a, _state(a.pk, totals, rates, today)) for a in accounts]
