@@ -54,6 +54,7 @@ def test_newcomer_sets_a_password_and_sees_their_accounts(page):
     assert_no_axe_violations(page)
 
     # The one-time password no longer works; the new one does.
+    page.get_by_text("Twoje konto", exact=True).click()  # the account menu opens
     page.get_by_role("button", name="Wyloguj").click()
     login(page, "nowak", one_time)
     expect(page.locator(".error-summary")).to_be_visible()
