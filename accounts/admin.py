@@ -241,9 +241,20 @@ class BuildingAdmin(admin.ModelAdmin):
     list_select_related = ["community"]
 
 
+@admin.display(description=_("share in the common property"), ordering="share_numerator")
+def share_display(premises):
+    """The share as one reduced fraction (7140/25310 reads 714/2531), as residents see it."""
+    share = premises.share
+    if share is None:
+        return "—"
+    if share.denominator == 1:
+        return str(share.numerator)
+    return f"{share.numerator}/{share.denominator}"
+
+
 @admin.register(Premises)
 class PremisesAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "floor_area", "share_numerator", "share_denominator"]
+    list_display = ["__str__", "kind", "floor_area", share_display]
     list_filter = [
         "kind",
         "building__city",

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.admin import share_display
 from audit.services import Action, audit_read, audit_record
 
 from . import documents, services
@@ -71,7 +72,7 @@ class OwnershipInline(admin.TabularInline):
 
 @admin.register(SharePremises)
 class SharePremisesAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "community", "share_numerator", "share_denominator", "owners"]
+    list_display = ["__str__", "community", share_display, "owners"]
     list_filter = ["building__community"]
     search_fields = ["building__street", "number", "ownerships__owner_name"]
     fields = ["building", "number", "share_numerator", "share_denominator"]

@@ -258,3 +258,17 @@ def test_posted_credential_records_are_read_only(clerk_client, owner, staff):
     clerk_client.post(url, {"method": "email"})
     issue.refresh_from_db()
     assert issue.method == "letter"
+
+
+def test_a_share_reads_as_one_reduced_fraction_for_clerk_and_resident(
+    clerk_client, client, owner, account
+):
+    # 7140/25310: gcd(7140, 25310) = 10, so 714/2531 everywhere it is shown.
+    premises = account.premises
+    premises.share_numerator, premises.share_denominator = 7140, 25310
+    premises.save()
+    listing = clerk_client.get(reverse("admin:accounts_premises_changelist")).content.decode()
+    assert "714/2531" in listing and "7140" not in listing
+    client.force_login(owner)
+    page = client.get(reverse("account_detail", args=[account.pk])).content.decode()
+    assert "714/2531" in page and "7140/25310" not in page
