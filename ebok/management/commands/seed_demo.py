@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from schwifty import IBAN
 
 from accessibility.demo import seed_accessibility
@@ -22,6 +23,7 @@ from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
 from billing.invoices.demo import seed_invoices
 from billing.ledger.demo import seed_billing, seed_billing_scale
+from core.admin_grammar import count_phrase
 from faults.demo import seed_faults
 from messaging.demo import seed_messaging
 from meters.demo import seed_meters
@@ -515,13 +517,13 @@ class Command(BaseCommand):
     def report(self, scale):
         write = self.stdout.write
         totals = ", ".join(
-            f"{model.objects.count()} {model._meta.verbose_name_plural}"
+            count_phrase(model._meta, model.objects.count())
             for model in (Community, Building, Premises, Account, User)
         )
-        write(self.style.SUCCESS(f"Demo data ready: {totals}."))
+        write(self.style.SUCCESS(gettext("Demo data ready: %(totals)s.") % {"totals": totals}))
         write(
-            f"This run: {sum(self.created.values())} rows created, "
-            f"{sum(self.updated.values())} updated."
+            gettext("This run: rows created: %(created)s, rows updated: %(updated)s.")
+            % {"created": sum(self.created.values()), "updated": sum(self.updated.values())}
         )
         if scale:
             write(

@@ -1,0 +1,142 @@
+"""Polish in the staff panel: every registered model's name in the case each phrase needs and
+counts in the right plural form, on the pages a clerk uses (list, add, change, delete)."""
+
+import io
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from accounts.models import User
+from core.admin_grammar import FORMS, count_phrase, forms_of
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+# What Django's Polish gives when it takes a nominative name, or agrees with no gender.
+WRONG = [
+    "Dodaj użytkownik ",
+    "Wybierz wpłata",
+    "Zmień uchwała",
+    "kolejne(go)",
+    "(-ną)",
+    "(-ne)",
+    "(-nych)",
+    "(a)(-ło)",
+    "został(a)",
+    "Wprowadż",
+]
+
+
+@pytest.fixture
+def superuser_client(client):
+    boss = StaffFactory(username="szef", is_superuser=True)  # with TOTP, as staff must
+    client.force_login(boss)
+    return client
+
+
+def title(page):
+    return re.search(r"<title>(.*?) \|", page, re.S).group(1).strip()
+
+
+def test_every_registered_model_has_its_polish_forms():
+    assert {m._meta.label_lower for m in admin.site._registry} <= set(FORMS)
+    for model_admin in admin.site._registry.values():
+        for inline in model_admin.inlines:
+            assert inline.model._meta.label_lower in FORMS, inline.model
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "0 użytkowników"),
+        (1, "1 użytkownik"),
+        (2, "2 użytkownicy"),
+        (4, "4 użytkownicy"),
+        (5, "5 użytkowników"),
+        (12, "12 użytkowników"),  # 12–14 take the genitive, unlike 2–4
+        (22, "22 użytkownicy"),
+        (25, "25 użytkowników"),
+    ],
+)
+def test_counts_take_the_polish_plural_forms(count, expected):
+    with translation.override("pl"):
+        assert count_phrase(User._meta, count) == expected
+
+
+def test_list_add_and_change_titles_put_the_name_in_the_accusative(superuser_client):
+    page = superuser_client.get(reverse("admin:accounts_user_add")).content.decode()
+    assert title(page) == "Dodaj użytkownika"
+    page = superuser_client.get(reverse("admin:accounts_building_changelist")).content.decode()
+    assert title(page) == "Wybierz budynek do zmiany"
+    assert "Dodaj budynek" in page
+    # payments are never edited, only corrected: the list is to view
+    page = superuser_client.get(reverse("admin:billing_payment_changelist")).content.decode()
+    assert title(page) == "Wybierz wpłatę do obejrzenia"
+    page = superuser_client.get(reverse("admin:billing_statementimport_changelist")).content
+    assert "0 importów wyciągów bankowych" in page.decode()
+
+
+def test_seven_users_are_counted_in_the_genitive_plural(superuser_client):
+    for i in range(6):
+        StaffFactory(username=f"pracownik{i}")
+    page = superuser_client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "7 użytkowników" in page  # the superuser and six clerks
+    assert User.objects.count() == 7
+
+
+def test_messages_after_saving_fit_every_gender(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:auth_group_add"), {"name": "Kasa"}, follow=True
+    )
+    page = re.sub(r"<[^>]+>", "", response.content.decode())
+    assert "Dodano: grupa „Kasa”." in page
+    assert "został" not in page
+
+
+def test_no_page_of_any_model_reads_wrong(superuser_client):
+    """The list and add page of every registered model, and the change and delete pages of the
+    user: none of the phrases Django's nominative or gender-less Polish would produce."""
+    clerk = StaffFactory(username="urzednik")
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        for view, args in (("changelist", []), ("add", [])):
+            try:
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+            except NoReverseMatch:
+                continue
+            response = superuser_client.get(url)
+            if response.status_code != 200:
+                continue
+            page = response.content.decode()
+            checked += 1
+            for wrong in WRONG:
+                assert wrong not in page, (url, wrong)
+            with translation.override("pl"):
+                accusative = str(forms_of(opts).accusative)
+            if view == "add" and title(page).startswith("Dodaj "):  # custom forms name themselves
+                assert title(page) == f"Dodaj {accusative}", url
+    assert checked >= 60
+    for view in ("change", "delete"):
+        page = superuser_client.get(
+            reverse(f"admin:accounts_user_{view}", args=[clerk.pk])
+        ).content.decode()
+        for wrong in WRONG:
+            assert wrong not in page, (view, wrong)
+    assert title(page) == "Czy na pewno?" or "Czy na pewno usunąć użytkownika" in page
+
+
+
+def test_seed_demo_counts_in_polish_plural_forms():
+    out = io.StringIO()
+    with translation.override("pl"):
+        call_command("seed_demo", stdout=out)
+    # The demo: 2 communities, 6 buildings, 21 premises, 21 accounts, 7 logins. Polish takes
+    # the nominative plural after 2–4 and the genitive plural after 5–21.
+    assert (
+        "Dane demonstracyjne gotowe: 2 wspólnoty mieszkaniowe, 6 budynków, 21 lokali, "
+        "21 kont klientów, 7 użytkowników."
+    ) in out.getvalue()

@@ -1,0 +1,54 @@
+"""The Polish catalogue: every phrase translated, and the glossary's terms (docs/glossary.md)
+used wherever our pages take a phrase from Django's or allauth's catalogues too."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+# Terms the glossary rules out, and typos found in the libraries' Polish.
+BANNED = ["dwuskładnik", "Autoryzacja dwu", "Wprowadż", "został(a)", "(-na)", "kolejne(go)"]
+
+
+def entries():
+    return [e for e in polib.pofile(str(CATALOGUE)) if not e.obsolete]
+
+
+def test_every_phrase_has_a_polish_translation():
+    untranslated = [
+        e.msgid
+        for e in entries()
+        if "fuzzy" in e.flags
+        or (e.msgid_plural and not all(e.msgstr_plural.get(i) for i in range(3)))
+        or (not e.msgid_plural and not e.msgstr)
+    ]
+    assert untranslated == []
+
+
+def test_our_translations_follow_the_glossary():
+    wrong = [
+        (e.msgid, term)
+        for e in entries()
+        for term in BANNED
+        if term in e.msgstr or any(term in s for s in e.msgstr_plural.values())
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("library", ["allauth", "django.contrib.admin"])
+def test_the_libraries_phrases_we_show_follow_the_glossary(library):
+    """Each phrase of the library as Django resolves it for Polish (ours first)."""
+    module = __import__(library, fromlist=["__file__"])
+    po = Path(module.__file__).parent / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+    wrong = []
+    with translation.override("pl"):
+        for e in polib.pofile(str(po)):
+            if e.msgid_plural or e.msgctxt or not e.msgstr:
+                continue
+            shown = gettext(e.msgid)
+            wrong += [(e.msgid, term) for term in BANNED if term in shown]
+    assert wrong == []
