@@ -101,7 +101,7 @@ def test_no_page_of_any_model_reads_wrong(superuser_client):
     user: none of the phrases Django's nominative or gender-less Polish would produce."""
     clerk = StaffFactory(username="urzednik")
     checked = 0
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         opts = model._meta
         for view, args in (("changelist", []), ("add", [])):
             try:
