@@ -10,6 +10,8 @@ The admin site applies PolishAdminMixin to every ModelAdmin it registers."""
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.utils.functional import Promise
 from django.utils.translation import gettext, npgettext, pgettext_lazy
 
@@ -310,7 +312,7 @@ def count_phrase(opts, count: int) -> str:
     return f"{count} {names.get(form, opts.verbose_name_plural)}"
 
 
-class PolishAdminMixin:
+class PolishAdminMixin(admin.ModelAdmin):
     """Titles and buttons of a ModelAdmin's pages with its model in the accusative."""
 
     def _grammar(self, extra_context):
@@ -323,7 +325,7 @@ class PolishAdminMixin:
 
     def changelist_view(self, request, extra_context=None):
         context = self._grammar(extra_context)
-        if "title" not in context and admin.options.IS_POPUP_VAR not in request.GET:
+        if "title" not in context and IS_POPUP_VAR not in request.GET:
             wording = (
                 gettext("Select %s to change")
                 if self.has_change_permission(request)
@@ -340,7 +342,7 @@ class PolishAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = self._grammar(extra_context)
         if "title" not in context:
-            obj = self.get_object(request, admin.utils.unquote(object_id))
+            obj = self.get_object(request, unquote(object_id))
             wording = (
                 gettext("Change %s")
                 if obj is None or self.has_change_permission(request, obj)
