@@ -84,7 +84,7 @@ def test_consent_history_is_kept(owner_client, owner):
     stamps = [rows[0].given_at, rows[0].withdrawn_at, rows[1].given_at]
     assert stamps == sorted(stamps)
     page = owner_client.get(reverse("profile")).content.decode()
-    assert page.count("<tr><td>") >= 2
+    assert page.count("<tr><td") >= 2
 
 
 def test_giving_consent_twice_adds_one_row(owner):
