@@ -47,6 +47,14 @@ class NotEntitled(ResolutionError):
     pass
 
 
+class CoOwnerVoted(ResolutionError):
+    """Another person's vote counts for this ballot: the voter confirms before replacing it."""
+
+    def __init__(self, previous):
+        self.previous = previous
+        super().__init__(_("Another vote was cast for this premises; confirm to replace it."))
+
+
 def _when(value):
     return date_format(timezone.localtime(value), "j E Y, H:i")
 
@@ -161,7 +169,7 @@ def _owners(resolution):
 # -- voting -----------------------------------------------------------------------------------
 
 
-def _cast(*, user, resolution, ballot, choice, channel, now):
+def _cast(*, user, resolution, ballot, choice, channel, now, confirmed=True):
     if choice not in Choice.values:
         raise ResolutionError(_("Choose for, against or abstain."))
     with transaction.atomic(durable=True):
@@ -185,6 +193,13 @@ def _cast(*, user, resolution, ballot, choice, channel, now):
             and not BallotUser.objects.filter(ballot=ballot, user=user, may_vote=True).exists()
         ):
             raise NotEntitled(_("You may not vote for this premises."))
+        counted = CurrentVote.objects.filter(ballot=ballot).select_related("vote__user").first()
+        previous = counted.vote if counted else None
+        replaces_other = (
+            previous is not None and previous.user_id != user.pk and previous.choice != choice
+        )
+        if replaces_other and not confirmed:
+            raise CoOwnerVoted(previous)
         vote = Vote.objects.create(
             resolution=resolution,
             ballot=ballot,
@@ -207,11 +222,45 @@ def _cast(*, user, resolution, ballot, choice, channel, now):
                 resident=resident_of(ballot),
                 new={"ballot": ballot.premises_label, "choice": choice},
             )
+        if replaces_other:
+            _notify_vote_replaced(resolution, ballot, previous, vote)
     return vote
 
 
-def vote_cast(*, user, resolution, ballot, choice, now=None):
-    """An owner's online vote for one ballot; a later vote replaces the earlier one."""
+def _notify_vote_replaced(resolution, ballot, previous, vote):
+    """Tell the ballot's other owners that their shared vote changed, and who changed it."""
+    who = vote.user.get_full_name() or vote.user.username
+    for holder in (
+        BallotUser.objects.filter(ballot=ballot).exclude(user=vote.user).select_related("user")
+    ):
+        notify(
+            holder.user,
+            _("The vote for %(premises)s on resolution %(number)s was changed")
+            % {"premises": ballot.premises_label, "number": resolution.number},
+            _(
+                "%(who)s changed the vote for %(premises)s on resolution %(number)s "
+                "“%(title)s” from “%(old)s” to “%(new)s” on %(when)s. You may vote again "
+                "until %(end)s."
+            )
+            % {
+                "who": who,
+                "premises": ballot.premises_label,
+                "number": resolution.number,
+                "title": resolution.title,
+                "old": previous.get_choice_display(),
+                "new": vote.get_choice_display(),
+                "when": _when(vote.cast_at),
+                "end": _when(resolution.ends_at),
+            },
+            link=reverse("resolutions:detail", args=[resolution.pk]),
+            kind=Kind.RESOLUTIONS,
+        )
+
+
+def vote_cast(*, user, resolution, ballot, choice, now=None, confirmed=True):
+    """An owner's online vote for one ballot; a later vote replaces the earlier one. Unless
+    `confirmed`, replacing another person's different vote raises CoOwnerVoted; when it is
+    replaced, the ballot's other owners are notified."""
     return _cast(
         user=user,
         resolution=resolution,
@@ -219,6 +268,7 @@ def vote_cast(*, user, resolution, ballot, choice, now=None):
         choice=choice,
         channel=Channel.ONLINE,
         now=now,
+        confirmed=confirmed,
     )
 
 

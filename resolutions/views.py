@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import documents, queries, services
 from .forms import VoteForm
-from .models import Resolution
+from .models import Choice, Resolution
 from .tally import tally
 
 
@@ -35,7 +35,14 @@ def _detail(request, resolution, form=None, ballot_id=None, error=None):
     may_vote = queries.may_vote_ids(request.user, ballots)
     for ballot in ballots:
         ballot.may_vote = ballot.pk in may_vote
-        ballot.form = form if ballot.pk == ballot_id else VoteForm(prefix=f"b{ballot.pk}")
+        current = ballot.current_or_none
+        mine = current is not None and current.vote.user_id == request.user.pk
+        ballot.my_vote = current.vote if mine else None
+        if ballot.pk == ballot_id:
+            ballot.form = form
+        else:  # the vote that counts is the option already chosen
+            initial = {"choice": current.choice} if current else {}
+            ballot.form = VoteForm(prefix=f"b{ballot.pk}", initial=initial)
     closed = resolution.status == Resolution.Status.CLOSED
     return render(
         request,
@@ -72,12 +79,28 @@ def vote(request, pk):
     form = VoteForm(request.POST, prefix=f"b{ballot.pk}")
     if not form.is_valid():
         return _detail(request, resolution, form, ballot.pk)
+    choice = form.cleaned_data["choice"]
     try:
         services.vote_cast(
             user=request.user,
             resolution=resolution,
             ballot=ballot,
-            choice=form.cleaned_data["choice"],
+            choice=choice,
+            confirmed=request.POST.get("confirm") == "yes",
+        )
+    except services.CoOwnerVoted as other:
+        # A second POST with confirm=yes replaces the co-owner's vote; no JavaScript needed.
+        return render(
+            request,
+            "resolutions/vote_confirm.html",
+            {
+                "resolution": resolution,
+                "ballot": ballot,
+                "previous": other.previous,
+                "choice": choice,
+                "choice_label": Choice(choice).label,
+                "field": f"b{ballot.pk}-choice",
+            },
         )
     except services.ResolutionError as refused:
         form.add_error(None, str(refused))
