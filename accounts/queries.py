@@ -55,7 +55,7 @@ def people_of(account_ids):
     accesses = (
         AccountAccess.objects.current()
         .filter(account_id__in=account_ids, user__is_active=True)
-        .select_related("user", "account")
+        .select_related("user", "account__premises__building")
         .order_by("account_id", "pk")
     )
     for access in accesses:

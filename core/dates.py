@@ -1,7 +1,10 @@
 """Calendar months: the first day of a month stands for the month."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import ngettext, pgettext_lazy
 
 
 def month_start(day: date) -> date:
@@ -24,3 +27,46 @@ def next_month(day: date) -> date:
 
 def previous_month(day: date) -> date:
     return months_back(day, 1)
+
+
+# The nominative month name in running text ("naliczenia za grudzień 2026"); Django's "F" is
+# capitalised in Polish, and "E" is the genitive ("5 grudnia").
+MONTH_NAMES = (
+    pgettext_lazy("month, nominative, in running text", "January"),
+    pgettext_lazy("month, nominative, in running text", "February"),
+    pgettext_lazy("month, nominative, in running text", "March"),
+    pgettext_lazy("month, nominative, in running text", "April"),
+    pgettext_lazy("month, nominative, in running text", "May"),
+    pgettext_lazy("month, nominative, in running text", "June"),
+    pgettext_lazy("month, nominative, in running text", "July"),
+    pgettext_lazy("month, nominative, in running text", "August"),
+    pgettext_lazy("month, nominative, in running text", "September"),
+    pgettext_lazy("month, nominative, in running text", "October"),
+    pgettext_lazy("month, nominative, in running text", "November"),
+    pgettext_lazy("month, nominative, in running text", "December"),
+)
+
+
+def month_label(day: date) -> str:
+    """ "grudzień 2026" in Polish, "December 2026" in English."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def days_text(days: int) -> str:
+    """A duration in whole days with the language's plural form: 1 dzień, 2 dni, 5 dni."""
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+def days_until(moment: datetime | date, now: datetime | date | None = None) -> int:
+    """Whole days from today to the day of `moment` (dates in Europe/Warsaw), never below 0."""
+    return max(0, (_local_day(moment) - _local_day(now or timezone.now())).days)
+
+
+def days_since(moment: datetime | date, now: datetime | date | None = None) -> int:
+    return max(0, (_local_day(now or timezone.now()) - _local_day(moment)).days)
+
+
+def _local_day(value: datetime | date) -> date:
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value

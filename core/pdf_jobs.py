@@ -49,9 +49,9 @@ def pdf_make(model, pk, render, upload_to, *, related=()) -> str:
 def pdfs_sweep(model, *, now=None) -> list[int]:
     """Rows stuck in rendering go back to pending; returns the ids of pending rows to nudge."""
     now = now or timezone.now()
-    model.objects.filter(
-        pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER
-    ).update(pdf_status="pending", pdf_claimed_at=None)
+    model.objects.filter(pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER).update(
+        pdf_status="pending", pdf_claimed_at=None
+    )
     return list(
         model.objects.filter(pdf_status="pending", issued_at__lt=now - NUDGE_AFTER)
         .order_by("pk")

@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.queries import accounts_for_user
@@ -50,7 +50,17 @@ def notification_detail(request, pk):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    services.notifications_mark_all_read(user=request.user)
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d message marked as read.", "%(count)d messages marked as read.", count
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("There were no unread messages."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "messaging:notification_list"

@@ -37,5 +37,3 @@ class BillingNotice(models.Model):
 
     def audit_resident(self):
         return first_resident(self.account)
-
-

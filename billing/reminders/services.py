@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.queries import people_of
 from billing.ledger.models import Charge, ChargeRun, Payment
 from billing.reminders.models import BillingNotice
+from core.dates import month_label
 from core.formats import format_amount, format_day
 from core.money import MONEY, money
 from messaging import Kind, notify
@@ -84,11 +85,14 @@ def charges_posted_notify(*, period: date) -> int:
                 with translation.override(settings.LANGUAGE_CODE):
                     values = {
                         "number": account.number,
-                        "month": f"{period:%m/%Y}",
+                        "month": month_label(period),
+                        "address": str(account.premises),
                         "amount": format_amount(row["total"]),
                         "due": format_day(row["due"]),
                     }
-                    subject = _("New charges for %(month)s") % values
+                    subject = (
+                        _("New charges for %(month)s — account %(number)s, %(address)s") % values
+                    )
                     body = (
                         _(
                             "The charges of account %(number)s for %(month)s have been posted: "
@@ -162,10 +166,14 @@ def due_reminders_send(*, today: date) -> int:
                     with translation.override(settings.LANGUAGE_CODE):
                         values = {
                             "number": account.number,
+                            "address": str(account.premises),
                             "amount": format_amount(unpaid[pk]),
                             "due": format_day(due),
                         }
-                        subject = _("Payment reminder: due %(due)s") % values
+                        subject = (
+                            _("Payment reminder: due %(due)s — account %(number)s, %(address)s")
+                            % values
+                        )
                         body = (
                             _(
                                 "%(amount)s of the charges of account %(number)s is still unpaid "

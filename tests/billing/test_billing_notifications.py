@@ -13,6 +13,7 @@ from billing.models import BillingNotice, ChargeRun
 from billing.reminders import services as notices
 from messaging.models import Notification
 from tests.billing.factories import ChargeFactory, FeeFactory, PaymentFactory, component
+from tests.factories import AccessFactory
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
@@ -40,7 +41,7 @@ def test_everyone_with_access_is_told_once_when_charges_are_posted(
     assert [n.user for n in told] == [co_holder, owner]
     notice = told[0]
     assert notice.link == reverse("billing:balance", args=[charged.pk])
-    assert "03/2026" in notice.subject
+    assert notice.subject.startswith("Nowe naliczenia za marzec 2026 — konto ")
     assert charged.number in notice.body
     assert "534,56" in notice.body  # 500.00 + 34.56, Polish format
     assert "10.03.2026" in notice.body
@@ -59,7 +60,25 @@ def test_the_next_month_is_told_again(charged, owner):
     notices.charges_posted_notify_run(run_id=run().pk)
     notices.charges_posted_notify_run(run_id=run(datetime.date(2026, 4, 1)).pk)
     subjects = sorted(Notification.objects.filter(user=owner).values_list("subject", flat=True))
-    assert len(subjects) == 2 and "04/2026" in subjects[1]
+    assert len(subjects) == 2
+    assert any("za kwiecień 2026" in s for s in subjects)
+    assert any("za marzec 2026" in s for s in subjects)
+
+
+def test_two_accounts_of_one_person_are_told_apart_by_number_and_address(owner, account):
+    second = AccessFactory(user=owner, account__premises__building=account.premises.building)
+    second = second.account
+    for each in (account, second):
+        FeeFactory(account=each, basis="fixed", unit_price=D("100.00"))
+    december = datetime.date(2026, 12, 1)
+    notices.charges_posted_notify_run(run_id=run(december).pk)
+    subjects = set(Notification.objects.filter(user=owner).values_list("subject", flat=True))
+    assert subjects == {
+        f"Nowe naliczenia za grudzień 2026 — konto {each.number}, "
+        f"{each.premises.building.street} / {each.premises.number}"
+        for each in (account, second)
+    }
+    assert all("12/2026" not in s and "Grudzień" not in s for s in subjects)
 
 
 def test_a_revoked_or_inactive_person_is_not_told(charged, owner, co_holder):

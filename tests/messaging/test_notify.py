@@ -125,3 +125,20 @@ def test_staff_see_deliveries_and_reads_per_resident(client, owner):
     assert "Nowe naliczenie" in text and notice.title in text
     user_page = client.get(reverse("admin:accounts_user_change", args=[owner.pk]))
     assert reverse("admin:messaging_user_deliveries", args=[owner.pk]) in user_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (1, "Oznaczono 1 wiadomość jako przeczytaną."),
+        (3, "Oznaczono 3 wiadomości jako przeczytane."),
+        (5, "Oznaczono 5 wiadomości jako przeczytane."),
+        (0, "Nie było nieprzeczytanych wiadomości."),
+    ],
+)
+def test_mark_all_read_says_how_many(client, owner, count, text):
+    for n in range(count):
+        notify(owner, f"Temat {n}", "Treść")
+    client.force_login(owner)
+    response = client.post(reverse("messaging:read_all"), follow=True)
+    assert text in response.content.decode()
