@@ -34,11 +34,14 @@ ROLES = {
         "billing": MONEY_VIEW,
         "meters": _crud(["meter", "reading", "readingwindow"])
         + ["delete_readingwindow", "view_readingevent"],
-        "faults": ["view_faultreport", "change_faultreport", "view_faultevent", "view_faultphoto"],
+        "faults": [
+            "view_faultreport", "add_faultreport", "change_faultreport", "view_faultevent",
+            "view_faultphoto",
+        ],
         "messaging": _crud(["notice", "noticeattachment"])
         + [
             "delete_notice", "delete_noticeattachment", "view_noticedelivery",
-            "view_notification", "view_thread", "change_thread", "view_all_threads",
+            "view_notification", "view_thread", "add_thread", "change_thread", "view_all_threads",
             "add_threadmessage", "view_threadmessage", "view_messagingpreference",
         ],
         "resolutions": _crud(["resolution", "attachment", "ownership", "communityvotingsettings"])

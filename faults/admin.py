@@ -17,12 +17,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
+from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
 
 from . import services
-from .models import FaultEvent, FaultPhoto, FaultReport, Status
+from .forms import PhoneField
+from .models import Category, Channel, FaultEvent, FaultPhoto, FaultReport, Place, Status
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -81,6 +83,38 @@ class AssignForm(forms.Form):
     contractor = forms.CharField(label=gettext_lazy("Contractor"), required=False, max_length=200)
 
 
+class RecordForm(forms.Form):
+    """A fault a resident reported by phone or at the office, recorded by a clerk."""
+
+    resident = PersonChoiceField(label=gettext_lazy("Reported by"), queryset=None)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("fault report", "Channel"),
+        choices=[(Channel.PHONE.value, Channel.PHONE.label),
+                 (Channel.OFFICE.value, Channel.OFFICE.label)],
+        widget=forms.RadioSelect,
+    )
+    place = forms.ChoiceField(label=gettext_lazy("Where is the fault?"), choices=Place.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=150)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    contact_phone = PhoneField(label=gettext_lazy("Contact phone"))
+    urgent = forms.BooleanField(
+        label=gettext_lazy("Emergency (gas smell, flooding, no power, danger to people)"),
+        required=False,
+    )
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = account_people(account)
+        self.fields["resident"].queryset = people
+        if len(people) == 1:
+            self.fields["resident"].initial = people[0].pk
+
+
 class EventInline(admin.TabularInline):
     model = FaultEvent
     extra = 0
@@ -122,6 +156,7 @@ class FaultReportAdmin(admin.ModelAdmin):
         "title",
         "status",
         "urgent",
+        "channel",
         "category",
         "place_column",
         "reporter",
@@ -134,6 +169,7 @@ class FaultReportAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "urgent",
+        "channel",
         "category",
         ("building", admin.RelatedOnlyFieldListFilter),
         "place",
@@ -169,6 +205,8 @@ class FaultReportAdmin(admin.ModelAdmin):
                     "premises",
                     "account",
                     "reporter",
+                    "channel",
+                    "recorded_by",
                     "contact_phone",
                     "created_at",
                     "updated_at",
@@ -185,7 +223,58 @@ class FaultReportAdmin(admin.ModelAdmin):
         return ["handle_link"] + [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
-        return False  # residents report; staff handle through "Handle"
+        # Residents report in the portal; BOK records what they report by phone or in person.
+        return request.user.has_perm("faults.add_faultreport")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Record a fault on a resident's behalf: first the account, then the report. Not the
+        admin's own add form: the service opens its own transaction."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        account, account_form = account_from_query(request)
+        form = None
+        if account is not None:
+            form = RecordForm(
+                request.POST if request.method == "POST" else None, account=account
+            )
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    report = services.fault_record_for_resident(
+                        clerk=request.user,
+                        resident=data["resident"],
+                        account=account,
+                        channel=data["channel"],
+                        place=data["place"],
+                        category=data["category"],
+                        title=data["title"],
+                        description=data["description"],
+                        contact_phone=data["contact_phone"],
+                        urgent=data["urgent"],
+                    )
+                except services.FaultRejected as rejected:
+                    field = rejected.field if rejected.field in form.fields else None
+                    form.add_error(field, str(rejected))
+                else:
+                    self.message_user(
+                        request,
+                        _("Fault report #%(number)d was recorded; the resident was notified.")
+                        % {"number": report.pk},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:faults_faultreport_handle", report.pk)
+        return render(
+            request,
+            "admin/faults/record.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Record a fault reported by a resident"),
+                "account": account,
+                "account_form": account_form,
+                "form": form,
+            },
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

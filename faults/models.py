@@ -50,6 +50,14 @@ class Category(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Channel(models.TextChoices):
+    """How the report reached the office: from the portal, or recorded by a clerk."""
+
+    PORTAL = "portal", _("portal")
+    PHONE = "phone", _("by phone")
+    OFFICE = "office", _("at the office")
+
+
 class FaultReport(OutboxEmail):
     class EmailStatus(models.TextChoices):
         # The duty e-mail of an urgent report; the names are those core.outbox works on.
@@ -90,6 +98,21 @@ class FaultReport(OutboxEmail):
         validators=[RegexValidator(r"^[0-9]{9}$", _("A phone number has 9 digits."))],
     )
     urgent = models.BooleanField(_("urgent"), default=False)
+    channel = models.CharField(
+        pgettext_lazy("fault report", "channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.PORTAL,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The clerk who recorded a report made by phone or at the office."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
@@ -142,6 +165,11 @@ class FaultReport(OutboxEmail):
             ),
             models.CheckConstraint(
                 condition=Q(contact_phone__regex=r"^[0-9]{9}$"), name="fault_phone_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="portal", recorded_by__isnull=True)
+                | (~Q(channel="portal") & Q(recorded_by__isnull=False)),
+                name="fault_recorded_by_clerk_off_portal",
             ),
         ]
         indexes = [

@@ -19,6 +19,7 @@ from . import emergency
 from .models import (
     OPEN_STATUSES,
     Category,
+    Channel,
     FaultEvent,
     FaultPhoto,
     FaultReport,
@@ -134,12 +135,15 @@ def fault_report(
 
 
 def _report_store(
-    user, account, place, category, title, description, contact_phone, urgent, photos, key
+    user, account, place, category, title, description, contact_phone, urgent, photos, key,
+    channel=Channel.PORTAL, clerk=None,
 ):
     with transaction.atomic(durable=True):
         report = FaultReport(
             idempotency_key=key,
             reporter=user,
+            channel=channel,
+            recorded_by=clerk,
             account=account,
             building=account.premises.building,
             place=place,
@@ -155,12 +159,70 @@ def _report_store(
         )
         report.full_clean(exclude=["idempotency_key"])  # a double submit: see fault_report
         report.save()
-        _event(report, FaultEvent.Kind.REPORTED, user, new_status=Status.NEW)
+        _event(report, FaultEvent.Kind.REPORTED, clerk or user, new_status=Status.NEW)
+        if clerk is not None:
+            audit_clerk(
+                clerk,
+                action=Action.ADD,
+                obj=report,
+                new={"channel": channel, "reporter": user.pk, "title": report.title},
+            )
+            with translation.override(settings.LANGUAGE_CODE):
+                notify(
+                    user,
+                    _("BOK recorded your fault report: %(title)s") % {"title": report.title},
+                    _("You can follow it in e-BOK like the reports you make yourself."),
+                    link=_link(report),
+                    kind=Kind.FAULTS,
+                )
         for photo in _store_photos(report, list(photos), user):
             _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=photo)
         if report.email_status == FaultReport.EmailStatus.PENDING:
             enqueue_on_commit("faults.duty_email_send", report.pk)
     return report
+
+
+# -- staff ---------------------------------------------------------------------------------------
+
+
+def fault_record_for_resident(
+    *,
+    clerk,
+    resident,
+    account,
+    channel: str,
+    place: str,
+    category: str,
+    title: str,
+    description: str,
+    contact_phone: str,
+    urgent: bool = False,
+) -> FaultReport:
+    """A clerk records a fault a resident reported by phone or at the office. The resident is
+    its reporter (they see and follow it as their own) and is told it was recorded."""
+    if channel not in (Channel.PHONE, Channel.OFFICE):
+        raise FaultRejected(_("Choose how the resident reported it."), field="channel")
+    if not accounts_for_user(resident).filter(pk=account.pk).exists():
+        raise FaultRejected(
+            _("This person has no current access to the account."), field="resident"
+        )
+    if place not in Place.values:
+        raise FaultRejected(_("Choose where the fault is."), field="place")
+    if category not in Category.values:
+        raise FaultRejected(_("Choose a category."), field="category")
+    if has_control_characters(title):
+        raise FaultRejected(_("Write it on one line, without line breaks or tabs."), field="title")
+    if not title.strip() or not description.strip():
+        raise FaultRejected(_("Give a title and a description."), field="description")
+    urgent = bool(
+        urgent
+        or category == Category.GAS
+        or emergency.sounds_like_emergency(f"{title} {description}")
+    )
+    return _report_store(
+        resident, account, place, category, title, description, contact_phone, urgent, (),
+        None, channel=channel, clerk=clerk,
+    )
 
 
 def _check_open(report):

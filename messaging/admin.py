@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
+from accounts.queries import accounts_for_user
+from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
+from core.text import validate_one_line
 
 from . import services
 from .attachments import AttachmentRejected, clean_attachment
@@ -349,6 +352,27 @@ class MessageInline(admin.StackedInline):
         return format_html('<a href="{}">{}</a>', url, obj.attachment_name)
 
 
+class StartForm(forms.Form):
+    """BOK's first message to the residents of one account."""
+
+    recipient = PersonChoiceField(
+        label=_("To"),
+        queryset=None,
+        required=False,
+        empty_label=_("everyone with access to the account"),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200, validators=[validate_one_line], strip=False
+    )
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    attachment = forms.FileField(label=_("Attachment (PDF, JPEG, PNG)"), required=False)
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = account_people(account)
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = forms.FileField(label=_("Attachment (PDF, JPEG, PNG)"), required=False)
@@ -377,7 +401,58 @@ class ThreadAdmin(admin.ModelAdmin):
     change_form_template = "admin/messaging/thread/change_form.html"
 
     def has_add_permission(self, request):
-        return False
+        return request.user.has_perm("messaging.add_thread")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """BOK starts a conversation: first the account, then whom and what. Not the admin's
+        own add form: the service opens its own transaction."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        account, account_form = account_from_query(request)
+        form = None
+        if account is not None:
+            posted = request.method == "POST"
+            form = StartForm(
+                request.POST if posted else None,
+                request.FILES if posted else None,
+                account=account,
+                initial={"recipient": request.GET.get("recipient")},
+            )
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    thread = services.thread_staff_start(
+                        clerk=request.user,
+                        account_id=account.pk,
+                        recipient=data["recipient"],
+                        topic=data["topic"],
+                        subject=data["subject"],
+                        text=data["text"],
+                        attachment=data["attachment"],
+                    )
+                except services.MessagingError as error:
+                    form.add_error(error.field if error.field in form.fields else None,
+                                   error.message)
+                else:
+                    self.message_user(
+                        request, _("The message was sent; the resident is notified."),
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:messaging_thread_change", thread.pk)
+        person = None
+        if account is None and request.GET.get("recipient", "").isdigit():
+            person = User.objects.filter(pk=request.GET["recipient"], is_active=True).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Write to a resident"),
+            "account": account,
+            "account_form": account_form,
+            "form": form,
+            "person": person,
+            "person_accounts": accounts_for_user(person) if person else [],
+        }
+        return TemplateResponse(request, "admin/messaging/thread/start.html", context)
 
     def get_queryset(self, request):
         # Which staff read which residents' letters is a permission (messaging.models).
@@ -415,6 +490,10 @@ class ThreadAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, **kwargs):
         context["reply_form"] = context.get("reply_form") or ReplyForm()
         context["can_reply"] = request.user.has_perm("messaging.add_threadmessage")
+        # Nothing on the thread itself is edited here (status: the list's actions), so the page
+        # has no save buttons: the reply is the one form, and what is typed is sent with it.
+        for button in ("show_save", "show_save_and_continue", "show_save_and_add_another"):
+            context[button] = False
         return super().render_change_form(request, context, *args, **kwargs)
 
     def reply_view(self, request, pk):

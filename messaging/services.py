@@ -397,16 +397,55 @@ def thread_reply(*, user, thread_id, text, attachment=None, idempotency_key=None
     return message
 
 
-def thread_staff_start(*, clerk, account_id, topic, subject) -> Thread:
-    """BOK opens a conversation with the residents of an account; the first message follows."""
+def thread_staff_start(
+    *, clerk, account_id, topic, subject, text, recipient=None, attachment=None
+) -> Thread:
+    """BOK writes first to the residents of an account: to one of them (`recipient`, who must
+    may act for it now) or to everyone who may. Like every thread of an account, its people
+    see it; only the addressees are notified."""
+    if topic not in Thread.Topic.values:
+        raise MessagingError(_("Choose a topic."), field="topic")
+    if has_control_characters(subject):
+        raise MessagingError(
+            _("Write it on one line, without line breaks or tabs."), field="subject"
+        )
+    subject = (subject or "").strip()
+    if not subject:
+        raise MessagingError(_("Give the subject."), field="subject")
+    if recipient is not None and not _can_act_for(recipient, account_id):
+        raise NotAllowed(
+            _("This person has no current access to the account."), field="recipient"
+        )
+    _clean_upload(attachment)
     with transaction.atomic(durable=True):
-        return Thread.objects.create(
+        thread = Thread.objects.create(
             account_id=account_id,
             topic=topic,
             subject=subject[:200],
             created_by=clerk,
             awaiting_staff=False,
         )
+        message = _message(thread, clerk, text, attachment, from_staff=True)
+        audit_clerk(
+            clerk,
+            action=Action.ADD,
+            obj=thread,
+            resident=recipient or resident_of(thread),
+            new={
+                "subject": thread.subject,
+                "text": message.text,
+                "to": recipient.pk if recipient else None,
+            },
+        )
+        link = reverse("messaging:thread_detail", args=[thread.pk])
+        for resident in [recipient] if recipient else queries.thread_residents(thread):
+            notify(
+                resident,
+                _("A message from BOK: %(subject)s") % {"subject": thread.subject},
+                message.text,
+                link=link,
+            )
+    return thread
 
 
 def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMessage:

@@ -96,6 +96,8 @@ OVERRIDDEN_VIEWS = {
     "billing.StatementLine.change_view": (AUDITED, "calls the audited change_view"),
     "billing.Payment.changelist_view": (AUDITED, "calls the audited changelist_view"),
     "billing.Invoice.changelist_view": (AUDITED, "calls the audited changelist_view"),
+    "messaging.Thread.add_view": (AUDITED, "the service audits; test_staff_threads"),
+    "faults.FaultReport.add_view": (AUDITED, "the service audits; tests/faults/test_on_behalf"),
 }
 
 # Admin actions, by model label and action name.
