@@ -1,6 +1,10 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from accounts.mfa import has_totp
 from audit.services import Action, audit_record
@@ -28,3 +32,27 @@ class AccountAdapter(DefaultAccountAdapter):
                 actor_label=str(credentials.get("username") or ""),
             )
             raise
+
+    # -- allauth's e-mails: signed by the manager, links to the configured site address --------
+
+    def send_mail(self, template_prefix, email, context):
+        minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+        signed = {
+            "manager_name": settings.MANAGER_NAME,
+            "manager_address": settings.MANAGER_ADDRESS,
+            "manager_phone": settings.MANAGER_PHONE,
+            "site_url": settings.SITE_URL,
+            "reset_link_valid_for": ngettext(
+                "%(count)d minute", "%(count)d minutes", minutes
+            ) % {"count": minutes},
+        }
+        super().send_mail(template_prefix, email, {**signed, **context})
+
+    def format_email_subject(self, subject):
+        return f"{subject} — {settings.MANAGER_NAME}"
+
+    def get_reset_password_from_key_url(self, key):
+        # The request's host may be an internal name behind the proxy; the site's is the one
+        # residents know.
+        parts = urlsplit(super().get_reset_password_from_key_url(key))
+        return settings.SITE_URL + parts.path

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from audit.services import Action, audit_read, audit_record
+from core.dates import moment_text
 
 from . import services
 from .forms import IssueCredentialsForm
@@ -214,7 +215,7 @@ class UserAdmin(BaseUserAdmin):
                 messages.success(
                     request,
                     _("An activation link was sent to %(email)s; it expires on %(when)s.")
-                    % {"email": person.email, "when": issue.expires_at.strftime("%d.%m.%Y %H:%M")},
+                    % {"email": person.email, "when": moment_text(issue.expires_at)},
                 )
                 return redirect(reverse("admin:accounts_user_change", args=[person.pk]))
         return TemplateResponse(request, "admin/accounts/issue_credentials.html", context)

@@ -70,3 +70,13 @@ def consent_is_given(user, kind=Consent.Kind.ELECTRONIC_DELIVERY) -> bool:
 
 def consent_history(user):
     return list(Consent.objects.filter(user=user).order_by("-given_at", "-pk"))
+
+
+def email_is_confirmed(user) -> bool:
+    """Whether the user's login e-mail was proven by a link (only then do reset links go there)."""
+    from allauth.account.models import EmailAddress
+
+    email = user.email or ""
+    return bool(email) and EmailAddress.objects.filter(
+        user=user, email__iexact=email, verified=True
+    ).exists()

@@ -55,9 +55,13 @@ def send_email_change_link(self, change_id):
                     "url": email_change_url(change),
                     "hours": settings.EMAIL_CHANGE_LINK_HOURS,
                     "manager_name": settings.MANAGER_NAME,
+                    "confirm_current": change.old_email == change.new_email,
                 },
             )
-            subject = render_to_string("accounts/email/email_change_subject.txt").strip()
+            subject = render_to_string(
+                "accounts/email/email_change_subject.txt",
+                {"confirm_current": change.old_email == change.new_email},
+            ).strip()
         send_mail(subject, body, None, [change.new_email])
 
     return outbox.deliver(self, EmailChange, change_id, send)

@@ -70,3 +70,10 @@ def _local_day(value: datetime | date) -> date:
     if isinstance(value, datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
+
+
+def moment_text(value: datetime) -> str:
+    """A moment as residents and clerks read it, in Europe/Warsaw: "5 grudnia 2026, 17:45"."""
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(value), "j E Y, H:i")

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from accounts import profile as accounts_profile
 from accounts.models import Consent, EmailChange
-from accounts.queries import accounts_for_user, consent_history, consent_is_given
+from accounts.queries import (
+    accounts_for_user,
+    consent_history,
+    consent_is_given,
+    email_is_confirmed,
+)
 from core import rate_limits
 from messaging import services as messaging_services
 from messaging.forms import PreferenceForm
@@ -73,6 +78,7 @@ def _page(request, phone_form=None, email_form=None, preference_form=None, statu
             "phone_form": phone_form or PhoneForm(initial={"phone": user.phone}),
             "email_form": email_form or EmailForm(),
             "pending_email": pending,
+            "email_confirmed": email_is_confirmed(user),
             "preference_form": preference_form
             or PreferenceForm(initial=PreferenceForm.initial_for(user)),
             "consent_form": ConsentForm(initial={"consent": given}),
@@ -130,6 +136,26 @@ def profile_email(request):
             )
             return redirect("profile")
     return _page(request, email_form=form, status=400)
+
+
+@login_required
+@require_POST
+def profile_email_confirm(request):
+    """A link to the current address, so that password reset links may go there."""
+    if not rate_limits.allowed(request, EMAIL_RATE_ACTION):
+        messages.error(request, _("Too many links were asked for. Try again in an hour."))
+        return redirect("profile")
+    try:
+        change = accounts_profile.email_confirm_request(user=request.user)
+    except accounts_profile.ProfileError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("We sent a link to %(email)s. Open it to confirm the address.")
+            % {"email": change.new_email},
+        )
+    return redirect("profile")
 
 
 @login_required

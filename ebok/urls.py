@@ -16,6 +16,11 @@ urlpatterns = [
     path("profil/", profile_views.profile, name="profile"),
     path("profil/telefon/", profile_views.profile_phone, name="profile_phone"),
     path("profil/email/", profile_views.profile_email, name="profile_email"),
+    path(
+        "profil/email/wyslij-link/",
+        profile_views.profile_email_confirm,
+        name="profile_email_confirm",
+    ),
     path("profil/powiadomienia/", profile_views.profile_preferences, name="profile_preferences"),
     path("profil/zgoda/", profile_views.profile_consent, name="profile_consent"),
     path("admin/", admin.site.urls),

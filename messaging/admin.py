@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.queries import accounts_for_user
 from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
+from core.dates import moment_text
 from core.text import validate_one_line
 
 from . import services
@@ -240,7 +241,7 @@ class NoticeAdmin(admin.ModelAdmin):
             if published.publish_at > timezone.now() + timedelta(seconds=5):
                 text = _("%(title)s: scheduled for %(when)s.") % {
                     "title": notice,
-                    "when": timezone.localtime(published.publish_at).strftime("%d.%m.%Y %H:%M"),
+                    "when": moment_text(published.publish_at),
                 }
             else:
                 text = _("%(title)s: being delivered to its audience now.") % {"title": notice}

@@ -1,6 +1,7 @@
 """Geometry of the monthly consumption chart, drawn as server-side SVG
 (templates/meters/_consumption_chart.html) with the same figures in a table."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,6 +45,10 @@ class Chart:
     month_label_y: int = HEIGHT - BOTTOM + 20
 
     @property
+    def top_label(self):
+        return f"{self.top:,.0f}".replace(",", "\u00a0") + "\u00a0m³"
+
+    @property
     def first(self):
         return self.bars[0]
 
@@ -60,7 +65,8 @@ def consumption_chart(monthly, high_months=()) -> Chart | None:
     """`monthly`: [(first day of the month, m³)], oldest first; `high_months` are marked."""
     if not monthly:
         return None
-    top = max(max(amount for _m, amount in monthly), Decimal(1))
+    # The axis ends at a whole number of m³, labelled with its unit ("3 m³", never "2,600").
+    top = Decimal(max(math.ceil(max(amount for _m, amount in monthly)), 1))
     plot = HEIGHT - TOP - BOTTOM
     base_y = TOP + plot
     slot = (WIDTH - LEFT - RIGHT) / len(monthly)

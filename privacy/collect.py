@@ -1,9 +1,12 @@
-"""What the system holds about one person, as tables (name -> (columns, rows)). Money and
-charges only of the accounts the person may act for now: a former co-holder gets their own
-access history, not the new holder's money. Nothing of anyone else's is selected."""
+"""What the system holds about one person, as tables of typed values (privacy/cells.py says
+how each reads in JSON, CSV and the PDF). Money and charges only of the accounts the person may
+act for now: a former co-holder gets their own access history, not the new holder's money.
+Nothing of anyone else's is selected."""
+
+from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountAccess, Consent
 from billing.models import Certificate, Charge, Invoice, Payment
@@ -12,37 +15,62 @@ from messaging.models import NoticeDelivery, Notification, ThreadMessage
 from meters.models import Reading
 from resolutions.models import Vote
 
-
-def _when(value):
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat()
+from .cells import DATE, MOMENT, MONEY, MONTH, TEXT, VOLUME, YES_NO
 
 
-def _table(columns, queryset, row):
-    return columns, [row(item) for item in queryset]
+@dataclass(frozen=True)
+class Column:
+    key: str  # the field's name in dane.json
+    label: str  # the heading in the CSV file and the PDF
+    kind: str = TEXT
 
 
-def profile_of(user):
-    return {
-        "login": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "phone": user.phone,
-        "joined": _when(user.date_joined),
-        "last_login": _when(user.last_login),
-    }
+@dataclass
+class Table:
+    key: str  # the list's name in dane.json
+    file: str  # the CSV file's name, without .csv
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
 
 
-def collect(user) -> dict:
+def _table(key, file, title, columns, queryset, row) -> Table:
+    return Table(key, file, title, columns, [row(item) for item in queryset])
+
+
+def profile_of(user) -> Table:
+    columns = [
+        Column("login", _("Login")),
+        Column("first_name", _("First name")),
+        Column("last_name", _("Last name")),
+        Column("email", _("E-mail")),
+        Column("phone", _("Phone")),
+        Column("joined", _("Login created on"), MOMENT),
+        Column("last_login", _("Last logged in"), MOMENT),
+    ]
+    row = [
+        user.username, user.first_name, user.last_name, user.email, user.phone,
+        user.date_joined, user.last_login,
+    ]
+    return Table("profile", "profil", _("Your data"), columns, [row])
+
+
+def collect(user) -> list[Table]:
     accesses = AccountAccess.objects.filter(user=user).select_related("account__premises__building")
     current = [a.account_id for a in accesses if a.revoked_at is None]
-    return {
-        "accounts": _table(
-            ["account", "premises", "kind", "holder", "role", "granted_at", "revoked_at"],
+    account = Column("account", _("Account"))
+    return [
+        _table(
+            "accounts", "konta", _("Accounts"),
+            [
+                account,
+                Column("premises", _("Premises")),
+                Column("kind", _("Kind of account")),
+                Column("holder", _("Holder")),
+                Column("role", _("Your role")),
+                Column("granted_at", _("Access since"), MOMENT),
+                Column("revoked_at", _("Access until"), MOMENT),
+            ],
             accesses.order_by("granted_at", "pk"),
             lambda a: [
                 a.account.number,
@@ -50,61 +78,91 @@ def collect(user) -> dict:
                 a.account.get_kind_display(),
                 a.account.holder_name,
                 a.get_role_display(),
-                _when(a.granted_at),
-                _when(a.revoked_at),
+                a.granted_at,
+                a.revoked_at,
             ],
         ),
-        "charges": _table(
-            ["account", "title", "period", "due_date", "amount"],
+        _table(
+            "charges", "naliczenia", _("Charges"),
+            [
+                account,
+                Column("title", _("Title")),
+                Column("period", _("Month"), MONTH),
+                Column("due_date", _("Due date"), DATE),
+                Column("amount", _("Amount"), MONEY),
+            ],
             Charge.objects.filter(account_id__in=current)
             .select_related("account")
             .order_by("account__number", "due_date", "pk"),
-            lambda c: [
-                c.account.number,
-                c.title,
-                _when(c.period),
-                _when(c.due_date),
-                str(c.amount),
-            ],
+            lambda c: [c.account.number, c.title, c.period, c.due_date, c.amount],
         ),
-        "payments": _table(
-            ["account", "paid_on", "amount", "method", "title"],
+        _table(
+            "payments", "wplaty", _("Payments"),
+            [
+                account,
+                Column("paid_on", _("Paid on"), DATE),
+                Column("amount", _("Amount"), MONEY),
+                Column("method", _("Method")),
+                Column("title", _("Title")),
+            ],
             Payment.objects.filter(account_id__in=current)
             .select_related("account")
             .order_by("account__number", "paid_on", "pk"),
-            lambda p: [
-                p.account.number,
-                _when(p.paid_on),
-                str(p.amount),
-                p.get_method_display(),
-                p.title,
+            lambda p: [p.account.number, p.paid_on, p.amount, p.get_method_display(), p.title],
+        ),
+        _table(
+            "invoices", "faktury", _("Invoices"),
+            [
+                account,
+                Column("number", _("Number")),
+                Column("issued_on", _("Issued on"), DATE),
+                Column("total", _("Gross total"), MONEY),
             ],
-        ),
-        "invoices": _table(
-            ["account", "number", "issued_on", "total"],
             Invoice.objects.filter(account_id__in=current).select_related("account").order_by("pk"),
-            lambda i: [i.account.number, i.number, _when(i.issue_date), str(i.gross_total)],
+            lambda i: [i.account.number, i.number, i.issue_date, i.gross_total],
         ),
-        "certificates": _table(
-            ["number", "account", "issued_on", "valid"],
+        _table(
+            "certificates", "zaswiadczenia", _("Certificates"),
+            [
+                Column("number", _("Number")),
+                account,
+                Column("issued_on", _("Issued on"), DATE),
+                Column("valid", _("Valid"), YES_NO),
+            ],
             Certificate.objects.filter(requested_by=user).order_by("pk"),
-            lambda c: [c.number, c.account_number, _when(c.issued_on), c.is_valid],
+            lambda c: [c.number, c.account_number, c.issued_on, c.is_valid],
         ),
-        "readings": _table(
-            ["meter", "read_on", "value", "source", "status"],
+        _table(
+            "readings", "odczyty", _("Meter readings"),
+            [
+                Column("meter", _("Meter")),
+                Column("read_on", _("Read on"), DATE),
+                Column("value", _("Reading (m³)"), VOLUME),
+                Column("source", _("Source")),
+                Column("status", _("Status")),
+            ],
             Reading.objects.filter(submitted_by=user)
             .select_related("meter")
             .order_by("read_on", "pk"),
             lambda r: [
                 r.meter.serial_number,
-                _when(r.read_on),
-                str(r.value),
+                r.read_on,
+                r.value,
                 r.get_source_display(),
                 r.get_status_display(),
             ],
         ),
-        "fault_reports": _table(
-            ["number", "title", "category", "place", "description", "status", "reported_at"],
+        _table(
+            "fault_reports", "awarie", _("Fault reports"),
+            [
+                Column("number", _("Number")),
+                Column("title", _("Title")),
+                Column("category", _("Category")),
+                Column("place", _("Place")),
+                Column("description", _("Description")),
+                Column("status", _("Status")),
+                Column("reported_at", _("Reported"), MOMENT),
+            ],
             FaultReport.objects.filter(reporter=user).order_by("pk"),
             lambda f: [
                 f.pk,
@@ -113,52 +171,80 @@ def collect(user) -> dict:
                 f.get_place_display(),
                 f.description,
                 f.get_status_display(),
-                _when(f.created_at),
+                f.created_at,
             ],
         ),
-        "messages": _table(
-            ["thread", "subject", "written_at", "from_bok", "text"],
+        _table(
+            "messages", "wiadomosci", _("Messages"),
+            [
+                Column("thread", _("Conversation")),
+                Column("subject", _("Subject")),
+                Column("written_at", _("Written"), MOMENT),
+                Column("from_bok", _("From BOK"), YES_NO),
+                Column("text", _("Text")),
+            ],
             ThreadMessage.objects.filter(Q(thread__created_by=user) | Q(author=user))
             .select_related("thread")
             .order_by("thread_id", "created_at", "pk")
             .distinct(),
-            lambda m: [m.thread_id, m.thread.subject, _when(m.created_at), m.from_staff, m.text],
+            lambda m: [m.thread_id, m.thread.subject, m.created_at, m.from_staff, m.text],
         ),
-        "notifications": _table(
-            ["subject", "created_at", "read_at", "email", "email_sent_at"],
+        _table(
+            "notifications", "powiadomienia", _("Notifications"),
+            [
+                Column("subject", _("Subject")),
+                Column("created_at", _("Created"), MOMENT),
+                Column("read_at", _("Read"), MOMENT),
+                Column("email", _("E-mail")),
+                Column("email_sent_at", _("E-mail sent"), MOMENT),
+            ],
             Notification.objects.filter(user=user).order_by("created_at", "pk"),
             lambda n: [
-                n.subject,
-                _when(n.created_at),
-                _when(n.read_at),
-                n.get_email_status_display(),
-                _when(n.email_sent_at),
+                n.subject, n.created_at, n.read_at, n.get_email_status_display(), n.email_sent_at,
             ],
         ),
-        "notices": _table(
-            ["title", "delivered_at", "read_at", "email", "email_sent_at"],
+        _table(
+            "notices", "ogloszenia", _("Notices"),
+            [
+                Column("title", _("Title")),
+                Column("delivered_at", _("Delivered"), MOMENT),
+                Column("read_at", _("Read"), MOMENT),
+                Column("email", _("E-mail")),
+                Column("email_sent_at", _("E-mail sent"), MOMENT),
+            ],
             NoticeDelivery.objects.filter(user=user).select_related("notice").order_by("pk"),
             lambda d: [
                 d.notice.title,
-                _when(d.created_at),
-                _when(d.read_at),
+                d.created_at,
+                d.read_at,
                 d.get_email_status_display(),
-                _when(d.email_sent_at),
+                d.email_sent_at,
             ],
         ),
-        "votes": _table(
-            ["resolution", "choice", "channel", "cast_at"],
+        _table(
+            "votes", "glosy", _("Votes"),
+            [
+                Column("resolution", _("Resolution")),
+                Column("choice", _("Vote")),
+                Column("channel", _("How cast")),
+                Column("cast_at", _("Cast"), MOMENT),
+            ],
             Vote.objects.filter(user=user).select_related("resolution").order_by("cast_at", "pk"),
             lambda v: [
                 v.resolution.number,
                 v.get_choice_display(),
                 v.get_channel_display(),
-                _when(v.cast_at),
+                v.cast_at,
             ],
         ),
-        "consents": _table(
-            ["consent", "given_at", "withdrawn_at"],
+        _table(
+            "consents", "zgody", _("Consents"),
+            [
+                Column("consent", _("Consent")),
+                Column("given_at", _("Given"), MOMENT),
+                Column("withdrawn_at", _("Withdrawn"), MOMENT),
+            ],
             Consent.objects.filter(user=user).order_by("given_at", "pk"),
-            lambda c: [c.get_kind_display(), _when(c.given_at), _when(c.withdrawn_at)],
+            lambda c: [c.get_kind_display(), c.given_at, c.withdrawn_at],
         ),
-    }
+    ]

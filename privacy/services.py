@@ -21,6 +21,7 @@ from weasyprint import CSS, HTML
 from core.enqueue import enqueue_on_commit
 from core.spreadsheets import SpreadsheetWriter
 
+from .cells import MONEY, VOLUME, for_csv, for_json, for_people
 from .collect import collect, profile_of
 from .models import DataExport, export_upload_to
 
@@ -51,13 +52,28 @@ def _csv(columns, rows) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
 
 
-def summary_pdf(user, profile, tables, made_at) -> bytes:
+def _people_rows(table):
+    """Each cell as (text, whether it is a figure, aligned right)."""
+    return [
+        [
+            (for_people(column.kind, value), column.kind in (MONEY, VOLUME))
+            for column, value in zip(table.columns, row, strict=True)
+        ]
+        for row in table.rows
+    ]
+
+
+def summary_pdf(profile, tables, made_at) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
+        facts = [
+            (column.label, for_people(column.kind, value))
+            for column, value in zip(profile.columns, profile.rows[0], strict=True)
+        ]
         html = render_to_string(
             "privacy/summary_pdf.html",
             {
-                "profile": profile,
-                "tables": tables,
+                "facts": facts,
+                "tables": [(table, _people_rows(table)) for table in tables],
                 "made_at": made_at,
                 "LANGUAGE_CODE": settings.LANGUAGE_CODE,
                 "MANAGER_NAME": settings.MANAGER_NAME,
@@ -69,28 +85,40 @@ def summary_pdf(user, profile, tables, made_at) -> bytes:
     )
 
 
+def _json_rows(table):
+    return [
+        {c.key: for_json(c.kind, value) for c, value in zip(table.columns, row, strict=True)}
+        for row in table.rows
+    ]
+
+
+def _csv_of(table) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        header = [str(column.label) for column in table.columns]
+        rows = [
+            [for_csv(c.kind, value) for c, value in zip(table.columns, row, strict=True)]
+            for row in table.rows
+        ]
+    return _csv(header, rows)
+
+
 def build_zip(user) -> bytes:
+    """dane.json for programs, a CSV per table for spreadsheets, podsumowanie.pdf to read."""
     made_at = timezone.localtime()
     profile = profile_of(user)
     tables = collect(user)
     everything = {
         "made_at": made_at.isoformat(timespec="seconds"),
         "controller": settings.MANAGER_NAME,
-        "profile": profile,
-        **{
-            name: [dict(zip(columns, row, strict=True)) for row in rows]
-            for name, (columns, rows) in tables.items()
-        },
+        "profile": _json_rows(profile)[0],
+        **{table.key: _json_rows(table) for table in tables},
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "dane.json", json.dumps(everything, ensure_ascii=False, indent=2, default=str)
-        )
-        archive.writestr("profil.csv", _csv(list(profile), [list(profile.values())]))
-        for name, (columns, rows) in tables.items():
-            archive.writestr(f"{name}.csv", _csv(columns, rows))
-        archive.writestr("podsumowanie.pdf", summary_pdf(user, profile, tables, made_at))
+        archive.writestr("dane.json", json.dumps(everything, ensure_ascii=False, indent=2))
+        for table in [profile, *tables]:
+            archive.writestr(f"{table.file}.csv", _csv_of(table))
+        archive.writestr("podsumowanie.pdf", summary_pdf(profile, tables, made_at))
     return buffer.getvalue()
 
 

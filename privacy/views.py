@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +39,6 @@ def download(request, pk):
     if content is None:
         raise Http404
     response = HttpResponse(content, content_type="application/zip")
-    stamp = export.requested_at.strftime("%Y%m%d")
+    stamp = f"{timezone.localtime(export.requested_at):%Y-%m-%d}"
     response["Content-Disposition"] = f'attachment; filename="moje-dane-{stamp}.zip"'
     return response

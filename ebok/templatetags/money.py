@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.functional import LazyObject, empty
 
-from core.money import money as round_money
+from core.money import format_pln
 
 register = template.Library()
 NBSP = "\u00a0"
@@ -21,17 +21,7 @@ def _unwrapped(value):
 
 
 def format_money(value: Decimal, currency=True) -> str:
-    value = _unwrapped(value)
-    if not isinstance(value, Decimal):
-        raise TypeError(f"money is Decimal, not {type(value).__name__}")
-    sign = "−" if value < 0 else ""
-    whole, _dot, cents = f"{abs(round_money(value)):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = f"{sign}{NBSP.join(groups)},{cents}"
-    return f"{text}{NBSP}zł" if currency else text
+    return format_pln(_unwrapped(value), currency)
 
 
 @register.filter

@@ -272,3 +272,36 @@ def test_a_share_reads_as_one_reduced_fraction_for_clerk_and_resident(
     client.force_login(owner)
     page = client.get(reverse("account_detail", args=[account.pk])).content.decode()
     assert "714/2531" in page and "7140/25310" not in page
+
+
+GENITIVE_MONTHS = [
+    "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
+    "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
+]
+
+
+def test_the_activation_link_expiry_is_told_in_warsaw_time_in_admin_and_e_mail(
+    clerk_client, owner, django_capture_on_commit_callbacks
+):
+    """The stored moment is UTC; Warsaw is 1 h (winter) or 2 h (summer) ahead, so the clerk's
+    message and the resident's e-mail show the same local time, and not the UTC one."""
+    from zoneinfo import ZoneInfo
+
+    from accounts.tasks import send_activation_email
+
+    url = reverse("admin:accounts_user_issue_credentials", args=[owner.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        response = clerk_client.post(
+            url, {"document_type": "id_card", "method": "email", "email": owner.email},
+            follow=True,
+        )
+    issue = CredentialIssue.objects.get(user=owner)
+    local = issue.expires_at.astimezone(ZoneInfo("Europe/Warsaw"))
+    utc = issue.expires_at.astimezone(ZoneInfo("UTC"))
+    expected = f"{local.day} {GENITIVE_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [f"Link aktywacyjny wysłano na adres {owner.email}; wygasa {expected}."]
+    assert f"{utc:%H:%M}" not in shown[0]
+
+    send_activation_email(issue.pk)
+    assert f"wygasa {expected}." in mail.outbox[-1].body

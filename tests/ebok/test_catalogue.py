@@ -1,6 +1,7 @@
 """The Polish catalogue: every phrase translated, and the glossary's terms (docs/glossary.md)
 used wherever our pages take a phrase from Django's or allauth's catalogues too."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -12,6 +13,9 @@ from django.utils.translation import gettext
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "pl" / "LC_MESSAGES" / "django.po"
 # Terms the glossary rules out, and typos found in the libraries' Polish.
 BANNED = ["dwuskładnik", "Autoryzacja dwu", "Wprowadż", "został(a)", "(-na)", "kolejne(go)"]
+# A gender hedged in brackets ("zagłosował(a)", "Współwłaściciel(ka)"): our Polish says who
+# did it without guessing their gender ("osoba głosująca", "zgłoszenie: Jan Kowalski").
+HEDGED_GENDER = re.compile(r"\w\((?:a|ka|na|ła|ło|y|i)\)")
 
 
 def entries():
@@ -27,6 +31,16 @@ def test_every_phrase_has_a_polish_translation():
         or (not e.msgid_plural and not e.msgstr)
     ]
     assert untranslated == []
+
+
+def test_no_translation_hedges_a_gender():
+    hedged = [
+        (e.msgid, text)
+        for e in entries()
+        for text in [e.msgstr, *e.msgstr_plural.values()]
+        if HEDGED_GENDER.search(text)
+    ]
+    assert hedged == []
 
 
 def test_our_translations_follow_the_glossary():

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,6 +185,19 @@ def test_history_shows_use_between_readings_and_the_chart(owner_client, meter, t
     assert [row.consumption for row in response.context["history"].rows] == [D(28), D(31), None]
     assert "<svg" in page and "<caption>Water use in each month</caption>" in page
     assert "31,000" in page and "28,000" in page
+    # The axis: from 0 to the highest month (31 m³), each end with its unit.
+    assert ">31\u00a0m³</text>" in page and ">0&nbsp;m³</text>" in page
+
+
+def test_the_chart_axis_is_whole_cubic_metres_with_the_unit(owner_client, meter):
+    """2,600 m³ and 1,400 m³ used: the axis ends at 3 m³, never at a bare "2,600"."""
+    ReadingFactory(meter=meter, value=D("100.000"), read_on=datetime.date(2026, 1, 1))
+    ReadingFactory(meter=meter, value=D("102.600"), read_on=datetime.date(2026, 2, 1))
+    ReadingFactory(meter=meter, value=D("104.000"), read_on=datetime.date(2026, 3, 1))
+    page = owner_client.get(reverse("meters:detail", args=[meter.pk])).content.decode()
+    axis = re.findall(r'<text class="chart-axis"[^>]*dominant-baseline="middle">([^<]*)<', page)
+    assert axis == ["3\u00a0m³", "0&nbsp;m³"]
+    assert "2,600" in page  # in the table and the bar's title, where m³ follows or heads it
 
 
 def months_before(day, n):

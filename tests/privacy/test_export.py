@@ -50,7 +50,7 @@ def test_export_has_own_rows_and_none_of_anyone_elses(
     assert services.export_build(export_id=export.pk) == "done"
     archive = _zip(owner_client, export)
     names = set(archive.namelist())
-    assert {"dane.json", "charges.csv", "payments.csv", "consents.csv", "podsumowanie.pdf"} <= names
+    assert {"dane.json", "naliczenia.csv", "wplaty.csv", "zgody.csv", "podsumowanie.pdf"} <= names
     everything = archive.read("dane.json").decode()
     data = json.loads(everything)
     assert data["profile"]["login"] == owner.username
@@ -72,7 +72,7 @@ def test_export_has_own_rows_and_none_of_anyone_elses(
         other_account.number,
     ]:
         assert foreign not in all_text
-    assert "Czynsz właściciela" in archive.read("charges.csv").decode("utf-8-sig")
+    assert "Czynsz właściciela" in archive.read("naliczenia.csv").decode("utf-8-sig")
     pdf = PdfReader(io.BytesIO(archive.read("podsumowanie.pdf")))
     assert owner.username in "".join(page.extract_text() for page in pdf.pages)
     download = reverse("privacy:download", args=[export.pk])
@@ -104,3 +104,55 @@ def test_expired_export_is_deleted(owner_client, owner):
 
     assert not default_storage.exists(name)
     assert owner_client.get(reverse("privacy:download", args=[export.pk])).status_code == 404
+
+
+def test_the_files_read_in_polish(owner_client, owner, account):
+    """A charge of 1 234,50 zł for March 2026 due 10 March; a consent given at 23:30 UTC on
+    31 December 2026, which is 00:30 on 1 January 2027 in Warsaw (UTC+1 in winter)."""
+    import csv
+
+    ChargeFactory(
+        account=account, title="Czynsz 03/2026", amount=Decimal("1234.50"),
+        period=datetime.date(2026, 3, 1), due_date=datetime.date(2026, 3, 10),
+    )
+    given = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    profile.consent_set(user=owner, given=True, now=given)
+    export = services.export_request(user=owner)
+    assert services.export_build(export_id=export.pk) == "done"
+    response = owner_client.get(reverse("privacy:download", args=[export.pk]))
+    stamp = timezone.localdate(export.requested_at).isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="moje-dane-{stamp}.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert names == {
+        "dane.json", "podsumowanie.pdf", "profil.csv", "konta.csv", "naliczenia.csv",
+        "wplaty.csv", "faktury.csv", "zaswiadczenia.csv", "odczyty.csv", "awarie.csv",
+        "wiadomosci.csv", "powiadomienia.csv", "ogloszenia.csv", "glosy.csv", "zgody.csv",
+    }
+
+    def rows(name):
+        text = archive.read(name).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    assert rows("naliczenia.csv") == [
+        ["Konto", "Tytuł", "Miesiąc", "Termin płatności", "Kwota"],
+        [account.number, "Czynsz 03/2026", "03.2026", "10.03.2026", "1234,50"],
+    ]
+    assert rows("zgody.csv")[1][1:] == ["01.01.2027 00:30", ""]
+    assert rows("profil.csv")[0][:3] == ["Login", "Imię", "Nazwisko"]
+
+    data = json.loads(archive.read("dane.json"))
+    assert data["charges"][0]["amount"] == "1234.50"  # for programs: a dot, ISO dates
+    assert data["charges"][0]["due_date"] == "2026-03-10"
+    assert data["consents"][0]["given_at"] == "2027-01-01T00:30:00+01:00"
+
+    pdf = PdfReader(io.BytesIO(archive.read("podsumowanie.pdf")))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    for shown in (
+        "Imię", "Adres e-mail" if "Adres e-mail" in text else "E-mail", "Naliczenia (1)",
+        "Termin płatności", "marzec 2026", "10 marca 2026", "1 234,50 zł",
+        "Zgody (1)", "1 stycznia 2027, 00:30",
+    ):
+        assert shown in text, shown
+    for raw in ("first_name", "granted_at", "1234.50", "2026-03-10", "T00:30", "consents"):
+        assert raw not in text, raw

@@ -70,8 +70,8 @@ def test_a_co_owner_confirms_before_replacing_the_vote_and_the_other_is_notified
     response = post_vote(client, resolution, ballot, "against")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Współwłaściciel(ka) Piotr Zieliński zagłosował(a) „za”" in page
-    assert "Zmienić głos na „przeciw”?" in page
+    assert "Za ten lokal oddano już głos „za” (Piotr Zieliński," in page
+    assert "Zmienić go na „przeciw”?" in page
     assert 'name="confirm" value="yes"' in page
     assert reverse("resolutions:detail", args=[resolution.pk]) in page  # cancel: back
     assert CurrentVote.objects.get(ballot=ballot).choice == "for"  # nothing changed yet
@@ -83,11 +83,11 @@ def test_a_co_owner_confirms_before_replacing_the_vote_and_the_other_is_notified
     assert response.status_code == 302
     assert CurrentVote.objects.get(ballot=ballot).choice == "against"
     notice = Notification.objects.get(
-        user=husband, category="resolutions", body__contains="zmienił"
+        user=husband, category="resolutions", body__contains="zmieniono"
     )
-    assert "Magdalena Zielińska" in notice.body
+    assert "zmiana: Magdalena Zielińska" in notice.body
     assert "z „za” na „przeciw”" in notice.body
-    assert not Notification.objects.filter(user=wife, body__contains="zmienił").exists()
+    assert not Notification.objects.filter(user=wife, body__contains="zmieniono").exists()
     sent = [m for m in mail.outbox if m.to == ["piotr@example.pl"]]
     assert sent and sent[-1].subject == notice.subject
     assert ballot.premises_label in sent[-1].subject
@@ -101,7 +101,7 @@ def test_cancel_keeps_the_co_owners_vote_and_same_choice_needs_no_confirmation(c
     response = post_vote(client, resolution, ballot, "for")
     assert response.status_code == 302  # the same choice: nothing to confirm, nobody told
     assert CurrentVote.objects.get(ballot=ballot).vote.user == wife
-    assert not Notification.objects.filter(body__contains="zmienił").exists()
+    assert not Notification.objects.filter(body__contains="zmieniono").exists()
 
 
 def test_the_voter_changing_their_own_vote_is_not_asked(client, spouses):

@@ -1,5 +1,5 @@
 """Finding 5 of the security audit: a bank transfer titled `=HYPERLINK(…)` landed unescaped in
-the resident's "my data" payments.csv, and fault_reports.csv, messages.csv and the debtors CSV
+the resident's "my data" wplaty.csv (payments), and awarie.csv, wiadomosci.csv and the debtors CSV
 were unescaped too. Every CSV the project writes goes through core.spreadsheets now; this walks
 every CSV endpoint with text that a spreadsheet would run, and the source for any other writer."""
 
@@ -100,7 +100,7 @@ def test_my_data_export(owner_client, owner, account):
     response = owner_client.get(reverse("privacy:download", args=[export.pk]))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = [n for n in archive.namelist() if n.endswith(".csv")]
-    assert {"payments.csv", "charges.csv"} <= set(names)
+    assert {"wplaty.csv", "naliczenia.csv"} <= set(names)
     quoted = 0
     for name in names:
         cells = assert_inert(rows_of(archive.read(name)), name)
