@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
 
+from core.admin_field_names import AccessibleFieldsMixin
 from core.admin_grammar import PolishAdminMixin
 from core.admin_warnings import warnings_for
 
@@ -187,7 +188,7 @@ class AuditedAdminSite(admin.AdminSite):
         if not issubclass(admin_class, AuditedAdminMixin):
             admin_class = type(
                 admin_class.__name__,
-                (AuditedAdminMixin, PolishAdminMixin, admin_class),
+                (AuditedAdminMixin, PolishAdminMixin, AccessibleFieldsMixin, admin_class),
                 {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
             )
         super().register(model_or_iterable, admin_class, **options)
