@@ -5,6 +5,8 @@ and its split date-and-time field labels neither of its two boxes. `AccessibleFi
 such controls an `aria-label`: the field's label, and for the two boxes "… — data" and
 "… — godzina"."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ def name_fields(form_class, in_table):
     return form_class
 
 
-def _with_named_delete(formset_class):
+def _with_named_delete(formset_class: Any):
     """The formset adds each row's "delete" box itself; it gets a name there."""
 
     class Named(formset_class):

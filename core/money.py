@@ -18,7 +18,7 @@ def format_pln(value: Decimal, currency: bool = True) -> str:
         raise TypeError(f"money is Decimal, not {type(value).__name__}")
     sign = "−" if value < 0 else ""
     whole, _dot, cents = f"{abs(money(value)):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

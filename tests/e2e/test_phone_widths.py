@@ -25,6 +25,13 @@ PUBLIC = ("/auth/login/", "/auth/password/reset/", "/deklaracja-dostepnosci/", "
 NOT_PAGES = (".pdf", ".csv", ".png", ".jpg", "/pdf/", "/i18n/", "/admin/", "/auth/logout")
 MAIN_PAGES = {"/", "/oplaty/", "/liczniki/", "/awarie/", "/uchwaly/", "/faktury/"}
 MAX_PAGES = 80
+# Phrases the Polish review found (issue #19), and any gender hedged in brackets: none may be
+# read on any page a resident reaches.
+QUOTED = (
+    "Wprowadż", "Autoryzacja dwuskładnikowa", "dwuskładnikow", "Rozpoczęto o",
+    "Naliczenia za Grudzień", "tydzień,", "Witamy z", "127.0.0.1:8000]", "first_name",
+    "granted_at", "Współwłaściciel(ka)", "(a)",
+)
 
 
 @pytest.fixture
@@ -71,6 +78,8 @@ def crawl(page, start, shots, who):
             continue
         origin = origin or urlparse(page.url).netloc
         results[path] = too_wide(page)
+        text = page.inner_text("body")
+        results[path] += [("phrase", quoted) for quoted in QUOTED if quoted in text]
         if shots and path in MAIN_PAGES:
             name = f"{who}-{path.strip('/').replace('/', '-') or 'pulpit'}-320.png"
             page.set_viewport_size({"width": 320, "height": 800})
@@ -120,6 +129,8 @@ def test_public_pages_fit_a_phone(browser, live_server, demo):
             response = page.goto(path)
             assert response.status == 200, path
             found = too_wide(page)
+            text = page.inner_text("body")
+            found += [("phrase", quoted) for quoted in QUOTED if quoted in text]
             if found:
                 wide[path] = found
     finally:
