@@ -22,6 +22,7 @@ from billing.ledger.models import (
     VatRate,
 )
 from billing.reminders.models import BillingNotice
+from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
 
 __all__ = [
     "BillingNotice",
@@ -42,7 +43,11 @@ __all__ = [
     "PaymentTerms",
     "StatementImport",
     "StatementLine",
+    "Settlement",
+    "SettlementPlan",
+    "SettlementRun",
     "VatRate",
+    "WaterTariff",
     "invoice_pdf_upload_to",
     "statement_upload_to",
 ]

@@ -5,3 +5,4 @@ from billing.certificates import tasks as certificates_tasks  # noqa: F401
 from billing.invoices import tasks as invoices_tasks  # noqa: F401
 from billing.ledger import tasks as ledger_tasks  # noqa: F401
 from billing.reminders import tasks as reminders_tasks  # noqa: F401
+from billing.water import tasks as water_tasks  # noqa: F401

@@ -4,6 +4,7 @@ from billing.bank import views as bank_views
 from billing.certificates import views as certificate_views
 from billing.invoices import views as invoice_views
 from billing.ledger import views
+from billing.water import views as water_views
 
 app_name = "billing"
 urlpatterns = [
@@ -25,4 +26,7 @@ urlpatterns = [
     path("weryfikacja/<str:code>/", certificate_views.verify_code, name="verify_code"),
     path("faktury/", invoice_views.invoices, name="invoices"),
     path("faktury/<int:pk>/pdf/", invoice_views.invoice_pdf, name="invoice_pdf"),
+    path("rozliczenia-wody/", water_views.settlements, name="water"),
+    path("rozliczenia-wody/<int:pk>/", water_views.detail, name="water_detail"),
+    path("rozliczenia-wody/<int:pk>/pdf/", water_views.pdf, name="water_pdf"),
 ]

@@ -190,6 +190,26 @@ FORMS = {
         pgettext_lazy("genitive", "payment"),
         pgettext_lazy("genitive plural", "payments"),
     ),
+    "billing.watertariff": Forms(
+        pgettext_lazy("accusative", "water tariff"),
+        pgettext_lazy("genitive", "water tariff"),
+        pgettext_lazy("genitive plural", "water tariffs"),
+    ),
+    "billing.settlementplan": Forms(
+        pgettext_lazy("accusative", "water settlement plan"),
+        pgettext_lazy("genitive", "water settlement plan"),
+        pgettext_lazy("genitive plural", "water settlement plans"),
+    ),
+    "billing.settlementrun": Forms(
+        pgettext_lazy("accusative", "water settlement run"),
+        pgettext_lazy("genitive", "water settlement run"),
+        pgettext_lazy("genitive plural", "water settlement runs"),
+    ),
+    "billing.settlement": Forms(
+        pgettext_lazy("accusative", "water settlement"),
+        pgettext_lazy("genitive", "water settlement"),
+        pgettext_lazy("genitive plural", "water settlements"),
+    ),
     "meters.meter": Forms(
         pgettext_lazy("accusative", "water meter"),
         pgettext_lazy("genitive", "water meter"),

@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.invoice_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
     },
+    "billing-sweep-water-settlement-pdfs": {
+        "task": "billing.water_settlement_pdfs_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "billing-sweep-statement-imports": {
         "task": "billing.statement_imports_sweep",
         "schedule": crontab(minute="*/5"),

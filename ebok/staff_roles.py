@@ -23,6 +23,7 @@ MONEY_VIEW = [
     "view_component", "view_fee", "view_paymentterms", "view_chargerun", "view_charge",
     "view_payment", "view_interestrate", "view_statementimport", "view_statementline",
     "view_invoice", "view_certificate", "change_certificate",
+    "view_watertariff", "view_settlementplan", "view_settlementrun", "view_settlement",
 ]
 
 ROLES = {
@@ -61,9 +62,11 @@ ROLES = {
         "accounts": [f"view_{model}" for model in REGISTER],
         "billing": MONEY_VIEW
         + _crud(["component", "fee", "paymentterms", "interestrate"], ("add", "change"))
+        + _crud(["watertariff", "settlementplan"], ("add", "change"))
         + [
             "add_chargerun", "add_charge", "add_payment", "add_statementimport",
-            "change_statementline", "add_invoice",
+            "change_statementline", "add_invoice", "add_settlementrun", "change_settlementrun",
+            "add_settlement",
         ],
         "messaging": [
             "view_notice", "view_noticedelivery", "view_notification", "view_thread",

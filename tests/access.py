@@ -128,6 +128,29 @@ def own_certificate(user):
     return [certificate.pk]
 
 
+def own_water_settlement(user):
+    """A posted water settlement of the user's account (plan, tariff and run made here)."""
+    from datetime import date
+
+    from billing.ledger.models import Component
+    from billing.water import services
+    from billing.water.models import SettlementPlan, WaterTariff
+    from tests.factories import StaffFactory
+
+    account = user.account_accesses.get().account
+    plan, _new = SettlementPlan.objects.get_or_create(
+        building=account.premises.building, defaults={"first_day": date(2026, 1, 1)}
+    )
+    plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    WaterTariff.objects.get_or_create(
+        valid_from=date(2025, 1, 1), defaults={"water_price": 6, "sewage_price": 8}
+    )
+    clerk = StaffFactory()
+    run = services.run_create(building=plan.building, period_start=date(2026, 1, 1), clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    return [account.water_settlements.get().pk]
+
+
 def own_data_export(user):
     from privacy.services import export_build, export_request
 
@@ -148,6 +171,8 @@ SCOPED = [
     ScopedURL("billing:invoice_pdf", own_invoice),
     ScopedURL("billing:certificate", own_account),
     ScopedURL("billing:certificate_pdf", own_certificate),
+    ScopedURL("billing:water_detail", own_water_settlement),
+    ScopedURL("billing:water_pdf", own_water_settlement),
     ScopedURL("privacy:download", own_data_export),
     ScopedURL("meters:detail", own_meter),
     ScopedURL("meters:submit", own_meter),
@@ -172,6 +197,7 @@ PRIVATE = {
     "dashboard": "get",
     "billing:index": "get",
     "billing:invoices": "get",
+    "billing:water": "get",
     "first_password": "get",
     "meters:index": "get",
     "faults:index": "get",
@@ -186,6 +212,7 @@ PRIVATE = {
     "profile": "get",
     "profile_phone": "post",
     "profile_email": "post",
+    "profile_email_confirm": "post",
     "profile_preferences": "post",
     "profile_consent": "post",
     "privacy:index": "get",

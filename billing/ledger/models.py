@@ -269,6 +269,8 @@ class Payment(models.Model):
         BANK = "bank", _("bank transfer")
         CASH = "cash", _("cash at the office")
         CORRECTION = "correction", _("correction")
+        # Not money arriving: an overpayment found by a water settlement, credited.
+        SETTLEMENT = "settlement", _("settlement credit")
 
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="payments"

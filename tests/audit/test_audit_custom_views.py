@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 AUDITED = "audited"
 NO_RESIDENT_DATA = "no residents' data"
 
+WATER = "test_a_water_settlement_preview_export_post_correction_and_advances"
 # Admin URL names beyond a ModelAdmin's standard five: (what, the test proving it, or why not).
 CUSTOM_URLS = {
     "accessibility_request_extend": (AUDITED, "test_accessibility_steps_are_recorded"),
@@ -61,6 +62,11 @@ CUSTOM_URLS = {
     "billing_invoice_pdf": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
     "billing_statementline_assign": (AUDITED, "test_statement_upload_assign_and_ignore"),
     "billing_statementline_ignore": (AUDITED, "test_statement_upload_assign_and_ignore"),
+    "billing_settlementrun_preview": (AUDITED, WATER),
+    "billing_settlementrun_csv": (AUDITED, WATER),
+    "billing_settlementrun_post": (AUDITED, WATER),
+    "billing_settlementrun_advances": (AUDITED, WATER),
+    "billing_settlement_correct": (AUDITED, WATER),
     "faults_faultreport_handle": (AUDITED, "test_the_fault_handling_page_and_its_changes"),
     "faults_faultphoto_view": (AUDITED, "test_the_fault_handling_page_and_its_changes"),
     "messaging_user_deliveries": (AUDITED, "test_deliveries_and_a_message_attachment_are_reads"),
@@ -91,6 +97,8 @@ CUSTOM_URLS = {
 # Standard views a ModelAdmin of ours overrides: (what, the test, or why the mixin covers it).
 OVERRIDDEN_VIEWS = {
     "billing.ChargeRun.add_view": (AUDITED, "test_charge_runs_started_by_a_clerk_are_recorded"),
+    "billing.SettlementRun.add_view": (NO_RESIDENT_DATA, "creates the run; the preview reads"),
+    "billing.SettlementRun.change_view": (NO_RESIDENT_DATA, "redirects to the preview"),
     "billing.StatementImport.add_view": (AUDITED, "test_statement_upload_assign_and_ignore"),
     "billing.StatementImport.change_view": (AUDITED, "calls the audited change_view"),
     "billing.StatementLine.change_view": (AUDITED, "calls the audited change_view"),
@@ -562,6 +570,47 @@ def test_missing_readings_and_the_export(client, bok, owner):
     export = only(action="export", object_type="meters.readingwindow")
     assert export.actor == bok and export.new["view"] == "Readings export"
     assert export.new["file"] in response["Content-Disposition"]
+
+
+def test_a_water_settlement_preview_export_post_correction_and_advances(client, boss, owner):
+    from billing.ledger.models import Component, Fee
+    from billing.water.models import Settlement, SettlementPlan, WaterTariff
+
+    account = owner.account_accesses.get().account
+    plan = SettlementPlan.objects.create(building=account.premises.building,
+                                         first_day=datetime.date(2026, 1, 1))
+    plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    WaterTariff.objects.create(valid_from=datetime.date(2025, 1, 1), water_price=D("6.50"),
+                               sewage_price=D("8.20"))
+    meter = meter_of(owner)
+    ReadingFactory(meter=meter, value=D("100"), read_on=datetime.date(2025, 12, 31))
+    ReadingFactory(meter=meter, value=D("110"), read_on=datetime.date(2026, 6, 30))
+    client = as_user(client, boss)
+    response = client.post(reverse("admin:billing_settlementrun_add"),
+                           {"building": plan.building_id, "day": "2026-02-01"})
+    run_id = int(response["Location"].rstrip("/").split("/")[-2])
+    client.get(reverse("admin:billing_settlementrun_preview", args=[run_id]))
+    read = only(action="view", object_type="billing.settlementrun")
+    assert read.new == {"view": "water settlement preview", "accounts": 1}
+    client.get(reverse("admin:billing_settlementrun_csv", args=[run_id]))
+    assert only(action="export", object_type="billing.settlementrun").actor == boss
+    client.post(reverse("admin:billing_settlementrun_post", args=[run_id]))
+    document = Settlement.objects.get()
+    added = only(action="add", object_type="billing.settlement")
+    # 10 m³ × 14,70 = 147,00 zł; no advances charged: 147,00 to pay
+    assert (added.resident, added.new["gross"], added.new["difference"]) == (
+        owner, "147.00", "147.00",
+    )
+    client.post(reverse("admin:billing_settlement_correct", args=[document.pk]),
+                {"reason": "Sprawdzenie"})
+    correction = AuditEvent.objects.filter(
+        action="add", object_type="billing.settlement"
+    ).order_by("pk").last()
+    assert correction.new["corrects"] == document.number
+    client.post(reverse("admin:billing_settlementrun_advances", args=[run_id]),
+                {"from_month": "2026-08-01"})
+    fee = Fee.objects.get(account=account, valid_from=datetime.date(2026, 8, 1))
+    assert only(action="add", object_type="billing.fee").object_id == str(fee.pk)
 
 
 # -- messaging ------------------------------------------------------------------------------

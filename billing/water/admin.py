@@ -1,0 +1,300 @@
+"""Water settlement in the staff panel: tariffs and plans (Księgowość), a run per building
+and period with its preview, CSV export, posting and new advances, and the documents with
+their correction."""
+
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import Action, audit_record
+from billing.water import services
+from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from core.spreadsheets import SpreadsheetWriter
+
+
+@admin.register(WaterTariff)
+class WaterTariffAdmin(admin.ModelAdmin):
+    audit_lists = False  # prices, not residents' data
+    audit_reads = False
+    list_display = ["valid_from", "water_price", "sewage_price", "source"]
+    ordering = ["-valid_from"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # settlements were priced with it
+
+
+@admin.register(SettlementPlan)
+class SettlementPlanAdmin(admin.ModelAdmin):
+    audit_lists = False
+    audit_reads = False
+    list_display = ["building", "months", "first_day", "due_days"]
+    autocomplete_fields = ["building"]
+    filter_horizontal = ["advance_components"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RunStartForm(forms.Form):
+    building = forms.ModelChoiceField(
+        label=gettext_lazy("Building"),
+        queryset=SettlementPlan.objects.none(),
+        help_text=gettext_lazy("Only buildings with a water settlement plan."),
+    )
+    day = forms.DateField(
+        label=gettext_lazy("A day of the period"),
+        help_text=gettext_lazy("The period of the plan that holds this day is settled."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Building
+
+        self.fields["building"].queryset = Building.objects.filter(
+            water_plan__isnull=False
+        ).order_by("street")
+
+
+class AdvancesForm(forms.Form):
+    from_month = forms.DateField(
+        label=gettext_lazy("New advances from"),
+        help_text=gettext_lazy("The first day of a month."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_from_month(self):
+        day = self.cleaned_data["from_month"]
+        if day.day != 1:
+            raise forms.ValidationError(_("Give the first day of a month."))
+        return day
+
+
+@admin.register(SettlementRun)
+class SettlementRunAdmin(admin.ModelAdmin):
+    audit_lists = False  # a list page shows no residents' data
+    list_display = ["building", "period_start", "period_end", "status", "posted_at"]
+    list_filter = ["status"]
+    list_select_related = ["building"]
+    fields = ["building", "period_start", "period_end", "status", "advances_from", "created_by",
+              "created_at", "posted_by", "posted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("billing.add_settlementrun")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = "billing_settlementrun_"
+        return [
+            path("<int:pk>/podglad/", view(self.preview_view), name=name + "preview"),
+            path("<int:pk>/podglad.csv", view(self.csv_view), name=name + "csv"),
+            path("<int:pk>/zaksieguj/", view(self.post_view), name=name + "post"),
+            path("<int:pk>/zaliczki/", view(self.advances_view), name=name + "advances"),
+        ] + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RunStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = services.run_create(
+                    building=form.cleaned_data["building"],
+                    period_start=form.cleaned_data["day"],
+                    clerk=request.user,
+                )
+            except services.SettlementError as exc:
+                form.add_error("building", str(exc))
+            else:
+                return redirect("admin:billing_settlementrun_preview", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Start a water settlement"),
+            "opts": self.model._meta,
+            "form": form,
+            "submit": _("Show the preview"),
+            "back_url": reverse("admin:billing_settlementrun_changelist"),
+        }
+        return TemplateResponse(request, "admin/billing/money_form.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:billing_settlementrun_preview", object_id)
+
+    def _run(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(SettlementRun.objects.select_related("building"), pk=pk)
+
+    def preview_view(self, request, pk):
+        run = self._run(request, pk)
+        try:
+            rows = services.compute(run)
+            error = ""
+        except services.SettlementError as exc:
+            rows, error = [], str(exc)
+        posted = {
+            s.account_id: s
+            for s in Settlement.objects.filter(run=run, correction__isnull=True)
+        }
+        audit_record(
+            action=Action.VIEW, request=request, obj=run,
+            new={"view": "water settlement preview", "accounts": len(rows)},
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Water settlement: %(run)s") % {"run": run},
+            "opts": self.model._meta,
+            "run": run,
+            "rows": [(row, posted.get(row.account.pk)) for row in rows],
+            "error": error,
+            "may_post": request.user.has_perm("billing.add_settlement"),
+            "advances_form": AdvancesForm(),
+        }
+        return TemplateResponse(request, "admin/billing/water/preview.html", context)
+
+    def csv_view(self, request, pk):
+        run = self._run(request, pk)
+        rows = services.compute(run)
+        out = io.StringIO()
+        writer = SpreadsheetWriter(out)
+        writer.writerow([
+            _("Account"), _("Premises"), _("Use (m³)"), _("Estimate"),
+            _("Unlegalised meter"), _("Net (zł)"), _("VAT (zł)"), _("Cost (zł)"),
+            _("Advances (zł)"), _("Difference (zł)"), _("New monthly advance (zł)"),
+        ])
+        for row in rows:
+            writer.writerow([
+                row.account.number, str(row.account.premises), _comma(row.used),
+                _("yes") if row.estimated else _("no"), _("yes") if row.unlegalised else _("no"),
+                _comma(row.net), _comma(row.vat), _comma(row.gross), _comma(row.advances),
+                _comma(row.difference), _comma(row.new_advance) if row.new_advance else "",
+            ])
+        audit_record(
+            action=Action.EXPORT, request=request, obj=run,
+            new={"view": "water settlement preview CSV", "accounts": len(rows)},
+        )
+        response = HttpResponse(
+            ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        name = f"rozliczenie-wody-{run.building_id}-{run.period_start:%Y-%m}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def post_view(self, request, pk):
+        run = self._run(request, pk)
+        if request.method != "POST" or not request.user.has_perm("billing.add_settlement"):
+            raise PermissionDenied
+        try:
+            count = services.run_post(run=run, clerk=request.user)
+        except services.SettlementError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Posted settlements: %(count)d.") % {"count": count}
+                if count
+                else _("Nothing new to post: every account is settled already."),
+            )
+        return redirect("admin:billing_settlementrun_preview", run.pk)
+
+    def advances_view(self, request, pk):
+        run = self._run(request, pk)
+        if request.method != "POST" or not request.user.has_perm("billing.add_fee"):
+            raise PermissionDenied
+        form = AdvancesForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("from_month", [])))
+        else:
+            try:
+                count = services.advances_apply(
+                    run=run, from_month=form.cleaned_data["from_month"], clerk=request.user
+                )
+            except services.SettlementError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, _("New advances set: %(count)d.") % {"count": count}
+                )
+        return redirect("admin:billing_settlementrun_preview", run.pk)
+
+
+def _comma(value):
+    return f"{value}".replace(".", ",")
+
+
+class CorrectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        max_length=500,
+        help_text=gettext_lazy("E.g. a reading corrected after the settlement."),
+    )
+
+
+@admin.register(Settlement)
+class SettlementAdmin(admin.ModelAdmin):
+    list_display = ["number", "account", "period_end", "used", "gross", "advances", "difference",
+                    "estimated"]
+    list_filter = ["estimated", "unlegalised", "period_end"]
+    search_fields = ["number", "account__number"]
+    list_select_related = ["account"]
+    exclude = ["meters", "parts", "pdf_file", "pdf_claimed_at", "pdf_error"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/korekta/", view(self.correct_view), name="billing_settlement_correct"),
+        ] + super().get_urls()
+
+    def correct_view(self, request, pk):
+        document = get_object_or_404(Settlement, pk=pk)
+        if not request.user.has_perm("billing.add_settlement"):
+            raise PermissionDenied
+        form = CorrectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.settlement_correct(
+                    document=document, reason=form.cleaned_data["reason"], clerk=request.user
+                )
+            except services.SettlementError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                messages.success(
+                    request, _("Posted the correction %(number)s.") % {"number": new.number}
+                )
+                return redirect("admin:billing_settlement_change", new.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Correct the settlement %(number)s") % {"number": document.number},
+            "opts": self.model._meta,
+            "form": form,
+            "submit": _("Post the correction"),
+            "back_url": reverse("admin:billing_settlement_change", args=[document.pk]),
+        }
+        return TemplateResponse(request, "admin/billing/money_form.html", context)

@@ -1,0 +1,255 @@
+"""Water and sewage settlement: tariffs, each building's settlement plan, a settlement run per
+building and period, and one settlement document per account (billing/water/consumption.py
+computes it; services.py posts it)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Building
+from audit.subjects import first_resident
+from billing.invoices.models import Invoice
+from billing.ledger.models import Charge, Component, Payment
+from core.money import MONEY
+
+PRICE = {"max_digits": 10, "decimal_places": 4}
+VOLUME = {"max_digits": 12, "decimal_places": 3}
+
+
+class WaterTariff(models.Model):
+    """The water company's prices per m³ (net), in force from a day until the next one."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    water_price = models.DecimalField(_("water (zł per m³, net)"), **PRICE)
+    sewage_price = models.DecimalField(_("sewage (zł per m³, net)"), **PRICE)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("E.g. the tariff's resolution.")
+    )
+
+    class Meta:
+        verbose_name = _("water tariff")
+        verbose_name_plural = _("water tariffs")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(water_price__gte=0) & Q(sewage_price__gte=0),
+                name="water_tariff_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%d.%m.%Y}: {self.water_price} + {self.sewage_price} zł/m³"
+
+
+class SettlementPlan(models.Model):
+    """How a building settles water: periods of 6 or 12 months from a first day, and which fee
+    components are the advances set against the measured use."""
+
+    class Months(models.IntegerChoices):
+        HALF_YEAR = 6, _("half-years")
+        YEAR = 12, _("years")
+
+    building = models.OneToOneField(
+        Building,
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="water_plan",
+    )
+    months = models.PositiveSmallIntegerField(
+        _("settlement period"), choices=Months.choices, default=Months.HALF_YEAR
+    )
+    first_day = models.DateField(
+        _("first day of the first period"), help_text=_("E.g. 1 January 2026.")
+    )
+    advance_components = models.ManyToManyField(
+        Component,
+        verbose_name=_("advance components"),
+        related_name="+",
+        help_text=_("The fee components whose charges are advances for water and sewage."),
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days to pay an underpayment"), default=14
+    )
+
+    class Meta:
+        verbose_name = _("water settlement plan")
+        verbose_name_plural = _("water settlement plans")
+
+    def __str__(self):
+        return str(self.building)
+
+
+class SettlementRun(models.Model):
+    """One building's settlement for one period: previewed first, then posted."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        POSTED = "posted", _("posted")
+
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("last day"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    advances_from = models.DateField(
+        _("new advances from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the month the new advances apply from; empty: none."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("water settlement run")
+        verbose_name_plural = _("water settlement runs")
+        ordering = ["-period_end", "building"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "period_start"], name="one_water_run_per_building_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="water_run_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(advances_from__isnull=True) | Q(advances_from__day=1),
+                name="water_run_advances_first_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.building}: {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+
+def settlement_pdf_upload_to(instance, filename):
+    return f"water/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.pdf"
+
+
+class Settlement(models.Model):
+    """The settlement document of one account (rozliczenie wody): an immutable snapshot of the
+    meters, tariff parts, advances and the difference posted to the ledger. A correction is a
+    new document that reverses this one's posting and posts its own."""
+
+
+    run = models.ForeignKey(
+        SettlementRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="water_settlements",
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("last day"))
+    meters = models.JSONField(_("meters"), default=list)
+    parts = models.JSONField(_("tariff parts"), default=list)
+    used = models.DecimalField(_("use (m³)"), **VOLUME)
+    estimated = models.BooleanField(_("includes an estimate"), default=False)
+    unlegalised = models.BooleanField(_("includes an unlegalised meter"), default=False)
+    vat_rate = models.CharField(_("VAT rate"), max_length=2)
+    net = models.DecimalField(_("net (zł)"), **MONEY)
+    vat = models.DecimalField(_("VAT (zł)"), **MONEY)
+    gross = models.DecimalField(_("cost (zł)"), **MONEY)
+    advances = models.DecimalField(_("advances charged (zł)"), **MONEY)
+    difference = models.DecimalField(
+        _("difference (zł)"), **MONEY, help_text=_("Above zero: to pay; below: credited.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    daily_use = models.DecimalField(_("use a day (m³)"), max_digits=10, decimal_places=4)
+    new_advance = models.DecimalField(
+        _("new monthly advance (zł)"), **MONEY, null=True, blank=True
+    )
+    charge = models.OneToOneField(
+        Charge,
+        verbose_name=_("charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="water_settlement",
+    )
+    credit = models.OneToOneField(
+        Payment,
+        verbose_name=_("credit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="water_settlement",
+    )
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The PDF, rendered once by a worker (core/pdf_jobs.py).
+    pdf_status = models.CharField(
+        _("PDF"),
+        max_length=10,
+        choices=Invoice.PdfStatus.choices,
+        default=Invoice.PdfStatus.PENDING,
+    )
+    pdf_file = models.FileField(_("PDF file"), upload_to=settlement_pdf_upload_to, blank=True)
+    pdf_claimed_at = models.DateTimeField(_("PDF rendering started at"), null=True, blank=True)
+    pdf_error = models.TextField(_("PDF error"), blank=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("water settlement")
+        verbose_name_plural = _("water settlements")
+        ordering = ["-period_end", "account__number", "pk"]
+        constraints = [
+            # Posting twice posts once: one original document per run and account.
+            models.UniqueConstraint(
+                fields=["run", "account"],
+                condition=Q(corrects__isnull=True),
+                name="one_water_settlement_per_run_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""),
+                name="water_correction_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-period_end"], name="water_account_period"),
+            models.Index(fields=["pdf_status", "pdf_claimed_at"], name="water_pdf_queue"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def overpaid(self):
+        return -self.difference if self.difference < 0 else self.difference * 0
+
+    @property
+    def is_corrected(self):
+        return hasattr(self, "correction")
+
+    def audit_resident(self):
+        return first_resident(self.account)

@@ -1,0 +1,523 @@
+"""A building's water settlement: preview every account, post each in its own transaction
+(idempotent), correct a posted document by reversing it and posting anew, and apply the new
+monthly advances. The arithmetic is billing/water/consumption.py."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from accounts.queries import people_of
+from audit.services import Action, audit_clerk
+from billing.ledger.models import Charge, Component, Fee, Payment
+from core.dates import month_start, months_back
+from core.enqueue import enqueue_on_commit
+from core.formats import format_amount, format_day
+from messaging import Kind, notify
+from meters.models import Meter, Reading
+
+from . import consumption as calc
+from .models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+
+SETTLEMENT_COMPONENT = "water_settlement"
+# Readings this far around the period are enough: a year before (the usual daily use) and
+# after (the reading that closes an interpolation).
+READINGS_AROUND = timedelta(days=400)
+
+
+class SettlementError(Exception):
+    pass
+
+
+def period_of(plan: SettlementPlan, day: date) -> tuple[date, date]:
+    """The plan's settlement period that holds `day`."""
+    index = ((day.year - plan.first_day.year) * 12 + day.month - plan.first_day.month)
+    start = months_back(plan.first_day, -(index // plan.months) * plan.months)
+    end = months_back(start, -plan.months) - timedelta(days=1)
+    return start, end
+
+
+@dataclass
+class Computed:
+    """One account's settlement before it is stored."""
+
+    account: Account
+    meters: list
+    pricing: calc.Pricing
+    used: Decimal
+    vat_rate: str
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    advances: Decimal
+    daily_use: Decimal
+    new_monthly_m3: Decimal
+    new_advance: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.gross - self.advances
+
+    @property
+    def estimated(self):
+        return any(m.estimated for m in self.meters)
+
+    @property
+    def unlegalised(self):
+        return any(m.unlegalised for m in self.meters)
+
+
+def _tariffs():
+    return [
+        calc.Tariff(t.valid_from, t.water_price, t.sewage_price)
+        for t in WaterTariff.objects.order_by("valid_from")
+    ]
+
+
+def accounts_of(run: SettlementRun):
+    """The building's accounts in force at the period's end, one per premises."""
+    return (
+        Account.objects.active(run.period_end)
+        .filter(premises__building_id=run.building_id)
+        .select_related("premises")
+        .order_by("premises__number", "number")
+    )
+
+
+def _meter_inputs(premises_ids, start, end):
+    meters = list(Meter.objects.filter(premises_id__in=premises_ids).order_by("installed_on"))
+    points: dict[int, list] = {m.pk: [] for m in meters}
+    readings = (
+        Reading.objects.effective()
+        .filter(
+            meter__in=meters,
+            read_on__gte=start - READINGS_AROUND,
+            read_on__lte=end + READINGS_AROUND,
+        )
+        .order_by("meter_id", "read_on", "created_at")
+        .values_list("meter_id", "read_on", "value")
+    )
+    for meter_id, day, value in readings:
+        day_points = points[meter_id]
+        if day_points and day_points[-1][0] == day:
+            day_points[-1] = (day, value)  # the later reading of a day counts
+        else:
+            day_points.append((day, value))
+    by_premises: dict[int, list] = {}
+    for m in meters:
+        by_premises.setdefault(m.premises_id, []).append(
+            calc.MeterInput(
+                m.pk, m.serial_number, m.kind, m.installed_on, m.removed_on,
+                m.legalisation_expires_on, points[m.pk],
+            )
+        )
+    return by_premises
+
+
+def _carried(account_ids, start):
+    """{(account, meter): (value, "previous")} where each account's previous settlement ended."""
+    day_before = start - timedelta(days=1)
+    found = {}
+    documents = (
+        Settlement.objects.filter(account_id__in=account_ids, period_end=day_before)
+        .filter(correction__isnull=True)
+        .values_list("account_id", "meters")
+    )
+    for account_id, meters in documents:
+        for m in meters:
+            found[(account_id, m["meter_id"])] = (Decimal(m["end_value"]), calc.Source.PREVIOUS)
+    return found
+
+
+def _vat_rates(plan, accounts, end):
+    """{account: VAT rate} of the account's advance fee in force at the period's end, else the
+    component's own rate."""
+    components = list(plan.advance_components.all())
+    default = components[0].default_vat_rate if components else "zw"
+    rates = {a.pk: default for a in accounts}
+    fees = (
+        Fee.objects.filter(account__in=accounts, component__in=components, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=end))
+        .values_list("account_id", "vat_rate")
+    )
+    rates.update(dict(fees))
+    return rates
+
+
+def _advances(plan, accounts, start, end):
+    rows = (
+        Charge.objects.filter(
+            account__in=accounts,
+            component__in=plan.advance_components.all(),
+            period__gte=month_start(start),
+            period__lte=end,
+        )
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["account_id"]: row["total"] for row in rows}
+
+
+def compute(run: SettlementRun, accounts=None) -> list[Computed]:
+    """Every account's settlement for the run, from the readings, tariffs and advances now."""
+    plan = SettlementPlan.objects.get(building_id=run.building_id)
+    accounts = list(accounts if accounts is not None else accounts_of(run))
+    start, end = run.period_start, run.period_end
+    tariffs = _tariffs()
+    now_tariff = [t for t in tariffs if t.valid_from <= max(end, timezone.localdate())]
+    inputs = _meter_inputs({a.premises_id for a in accounts}, start, end)
+    carried = _carried([a.pk for a in accounts], start)
+    rates = _vat_rates(plan, accounts, end)
+    advances = _advances(plan, accounts, start, end)
+    days = (end - start).days + 1
+    results = []
+    for account in accounts:
+        uses = [
+            use
+            for meter in inputs.get(account.premises_id, [])
+            if (use := calc.meter_use(meter, start, end, carried.get((account.pk, meter.meter_id))))
+        ]
+        used = sum((u.used for u in uses), Decimal(0))
+        try:
+            pricing = calc.price(used, start, end, tariffs)
+        except ValueError:
+            raise SettlementError(
+                _("No water tariff is in force on %(day)s.") % {"day": format_day(start)}
+            ) from None
+        rate = rates[account.pk]
+        vat = calc.vat_of(pricing.net, rate)
+        daily = used / days
+        m3, advance = (
+            calc.monthly_advance(daily, now_tariff[-1], rate) if now_tariff else (None, None)
+        )
+        results.append(
+            Computed(
+                account=account,
+                meters=uses,
+                pricing=pricing,
+                used=used,
+                vat_rate=rate,
+                net=pricing.net,
+                vat=vat,
+                gross=pricing.net + vat,
+                advances=advances.get(account.pk) or Decimal("0.00"),
+                daily_use=daily.quantize(Decimal("0.0001")),
+                new_monthly_m3=m3,
+                new_advance=advance,
+            )
+        )
+    return results
+
+
+def run_create(*, building, period_start: date, clerk) -> SettlementRun:
+    plan = SettlementPlan.objects.filter(building=building).first()
+    if plan is None:
+        raise SettlementError(_("This building has no water settlement plan."))
+    start, end = period_of(plan, period_start)
+    run, _created = SettlementRun.objects.get_or_create(
+        building=building, period_start=start, defaults={"period_end": end, "created_by": clerk}
+    )
+    return run
+
+
+# -- posting ------------------------------------------------------------------------------------
+
+
+def _number(run, account, corrects=None):
+    base = f"RW/{run.period_end:%Y}/{run.period_start:%m}/{account.number}"
+    if corrects is None:
+        return base
+    count = Settlement.objects.filter(number__startswith=base + "/K").count()
+    return f"{base}/K{count + 1}"
+
+
+def _title(run):
+    return _("Water and sewage settlement %(start)s–%(end)s") % {
+        "start": f"{run.period_start:%d.%m.%Y}",
+        "end": f"{run.period_end:%d.%m.%Y}",
+    }
+
+
+def _snapshot_meters(uses):
+    return [
+        {
+            "meter_id": u.meter_id,
+            "serial": u.serial,
+            "kind": u.kind,
+            "start_day": u.start_day.isoformat(),
+            "start_value": str(u.start_value),
+            "start_source": u.start_source,
+            "end_day": u.end_day.isoformat(),
+            "end_value": str(u.end_value),
+            "end_source": u.end_source,
+            "used": str(u.used),
+            "unlegalised": u.unlegalised,
+        }
+        for u in uses
+    ]
+
+
+def _snapshot_parts(pricing):
+    return [
+        {
+            "first_day": p.first_day.isoformat(),
+            "last_day": p.last_day.isoformat(),
+            "days": p.days,
+            "m3": str(p.m3),
+            "water": str(p.water),
+            "sewage": str(p.sewage),
+            "net": str(p.net),
+        }
+        for p in pricing.parts
+    ]
+
+
+def _post_difference(run, computed: Computed, posted_on: date, due_date: date, clerk):
+    """The difference into the ledger: a charge to pay, or a credit; (charge, credit)."""
+    difference = computed.difference
+    component = Component.objects.get(code=SETTLEMENT_COMPONENT)
+    if difference > 0:
+        charge = Charge.objects.create(
+            account=computed.account,
+            component=component,
+            title=_title(run),
+            quantity=1,
+            unit_price=difference,
+            amount=difference,
+            vat_rate=computed.vat_rate,
+            due_date=due_date,
+            posted_by=clerk,
+        )
+        return charge, None
+    if difference < 0:
+        credit = Payment.objects.create(
+            account=computed.account,
+            amount=-difference,
+            paid_on=posted_on,
+            method=Payment.Method.SETTLEMENT,
+            title=_title(run),
+            posted_by=clerk,
+        )
+        return None, credit
+    return None, None
+
+
+def _store(run, computed: Computed, clerk, corrects=None, reason=""):
+    posted_on = timezone.localdate()
+    plan = SettlementPlan.objects.get(building_id=run.building_id)
+    due_date = posted_on + timedelta(days=plan.due_days)
+    charge, credit = _post_difference(run, computed, posted_on, due_date, clerk)
+    document = Settlement.objects.create(
+        run=run,
+        account=computed.account,
+        number=_number(run, computed.account, corrects),
+        period_start=run.period_start,
+        period_end=run.period_end,
+        meters=_snapshot_meters(computed.meters),
+        parts=_snapshot_parts(computed.pricing),
+        used=computed.used,
+        estimated=computed.estimated,
+        unlegalised=computed.unlegalised,
+        vat_rate=computed.vat_rate,
+        net=computed.net,
+        vat=computed.vat,
+        gross=computed.gross,
+        advances=computed.advances,
+        difference=computed.difference,
+        due_date=due_date if charge else None,
+        daily_use=computed.daily_use,
+        new_advance=computed.new_advance,
+        charge=charge,
+        credit=credit,
+        corrects=corrects,
+        reason=reason,
+    )
+    audit_clerk(
+        clerk,
+        action=Action.ADD,
+        obj=document,
+        new={
+            "number": document.number,
+            "used": document.used,
+            "gross": document.gross,
+            "advances": document.advances,
+            "difference": document.difference,
+            "corrects": corrects.number if corrects else None,
+        },
+    )
+    enqueue_on_commit("billing.water_settlement_pdf_render", document.pk)
+    _notify(document)
+    return document
+
+
+def _notify(document):
+    with translation.override(settings.LANGUAGE_CODE):  # not the clerk's language
+        _notify_holders(document)
+
+
+def _notify_holders(document):
+    values = {
+        "number": document.number,
+        "account": document.account.number,
+        "amount": format_amount(abs(document.difference)),
+        "due": format_day(document.due_date) if document.due_date else "",
+    }
+    subject = _("Water settlement for account %(account)s") % values
+    if document.difference > 0:
+        body = _(
+            "The water and sewage settlement %(number)s for account %(account)s is ready: "
+            "%(amount)s to pay by %(due)s."
+        ) % values
+    elif document.difference < 0:
+        body = _(
+            "The water and sewage settlement %(number)s for account %(account)s is ready: "
+            "an overpayment of %(amount)s is credited against your next charges."
+        ) % values
+    else:
+        body = _(
+            "The water and sewage settlement %(number)s for account %(account)s is ready: "
+            "the advances covered the use exactly."
+        ) % values
+    link = reverse("billing:water_detail", args=[document.pk])
+    for user in people_of([document.account_id]).get(document.account_id, (None, []))[1]:
+        notify(user, subject, body, link=link, kind=Kind.BILLING)
+
+
+def run_post(*, run: SettlementRun, clerk) -> int:
+    """Post every account of the run that has no document yet, each in its own transaction;
+    running it again posts nothing twice. Returns how many were posted now."""
+    posted = 0
+    done = set(
+        Settlement.objects.filter(run=run, corrects__isnull=True).values_list(
+            "account_id", flat=True
+        )
+    )
+    for computed in compute(run):
+        if computed.account.pk in done:
+            continue
+        try:
+            with transaction.atomic():
+                _store(run, computed, clerk)
+        except IntegrityError:  # posted meanwhile by another run of the same button
+            continue
+        posted += 1
+    if posted or run.status != SettlementRun.Status.POSTED:
+        SettlementRun.objects.filter(pk=run.pk).update(
+            status=SettlementRun.Status.POSTED, posted_at=timezone.now(), posted_by=clerk
+        )
+    return posted
+
+
+def _reverse(document: Settlement, reason: str, clerk):
+    if document.charge_id:
+        charge = document.charge
+        Charge.objects.create(
+            account_id=charge.account_id,
+            component_id=charge.component_id,
+            title=_("Correction: %(title)s") % {"title": charge.title},
+            quantity=1,
+            unit_price=-charge.amount,
+            amount=-charge.amount,
+            vat_rate=charge.vat_rate,
+            due_date=charge.due_date,
+            corrects=charge,
+            reason=reason,
+            posted_by=clerk,
+        )
+    if document.credit_id:
+        credit = document.credit
+        Payment.objects.create(
+            account_id=credit.account_id,
+            amount=-credit.amount,
+            paid_on=timezone.localdate(),
+            method=Payment.Method.CORRECTION,
+            title=credit.title,
+            corrects=credit,
+            reason=reason,
+            posted_by=clerk,
+        )
+
+
+def settlement_correct(*, document: Settlement, reason: str, clerk) -> Settlement:
+    """Reverse a posted document's ledger entry and post a new document computed from the
+    readings and tariffs as they are now (a corrected reading, a late one)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SettlementError(_("Give the reason for the correction."))
+    with transaction.atomic():
+        document = Settlement.objects.select_for_update().get(pk=document.pk)
+        if document.is_corrected:
+            raise SettlementError(_("This settlement has already been corrected."))
+        computed = compute(document.run, [document.account])[0]
+        _reverse(document, reason, clerk)
+        return _store(document.run, computed, clerk, corrects=document, reason=reason)
+
+
+def advances_apply(*, run: SettlementRun, from_month: date, clerk) -> int:
+    """From `from_month`, each settled account's advance fee becomes the new monthly advance
+    (a fixed amount); the fee in force ends the day before. Returns how many were changed."""
+    from_month = month_start(from_month)
+    plan = SettlementPlan.objects.get(building_id=run.building_id)
+    component = plan.advance_components.order_by("order").first()
+    if component is None:
+        raise SettlementError(_("The plan names no advance component."))
+    changed = 0
+    documents = Settlement.objects.filter(run=run, correction__isnull=True).select_related(
+        "account"
+    )
+    with transaction.atomic():
+        for document in documents:
+            if document.new_advance is None:
+                continue
+            current = (
+                Fee.objects.select_for_update()
+                .filter(account=document.account, component=component)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=from_month))
+                .order_by("valid_from")
+            )
+            if any(f.valid_from == from_month and f.unit_price == document.new_advance
+                   and f.basis == Fee.Basis.FIXED for f in current):
+                continue  # applied already
+            for fee in current:
+                if fee.valid_from >= from_month:
+                    raise SettlementError(
+                        _("Account %(account)s already has an advance from %(day)s.")
+                        % {"account": document.account.number, "day": format_day(fee.valid_from)}
+                    )
+                fee.valid_to = from_month - timedelta(days=1)
+                fee.save(update_fields=["valid_to"])
+            vat_rate = current[0].vat_rate if current else component.default_vat_rate
+            fee = Fee.objects.create(
+                account=document.account,
+                component=component,
+                basis=Fee.Basis.FIXED,
+                unit_price=document.new_advance,
+                vat_rate=vat_rate,
+                valid_from=from_month,
+            )
+            audit_clerk(clerk, action=Action.ADD, obj=fee, new={"unit_price": fee.unit_price})
+            changed += 1
+        SettlementRun.objects.filter(pk=run.pk).update(advances_from=from_month)
+    return changed
+
+
+def settlement_pdf_request(document: Settlement) -> bool:
+    """Queue a document's PDF again when it failed or its file is gone; True when queued."""
+    name = document.pdf_file.name
+    if document.pdf_status == "done" and name and document.pdf_file.storage.exists(name):
+        return False
+    if document.pdf_status == "rendering":
+        return False  # a worker has it; the sweeper takes it back if that worker died
+    with transaction.atomic():
+        Settlement.objects.filter(pk=document.pk, pdf_status=document.pdf_status).update(
+            pdf_status="pending", pdf_file="", pdf_error=""
+        )
+        enqueue_on_commit("billing.water_settlement_pdf_render", document.pk)
+    return True

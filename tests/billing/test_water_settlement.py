@@ -1,0 +1,230 @@
+"""Water settlement end to end: preview, posting into the ledger, idempotence, correction,
+new advances, the resident's pages and PDF, access. Figures computed by hand."""
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
+from billing.water import services
+from billing.water.models import Settlement, SettlementPlan, WaterTariff
+from billing.water.tasks import render_settlement_pdf
+from messaging.models import Notification
+from tests.billing.factories import ChargeFactory
+from tests.factories import AccessFactory, AccountFactory, BuildingFactory, PremisesFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
+
+pytestmark = pytest.mark.django_db
+
+H1 = date(2026, 1, 1)
+
+
+@pytest.fixture
+def building():
+    building = BuildingFactory(street="ul. Głęboka 15")
+    plan = SettlementPlan.objects.create(building=building, months=6, first_day=H1, due_days=14)
+    plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
+                               sewage_price=D("8.20"))
+    WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),
+                               sewage_price=D("8.90"))
+    return building
+
+
+def premises_with_meters(building, cold_end, hot_end, number="1"):
+    premises = PremisesFactory(building=building, number=number)
+    cold = MeterFactory(premises=premises, kind="cold")
+    hot = MeterFactory(premises=premises, kind="hot")
+    ReadingFactory(meter=cold, value=D("100"), read_on=date(2025, 12, 31))
+    ReadingFactory(meter=hot, value=D("50"), read_on=date(2025, 12, 31))
+    if cold_end is not None:
+        ReadingFactory(meter=cold, value=cold_end, read_on=date(2026, 6, 30))
+    if hot_end is not None:
+        ReadingFactory(meter=hot, value=hot_end, read_on=date(2026, 6, 30))
+    return premises, cold, hot
+
+
+def advances(account, monthly, vat_rate="zw"):
+    component = Component.objects.get(code="water_sewage")
+    for month in range(1, 7):
+        ChargeFactory(account=account, component=component, amount=monthly,
+                      period=date(2026, month, 1), due_date=date(2026, month, 10),
+                      title=f"Zaliczka na wodę {month:02d}/2026", vat_rate=vat_rate)
+
+
+def balance(account):
+    total = LedgerTotal.objects.get(account=account)
+    return D(total.paid - total.charged) / 100
+
+
+@pytest.fixture
+def clerk():
+    from tests.factories import StaffFactory
+
+    return StaffFactory(is_superuser=True)
+
+
+def test_an_underpaid_account_gets_a_charge_of_exactly_the_difference(building, clerk):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    AccessFactory(account=account)
+    advances(account, D("120.00"))  # 6 × 120,00 = 720,00
+    run = services.run_create(building=building, period_start=date(2026, 3, 3), clerk=clerk)
+    assert (run.period_start, run.period_end) == (H1, date(2026, 6, 30))
+    (row,) = services.compute(run)
+    # 36,2 + 18,1 = 54,3 m³; 27,300 × 14,70 = 401,31 + 27,000 × 16,00 = 432,00 → 833,31 (exempt)
+    assert (row.used, row.net, row.vat, row.gross) == (D("54.3"), D("833.31"), 0, D("833.31"))
+    assert (row.advances, row.difference) == (D("720.00"), D("113.31"))
+    before = balance(account)  # −720,00: the advances charged, nothing paid
+
+    assert services.run_post(run=run, clerk=clerk) == 1
+    document = Settlement.objects.get(account=account)
+    assert document.number == f"RW/2026/01/{account.number}"
+    assert document.charge.amount == D("113.31")
+    assert document.charge.due_date == timezone.localdate() + timedelta(days=14)
+    assert balance(account) == before - D("113.31")
+    # 0,3 m³ a day (54,3 / 181) × 365/12 = 9,125 m³ at 16,00 = 146,00 zł a month
+    assert document.new_advance == D("146.00")
+    notice = Notification.objects.get(user=account.accesses.get().user)
+    assert "113,31 zł" in notice.body and "do zapłaty" in notice.body
+
+    # Posting again posts nothing twice.
+    assert services.run_post(run=run, clerk=clerk) == 0
+    assert Settlement.objects.count() == 1 and balance(account) == before - D("113.31")
+
+
+def test_an_overpaid_account_is_credited(building, clerk):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    advances(account, D("150.00"))  # 900,00 − 833,31 = 66,69 overpaid
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    assert document.difference == D("-66.69") and document.charge is None
+    assert (document.credit.amount, document.credit.method) == (D("66.69"), "settlement")
+    assert balance(account) == D("-900.00") + D("66.69")
+
+
+def test_a_commercial_premises_pays_8_percent_vat(building, clerk):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises, kind="commercial_lease")
+    Fee.objects.create(account=account, component=Component.objects.get(code="water_sewage"),
+                       basis="fixed", unit_price=D("140.00"), vat_rate="8",
+                       valid_from=date(2026, 1, 1))
+    advances(account, D("140.00"), vat_rate="8")  # 840,00
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    (row,) = services.compute(run)
+    # 833,31 net + 8% = 66,6648 → 66,66 VAT; 899,97 gross; 899,97 − 840,00 = 59,97 to pay
+    assert (row.vat_rate, row.vat, row.gross, row.difference) == (
+        "8", D("66.66"), D("899.97"), D("59.97"),
+    )
+    # 9,125 m³ × 16,00 = 146,00 net + 8% = 157,68 a month
+    assert row.new_advance == D("157.68")
+
+
+def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, clerk):
+    premises, cold, hot = premises_with_meters(building, None, D("68.1"))
+    ReadingFactory(meter=cold, value=D("78.5"), read_on=date(2025, 5, 31))
+    ReadingFactory(meter=cold, value=D("115"), read_on=date(2026, 5, 31))
+    account = AccountFactory(premises=premises)
+    advances(account, D("100.00"))  # 600,00
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    # cold: 0,1 m³ a day from 31 May → 118,000 estimated; 18,0 + 18,1 = 36,1 m³
+    # 36,1 × 91/181 = 18,150 × 14,70 = 266,81; 17,950 × 16,00 = 287,20 → 554,01 − 600 = −45,99
+    assert document.estimated and document.used == D("36.100")
+    assert document.difference == D("-45.99")
+    cold_row = next(m for m in document.meters if m["kind"] == "cold")
+    assert (cold_row["end_value"], cold_row["end_source"]) == ("118.000", "estimated")
+
+    # The real reading of 30 June arrives late: 120,0. The correction reverses the credit
+    # and posts the new figure: 20,0 + 18,1 = 38,1 m³;
+    # 38,1 × 91/181 = 19,155 × 14,70 = 281,58; 18,945 × 16,00 = 303,12 → 584,70 − 600 = −15,30
+    ReadingFactory(meter=cold, value=D("120"), read_on=date(2026, 6, 30))
+    corrected = services.settlement_correct(document=document, reason="Odczyt", clerk=clerk)
+    assert corrected.corrects == document and corrected.number.endswith("/K1")
+    assert (corrected.estimated, corrected.difference) == (False, D("-15.30"))
+    reversal = Payment.objects.get(corrects=document.credit)
+    assert reversal.amount == D("45.99") * -1
+    assert balance(account) == D("-600.00") + D("15.30")
+    with pytest.raises(services.SettlementError):
+        services.settlement_correct(document=document, reason="again", clerk=clerk)
+
+
+def test_new_advances_replace_the_fee_from_the_chosen_month(building, clerk):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    old = Fee.objects.create(account=account, component=Component.objects.get(code="water_sewage"),
+                             basis="per_person", unit_price=D("42.80"), quantity=D(3),
+                             vat_rate="zw", valid_from=date(2025, 1, 1))
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    assert services.advances_apply(run=run, from_month=date(2026, 8, 1), clerk=clerk) == 1
+    old.refresh_from_db()
+    assert old.valid_to == date(2026, 7, 31)
+    new = Fee.objects.get(account=account, valid_from=date(2026, 8, 1))
+    assert (new.basis, new.unit_price, new.valid_to) == ("fixed", D("146.00"), None)
+    # Applying again changes nothing.
+    assert services.advances_apply(run=run, from_month=date(2026, 8, 1), clerk=clerk) == 0
+
+
+def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk, client):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    access = AccessFactory(account=account)
+    advances(account, D("120.00"))
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    client.force_login(access.user)
+    listing = client.get(reverse("billing:water")).content.decode()
+    assert document.number in listing and "113,31" in listing
+    page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
+    for shown in ("54,300", "27,300", "27,000", "401,31", "432,00", "833,31", "720,00",
+                  "113,31", "146,00"):
+        assert shown in page, shown
+    assert render_settlement_pdf(document.pk) == "done"
+    response = client.get(reverse("billing:water_pdf", args=[document.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert document.number in text and "113,31 zł" in text and "833,31 zł" in text
+
+
+def test_a_stranger_gets_404(building, clerk, client):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    client.force_login(AccessFactory().user)
+    for name in ("billing:water_detail", "billing:water_pdf"):
+        assert client.get(reverse(name, args=[document.pk])).status_code == 404
+    assert document.number not in client.get(reverse("billing:water")).content.decode()
+    assert mail.outbox == [] or all(document.number not in m.body for m in mail.outbox)
+
+
+def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    advances(account, D("120.00"))
+    client.force_login(clerk)
+    response = client.post(reverse("admin:billing_settlementrun_add"),
+                           {"building": building.pk, "day": "2026-05-05"})
+    assert response.status_code == 302
+    run_url = response["Location"]
+    page = client.get(run_url).content.decode()
+    assert account.number in page and "113,31" in page and "nie zaksięgowano" in page.lower()
+    csv_response = client.get(run_url.replace("podglad/", "podglad.csv"))
+    assert "113,31" in csv_response.content.decode("utf-8-sig")
+    assert not Charge.objects.filter(component__code="water_settlement").exists()
+    client.post(run_url.replace("podglad/", "zaksieguj/"))
+    assert Charge.objects.get(component__code="water_settlement").amount == D("113.31")
