@@ -4,12 +4,15 @@ Writes go through services, outside the admin's own transaction; the reading ser
 the clerk's change in the audit log, the import (a service without a clerk) is recorded here
 right after it, and the pages and the export that show residents' readings record a read."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -59,6 +62,30 @@ def _admin_page(request, admin_obj, template, title, **context):
     )
 
 
+class LegalisationFilter(admin.SimpleListFilter):
+    title = gettext_lazy("legalisation")
+    parameter_name = "legalisation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expired", _("expired")),
+            ("soon", _("expires within 60 days")),
+            ("valid", _("valid")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        soon = today + timedelta(days=60)
+        if self.value() == "expired":
+            return queryset.filter(legalisation_expires_on__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(legalisation_expires_on__gte=today,
+                                   legalisation_expires_on__lte=soon)
+        if self.value() == "valid":
+            return queryset.filter(legalisation_expires_on__gt=soon)
+        return queryset
+
+
 @admin.register(Meter)
 class MeterAdmin(admin.ModelAdmin):
     list_display = [
@@ -69,7 +96,7 @@ class MeterAdmin(admin.ModelAdmin):
         "legalisation_expires_on",
         "removed_on",
     ]
-    list_filter = ["kind", ("removed_on", admin.EmptyFieldListFilter), "legalisation_expires_on"]
+    list_filter = ["kind", ("removed_on", admin.EmptyFieldListFilter), LegalisationFilter]
     search_fields = [
         "serial_number",
         "premises__building__street",

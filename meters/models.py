@@ -66,6 +66,10 @@ class Meter(models.Model):
     def is_active(self):
         return self.removed_on is None
 
+    @property
+    def legalisation_expired(self):
+        return self.is_active and self.legalisation_expires_on < timezone.localdate()
+
     def audit_resident(self):
         return first_resident(self.premises)
 

@@ -119,6 +119,32 @@ def _check_value(meter, value, read_on, today, exclude=None):
     return before
 
 
+def _same_day(meter, read_on):
+    """The counted reading of this meter on this day, if there is one."""
+    return (
+        Reading.objects.effective().filter(meter=meter, read_on=read_on)
+        .order_by("-created_at").first()
+    )
+
+
+def _refuse_same_day(meter, read_on):
+    if _same_day(meter, read_on) is not None:
+        raise ReadingRejected(
+            _("A reading for this day is already recorded. Ask the office to correct it."),
+            field="read_on",
+        )
+
+
+def legalisation_reason(meter, read_on) -> str:
+    """Why a reading of a meter past its legalisation is flagged, or ""."""
+    if read_on <= meter.legalisation_expires_on:
+        return ""
+    return _(
+        "The meter's legalisation expired on %(day)s: its readings are kept, and the office "
+        "replaces the meter."
+    ) % {"day": _day(meter.legalisation_expires_on)}
+
+
 def _volume(value: Decimal) -> str:
     return f"{value:.3f}".replace(".", ",")
 
@@ -193,27 +219,40 @@ def reading_submit(
                 .get(pk=meter.pk)
             )
             _check_window(meter, read_on, today)
-            previous = _check_value(meter, value, read_on, today)
+            # One reading a day: the resident's own reading of that day, still theirs to take
+            # back, is replaced; any other is for the office to correct.
+            replaced = _same_day(meter, read_on)
+            if replaced is not None and replaced != withdrawable_reading(user, meter):
+                _refuse_same_day(meter, read_on)
+            previous = _check_value(meter, value, read_on, today, exclude=replaced)
             reason = unusual_reason(meter, value, read_on, previous)
             if reason and not confirmed:
                 raise ReadingNeedsConfirmation(
                     _("This reading is unusual. Please check the meter and confirm it."), reason
                 )
+            expired = legalisation_reason(meter, read_on)
+            flag = " ".join(r for r in (reason, expired) if r)
             reading = Reading(
                 meter=meter,
                 value=value,
                 read_on=read_on,
                 source=Reading.Source.RESIDENT,
                 submitted_by=user,
-                status=Reading.Status.FLAGGED if reason else Reading.Status.ACCEPTED,
-                flag_reason=reason,
+                status=Reading.Status.FLAGGED if flag else Reading.Status.ACCEPTED,
+                flag_reason=flag[:300],
                 confirmed_by_resident=bool(reason),
                 idempotency_key=idempotency_key,
             )
             if photo is not None:
                 reading.photo.save("photo.jpg", photo, save=False)
+            if replaced is not None:
+                _replace(replaced, user)
             reading.save()
             _audit(reading, ReadingEvent.Action.SUBMITTED, user, value=str(value))
+            if replaced is not None:
+                ReadingEvent.objects.filter(
+                    reading=replaced, action=ReadingEvent.Action.WITHDRAWN
+                ).update(details={"old_value": str(replaced.value), "replaced_by": reading.pk})
             return reading
     except IntegrityError:
         if idempotency_key is not None:
@@ -221,6 +260,22 @@ def reading_submit(
             if done is not None:
                 return done
         raise
+
+
+def _replace(old, user):
+    """The resident's earlier reading of the same day stops counting (kept on record)."""
+    before = old.status
+    old.status = Reading.Status.WITHDRAWN
+    old.save(update_fields=["status"])
+    _audit(old, ReadingEvent.Action.WITHDRAWN, user, old_value=str(old.value))
+    audit_record(
+        action=Action.CHANGE,
+        actor=user,
+        obj=old,
+        resident=user,
+        old={"status": before, "value": old.value},
+        new={"status": Reading.Status.WITHDRAWN, "replaced": True},
+    )
 
 
 def _audit(reading, action, actor, **details):
@@ -246,6 +301,7 @@ def reading_enter(*, clerk, meter: Meter, value: Decimal, read_on: date, reason:
     today = timezone.localdate()
     with transaction.atomic(durable=True):
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
+        _refuse_same_day(meter, read_on)
         _check_value(meter, value, read_on, today)
         reading = Reading.objects.create(
             meter=meter,

@@ -116,7 +116,16 @@ def submit(request, pk):
         form.add_error(rejected.field, str(rejected))
         return render(request, "meters/submit.html", context)
     pending.drop(kept)
-    if reading.status == reading.Status.FLAGGED:
+    if meter.legalisation_expires_on < reading.read_on:
+        messages.warning(
+            request,
+            _(
+                "The legalisation of this meter expired on %(day)s. We saved the reading; the "
+                "office will contact you about replacing the meter."
+            )
+            % {"day": date_format(meter.legalisation_expires_on, "j E Y")},
+        )
+    elif reading.status == reading.Status.FLAGGED:
         messages.warning(request, _("Reading saved. It is unusual, so the office will check it."))
     else:
         messages.success(request, _("Reading saved. Thank you."))

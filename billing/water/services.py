@@ -184,6 +184,8 @@ def compute(run: SettlementRun, accounts=None) -> list[Computed]:
             for meter in inputs.get(account.premises_id, [])
             if (use := calc.meter_use(meter, start, end, carried.get((account.pk, meter.meter_id))))
         ]
+        if not uses and not advances.get(account.pk):
+            continue  # no water here (a garage): nothing to settle
         used = sum((u.used for u in uses), Decimal(0))
         try:
             pricing = calc.price(used, start, end, tariffs)

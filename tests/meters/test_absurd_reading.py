@@ -22,8 +22,9 @@ ABSURD = D("999999.999")
 @pytest.fixture
 def absurd(owner, meter, window, today):
     ReadingFactory(meter=meter, value=D("120.500"), read_on=today - datetime.timedelta(days=30))
+    yesterday = today - datetime.timedelta(days=1)
     reading = services.reading_submit(
-        user=owner, meter=meter, value=ABSURD, read_on=today, confirmed=True
+        user=owner, meter=meter, value=ABSURD, read_on=yesterday, confirmed=True
     )
     assert reading.status == "flagged"
     with pytest.raises(services.ReadingRejected):  # it blocks the right one
@@ -76,4 +77,5 @@ def test_once_staff_looked_at_it_only_staff_correct_it(owner_client, owner, mete
         reading=absurd, value=D("123.100"), reason="Ze zdjęcia licznika", clerk=clerk
     )
     assert correction.value == D("123.100")
-    assert submit(owner_client, meter, "123,750", today).status_code == 302
+    # 123,100 yesterday: 123,150 today is an ordinary day's use
+    assert submit(owner_client, meter, "123,150", today).status_code == 302

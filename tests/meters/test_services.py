@@ -162,7 +162,7 @@ def test_correction_is_a_new_staff_reading_and_tells_the_resident(
     owner, co_holder, staff, meter, window, today
 ):
     ReadingFactory(meter=meter, value=D("100"), read_on=today - datetime.timedelta(days=30))
-    wrong = submit(owner, meter, "1000", today, confirmed=True)
+    wrong = submit(owner, meter, "1000", today - datetime.timedelta(days=1), confirmed=True)
     correction = services.reading_correct(
         reading=wrong, value=D("110.5"), reason="Zdjęcie pokazuje 110,5", clerk=staff
     )

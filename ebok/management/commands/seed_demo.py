@@ -23,6 +23,7 @@ from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
 from billing.invoices.demo import seed_invoices
 from billing.ledger.demo import seed_billing, seed_billing_scale
+from billing.water.demo import seed_water
 from core.admin_grammar import count_phrase
 from faults.demo import seed_faults
 from messaging.demo import seed_messaging
@@ -272,6 +273,7 @@ class Command(BaseCommand):
             self.created["billing"] += sum(counts.values())
         self.created["invoices"] += seed_invoices(today=today)
         self.created["meters"] += sum(seed_meters(today=today).values())
+        self.created["water"] += seed_water(today=today)
         self.created["resolutions"] += sum(seed_resolutions(today=today).values())
         self.created["messaging"] += sum(seed_messaging(today=today).values())
         self.created["faults"] += seed_faults()

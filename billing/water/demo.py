@@ -1,0 +1,81 @@
+"""Demo water settlements: the water company's tariffs (a change on 1 April 2026), a half-year
+plan for every demo building with meters, and the last two finished half-years settled and
+posted. Safe to run twice.
+
+Demo story: flat 2003's cold water meter was replaced in the second half of 2025 (its
+settlement counts the old meter to its final reading and the new one from its first);
+`najemca` (1001) has sent no cold water reading since 1 June 2026, so the first half of 2026
+is an estimate for that meter."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import Account, Building, User
+from billing.ledger.models import Component
+from core.dates import months_back
+from meters.models import Meter, Reading
+
+from . import services
+from .models import SettlementPlan, SettlementRun, WaterTariff
+
+TARIFFS = [
+    (date(2025, 1, 1), Decimal("6.50"), Decimal("8.20")),
+    (date(2026, 4, 1), Decimal("7.10"), Decimal("8.90")),
+]
+ESTIMATE_ACCOUNT = "1001"
+PLAN_START = date(2025, 1, 1)
+
+
+def _finished_periods(today: date):
+    """The last two half-years that ended before today: (start, end) pairs, oldest first."""
+    half = date(today.year, 1 if today.month <= 6 else 7, 1)
+    starts = [months_back(half, 12), months_back(half, 6)]
+    return [(start, months_back(start, -6)) for start in starts]
+
+
+def seed_water(*, today: date) -> int:
+    clerk = (
+        User.objects.filter(username="ksiegowa").first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+    advance = Component.objects.filter(code="water_sewage").first()
+    if clerk is None or advance is None:
+        return 0
+    created = 0
+    with transaction.atomic():
+        for valid_from, water, sewage in TARIFFS:
+            _tariff, new = WaterTariff.objects.get_or_create(
+                valid_from=valid_from,
+                defaults={"water_price": water, "sewage_price": sewage,
+                          "source": "Taryfa wodociągów (dane demonstracyjne)"},
+            )
+            created += new
+        buildings = Building.objects.filter(premises__meters__isnull=False).distinct()
+        for building in buildings:
+            plan, new = SettlementPlan.objects.get_or_create(
+                building=building, defaults={"months": 6, "first_day": PLAN_START}
+            )
+            if new:
+                plan.advance_components.add(advance)
+                created += 1
+        _estimate_story(today)
+    for start, _end in _finished_periods(today):
+        for plan in SettlementPlan.objects.filter(first_day=PLAN_START).select_related("building"):
+            if SettlementRun.objects.filter(building=plan.building, period_start=start).exists():
+                continue
+            run = services.run_create(building=plan.building, period_start=start, clerk=clerk)
+            created += services.run_post(run=run, clerk=clerk)
+    return created
+
+
+def _estimate_story(today):
+    """1001's cold water meter: no reading after the last month of the period began, so its
+    settlement ends on an estimate."""
+    account = Account.objects.filter(number=ESTIMATE_ACCOUNT).first()
+    if account is None:
+        return
+    cutoff = months_back(_finished_periods(today)[-1][1], 1)  # a month before the period ends
+    meters = Meter.objects.filter(premises=account.premises, kind=Meter.Kind.COLD)
+    Reading.objects.filter(meter__in=meters, read_on__gt=cutoff).delete()
