@@ -58,8 +58,8 @@ class Computed:
     gross: Decimal
     advances: Decimal
     daily_use: Decimal
-    new_monthly_m3: Decimal
-    new_advance: Decimal
+    new_monthly_m3: Decimal | None
+    new_advance: Decimal | None
 
     @property
     def difference(self) -> Decimal:
@@ -418,8 +418,8 @@ def run_post(*, run: SettlementRun, clerk) -> int:
 
 
 def _reverse(document: Settlement, reason: str, clerk):
-    if document.charge_id:
-        charge = document.charge
+    charge, credit = document.charge, document.credit
+    if charge is not None:
         Charge.objects.create(
             account_id=charge.account_id,
             component_id=charge.component_id,
@@ -433,8 +433,7 @@ def _reverse(document: Settlement, reason: str, clerk):
             reason=reason,
             posted_by=clerk,
         )
-    if document.credit_id:
-        credit = document.credit
+    if credit is not None:
         Payment.objects.create(
             account_id=credit.account_id,
             amount=-credit.amount,
