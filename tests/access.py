@@ -136,8 +136,12 @@ def own_water_settlement(user):
     from billing.water import services
     from billing.water.models import SettlementPlan, WaterTariff
     from tests.factories import StaffFactory
+    from tests.meters.factories import MeterFactory, ReadingFactory
 
     account = user.account_accesses.get().account
+    meter = MeterFactory(premises=account.premises)
+    ReadingFactory(meter=meter, value=10, read_on=date(2025, 12, 31))
+    ReadingFactory(meter=meter, value=15, read_on=date(2026, 6, 30))
     plan, _new = SettlementPlan.objects.get_or_create(
         building=account.premises.building, defaults={"first_day": date(2026, 1, 1)}
     )

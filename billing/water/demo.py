@@ -21,8 +21,8 @@ from . import services
 from .models import SettlementPlan, SettlementRun, WaterTariff
 
 TARIFFS = [
-    (date(2025, 1, 1), Decimal("6.50"), Decimal("8.20")),
-    (date(2026, 4, 1), Decimal("7.10"), Decimal("8.90")),
+    (date(2025, 1, 1), Decimal("8.90"), Decimal("12.10")),
+    (date(2026, 4, 1), Decimal("9.30"), Decimal("12.70")),
 ]
 ESTIMATE_ACCOUNT = "1001"
 PLAN_START = date(2025, 1, 1)
@@ -45,6 +45,11 @@ def seed_water(*, today: date) -> int:
         return 0
     created = 0
     with transaction.atomic():
+        # Written by migration billing/0010; a flushed test database has lost it.
+        Component.objects.get_or_create(
+            code=services.SETTLEMENT_COMPONENT,
+            defaults={"name": "Rozliczenie wody i ścieków", "order": 61},
+        )
         for valid_from, water, sewage in TARIFFS:
             _tariff, new = WaterTariff.objects.get_or_create(
                 valid_from=valid_from,

@@ -37,3 +37,11 @@ def settlement_pdf_make(*, settlement_id: int) -> str:
 
 def settlement_pdfs_sweep(*, now=None) -> list[int]:
     return pdfs_sweep(Settlement, now=now)
+
+
+def settlement_pdfs_of_run(*, run_id: int) -> list[int]:
+    return list(
+        Settlement.objects.filter(run_id=run_id, pdf_status="pending")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

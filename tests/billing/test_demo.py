@@ -13,7 +13,7 @@ from accounts.models import Account
 from billing.ledger.deadlines import deadline
 from billing.ledger.demo import HISTORY_MONTHS, SCALE_DEBTOR_EVERY, seed_billing_scale
 from billing.ledger.queries import ledger_for_account
-from billing.models import Charge, ChargeRun, Fee, Payment
+from billing.models import Charge, ChargeRun, Fee, Payment, Settlement
 from core.dates import month_start, months_back
 from tests.billing.factories import component
 from tests.factories import AccountFactory
@@ -39,6 +39,13 @@ def month_total(number, period):
     )["total"]
 
 
+def water(number):
+    """What the account's water settlements added to its debt (above 0) or credited (below)."""
+    return Settlement.objects.filter(
+        account__number=number, correction__isnull=True
+    ).aggregate(total=Sum("difference"))["total"] or D("0.00")
+
+
 def test_demo_story():
     seed()
     today = timezone.localdate()
@@ -46,19 +53,28 @@ def test_demo_story():
     assert ChargeRun.objects.filter(status="done").count() == HISTORY_MONTHS
     # every demo account has a fee schedule and was charged each month
     for account in Account.objects.all():
-        periods = set(Charge.objects.filter(account=account).values_list("period", flat=True))
+        periods = set(
+            Charge.objects.filter(account=account, period__isnull=False).values_list(
+                "period", flat=True
+            )
+        )
         assert len(periods) == HISTORY_MONTHS, account.number
+    # and the water of the last two half-years was settled for every account with meters
+    assert Settlement.objects.filter(account__number="1001").count() == 2
+    assert Settlement.objects.filter(account__number="1001", estimated=True).count() == 1
 
     tenant = ledger("1001")  # najemca: one month skipped, this month paid in part
     skipped = month_total("1001", months_back(current, 4))
     this_month = month_total("1001", current)
-    assert tenant.balance == -(skipped + this_month - D("200.00"))
+    assert tenant.balance == -(skipped + this_month - D("200.00")) - water("1001")
     assert tenant.overdue > 0
     assert tenant.oldest_overdue_date < current  # an older month is overdue
 
-    assert ledger("1005").balance == D("0.00")  # firma: up to date
+    # firma: up to date with the fees, and its water advances were more than its use
+    assert ledger("1005").balance == -water("1005") > 0
     assert ledger("1005").overdue == D("0.00")
-    assert ledger("2003").balance == D("50.00")  # wlasciciel's flat: slightly overpaid
+    # wlasciciel's flat: 50 zł overpaid, plus what its water settlements credited
+    assert ledger("2003").balance == D("50.00") - water("2003")
     for number in ("1002", "2001", "3001", "3005"):
         assert ledger(number).overdue == D("0.00"), number
 

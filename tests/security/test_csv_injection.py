@@ -40,6 +40,7 @@ CSV_URLS = {
     "privacy:download",
     "admin:billing_debtors_csv",
     "admin:meters_readingwindow_export",
+    "admin:billing_settlementrun_csv",
 }
 
 
@@ -133,3 +134,33 @@ def test_the_meter_readings_export(client, account):
     rows = rows_of(response.content)
     assert_inert(rows, "readings")
     assert rows[1][0] == "'" + ATTACKS[0] and rows[1][3] == "'=1+1"
+
+
+def test_the_water_settlement_preview_csv(client, account):
+    """A building's street typed as a formula reaches the preview's premises column inert; a
+    credit (a negative difference) stays a number."""
+    import datetime
+
+    from billing.ledger.models import Component
+    from billing.water.models import SettlementPlan, WaterTariff
+
+    building = account.premises.building
+    building.street = ATTACKS[0]
+    building.save()
+    plan = SettlementPlan.objects.create(building=building, first_day=datetime.date(2026, 1, 1))
+    plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    WaterTariff.objects.create(valid_from=datetime.date(2025, 1, 1), water_price=Decimal("6.5"),
+                               sewage_price=Decimal("8.2"))
+    meter = MeterFactory(premises=account.premises)
+    ReadingFactory(meter=meter, value=Decimal("1"), read_on=datetime.date(2025, 12, 31))
+    ReadingFactory(meter=meter, value=Decimal("2"), read_on=datetime.date(2026, 6, 30))
+    ChargeFactory(account=account, component=Component.objects.get(code="water_sewage"),
+                  amount=Decimal("100.00"), period=datetime.date(2026, 1, 1))
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.post(reverse("admin:billing_settlementrun_add"),
+                           {"building": building.pk, "day": "2026-01-01"})
+    url = response["Location"].replace("podglad/", "podglad.csv")
+    rows = rows_of(client.get(url).content)
+    assert_inert(rows, "water settlement preview")
+    # 1 m³ × 14,70 = 14,70 zł against 100,00 zł of advances: −85,30
+    assert rows[1][1].startswith("'=HYPERLINK") and rows[1][9] == "-85,30"

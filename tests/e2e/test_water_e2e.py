@@ -1,0 +1,84 @@
+"""Water settlement in a browser, on the demo data: a resident opens a settlement from the fee
+page, reads its tables and downloads the PDF; a clerk starts a run, reads the preview,
+exports it and posts it. axe-core finds nothing on any of these pages."""
+
+import re
+
+from pypdf import PdfReader
+
+from accounts.models import User
+from billing.water.models import Settlement
+from ebok.management.commands.seed_demo import DEMO_PASSWORD
+from tests.clients import Client
+
+from .conftest import assert_no_axe_violations, login
+from .test_admin_axe import session_cookie
+from .test_phone_widths import demo  # noqa: F401 - the fixture
+
+
+def test_a_resident_reads_a_settlement_and_downloads_its_pdf(page, live_server, demo):  # noqa: F811
+    login(page, "wlasciciel", DEMO_PASSWORD)
+    page.goto("/oplaty/")
+    page.get_by_role("link", name="Rozliczenia wody i ścieków").click()
+    assert_no_axe_violations(page)
+    document = Settlement.objects.filter(account__number="2003").order_by("period_start").first()
+    page.get_by_role("link", name=document.number).click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert document.number in heading
+    meters = page.locator("table").first.inner_text()
+    # The replaced cold meter counted to its final reading, the new one from installation.
+    assert "ZW-2003" in meters and "ZW-2003-N" in meters and "przy montażu" in meters
+    assert_no_axe_violations(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Pobierz PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == (
+        "rozliczenie-wody-" + document.number.replace("/", "-") + ".pdf"
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(download.path()).pages)
+    assert document.number in " ".join(text.split())
+
+
+def test_the_estimate_is_marked_for_the_resident(page, demo):  # noqa: F811
+    login(page, "najemca", DEMO_PASSWORD)
+    page.goto("/rozliczenia-wody/")
+    row = page.locator("tr", has_text="szacunek")
+    assert row.count() >= 1
+    row.first.get_by_role("link").click()
+    assert "Szacunek:" in page.locator("main").inner_text()
+
+
+def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):  # noqa: F811
+    clerk = User.objects.get(username="admin")
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.mfa import has_totp
+    from tests.factories import TOTP_SECRET
+
+    if not has_totp(clerk):
+        TOTP.activate(clerk, TOTP_SECRET)
+    client = Client()
+    client.force_login(clerk)
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL", accept_downloads=True)
+    context.add_cookies([session_cookie(live_server, client)])
+    page = context.new_page()
+    try:
+        page.goto("/admin/billing/settlementrun/add/")
+        page.get_by_label("Budynek").select_option(index=1)
+        page.get_by_label("Dzień okresu").fill("2026-11-30")
+        page.get_by_role("button", name="Pokaż podgląd").click()
+        page.wait_for_url(re.compile(r"/podglad/$"))
+        preview = page.locator("#content-main table").inner_text()
+        assert "nie zaksięgowano" in preview
+        assert_no_axe_violations(page)
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Eksportuj podgląd do CSV").click()
+        csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+        assert csv_text.splitlines()[0].startswith("Konto;Lokal;Zużycie (m³)")
+        before = Settlement.objects.count()
+        page.get_by_role("button", name="Zaksięguj rozliczenia").click()
+        assert "Zaksięgowane rozliczenia:" in page.locator(".messagelist").inner_text()
+        assert Settlement.objects.count() > before
+        assert "nie zaksięgowano" not in page.locator("#content-main table").inner_text()
+    finally:
+        context.close()
