@@ -1,0 +1,57 @@
+"""A water settlement posted by a clerk: a real Celery worker (Redis broker, PostgreSQL)
+renders the run's PDFs and e-mails the holder, each once."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from billing.models import Component
+from billing.water import services
+from billing.water.models import Settlement, SettlementPlan, WaterTariff
+from messaging.models import Notification
+from tests.factories import StaffFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
+from tests.workers import messages_in, subject, wait_for
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner, account):
+    # A transactional test starts without the data migrations' rows.
+    advance, _ = Component.objects.get_or_create(code="water_sewage", defaults={"name": "Woda"})
+    Component.objects.get_or_create(code="water_settlement", defaults={"name": "Rozliczenie"})
+    plan = SettlementPlan.objects.create(building=account.premises.building,
+                                         first_day=datetime.date(2026, 1, 1))
+    plan.advance_components.add(advance)
+    WaterTariff.objects.create(valid_from=datetime.date(2025, 1, 1), water_price=Decimal("6.50"),
+                               sewage_price=Decimal("8.20"))
+    meter = MeterFactory(premises=account.premises)
+    ReadingFactory(meter=meter, value=Decimal("100"), read_on=datetime.date(2025, 12, 31))
+    ReadingFactory(meter=meter, value=Decimal("110"), read_on=datetime.date(2026, 6, 30))
+    clerk = StaffFactory(is_superuser=True)
+    run = services.run_create(building=plan.building, period_start=datetime.date(2026, 1, 1),
+                              clerk=clerk)
+    assert services.run_post(run=run, clerk=clerk) == 1
+    document = Settlement.objects.get(account=account)
+    assert document.difference == Decimal("147.00")  # 10 m³ × 14,70, no advances charged
+
+    wait_for(
+        lambda: Settlement.objects.filter(pk=document.pk, pdf_status="done").exists(),
+        "the worker to render the settlement's PDF",
+        timeout=60,
+    )
+    document.refresh_from_db()
+    with document.pdf_file.open("rb") as stored:
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored.read())).pages)
+    assert document.number in " ".join(text.split()) and "147,00 zł" in text
+
+    wait_for(
+        lambda: Notification.objects.filter(user=owner, email_status="sent").exists(),
+        "the holder's e-mail",
+        timeout=60,
+    )
+    mails = [m for m in messages_in(mailbox) if "Rozliczenie wody" in subject(m)]
+    assert len(mails) == 1 and mails[0]["To"] == owner.email
