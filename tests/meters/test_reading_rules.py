@@ -94,3 +94,16 @@ def test_bok_sees_how_many_meters_to_replace(rf, account, today):
     ]
     request.user = StaffFactory(groups=["Księgowość"])  # not theirs to do
     assert all("legalizac" not in w for w in warnings_for(request))
+
+
+def test_the_database_keeps_one_counted_reading_a_day(meter, today):
+    from django.db import IntegrityError, transaction
+
+    ReadingFactory(meter=meter, value=D("10"), read_on=today)
+    ReadingFactory(meter=meter, value=D("9"), read_on=today, status="withdrawn")  # on record
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReadingFactory(meter=meter, value=D("11"), read_on=today, status="flagged",
+                       flag_reason="x")
+    assert list(meter.readings.order_by("value").values_list("value", "status")) == [
+        (D("9.000"), "withdrawn"), (D("10.000"), "accepted")
+    ]
