@@ -4,8 +4,6 @@ Writes go through services, outside the admin's own transaction; the reading ser
 the clerk's change in the audit log, the import (a service without a clerk) is recorded here
 right after it, and the pages and the export that show residents' readings record a read."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from audit.services import Action, audit_read
 
 from . import export, imports, queries, services
+from .admin_warnings import expired_meters_message
 from .forms import DateInput, ReadingValueField
 from .models import Meter, Reading, ReadingEvent, ReadingWindow
 
@@ -63,6 +62,8 @@ def _admin_page(request, admin_obj, template, title, **context):
 
 
 class LegalisationFilter(admin.SimpleListFilter):
+    """Meters in service by their legalisation; "expired" is BOK's list of meters to replace."""
+
     title = gettext_lazy("legalisation")
     parameter_name = "legalisation"
 
@@ -74,16 +75,10 @@ class LegalisationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        soon = today + timedelta(days=60)
-        if self.value() == "expired":
-            return queryset.filter(legalisation_expires_on__lt=today)
-        if self.value() == "soon":
-            return queryset.filter(legalisation_expires_on__gte=today,
-                                   legalisation_expires_on__lte=soon)
-        if self.value() == "valid":
-            return queryset.filter(legalisation_expires_on__gt=soon)
-        return queryset
+        if self.value() not in {"expired", "soon", "valid"}:
+            return queryset
+        found = queries.meters_by_legalisation(self.value(), timezone.localdate())
+        return queryset.filter(pk__in=found.values("pk"))
 
 
 @admin.register(Meter)
@@ -107,6 +102,14 @@ class MeterAdmin(admin.ModelAdmin):
     raw_id_fields = ["replaced_by"]
     list_select_related = ["premises__building"]
     change_list_template = "admin/meters/meter/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        expired = queries.meters_by_legalisation("expired", timezone.localdate()).count()
+        extra_context = {
+            **(extra_context or {}),
+            "expired_meters": expired_meters_message(expired) if expired else "",
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
@@ -256,7 +259,7 @@ class ReadingAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                services.reading_enter(
+                reading = services.reading_enter(
                     clerk=request.user,
                     meter=data["meter"],
                     value=data["value"],
@@ -267,7 +270,15 @@ class ReadingAdmin(admin.ModelAdmin):
                 field = rejected.field if rejected.field in form.fields else None
                 form.add_error(field, str(rejected))
             else:
-                self.message_user(request, _("The reading was saved."))
+                if reading.status == Reading.Status.FLAGGED:
+                    self.message_user(
+                        request,
+                        _("The reading was saved and flagged: %(reason)s")
+                        % {"reason": reading.flag_reason},
+                        messages.WARNING,
+                    )
+                else:
+                    self.message_user(request, _("The reading was saved."))
                 return redirect("admin:meters_reading_changelist")
         return _admin_page(
             request, self, "admin/meters/reading_form.html", _("Enter a reading"), form=form

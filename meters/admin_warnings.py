@@ -3,24 +3,21 @@
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from meters.models import Meter
+from meters.queries import meters_by_legalisation
+
+
+def expired_meters_message(count: int) -> str:
+    return ngettext(
+        "%(count)d water meter with an expired legalisation to replace",
+        "%(count)d water meters with an expired legalisation to replace",
+        count,
+    ) % {"count": count}
 
 
 def expired_meters(request) -> list[str]:
     if not request.user.has_perm("meters.change_meter"):
         return []
-    count = Meter.objects.filter(
-        removed_on__isnull=True, legalisation_expires_on__lt=timezone.localdate()
-    ).count()
+    count = meters_by_legalisation("expired", timezone.localdate()).count()
     if not count:
         return []
-    return [
-        ngettext(
-            "%(count)d water meter has an expired legalisation and must be replaced "
-            "(Water meters → filter: legalisation expired).",
-            "%(count)d water meters have an expired legalisation and must be replaced "
-            "(Water meters → filter: legalisation expired).",
-            count,
-        )
-        % {"count": count}
-    ]
+    return [expired_meters_message(count)]

@@ -151,6 +151,12 @@ class Reading(models.Model):
                 condition=Q(idempotency_key__isnull=False),
                 name="one_reading_per_form",
             ),
+            # One counted reading per meter and day; withdrawn and corrected ones stay on record.
+            models.UniqueConstraint(
+                fields=["meter", "read_on"],
+                condition=Q(status__in=["accepted", "flagged"]),
+                name="one_counted_reading_a_day",
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="reading_not_negative"),
             models.CheckConstraint(
                 condition=~Q(status="flagged") | ~Q(flag_reason=""),
@@ -179,6 +185,7 @@ class ReadingEvent(models.Model):
         ACCEPTED = "accepted", _("accepted by staff")
         CORRECTED = "corrected", _("corrected by staff")
         WITHDRAWN = "withdrawn", _("withdrawn by the resident")
+        REPLACED = "replaced", _("replaced by the resident's next reading of the day")
 
     reading = models.ForeignKey(
         Reading, verbose_name=_("reading"), on_delete=models.CASCADE, related_name="events"

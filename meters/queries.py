@@ -14,6 +14,7 @@ from .consumption import history_rows, monthly_consumption, possible_leak
 from .models import Meter, Reading, ReadingWindow
 
 WITHDRAW_WITHIN = timedelta(days=14)
+LEGALISATION_SOON = timedelta(days=60)  # "expires within 60 days" in the meters admin
 LEAK_HISTORY_DAYS = 16 * 31  # the months a leak check looks at, and a margin
 
 
@@ -205,3 +206,17 @@ def missing_meters(window: ReadingWindow):
         .select_related("premises__building")
         .order_by("premises__building__street", "premises__number", "kind")
     )
+
+
+def meters_by_legalisation(state: str, today: date):
+    """Meters in service whose legalisation has expired ("expired", to replace), ends within
+    LEGALISATION_SOON ("soon") or later ("valid")."""
+    meters = Meter.objects.filter(removed_on__isnull=True)
+    soon = today + LEGALISATION_SOON
+    if state == "expired":
+        return meters.filter(legalisation_expires_on__lt=today)
+    if state == "soon":
+        return meters.filter(legalisation_expires_on__gte=today, legalisation_expires_on__lte=soon)
+    if state == "valid":
+        return meters.filter(legalisation_expires_on__gt=soon)
+    raise ValueError(state)

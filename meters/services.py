@@ -119,34 +119,43 @@ def _check_value(meter, value, read_on, today, exclude=None):
     return before
 
 
-def _same_day(meter, read_on):
-    """The counted reading of this meter on this day, if there is one."""
-    return (
-        Reading.objects.effective().filter(meter=meter, read_on=read_on)
-        .order_by("-created_at").first()
-    )
+def _same_day(meter, read_on, exclude=None):
+    """The counted reading of this meter on this day (at most one: see the model's
+    constraint), if there is one."""
+    readings = Reading.objects.effective().filter(meter=meter, read_on=read_on)
+    if exclude is not None:
+        readings = readings.exclude(pk=exclude.pk)
+    return readings.order_by("-created_at").first()
 
 
-def _refuse_same_day(meter, read_on):
-    if _same_day(meter, read_on) is not None:
-        raise ReadingRejected(
-            _("A reading for this day is already recorded. Ask the office to correct it."),
-            field="read_on",
-        )
+def legalisation_expired(meter, read_on) -> bool:
+    return read_on > meter.legalisation_expires_on
 
 
 def legalisation_reason(meter, read_on) -> str:
     """Why a reading of a meter past its legalisation is flagged, or ""."""
-    if read_on <= meter.legalisation_expires_on:
+    if not legalisation_expired(meter, read_on):
         return ""
     return _(
-        "The meter's legalisation expired on %(day)s: its readings are kept, and the office "
-        "replaces the meter."
+        "The meter's legalisation expired on %(day)s: its readings are kept, and a water "
+        "settlement marks the use they show, until the office replaces the meter."
     ) % {"day": _day(meter.legalisation_expires_on)}
 
 
 def _volume(value: Decimal) -> str:
     return f"{value:.3f}".replace(".", ",")
+
+
+def _to_litres(value: Decimal) -> Decimal:
+    """m³ to the litre, as stored: 102,3 is 102.300 in the reading and in the audit trail."""
+    value = Decimal(value)
+    if abs(value) > MAX_READING:
+        return value  # refused by _check_value; quantize could overflow
+    return value.quantize(Decimal("0.001"))
+
+
+def _litres(value: Decimal) -> str:
+    return f"{_to_litres(value)}"
 
 
 def unusual_reason(meter, value, read_on, previous):
@@ -204,6 +213,7 @@ def reading_submit(
     """A resident's reading. Raises ReadingRejected, ReadingWindowClosed or
     ReadingNeedsConfirmation; a second submit of the same form returns the first reading."""
     today = today or timezone.localdate()
+    value = _to_litres(value)
     if idempotency_key is not None:
         done = Reading.objects.filter(idempotency_key=idempotency_key, meter=meter).first()
         if done is not None:
@@ -223,7 +233,10 @@ def reading_submit(
             # back, is replaced; any other is for the office to correct.
             replaced = _same_day(meter, read_on)
             if replaced is not None and replaced != withdrawable_reading(user, meter):
-                _refuse_same_day(meter, read_on)
+                raise ReadingRejected(
+                    _("A reading for this day is already recorded. Ask the office to correct it."),
+                    field="read_on",
+                )
             previous = _check_value(meter, value, read_on, today, exclude=replaced)
             reason = unusual_reason(meter, value, read_on, previous)
             if reason and not confirmed:
@@ -245,14 +258,11 @@ def reading_submit(
             )
             if photo is not None:
                 reading.photo.save("photo.jpg", photo, save=False)
-            if replaced is not None:
-                _replace(replaced, user)
-            reading.save()
-            _audit(reading, ReadingEvent.Action.SUBMITTED, user, value=str(value))
-            if replaced is not None:
-                ReadingEvent.objects.filter(
-                    reading=replaced, action=ReadingEvent.Action.WITHDRAWN
-                ).update(details={"old_value": str(replaced.value), "replaced_by": reading.pk})
+            if replaced is None:
+                reading.save()
+                _audit(reading, ReadingEvent.Action.SUBMITTED, user, value=_litres(value))
+            else:
+                _replace(replaced, reading, user)
             return reading
     except IntegrityError:
         if idempotency_key is not None:
@@ -262,19 +272,30 @@ def reading_submit(
         raise
 
 
-def _replace(old, user):
-    """The resident's earlier reading of the same day stops counting (kept on record)."""
+def _replace(old, new, user):
+    """Store `new` in place of the resident's earlier reading of the same day, which stops
+    counting but stays on record as withdrawn."""
     before = old.status
     old.status = Reading.Status.WITHDRAWN
-    old.save(update_fields=["status"])
-    _audit(old, ReadingEvent.Action.WITHDRAWN, user, old_value=str(old.value))
+    old.save(update_fields=["status"])  # first: the database allows one counted reading a day
+    new.save()
+    _audit(new, ReadingEvent.Action.SUBMITTED, user, value=_litres(new.value), replaces=old.pk)
+    _audit(
+        old,
+        ReadingEvent.Action.REPLACED,
+        user,
+        replaced_by=new.pk,
+        old_value=_litres(old.value),
+        new_value=_litres(new.value),
+        old_status=before,
+    )
     audit_record(
         action=Action.CHANGE,
         actor=user,
         obj=old,
         resident=user,
         old={"status": before, "value": old.value},
-        new={"status": Reading.Status.WITHDRAWN, "replaced": True},
+        new={"status": old.status, "value": new.value, "replaced_by": new.pk},
     )
 
 
@@ -299,21 +320,29 @@ def _residents_of(premises):
 def reading_enter(*, clerk, meter: Meter, value: Decimal, read_on: date, reason: str = ""):
     """A reading taken by staff (a visit, a paper form, a phone call): no window applies."""
     today = timezone.localdate()
+    value = _to_litres(value)
     with transaction.atomic(durable=True):
         meter = Meter.objects.select_for_update().get(pk=meter.pk)
-        _refuse_same_day(meter, read_on)
+        if _same_day(meter, read_on) is not None:
+            raise ReadingRejected(
+                _("A reading for this day is already recorded; use Correct on that reading."),
+                field="read_on",
+            )
         _check_value(meter, value, read_on, today)
+        expired = legalisation_reason(meter, read_on)
         reading = Reading.objects.create(
             meter=meter,
             value=value,
             read_on=read_on,
             source=Reading.Source.STAFF,
             submitted_by=clerk,
+            status=Reading.Status.FLAGGED if expired else Reading.Status.ACCEPTED,
+            flag_reason=expired,
             reason=reason.strip(),
             reviewed_by=clerk,
             reviewed_at=timezone.now(),
         )
-        _audit(reading, ReadingEvent.Action.ENTERED, clerk, value=str(value))
+        _audit(reading, ReadingEvent.Action.ENTERED, clerk, value=_litres(value))
         audit_clerk(
             clerk,
             action=Action.ADD,
@@ -385,6 +414,12 @@ def reading_correct(
         if reading.status == Reading.Status.CORRECTED:
             raise ReadingRejected(_("This reading has already been corrected."))
         read_on = read_on or reading.read_on
+        if _same_day(reading.meter, read_on, exclude=reading) is not None:
+            raise ReadingRejected(
+                _("A reading for %(day)s is already recorded; correct that reading instead.")
+                % {"day": _day(read_on)},
+                field="read_on",
+            )
         _check_value(reading.meter, value, read_on, timezone.localdate(), exclude=reading)
         old = reading.status
         reading.status = Reading.Status.CORRECTED
@@ -407,8 +442,8 @@ def reading_correct(
             ReadingEvent.Action.CORRECTED,
             clerk,
             corrects=reading.pk,
-            old_value=str(reading.value),
-            new_value=str(value),
+            old_value=_litres(reading.value),
+            new_value=_litres(value),
             old_status=old,
             reason=reason.strip(),
         )

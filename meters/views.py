@@ -116,7 +116,7 @@ def submit(request, pk):
         form.add_error(rejected.field, str(rejected))
         return render(request, "meters/submit.html", context)
     pending.drop(kept)
-    if meter.legalisation_expires_on < reading.read_on:
+    if services.legalisation_expired(meter, reading.read_on):
         messages.warning(
             request,
             _(

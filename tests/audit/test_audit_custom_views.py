@@ -106,6 +106,8 @@ OVERRIDDEN_VIEWS = {
     "billing.Invoice.changelist_view": (AUDITED, "calls the audited changelist_view"),
     "messaging.Thread.add_view": (AUDITED, "the service audits; test_staff_threads"),
     "faults.FaultReport.add_view": (AUDITED, "the service audits; tests/faults/test_on_behalf"),
+    # adds the count of meters to replace (no resident's data)
+    "meters.Meter.changelist_view": (AUDITED, "calls the audited changelist_view"),
 }
 
 # Admin actions, by model label and action name.
