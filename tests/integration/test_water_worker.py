@@ -45,8 +45,9 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
     )
     document.refresh_from_db()
     with document.pdf_file.open("rb") as stored:
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored.read())).pages)
-    assert document.number in " ".join(text.split()) and "147,00 zł" in text
+        pages = PdfReader(io.BytesIO(stored.read())).pages
+    text = " ".join(" ".join(p.extract_text().split()) for p in pages)  # NBSP → space too
+    assert document.number in text and "147,00 zł" in text
 
     wait_for(
         lambda: Notification.objects.filter(user=owner, email_status="sent").exists(),
