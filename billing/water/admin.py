@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import Action, audit_record
+from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
 from core.spreadsheets import SpreadsheetWriter
@@ -246,7 +247,7 @@ class CorrectForm(forms.Form):
 
 
 @admin.register(Settlement)
-class SettlementAdmin(admin.ModelAdmin):
+class SettlementAdmin(ReadOnlyAdmin):  # posted documents: corrected, never edited
     list_display = ["number", "account", "period_end", "used", "gross", "advances", "difference",
                     "estimated"]
     list_filter = ["estimated", "unlegalised", "period_end"]
@@ -256,15 +257,6 @@ class SettlementAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view
