@@ -13,7 +13,11 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
+
+from core.enqueue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=10)  # well above the task's hard time limit
@@ -57,3 +61,31 @@ def pdfs_sweep(model, *, now=None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
+
+
+def pdf_stored(row) -> bool:
+    """The row's PDF is rendered and its file is still in storage."""
+    name = row.pdf_file.name
+    return row.pdf_status == "done" and bool(name) and row.pdf_file.storage.exists(name)
+
+
+def pdf_again(model, row, task_name: str) -> bool:
+    """Queue a row's PDF once more when it is missing (never rendered, failed, or its file
+    gone); a stored one is never redone, and one a worker is rendering is left to it (the
+    sweeper takes it back if that worker died). True when queued."""
+    if pdf_stored(row) or row.pdf_status == "rendering":
+        return False
+    with transaction.atomic():
+        model.objects.filter(pk=row.pk, pdf_status=row.pdf_status).update(
+            pdf_status="pending", pdf_file="", pdf_error=""
+        )
+        enqueue_on_commit(task_name, row.pk)
+    return True
+
+
+def stored_pdf_response(row, filename: str) -> HttpResponse:
+    """The stored PDF as a download named `filename`."""
+    with row.pdf_file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -9,7 +9,6 @@ double submit does not use up a number.
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -144,10 +143,6 @@ def certificate_pdf_again(*, certificate_id) -> bool:
         if changed:
             enqueue_on_commit("billing.certificate_pdf_render", certificate_id)
     return bool(changed)
-
-
-def pdf_exists(certificate) -> bool:
-    return bool(certificate.pdf_file) and default_storage.exists(certificate.pdf_file.name)
 
 
 def certificate_revoke(*, certificate_id, reason: str, clerk) -> Certificate:

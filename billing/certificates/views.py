@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,6 +12,7 @@ from billing.certificates import queries
 from billing.certificates import services as certificates
 from billing.certificates.models import Certificate
 from billing.ledger.queries import account_state_of, data_as_of
+from core.pdf_jobs import pdf_stored, stored_pdf_response
 
 
 @login_required
@@ -51,13 +51,8 @@ def certificate(request, pk):
 @login_required
 def certificate_pdf(request, pk):
     item = queries.get_certificate_for_user(request.user, pk)
-    if item.pdf_status == Certificate.PdfStatus.DONE and certificates.pdf_exists(item):
-        with item.pdf_file.open("rb") as pdf:
-            content = pdf.read()
-        response = HttpResponse(content, content_type="application/pdf")
-        filename = certificates.filename_of(item)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    if pdf_stored(item):
+        return stored_pdf_response(item, certificates.filename_of(item))
     if item.pdf_status != Certificate.PdfStatus.RENDERING:
         certificates.certificate_pdf_again(certificate_id=item.pk)
     messages.info(request, _("The PDF is being prepared. Try again in a minute."))

@@ -33,6 +33,7 @@ from billing.ledger.models import Charge, ChargeRun
 from core.dates import month_end, month_start
 from core.enqueue import enqueue_on_commit
 from core.formats import format_amount, format_day
+from core.pdf_jobs import pdf_again
 from messaging import Kind, notify
 
 log = logging.getLogger(__name__)
@@ -377,23 +378,9 @@ def invoice_resend(*, invoice: Invoice, clerk=None) -> int:
 
 
 def invoices_pdf_request(*, invoice_ids) -> int:
-    """Queue PDFs that are missing: never rendered, failed, or whose file is gone. A stored PDF
-    is never rendered again. Returns how many were queued."""
-    queued = []
-    for invoice in Invoice.objects.filter(pk__in=list(invoice_ids)):
-        if invoice.pdf_status == Invoice.PdfStatus.DONE and pdf_exists(invoice):
-            continue
-        if invoice.pdf_status == Invoice.PdfStatus.RENDERING:
-            continue  # a worker has it; the sweeper takes it back if that worker died
-        with transaction.atomic(durable=True):
-            Invoice.objects.filter(pk=invoice.pk, pdf_status=invoice.pdf_status).update(
-                pdf_status=Invoice.PdfStatus.PENDING, pdf_file="", pdf_error=""
-            )
-            enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
-        queued.append(invoice.pk)
-    return len(queued)
-
-
-def pdf_exists(invoice: Invoice) -> bool:
-    name = invoice.pdf_file.name
-    return name is not None and name != "" and invoice.pdf_file.storage.exists(name)
+    """Queue PDFs that are missing (core.pdf_jobs.pdf_again): never rendered, failed, or whose
+    file is gone. Returns how many were queued."""
+    return sum(
+        pdf_again(Invoice, invoice, "billing.invoice_pdf_render")
+        for invoice in Invoice.objects.filter(pk__in=list(invoice_ids))
+    )

@@ -1,13 +1,12 @@
 """The resident's invoices: the list and the PDF download, for commercial accounts only."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from billing.invoices import queries as invoice_queries
-from billing.invoices.models import Invoice
 from billing.invoices.pdf import filename_of
-from billing.invoices.services import invoices_pdf_request, pdf_exists
+from billing.invoices.services import invoices_pdf_request
+from core.pdf_jobs import pdf_stored, stored_pdf_response
 
 
 @login_required
@@ -19,12 +18,8 @@ def invoices(request):
 @login_required
 def invoice_pdf(request, pk):
     invoice = invoice_queries.get_invoice_for_user(request.user, pk)
-    if invoice.pdf_status == Invoice.PdfStatus.DONE and pdf_exists(invoice):
-        with invoice.pdf_file.open("rb") as pdf:
-            content = pdf.read()
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename_of(invoice)}"'
-        return response
+    if pdf_stored(invoice):
+        return stored_pdf_response(invoice, filename_of(invoice))
     # Not rendered yet, failed, or the file is gone: queue it (a stored PDF is never redone).
     invoices_pdf_request(invoice_ids=[invoice.pk])
     return render(request, "billing/invoice_not_ready.html", {"invoice": invoice}, status=200)

@@ -549,17 +549,3 @@ def advances_apply(*, run: SettlementRun, from_month: date, clerk) -> int:
         SettlementRun.objects.filter(pk=run.pk).update(advances_from=from_month)
     return changed
 
-
-def settlement_pdf_request(document: Settlement) -> bool:
-    """Queue a document's PDF again when it failed or its file is gone; True when queued."""
-    name = document.pdf_file.name
-    if document.pdf_status == "done" and name and document.pdf_file.storage.exists(name):
-        return False
-    if document.pdf_status == "rendering":
-        return False  # a worker has it; the sweeper takes it back if that worker died
-    with transaction.atomic():
-        Settlement.objects.filter(pk=document.pk, pdf_status=document.pdf_status).update(
-            pdf_status="pending", pdf_file="", pdf_error=""
-        )
-        enqueue_on_commit("billing.water_settlement_pdf_render", document.pk)
-    return True

@@ -1,14 +1,13 @@
 """The resident's water settlements: the list per account, one document, its PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 
-from billing.invoices.models import Invoice
 from billing.water import queries
+from billing.water.models import Settlement
 from billing.water.pdf import filename_of
 from billing.water.presentation import settlement_context
-from billing.water.services import settlement_pdf_request
+from core.pdf_jobs import pdf_again, pdf_stored, stored_pdf_response
 
 
 @login_required
@@ -26,14 +25,7 @@ def detail(request, pk):
 @login_required
 def pdf(request, pk):
     document = queries.get_settlement_for_user(request.user, pk)
-    name = document.pdf_file.name
-    if document.pdf_status == Invoice.PdfStatus.DONE and name and document.pdf_file.storage.exists(
-        name
-    ):
-        with document.pdf_file.open("rb") as stored:
-            content = stored.read()
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename_of(document)}"'
-        return response
-    settlement_pdf_request(document)
+    if pdf_stored(document):
+        return stored_pdf_response(document, filename_of(document))
+    pdf_again(Settlement, document, "billing.water_settlement_pdf_render")
     return render(request, "billing/water/pdf_not_ready.html", {"document": document})
