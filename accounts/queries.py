@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -74,8 +75,6 @@ def consent_history(user):
 
 def email_is_confirmed(user) -> bool:
     """Whether the user's login e-mail was proven by a link (only then do reset links go there)."""
-    from allauth.account.models import EmailAddress
-
     email = user.email or ""
     return bool(email) and EmailAddress.objects.filter(
         user=user, email__iexact=email, verified=True

@@ -4,6 +4,7 @@ import calendar
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import ngettext, pgettext_lazy
 
 
@@ -74,6 +75,4 @@ def _local_day(value: datetime | date) -> date:
 
 def moment_text(value: datetime) -> str:
     """A moment as residents and clerks read it, in Europe/Warsaw: "5 grudnia 2026, 17:45"."""
-    from django.utils.formats import date_format
-
     return date_format(timezone.localtime(value), "j E Y, H:i")

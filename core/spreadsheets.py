@@ -21,6 +21,15 @@ def inert(value):
     return value
 
 
+def decimal_cell(value, places: int | None = None) -> str:
+    """A number as Polish spreadsheets read it: a decimal comma, no grouping ("1234,50");
+    empty for None. `places` fixes the decimals, else the value's own are kept."""
+    if value is None:
+        return ""
+    text = f"{value:.{places}f}" if places is not None else f"{value}"
+    return text.replace(".", ",")
+
+
 class SpreadsheetWriter:
     """csv.writer with the spreadsheet dialect above; use it for every CSV the project writes."""
 

@@ -3,7 +3,7 @@ inside the window, the one before it and the use between them."""
 
 import io
 
-from core.spreadsheets import SpreadsheetWriter
+from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
 from .models import Meter, Reading
 
@@ -42,7 +42,7 @@ def window_readings(window):
 
 
 def _dec(value):
-    return "" if value is None else f"{value:.3f}".replace(".", ",")
+    return decimal_cell(value, 3)
 
 
 def render(window):

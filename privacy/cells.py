@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import month_label
 from core.money import format_pln
+from core.spreadsheets import decimal_cell
 from meters.templatetags.meters import format_m3
 
 TEXT, DATE, MOMENT, MONTH, MONEY, VOLUME, YES_NO = (
@@ -44,7 +45,7 @@ def for_csv(kind, value):
     if kind == MONTH:
         return f"{value:%m.%Y}"
     if kind in (MONEY, VOLUME):
-        return f"{value}".replace(".", ",")
+        return decimal_cell(value)
     if kind == YES_NO:
         return _("yes") if value else _("no")
     return value

@@ -10,15 +10,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import CSS, HTML
 
 from core.enqueue import enqueue_on_commit
+from core.pdf_documents import document_pdf
 from core.spreadsheets import SpreadsheetWriter
 
 from .cells import MONEY, VOLUME, for_csv, for_json, for_people
@@ -80,9 +79,7 @@ def summary_pdf(profile, tables, made_at) -> bytes:
                 "MANAGER_ADDRESS": settings.MANAGER_ADDRESS,
             },
         )
-    return HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find("css/pdf_document.css"))], pdf_tags=True
-    )
+    return document_pdf(html)
 
 
 def _json_rows(table):

@@ -8,22 +8,19 @@ double submit does not use up a number.
 
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
 
 from accounts.models import Account
 from audit.services import Action, audit_clerk
 from billing.certificates.models import Certificate, CertificateCounter
 from billing.ledger.queries import account_state_of
 from core.enqueue import enqueue_on_commit
+from core.pdf_documents import document_pdf
 from core.pdf_jobs import pdf_make, pdfs_sweep
-
-STYLESHEET = "css/pdf_document.css"
 
 
 class CertificateError(Exception):
@@ -108,10 +105,7 @@ def render(certificate) -> tuple[str, str, bytes]:
                 "MANAGER_EMAIL": settings.MANAGER_EMAIL,
             },
         )
-    pdf = HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_tags=True
-    )
-    return filename_of(certificate), "application/pdf", pdf
+    return filename_of(certificate), "application/pdf", document_pdf(html)
 
 
 def filename_of(certificate) -> str:

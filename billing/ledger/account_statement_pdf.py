@@ -3,12 +3,10 @@ templates/billing/account_statement_pdf.html, tagged for screen readers. One sea
 render(...) -> (filename, content_type, bytes)."""
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import CSS, HTML
 
-STYLESHEET = "css/pdf_document.css"
+from core.pdf_documents import document_pdf
 
 
 def render(account, history, summary) -> tuple[str, str, bytes]:
@@ -26,8 +24,6 @@ def render(account, history, summary) -> tuple[str, str, bytes]:
             "generated_at": timezone.localtime(),
         },
     )
-    pdf = HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_tags=True
-    )
+    pdf = document_pdf(html)
     filename = f"wyciag-{account.number}-{history.year or 'calosc'}.pdf"
     return filename, "application/pdf", pdf

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection
 
 from core.money import money
-from core.spreadsheets import SpreadsheetWriter
+from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
 # Amounts are compared with half a grosz of slack: SQLite sums decimals as floats.
 SQL = """
@@ -145,8 +145,8 @@ def debtors_csv(debtors: DebtorList, header: list[str]) -> str:
                 r.number,
                 r.holder_name,
                 r.premises,
-                f"{r.owed:.2f}".replace(".", ","),
-                f"{r.overdue:.2f}".replace(".", ","),
+                decimal_cell(r.owed, 2),
+                decimal_cell(r.overdue, 2),
                 r.oldest_due.isoformat() if r.oldest_due else "",
                 r.age_days if r.age_days is not None else "",
             ]

@@ -7,15 +7,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.money import money
-from core.spreadsheets import SpreadsheetWriter
+from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
 BOM = "\ufeff"
 
 
 def csv_number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{money(value):.2f}".replace(".", ",")
+    return decimal_cell(None if value is None else money(value), 2)
 
 
 def render(account, history) -> tuple[str, str, bytes]:

@@ -14,11 +14,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Building
 from audit.services import Action, audit_record
 from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
-from core.spreadsheets import SpreadsheetWriter
+from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
 
 @admin.register(WaterTariff)
@@ -58,8 +59,6 @@ class RunStartForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Building
-
         self.fields["building"].queryset = Building.objects.filter(
             water_plan__isnull=False
         ).order_by("street")
@@ -180,10 +179,11 @@ class SettlementRunAdmin(admin.ModelAdmin):
         ])
         for row in rows:
             writer.writerow([
-                row.account.number, str(row.account.premises), _comma(row.used),
+                row.account.number, str(row.account.premises), decimal_cell(row.used),
                 _("yes") if row.estimated else _("no"), _("yes") if row.unlegalised else _("no"),
-                _comma(row.net), _comma(row.vat), _comma(row.gross), _comma(row.advances),
-                _comma(row.difference), _comma(row.new_advance) if row.new_advance else "",
+                decimal_cell(row.net), decimal_cell(row.vat), decimal_cell(row.gross),
+                decimal_cell(row.advances), decimal_cell(row.difference),
+                decimal_cell(row.new_advance) if row.new_advance else "",
             ])
         audit_record(
             action=Action.EXPORT, request=request, obj=run,
@@ -232,10 +232,6 @@ class SettlementRunAdmin(admin.ModelAdmin):
                     request, _("New advances set: %(count)d.") % {"count": count}
                 )
         return redirect("admin:billing_settlementrun_preview", run.pk)
-
-
-def _comma(value):
-    return f"{value}".replace(".", ",")
 
 
 class CorrectForm(forms.Form):

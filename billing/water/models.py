@@ -3,6 +3,7 @@ building and period, and one settlement document per account (billing/water/cons
 computes it; services.py posts it)."""
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,9 +16,9 @@ from audit.subjects import first_resident
 from billing.invoices.models import Invoice
 from billing.ledger.models import Charge, Component, Payment
 from core.money import MONEY
+from meters.models import VOLUME
 
 PRICE = {"max_digits": 10, "decimal_places": 4}
-VOLUME = {"max_digits": 12, "decimal_places": 3}
 
 
 class WaterTariff(models.Model):
@@ -245,7 +246,8 @@ class Settlement(models.Model):
 
     @property
     def overpaid(self):
-        return -self.difference if self.difference < 0 else self.difference * 0
+        """What the settlement credited (0 when it found nothing overpaid)."""
+        return max(-self.difference, Decimal("0.00"))
 
     @property
     def is_corrected(self):

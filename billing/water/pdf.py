@@ -1,21 +1,13 @@
 """A water settlement as a PDF (A4, WeasyPrint, tagged for screen readers), rendered by a
 worker from the document's own snapshot."""
 
-from functools import cache
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import CSS, HTML
 
 from billing.water.models import Settlement, settlement_pdf_upload_to
 from billing.water.presentation import settlement_context
+from core.pdf_documents import document_pdf
 from core.pdf_jobs import pdf_make, pdfs_sweep
-
-
-@cache
-def stylesheet() -> CSS:
-    return CSS(filename=finders.find("css/pdf_document.css"))
 
 
 def filename_of(document) -> str:
@@ -25,8 +17,7 @@ def filename_of(document) -> str:
 def render(document) -> tuple[str, str, bytes]:
     with translation.override("pl"):
         html = render_to_string("billing/water/settlement_pdf.html", settlement_context(document))
-    content = HTML(string=html).write_pdf(stylesheets=[stylesheet()], pdf_tags=True)
-    return filename_of(document), "application/pdf", content
+    return filename_of(document), "application/pdf", document_pdf(html)
 
 
 def settlement_pdf_make(*, settlement_id: int) -> str:

@@ -1,14 +1,21 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
 Use the `page` fixture (a fresh browser context on the live server, Polish locale), `login()`
-and `assert_no_axe_violations()`. Tests here are transactional, so the data migrations' rows
+and `assert_no_axe_violations()`; the `demo` fixture seeds the demo data, and `staff_page()`
+opens the staff panel as a demo clerk. Tests here are transactional, so the data migrations' rows
 are restored for each test (serialized rollback).
 """
 
 import os
+from contextlib import contextmanager
+from importlib import import_module
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
 
 from tests.services import CHROMIUM, require_chromium
 
@@ -76,3 +83,46 @@ def assert_no_axe_violations(page):
     results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     assert not violations, results.generate_report()
+
+
+@pytest.fixture
+def demo(db):
+    # A transactional test run earlier flushes the rows the data migrations wrote (post_migrate
+    # brings back only the groups and permissions): put the fee components and rates back.
+    seed_components = import_module("billing.migrations.0002_components_rates_permissions").seed
+    seed_components(apps, None)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def staff_client(username):
+    """The test client logged in as a demo staff member with an authenticator app, in a
+    session that passed the second factor (the staff panel asks for it)."""
+    from accounts.mfa import has_totp
+    from accounts.models import User
+    from tests.clients import Client
+    from tests.factories import TOTP_SECRET
+
+    user = User.objects.get(username=username)
+    if not has_totp(user):
+        TOTP.activate(user, TOTP_SECRET)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@contextmanager
+def staff_page(browser, live_server, client):
+    """A browser page sharing `client`'s session (see staff_client)."""
+    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": host,
+        "path": "/",
+    }
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL", accept_downloads=True)
+    context.add_cookies([cookie])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -9,34 +9,17 @@ change pages are checked as each of them too."""
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, reverse
 
-from accounts.mfa import has_totp
 from accounts.models import User
-from tests.clients import Client
-from tests.factories import TOTP_SECRET
 
-from .conftest import AXE_OPTIONS
-from .test_phone_widths import demo  # noqa: F401 - the fixture
+from .conftest import AXE_OPTIONS, staff_client, staff_page
 
 # Not pages: files, JSON, and pages that only redirect or act.
 SKIP_NAMES = ("autocomplete", "jsi18n", "logout", "_delete", "_history", "view_on_site")
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
-
-
-def session_cookie(live_server, client):
-    """The client's session (password and second factor passed), as the browser's cookie."""
-    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "domain": host,
-        "path": "/",
-    }
 
 
 def admin_pages(object_views_only=False):
@@ -101,20 +84,11 @@ def axe_walk(page, urls):
 @pytest.mark.parametrize(
     "username,object_views_only", [("admin", False), ("bok", True), ("ksiegowa", True)]
 )
-def test_every_admin_page_passes_axe(browser, live_server, demo, username, object_views_only):  # noqa: F811
-    user = User.objects.get(username=username)
-    if not has_totp(user):
-        TOTP.activate(user, TOTP_SECRET)  # the staff panel asks for a second factor
-    client = Client()
-    client.force_login(user)
+def test_every_admin_page_passes_axe(browser, live_server, demo, username, object_views_only):
+    client = staff_client(username)
     urls = html_pages(client, admin_pages(object_views_only))
-    context = browser.new_context(base_url=live_server.url, locale="pl-PL")
-    context.add_cookies([session_cookie(live_server, client)])
-    page = context.new_page()
-    try:
+    with staff_page(browser, live_server, client) as page:
         found, checked = axe_walk(page, urls)
-    finally:
-        context.close()
     if username == "admin":
         # Each registered model's list and add page, the index and the custom views.
         assert checked >= 2 * len(admin.site._registry), checked
@@ -123,18 +97,10 @@ def test_every_admin_page_passes_axe(browser, live_server, demo, username, objec
     assert not found, "\n".join(f"{url}: {v}" for url, v in found.items())
 
 
-def test_the_credentials_letter_passes_axe(browser, live_server, demo):  # noqa: F811
+def test_the_credentials_letter_passes_axe(browser, live_server, demo):
     """The letter a clerk prints after checking an ID (a page of its own, outside the panel)."""
-    clerk = User.objects.get(username="bok")
-    if not has_totp(clerk):
-        TOTP.activate(clerk, TOTP_SECRET)
-    client = Client()
-    client.force_login(clerk)
     person = User.objects.get(username="najemca")
-    context = browser.new_context(base_url=live_server.url, locale="pl-PL")
-    context.add_cookies([session_cookie(live_server, client)])
-    page = context.new_page()
-    try:
+    with staff_page(browser, live_server, staff_client("bok")) as page:
         page.goto(reverse("admin:accounts_user_issue_credentials", args=[person.pk]))
         page.get_by_label("Sprawdzony dokument tożsamości").select_option("id_card")
         page.get_by_role("button", name=re.compile("Wydaj")).click()
@@ -142,6 +108,4 @@ def test_the_credentials_letter_passes_axe(browser, live_server, demo):  # noqa:
         assert page.locator("main").count() == 1
         assert "najemca" in page.locator(".credentials").inner_text()
         violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    finally:
-        context.close()
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]

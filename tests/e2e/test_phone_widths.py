@@ -6,13 +6,10 @@ would), so a new page linked from anywhere is measured without being listed here
 of the main pages go to $EBOK_SCREENSHOTS when it is set (CI keeps them as artefacts)."""
 
 import os
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 
 from ebok.management.commands.seed_demo import DEMO_PASSWORD
 
@@ -32,15 +29,6 @@ QUOTED = (
     "Naliczenia za Grudzień", "tydzień,", "Witamy z", "127.0.0.1:8000]", "first_name",
     "granted_at", "Współwłaściciel(ka)", "(a)",
 )
-
-
-@pytest.fixture
-def demo(db):
-    # A transactional test run earlier flushes the rows the data migrations wrote (post_migrate
-    # brings back only the groups and permissions): put the fee components and rates back.
-    seed_components = import_module("billing.migrations.0002_components_rates_permissions").seed
-    seed_components(apps, None)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def too_wide(page):

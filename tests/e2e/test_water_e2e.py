@@ -6,18 +6,14 @@ import re
 
 from pypdf import PdfReader
 
-from accounts.models import User
 from billing.water.models import Settlement
 from billing.water.tasks import render_run_pdfs
 from ebok.management.commands.seed_demo import DEMO_PASSWORD
-from tests.clients import Client
 
-from .conftest import assert_no_axe_violations, login
-from .test_admin_axe import session_cookie
-from .test_phone_widths import demo  # noqa: F401 - the fixture
+from .conftest import assert_no_axe_violations, login, staff_client, staff_page
 
 
-def test_a_resident_reads_a_settlement_and_downloads_its_pdf(page, live_server, demo):  # noqa: F811
+def test_a_resident_reads_a_settlement_and_downloads_its_pdf(page, live_server, demo):
     login(page, "wlasciciel", DEMO_PASSWORD)
     page.goto("/oplaty/")
     page.get_by_role("link", name="Rozliczenia wody i ścieków").click()
@@ -41,7 +37,7 @@ def test_a_resident_reads_a_settlement_and_downloads_its_pdf(page, live_server, 
     assert document.number in " ".join(text.split())
 
 
-def test_the_estimate_is_marked_for_the_resident(page, demo):  # noqa: F811
+def test_the_estimate_is_marked_for_the_resident(page, demo):
     login(page, "najemca", DEMO_PASSWORD)
     page.goto("/rozliczenia-wody/")
     row = page.locator("tr", has_text="szacunek")
@@ -50,21 +46,8 @@ def test_the_estimate_is_marked_for_the_resident(page, demo):  # noqa: F811
     assert "Szacunek:" in page.locator("main").inner_text()
 
 
-def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):  # noqa: F811
-    clerk = User.objects.get(username="admin")
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from accounts.mfa import has_totp
-    from tests.factories import TOTP_SECRET
-
-    if not has_totp(clerk):
-        TOTP.activate(clerk, TOTP_SECRET)
-    client = Client()
-    client.force_login(clerk)
-    context = browser.new_context(base_url=live_server.url, locale="pl-PL", accept_downloads=True)
-    context.add_cookies([session_cookie(live_server, client)])
-    page = context.new_page()
-    try:
+def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):
+    with staff_page(browser, live_server, staff_client("admin")) as page:
         page.goto("/admin/billing/settlementrun/add/")
         page.get_by_label("Budynek").select_option(index=1)
         page.get_by_label("Dzień okresu").fill("2026-11-30")
@@ -82,5 +65,3 @@ def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):  # noqa
         assert "Zaksięgowane rozliczenia:" in page.locator(".messagelist").inner_text()
         assert Settlement.objects.count() > before
         assert "nie zaksięgowano" not in page.locator("#content-main table").inner_text()
-    finally:
-        context.close()
