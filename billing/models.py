@@ -20,6 +20,7 @@ from billing.ledger.models import (
     Payment,
     PaymentTerms,
     VatRate,
+    VatRule,
 )
 from billing.reminders.models import BillingNotice
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
@@ -47,6 +48,7 @@ __all__ = [
     "SettlementPlan",
     "SettlementRun",
     "VatRate",
+    "VatRule",
     "WaterTariff",
     "invoice_pdf_upload_to",
     "statement_upload_to",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("weryfikacja/<str:code>/", certificate_views.verify_code, name="verify_code"),
     path("faktury/", invoice_views.invoices, name="invoices"),
     path("faktury/<int:pk>/pdf/", invoice_views.invoice_pdf, name="invoice_pdf"),
+    path("faktury/<int:pk>/xml/", invoice_views.invoice_xml, name="invoice_xml"),
     path("rozliczenia-wody/", water_views.settlements, name="water"),
     path("rozliczenia-wody/<int:pk>/", water_views.detail, name="water_detail"),
     path("rozliczenia-wody/<int:pk>/pdf/", water_views.pdf, name="water_pdf"),

@@ -160,6 +160,11 @@ FORMS = {
         pgettext_lazy("genitive", "fee component"),
         pgettext_lazy("genitive plural", "fee components"),
     ),
+    "billing.vatrule": Forms(
+        pgettext_lazy("accusative", "VAT rule"),
+        pgettext_lazy("genitive", "VAT rule"),
+        pgettext_lazy("genitive plural", "VAT rules"),
+    ),
     "billing.fee": Forms(
         pgettext_lazy("accusative", "fee"),
         pgettext_lazy("genitive", "fee"),

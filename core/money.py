@@ -24,3 +24,18 @@ def format_pln(value: Decimal, currency: bool = True) -> str:
         whole = whole[:-3]
     text = f"{sign}{NBSP.join(groups)},{cents}"
     return f"{text}{NBSP}zł" if currency else text
+
+
+def format_price(value: Decimal) -> str:
+    """A unit price with the decimal places it needs, at least two: "31,3008", "1 234,50"."""
+    if not isinstance(value, Decimal):
+        raise TypeError(f"a price is Decimal, not {type(value).__name__}")
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 0)
+    sign = "−" if value < 0 else ""
+    whole, _dot, fraction = f"{abs(value):.{places}f}".partition(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{NBSP.join(groups)},{fraction}"

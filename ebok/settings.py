@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.invoice_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
     },
+    "billing-sweep-ksef": {  # invoices a lost queue forgot, offline ones once KSeF is back
+        "task": "billing.invoices_ksef_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "billing-sweep-water-settlement-pdfs": {
         "task": "billing.water_settlement_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
@@ -392,16 +396,32 @@ BILLING_INTEREST_RATE_MAX_AGE_DAYS = env.int("BILLING_INTEREST_RATE_MAX_AGE_DAYS
 
 # Invoices of commercial leases: number series (FV/2026/11/0001; corrections FK/…), the
 # seller's address printed on them (name and NIP are MANAGER_NAME and MANAGER_NIP, or the
-# community's), and the legal basis printed for exempt lines (art. 106e ust. 1 pkt 19).
+# community's). The legal basis of an exemption comes from the fee component's VAT rule.
 INVOICE_SERIES = env.str("INVOICE_SERIES", default="FV")
 INVOICE_CORRECTION_SERIES = env.str("INVOICE_CORRECTION_SERIES", default="FK")
 if INVOICE_SERIES == INVOICE_CORRECTION_SERIES:
     raise environ.ImproperlyConfigured("INVOICE_SERIES and INVOICE_CORRECTION_SERIES must differ")
 INVOICE_SELLER_ADDRESS = env.str("INVOICE_SELLER_ADDRESS", default=MANAGER_ADDRESS)
-INVOICE_EXEMPTION_BASIS = env.str(
-    "INVOICE_EXEMPTION_BASIS",
-    default="art. 43 ust. 1 pkt 36 ustawy z dnia 11 marca 2004 r. o podatku od towarów i usług",
-)
+
+# KSeF, the national e-invoicing system: every invoice is an FA(3) document sent there.
+# KSEF_ENV: off (nothing is sent; invoices are marked so), test, demo or prod; each has its API
+# and QR-code addresses (billing/ksef/environments.py). KSEF_API_URL overrides the API address
+# (a local test peer). The token comes from the environment only, never the database or logs.
+# KSEF_OFFLINE_CERT/KEY: the KSeF offline certificate (PEM) that signs KOD II when an invoice
+# is issued while KSeF cannot be reached.
+KSEF_ENV = env.str("KSEF_ENV", default="off")
+if KSEF_ENV not in ("off", "test", "demo", "prod"):
+    raise environ.ImproperlyConfigured("KSEF_ENV must be off, test, demo or prod")
+KSEF_API_URL = env.str("KSEF_API_URL", default="")
+KSEF_NIP = stdnum_nip.compact(env.str("KSEF_NIP", default=MANAGER_NIP))
+KSEF_TOKEN = env.str("KSEF_TOKEN", default="")
+if KSEF_ENV != "off" and not KSEF_TOKEN:
+    raise environ.ImproperlyConfigured("KSEF_TOKEN is required when KSEF_ENV is not off")
+KSEF_TIMEOUT = env.float("KSEF_TIMEOUT", default=30.0)
+KSEF_OFFLINE_CERT = env.str("KSEF_OFFLINE_CERT", default="")
+KSEF_OFFLINE_KEY = env.str("KSEF_OFFLINE_KEY", default="")
+KSEF_OFFLINE_KEY_PASSWORD = env.str("KSEF_OFFLINE_KEY_PASSWORD", default="")
+KSEF_MAX_ATTEMPTS = env.int("KSEF_MAX_ATTEMPTS", default=8)
 
 # Meters: remind residents this many days before a reading window closes; a reading asks for
 # confirmation above UNUSUAL_FACTOR × the meter's usual daily use, or at TYPO_FACTOR × the

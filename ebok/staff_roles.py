@@ -20,7 +20,8 @@ def _crud(models, actions=("add", "change", "view")):
 
 REGISTER = ["community", "building", "premises", "account", "accountaccess", "user"]
 MONEY_VIEW = [
-    "view_component", "view_fee", "view_paymentterms", "view_chargerun", "view_charge",
+    "view_component", "view_vatrule", "view_fee", "view_paymentterms", "view_chargerun",
+    "view_charge",
     "view_payment", "view_interestrate", "view_statementimport", "view_statementline",
     "view_invoice", "view_certificate", "change_certificate",
     "view_watertariff", "view_settlementplan", "view_settlementrun", "view_settlement",
@@ -61,7 +62,8 @@ ROLES = {
     ACCOUNTING: {
         "accounts": [f"view_{model}" for model in REGISTER],
         "billing": MONEY_VIEW
-        + _crud(["component", "fee", "paymentterms", "interestrate"], ("add", "change"))
+        + _crud(["component", "vatrule", "fee", "paymentterms", "interestrate"], ("add", "change"))
+        + ["delete_vatrule"]
         + _crud(["watertariff", "settlementplan"], ("add", "change"))
         + [
             "add_chargerun", "add_charge", "add_payment", "add_statementimport",

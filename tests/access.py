@@ -173,6 +173,7 @@ SCOPED = [
     ScopedURL("billing:pay", own_account),
     ScopedURL("billing:pay_qr", own_account),
     ScopedURL("billing:invoice_pdf", own_invoice),
+    ScopedURL("billing:invoice_xml", own_invoice),
     ScopedURL("billing:certificate", own_account),
     ScopedURL("billing:certificate_pdf", own_certificate),
     ScopedURL("billing:water_detail", own_water_settlement),

@@ -7,19 +7,19 @@ and PDF downloads."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account
 from audit.services import Action, audit_read
 from billing.invoices import vat as invoice_vat
-from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
-from billing.invoices.pdf import filename_of
+from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal, InvoiceXml
+from billing.invoices.pdf import filename_of, xml_filename_of
 from billing.invoices.services import (
     InvoiceError,
     current_lines,
@@ -27,10 +27,13 @@ from billing.invoices.services import (
     invoice_issue_for_month,
     invoice_resend,
     invoices_issue_for_month,
+    invoices_ksef_queue,
+    invoices_ksef_rebuild,
     invoices_pdf_request,
 )
 from billing.ledger.admin_forms import MonthField
 from billing.ledger.models import VatRate
+from core.formats import format_day
 from core.inputs import MoneyField
 
 
@@ -118,19 +121,45 @@ class InvoiceAdmin(admin.ModelAdmin):
         "issue_date",
         "due_date",
         "gross_total",
+        "ksef_display",
         "pdf_status",
         "notified_at",
     ]
-    list_filter = ["kind", "pdf_status", "period", "issue_date"]
+    list_filter = ["kind", "ksef_status", "pdf_status", "period", "issue_date"]
     search_fields = ["number", "account__number", "buyer_name", "buyer_nip"]
     list_select_related = ["account"]
     inlines = [InvoiceLineInline, InvoiceRateTotalInline]
-    actions = ["send_again", "render_missing_pdfs"]
+    actions = ["send_again", "render_missing_pdfs", "send_to_ksef", "rebuild_for_ksef"]
     change_list_template = "admin/billing/invoice/change_list.html"
     exclude = ["pdf_file"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "pdf_file"] + ["pdf_link"]
+        return [f.name for f in self.model._meta.fields if f.name != "pdf_file"] + [
+            "pdf_link",
+            "fa3_links",
+        ]
+
+    @admin.display(description=_("KSeF"), ordering="ksef_status")
+    def ksef_display(self, obj):
+        if obj.ksef_status == Invoice.KsefStatus.ACCEPTED:
+            return obj.ksef_number
+        if obj.ksef_status == Invoice.KsefStatus.OFFLINE and obj.offline_until:
+            return _("%(status)s — by %(day)s") % {
+                "status": obj.get_ksef_status_display(),
+                "day": format_day(obj.offline_until),
+            }
+        return obj.get_ksef_status_display()
+
+    @admin.display(description=_("FA(3) XML and UPO"))
+    def fa3_links(self, obj):
+        links = []
+        if InvoiceXml.objects.filter(invoice=obj).exclude(xml=b"").exists():
+            links.append((reverse("admin:billing_invoice_xml", args=[obj.pk]), _("FA(3) XML")))
+        if InvoiceXml.objects.filter(invoice=obj, upo__isnull=False).exists():
+            links.append((reverse("admin:billing_invoice_upo", args=[obj.pk]), _("UPO receipt")))
+        if not links:
+            return "—"
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @admin.display(description=_("month"), ordering="period")
     def period_display(self, obj):
@@ -164,10 +193,23 @@ class InvoiceAdmin(admin.ModelAdmin):
             path("issue/", wrap(self.issue_view), name="billing_invoice_issue"),
             path("<int:pk>/correct/", wrap(self.correct_view), name="billing_invoice_correct"),
             path("<int:pk>/pdf/", wrap(self.pdf_view), name="billing_invoice_pdf"),
+            path("<int:pk>/fa3.xml", wrap(self.xml_view), name="billing_invoice_xml"),
+            path("<int:pk>/upo.xml", wrap(self.upo_view), name="billing_invoice_upo"),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_issue": self.may_issue(request)}
+        offline = Invoice.objects.filter(ksef_status=Invoice.KsefStatus.OFFLINE)
+        extra_context = {
+            **(extra_context or {}),
+            "may_issue": self.may_issue(request),
+            "offline_count": offline.count(),
+            "offline_first_deadline": offline.order_by("offline_until")
+            .values_list("offline_until", flat=True)
+            .first(),
+            "ksef_refused_count": Invoice.objects.filter(
+                ksef_status__in=[Invoice.KsefStatus.INVALID, Invoice.KsefStatus.REJECTED]
+            ).count(),
+        }
         return super().changelist_view(request, extra_context)
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -245,6 +287,42 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
         audit_read(request, gettext_noop("Invoice PDF"), obj=invoice, action=Action.EXPORT)
         return response
+
+    def _document(self, request, pk, field, name, label):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(InvoiceXml.objects.select_related("invoice"), invoice_id=pk)
+        content = getattr(document, field)
+        if not content:
+            raise Http404
+        response = HttpResponse(bytes(content), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{name(document.invoice)}"'
+        audit_read(request, label, obj=document.invoice, action=Action.EXPORT)
+        return response
+
+    def xml_view(self, request, pk):
+        return self._document(request, pk, "xml", xml_filename_of, gettext_noop("FA(3) XML"))
+
+    def upo_view(self, request, pk):
+        return self._document(
+            request, pk, "upo", lambda i: xml_filename_of(i, "upo"), gettext_noop("UPO receipt")
+        )
+
+    @admin.action(description=_("Send to KSeF now"))
+    def send_to_ksef(self, request, queryset):
+        queued = invoices_ksef_queue(
+            invoice_ids=queryset.values_list("pk", flat=True), clerk=request.user
+        )
+        self.message_user(request, _("Invoices queued for KSeF: %(n)d.") % {"n": queued})
+
+    @admin.action(description=_("Rebuild from the register and send to KSeF again"))
+    def rebuild_for_ksef(self, request, queryset):
+        done, refused = invoices_ksef_rebuild(
+            invoice_ids=queryset.values_list("pk", flat=True), clerk=request.user
+        )
+        self.message_user(request, _("Invoices rebuilt and queued: %(n)d.") % {"n": done})
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
 
     @admin.action(description=_("Send the invoice to the tenant again"))
     def send_again(self, request, queryset):

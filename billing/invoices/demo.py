@@ -1,6 +1,7 @@
 """Demo invoices: the commercial leases (firma's café 1005, the hairdresser 1011, the garage
 1009) get invoices for the last INVOICE_MONTHS months they were charged. Safe to run twice:
-issuing returns the invoice a month already has."""
+issuing returns the invoice a month already has. Each is dated as if issued on the day its
+month was charged (the month's first day), so no payment date comes before an issue date."""
 
 from accounts.models import Account
 from billing.invoices.services import InvoiceError, invoice_issue_for_month
@@ -23,7 +24,7 @@ def seed_invoices(*, today) -> int:
         for period in sorted(periods):
             before = account.invoices.count()
             try:
-                invoice_issue_for_month(account=account, period=period)
+                invoice_issue_for_month(account=account, period=period, issue_date=period)
             except InvoiceError:
                 continue
             issued += account.invoices.count() - before

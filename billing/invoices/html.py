@@ -1,9 +1,12 @@
 """What an invoice's template needs, from the invoice's own rows (its snapshot)."""
 
+import segno
 from django.conf import settings
 
 from accounts.validators import format_nrb
 from billing.bank.qr import MAX_AMOUNT, Transfer, qr_code
+from billing.invoices.ksef_codes import invoice_link
+from billing.invoices.ksef_sending import qr_url
 from billing.invoices.words import amount_in_words
 
 
@@ -22,6 +25,27 @@ def transfer_of(invoice) -> Transfer:
     )
 
 
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m", micro=False).svg_data_uri(scale=3, border=4)
+
+
+def ksef_codes(invoice) -> dict:
+    """KOD I with the KSeF number under it, or OFFLINE before there is one; KOD II with
+    CERTYFIKAT under it for an invoice issued offline (kody-qr.md). None before the invoice
+    is in KSeF's hands at all (KSeF off, or an XML the schema refused)."""
+    base = qr_url()
+    document = getattr(invoice, "fa3", None)
+    if base is None or document is None or invoice.ksef_status in ("off", "invalid"):
+        return {"ksef_link": None}
+    link = invoice_link(base, invoice.seller_nip, invoice.issue_date, bytes(document.xml))
+    return {
+        "ksef_link": link,
+        "ksef_qr": qr_svg(link),
+        "ksef_label": invoice.ksef_number or "OFFLINE",
+        "offline_qr": qr_svg(invoice.offline_code_url) if invoice.offline_code_url else None,
+    }
+
+
 def invoice_context(invoice) -> dict:
     lines = list(invoice.lines.all())
     rates = list(invoice.rate_totals.all())
@@ -37,10 +61,11 @@ def invoice_context(invoice) -> dict:
         "rates_difference": [r for r in rates if r.state == "difference"],
         "has_exempt": any(line.vat_rate == "zw" for line in lines),
         "has_not_subject": any(line.vat_rate == "np" for line in lines),
-        "exemption_basis": settings.INVOICE_EXEMPTION_BASIS,
+        "exemption_basis": invoice.exemption_basis,
         "total_in_words": amount_in_words(abs(invoice.gross_total)),
         "bank_account_display": format_nrb(invoice.bank_account),
         "payable": payable,
+        "refund": -invoice.gross_total if invoice.is_refund else None,
         "qr_svg": qr_code(transfer_of(invoice)).svg_data_uri(scale=4, border=4)
         if payable
         else None,
@@ -51,4 +76,5 @@ def invoice_context(invoice) -> dict:
         "MANAGER_PHONE": settings.MANAGER_PHONE,
         "MANAGER_EMAIL": settings.MANAGER_EMAIL,
         "LANGUAGE_CODE": "pl",
+        **ksef_codes(invoice),
     }

@@ -58,6 +58,15 @@ class Invoice(models.Model):
     class PaymentMethod(models.TextChoices):
         TRANSFER = "transfer", _("bank transfer")
 
+    class KsefStatus(models.TextChoices):
+        OFF = "off", _("not sent: KSeF is switched off")
+        INVALID = "invalid", _("does not match the FA(3) schema")
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent, waiting for the KSeF number")
+        ACCEPTED = "accepted", _("accepted by KSeF")
+        REJECTED = "rejected", _("rejected by KSeF")
+        OFFLINE = "offline", _("issued offline, waiting to be sent")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INVOICE)
     series = models.CharField(_("series"), max_length=10)
     sequence = models.PositiveIntegerField(_("number in the series and month"))
@@ -82,6 +91,9 @@ class Invoice(models.Model):
     buyer_name = models.CharField(_("buyer"), max_length=200)
     buyer_address = models.CharField(_("buyer's address"), max_length=300)
     buyer_nip = NIPField(_("buyer's NIP"), blank=True)
+    exemption_basis = models.CharField(
+        _("legal basis of the exemption"), max_length=256, blank=True
+    )
     net_total = models.DecimalField(_("net total (zł)"), **MONEY)
     vat_total = models.DecimalField(_("VAT total (zł)"), **MONEY)
     gross_total = models.DecimalField(_("total due (zł)"), **MONEY)
@@ -95,7 +107,25 @@ class Invoice(models.Model):
     )
     correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
     ksef_number = models.CharField(_("KSeF number"), max_length=35, blank=True)
-    ksef_status = models.CharField(_("KSeF status"), max_length=20, blank=True)
+    ksef_status = models.CharField(
+        _("KSeF status"), max_length=10, choices=KsefStatus.choices, default=KsefStatus.QUEUED
+    )
+    ksef_error = models.TextField(_("KSeF error"), blank=True)
+    ksef_session = models.CharField(_("KSeF session"), max_length=64, blank=True)
+    ksef_reference = models.CharField(_("KSeF reference number"), max_length=64, blank=True)
+    ksef_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    ksef_claimed_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
+    ksef_sent_at = models.DateTimeField(_("sent to KSeF at"), null=True, blank=True)
+    ksef_accepted_at = models.DateTimeField(_("accepted by KSeF at"), null=True, blank=True)
+    offline_until = models.DateField(
+        _("to be sent to KSeF by"),
+        null=True,
+        blank=True,
+        help_text=_("An invoice issued offline must reach KSeF by this day."),
+    )
+    offline_code_url = models.CharField(
+        _("certificate verification link (KOD II)"), max_length=600, blank=True
+    )
     pdf_status = models.CharField(
         _("PDF"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING
     )
@@ -133,7 +163,10 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="invoice_period_first_day"),
         ]
-        indexes = [models.Index(fields=["pdf_status", "pdf_claimed_at"], name="invoice_pdf_queue")]
+        indexes = [
+            models.Index(fields=["pdf_status", "pdf_claimed_at"], name="invoice_pdf_queue"),
+            models.Index(fields=["ksef_status", "ksef_claimed_at"], name="invoice_ksef_queue"),
+        ]
 
     def __str__(self):
         return self.number
@@ -142,8 +175,44 @@ class Invoice(models.Model):
     def is_correction(self):
         return self.kind == self.Kind.CORRECTION
 
+    @property
+    def is_refund(self):
+        """A correction that gives money back: no payment is asked for."""
+        return self.gross_total < 0
+
+    @property
+    def payable(self):
+        return self.gross_total > 0
+
     def audit_resident(self):
         return first_resident(self.account)
+
+
+class InvoiceXml(models.Model):
+    """The invoice's FA(3) document, byte for byte as sent to KSeF, with its SHA-256 (the
+    verification code on the PDF is built from it) and the UPO receipt KSeF gave back."""
+
+    invoice = models.OneToOneField(
+        Invoice,
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="fa3",
+    )
+    xml = models.BinaryField(_("FA(3) XML"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+    upo = models.BinaryField(_("UPO receipt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("FA(3) document")
+        verbose_name_plural = _("FA(3) documents")
+
+    def __str__(self):
+        return f"{self.invoice_id}: {self.sha256[:12]}"
+
+    def audit_resident(self):
+        return first_resident(self.invoice)
 
 
 class InvoiceLine(models.Model):
@@ -163,7 +232,8 @@ class InvoiceLine(models.Model):
     description = models.CharField(_("description"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit = models.CharField(_("unit"), max_length=10)
-    unit_net_price = models.DecimalField(_("unit net price (zł)"), max_digits=12, decimal_places=4)
+    # As many decimal places as quantity × price = net needs (billing/invoices/vat.py).
+    unit_net_price = models.DecimalField(_("unit net price (zł)"), max_digits=20, decimal_places=8)
     net_value = models.DecimalField(_("net value (zł)"), **MONEY)
     vat_rate = models.CharField(_("VAT rate"), max_length=2, choices=VatRate.choices)
     vat_amount = models.DecimalField(_("VAT (zł)"), **MONEY)

@@ -34,5 +34,11 @@ def filename_of(invoice) -> str:
     return "faktura-" + invoice.number.replace("/", "-") + ".pdf"
 
 
+def xml_filename_of(invoice, kind: str = "fa3") -> str:
+    """faktura-FV-2026-11-0001.xml; its UPO receipt faktura-FV-2026-11-0001-upo.xml."""
+    suffix = "" if kind == "fa3" else f"-{kind}"
+    return "faktura-" + invoice.number.replace("/", "-") + suffix + ".xml"
+
+
 def render(invoice) -> tuple[str, str, bytes]:
     return filename_of(invoice), "application/pdf", pdf_of_html(html_of(invoice))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.queries import accounts_for_user
-from billing.invoices.models import Invoice, InvoiceLine
+from billing.invoices.models import Invoice, InvoiceLine, InvoiceXml
 from billing.ledger.balances import ZERO
 from billing.ledger.deadlines import deadline
 from billing.ledger.queries import account_state_of
@@ -28,11 +28,23 @@ def get_invoice_for_user(user, pk) -> Invoice:
     return invoice
 
 
+def fa3_xml_of(invoice) -> bytes:
+    """The invoice's stored FA(3) bytes; b"" when there are none (never built, or refused)."""
+    if invoice.ksef_status == Invoice.KsefStatus.INVALID:
+        return b""
+    xml = InvoiceXml.objects.filter(invoice=invoice).values_list("xml", flat=True).first()
+    return bytes(xml or b"")
+
+
 @dataclass
 class InvoiceRow:
     invoice: Invoice
     status: str  # paid / unpaid / overdue / "" for a correction
     unpaid: object
+
+    @property
+    def refund(self):
+        return -self.invoice.gross_total if self.invoice.is_refund else None
 
 
 def status_of(invoice, unpaid_by_charge, today):

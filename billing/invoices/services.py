@@ -26,10 +26,11 @@ from accounts.validators import validate_nip
 from audit.services import Action, audit_clerk
 from billing.bank.transfer import recipient_of
 from billing.invoices import vat as invoice_vat
+from billing.invoices.ksef_sending import fa3_prepare, invoice_fa3_rebuild
 from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
 from billing.invoices.numbering import next_number
 from billing.ledger.balances import fold_corrections
-from billing.ledger.models import Charge, ChargeRun
+from billing.ledger.models import Charge, ChargeRun, VatRate
 from core.dates import month_end, month_start
 from core.enqueue import enqueue_on_commit
 from core.formats import format_amount, format_day
@@ -82,12 +83,18 @@ def unit_of(charge, floor_area) -> str:
 
 def charges_of_month(account, period: date):
     """The account's charges of the month (monthly ones, and one-offs due in it), each with
-    its corrections folded in: [(charge, effective amount)] with the amount above zero."""
+    its corrections folded in: [(charge, effective amount)] with the amount above zero.
+    Charges outside VAT ("np": the repair fund, a contractual penalty) are no supply and are
+    not invoiced; the tenant sees them in the ledger."""
     charges = Charge.objects.filter(account=account).filter(
         Q(period=period) | Q(period__isnull=True, due_date__range=(period, month_end(period)))
     )
     folded = fold_corrections(list(charges.order_by("due_date", "pk")))
-    return [(charge, amount) for charge, amount in folded if amount > 0]
+    return [
+        (charge, amount)
+        for charge, amount in folded
+        if amount > 0 and charge.vat_rate != VatRate.NOT_SUBJECT
+    ]
 
 
 def lines_of(account, charges) -> list:
@@ -100,9 +107,32 @@ def lines_of(account, charges) -> list:
             gross=amount,
             vat_rate=charge.vat_rate,
             charge_id=charge.pk,
+            vat_basis=charge.vat_basis,
         )
         for charge, amount in charges
     ]
+
+
+def exemption_basis_of(lines, fallback: str = "") -> str:
+    """The legal basis printed for the exempt lines (FA(3) P_19A holds one text): each
+    distinct basis once. An exempt line with no basis is refused: staff give its fee
+    component a VAT rule first."""
+    bases = []
+    for line in lines:
+        if line.vat_rate != "zw":
+            continue
+        basis = line.vat_basis or fallback
+        if not basis:
+            raise InvoiceError(
+                _(
+                    "“%(line)s” is exempt from VAT but has no legal basis of the exemption. "
+                    "Set the VAT rule of its fee component and post the charge again."
+                )
+                % {"line": line.description}
+            )
+        if basis not in bases:
+            bases.append(basis)
+    return "; ".join(bases)[:256]  # FA(3) P_19A holds 256 characters
 
 
 def _save_lines(invoice, computed, state):
@@ -198,7 +228,9 @@ def invoice_issue_for_month(
                 _("Account %(number)s has no charges for %(month)s to invoice.")
                 % {"number": account.number, "month": f"{period:%m/%Y}"}
             )
-        computed = invoice_vat.compute(lines_of(account, charges))
+        lines = lines_of(account, charges)
+        computed = invoice_vat.compute(lines)
+        exemption_basis = exemption_basis_of(lines)
         buyer = buyer_of(account)
         sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
         invoice = Invoice.objects.create(
@@ -210,10 +242,12 @@ def invoice_issue_for_month(
             period=period,
             issue_date=issue_date,
             sale_date=month_end(period),
-            due_date=min(charge.due_date for charge, _amount in charges),
+            # The contract's day; never before the invoice itself (one issued late).
+            due_date=max(min(charge.due_date for charge, _amount in charges), issue_date),
             **seller_of(account),
             bank_account=account.virtual_nrb,
             **buyer,
+            exemption_basis=exemption_basis,
             net_total=computed.net,
             vat_total=computed.vat,
             gross_total=computed.gross,
@@ -221,6 +255,7 @@ def invoice_issue_for_month(
         )
         _save_lines(invoice, computed, InvoiceLine.State.LINE)
         _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
+        fa3_prepare(invoice)
         _tell(invoice, account)
         audit_clerk(
             clerk,
@@ -240,6 +275,7 @@ def commercial_accounts_to_invoice(period: date):
         .filter(
             Q(period=period) | Q(period__isnull=True, due_date__range=(period, month_end(period)))
         )
+        .exclude(vat_rate=VatRate.NOT_SUBJECT)
         .exclude(account_id__in=invoiced)
         .order_by("account_id")
         .values_list("account_id", flat=True)
@@ -286,8 +322,9 @@ def current_lines(invoice: Invoice) -> list:
             gross=line.gross_value,
             vat_rate=line.vat_rate,
             charge_id=line.charge_id,
+            vat_basis=line.charge.vat_basis if line.charge else "",
         )
-        for line in source.lines.filter(state=state).order_by("position")
+        for line in source.lines.filter(state=state).select_related("charge").order_by("position")
     ]
 
 
@@ -310,6 +347,9 @@ def invoice_correct(
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         before = invoice_vat.compute(current_lines(invoice))
         after = invoice_vat.compute([line for line in lines_after if line.gross > 0])
+        exemption_basis = exemption_basis_of(
+            [*before.lines, *after.lines], fallback=invoice.exemption_basis
+        )
         difference = invoice_vat.difference(after, before)
         if all(not (r.net or r.vat or r.gross) for r in difference) and [
             (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
@@ -341,6 +381,7 @@ def invoice_correct(
             due_date=max(invoice.due_date, issue_date),
             corrects=invoice,
             correction_reason=reason[:500],
+            exemption_basis=exemption_basis,
             net_total=sum((r.net for r in difference), invoice_vat.ZERO),
             vat_total=sum((r.vat for r in difference), invoice_vat.ZERO),
             gross_total=sum((r.gross for r in difference), invoice_vat.ZERO),
@@ -352,6 +393,7 @@ def invoice_correct(
         _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
         _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
         _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
+        fa3_prepare(correction)
         _tell(correction, correction.account)
         audit_clerk(
             clerk,
@@ -384,3 +426,51 @@ def invoices_pdf_request(*, invoice_ids) -> int:
         pdf_again(Invoice, invoice, "billing.invoice_pdf_render")
         for invoice in Invoice.objects.filter(pk__in=list(invoice_ids))
     )
+
+
+# -- staff: KSeF ---------------------------------------------------------------------------------
+
+
+def invoices_ksef_queue(*, invoice_ids, clerk=None) -> int:
+    """Send the chosen invoices that wait for KSeF now (queued or offline), instead of at the
+    sweeper's next round. Returns how many were queued."""
+    waiting = Invoice.objects.filter(
+        pk__in=list(invoice_ids),
+        ksef_status__in=[Invoice.KsefStatus.QUEUED, Invoice.KsefStatus.OFFLINE],
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        with transaction.atomic(durable=True):
+            Invoice.objects.filter(pk__in=ids).update(ksef_claimed_at=None)
+            enqueue_on_commit("billing.invoices_ksef_send", ids)
+    return len(ids)
+
+
+def invoices_ksef_rebuild(*, invoice_ids, clerk=None) -> tuple[int, list[str]]:
+    """Invoices the schema or KSeF refused were never issued in KSeF: take their seller and
+    buyer from the register again (after staff fixed it), rebuild the FA(3) and send it.
+    Returns (rebuilt, messages of the ones refused again)."""
+    done, refused = 0, []
+    for invoice in Invoice.objects.filter(
+        pk__in=list(invoice_ids),
+        ksef_status__in=[Invoice.KsefStatus.INVALID, Invoice.KsefStatus.REJECTED],
+    ).select_related("account__premises__building__community"):
+        try:
+            buyer = buyer_of(invoice.account)
+        except InvoiceError as exc:
+            refused.append(f"{invoice.number}: {exc}")
+            continue
+        rebuilt = invoice_fa3_rebuild(
+            invoice=invoice, seller=seller_of(invoice.account), buyer=buyer, clerk=clerk
+        )
+        audit_clerk(
+            clerk,
+            action=Action.CHANGE,
+            obj=rebuilt,
+            new={"ksef": "rebuilt", "ksef_status": rebuilt.ksef_status},
+        )
+        if rebuilt.ksef_status == Invoice.KsefStatus.INVALID:
+            refused.append(f"{invoice.number}: {rebuilt.ksef_error}")
+        else:
+            done += 1
+    return done, refused

@@ -15,6 +15,12 @@ VAT is computed once per rate on the rate's total, never summed from rounded lin
 is the sum of the rates' gross, equal to the charges. Exempt ("zw", with the legal basis
 printed), 0% and not subject ("np") lines carry no VAT: net = gross.
 
+Unit net price (one rule, art. 106e ust. 1 pkt 9): the price printed is the net value divided
+by the quantity, with the fewest decimal places (2 to 8, as FA(3)'s P_9A allows) for which
+quantity × printed price, rounded half up to the grosz, gives back the net value printed. E.g.
+rent of 86,400 m² with net 2 704,39 zł: 31,30 gives 2 704,32 and 31,301 gives 2 704,41, so the
+invoice prints 31,3008 (86,4 × 31,3008 = 2 704,389 → 2 704,39).
+
 [check] Whether this "from gross" method suits every buyer is for the tax adviser; the
 alternative (charges booked net and VAT added on top) would need the charge run to book VAT.
 """
@@ -27,7 +33,7 @@ from billing.ledger.models import VatRate
 from core.money import money
 
 ZERO = Decimal("0.00")
-PRICE = Decimal("0.0001")
+PRICE_PLACES = range(2, 9)
 # Rates in the order an invoice lists them.
 RATE_ORDER = [
     VatRate.STANDARD,
@@ -52,6 +58,7 @@ class Line:
     gross: Decimal  # what the tenant pays for the line
     vat_rate: str
     charge_id: int | None = None
+    vat_basis: str = ""  # the legal basis of an exemption
     # filled by compute()
     unit_net_price: Decimal = ZERO
     net: Decimal = ZERO
@@ -129,9 +136,15 @@ def compute(lines) -> Computed:
 
 
 def unit_price(net: Decimal, quantity: Decimal) -> Decimal:
+    """The unit net price to print: see the module's rule."""
     if not quantity:
         return net
-    return (net / quantity).quantize(PRICE, rounding=ROUND_HALF_UP)
+    exact = net / quantity
+    for places in PRICE_PLACES:
+        price = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if money(quantity * price) == net:
+            return price
+    return price  # 8 places: within a grosz for any quantity below 10⁶
 
 
 def difference(after: Computed, before: Computed) -> list:

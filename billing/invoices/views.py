@@ -1,10 +1,11 @@
 """The resident's invoices: the list and the PDF download, for commercial accounts only."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from billing.invoices import queries as invoice_queries
-from billing.invoices.pdf import filename_of
+from billing.invoices.pdf import filename_of, xml_filename_of
 from billing.invoices.services import invoices_pdf_request
 from core.pdf_jobs import pdf_stored, stored_pdf_response
 
@@ -23,3 +24,15 @@ def invoice_pdf(request, pk):
     # Not rendered yet, failed, or the file is gone: queue it (a stored PDF is never redone).
     invoices_pdf_request(invoice_ids=[invoice.pk])
     return render(request, "billing/invoice_not_ready.html", {"invoice": invoice}, status=200)
+
+
+@login_required
+def invoice_xml(request, pk):
+    """The structured invoice (FA(3) XML) exactly as it went to KSeF: the legal invoice."""
+    invoice = invoice_queries.get_invoice_for_user(request.user, pk)
+    xml = invoice_queries.fa3_xml_of(invoice)
+    if not xml:
+        raise Http404
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{xml_filename_of(invoice)}"'
+    return response

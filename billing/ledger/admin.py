@@ -2,7 +2,7 @@
 
 Posted charges and payments are read-only for everybody (no change, no delete): mistakes are
 fixed by the correction views of admin_views, open to Księgowość. Fee schedules, payment
-terms, components (their VAT rate) and interest rates are edited by Księgowość; BOK only looks.
+terms, components (their VAT rules) and interest rates are edited by Księgowość; BOK only looks.
 """
 
 from django import forms
@@ -12,6 +12,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AccountAdmin
@@ -27,8 +28,11 @@ from billing.ledger.models import (
     InterestRate,
     Payment,
     PaymentTerms,
+    VatRate,
+    VatRule,
 )
 from billing.ledger.services import BillingError
+from billing.ledger.vat_rules import VatRules
 from core.inputs import TypedDecimalField
 
 # Numbers typed by people: 9,87 or 9.87, in a text box (type=number refuses the comma).
@@ -50,16 +54,51 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class VatRuleForm(forms.ModelForm):
+    class Meta:
+        model = VatRule
+        fields = ["account_kind", "valid_from", "vat_rate", "exemption_basis"]
+
+    def clean(self):
+        data = super().clean()
+        basis = (data.get("exemption_basis") or "").strip()
+        if data.get("vat_rate") == VatRate.EXEMPT and not basis:
+            self.add_error("exemption_basis", _("Give the legal basis of the exemption."))
+        return data
+
+
+class VatRuleInline(admin.TabularInline):
+    """The component's VAT history: a new rate is a new row from the day it applies."""
+
+    model = VatRule
+    form = VatRuleForm
+    extra = 1
+    ordering = ["account_kind", "-valid_from"]
+
+
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
     audit_lists = False  # a list page shows no residents' data
-    list_display = ["name", "code", "default_vat_rate", "order"]
-    list_editable = ["default_vat_rate"]
+    list_display = ["name", "code", "vat_now", "order"]
+    inlines = [VatRuleInline]
     search_fields = ["name", "code"]
     ordering = ["order", "name"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # charges refer to components
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("vat_rules")
+
+    @admin.display(description=_("VAT rate now"))
+    def vat_now(self, obj):
+        today = timezone.localdate()
+        rules = VatRules(obj.vat_rules.all())
+        return ", ".join(
+            f"{label}: {VatRate(rules.vat(obj.pk, kind, today).rate).label}"
+            for kind, label in [("", _("every kind")), *Account.Kind.choices]
+            if kind == "" or any(r.account_kind == kind for r in obj.vat_rules.all())
+        )
 
 
 class FeeForm(forms.ModelForm):
@@ -71,23 +110,12 @@ class FeeForm(forms.ModelForm):
             "basis",
             "unit_price",
             "quantity",
-            "vat_rate",
             "valid_from",
             "valid_to",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "vat_rate" in self.fields:
-            self.fields["vat_rate"].required = False
-            self.fields["vat_rate"].help_text = _("Leave empty for the component's default rate.")
-
     def clean(self):
         data = super().clean()
-        component = data.get("component")
-        if not data.get("vat_rate") and component:
-            data["vat_rate"] = component.default_vat_rate
-            self.instance.vat_rate = component.default_vat_rate
         if data.get("basis") in (Fee.Basis.PER_PERSON, Fee.Basis.PER_METER) and (
             data.get("quantity") is None
         ):
@@ -99,7 +127,7 @@ class FeeInline(admin.TabularInline):
     model = Fee
     form = FeeForm
     extra = 0
-    fields = ["component", "basis", "unit_price", "quantity", "vat_rate", "valid_from", "valid_to"]
+    fields = ["component", "basis", "unit_price", "quantity", "valid_from", "valid_to"]
     formfield_overrides = TYPED_DECIMALS
 
 
@@ -131,11 +159,10 @@ class FeeAdmin(admin.ModelAdmin):
         "basis",
         "unit_price",
         "quantity",
-        "vat_rate",
         "valid_from",
         "valid_to",
     ]
-    list_filter = ["component", "basis", "vat_rate", ("valid_to", admin.EmptyFieldListFilter)]
+    list_filter = ["component", "basis", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["account__number", "account__holder_name"]
     autocomplete_fields = ["account"]
     list_select_related = ["account", "component"]
@@ -268,6 +295,7 @@ CHARGE_FIELDS = [
     "unit_price",
     "amount",
     "vat_rate",
+    "vat_basis",
     "due_date",
     "corrects",
     "reason",

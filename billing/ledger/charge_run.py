@@ -24,6 +24,7 @@ from audit.services import Action, audit_clerk
 from billing.ledger.deadlines import deadline
 from billing.ledger.models import Charge, ChargeRun, Fee
 from billing.ledger.services import BillingError
+from billing.ledger.vat_rules import vat_rules
 from core.dates import month_end, month_start, next_month
 from core.enqueue import enqueue, enqueue_on_commit
 
@@ -93,8 +94,9 @@ def fees_to_charge(period: date):
             floor_area=F("account__premises__floor_area"),
             terms_due_day=F("account__payment_terms__due_day"),
             component_name=F("component__name"),
+            account_kind=F("account__kind"),
         )
-        .only("account_id", "component_id", "basis", "unit_price", "quantity", "vat_rate")
+        .only("account_id", "component_id", "basis", "unit_price", "quantity")
         .order_by("valid_from", "pk")
     )
 
@@ -108,12 +110,15 @@ ROW_COLUMNS = (
     "unit_price",
     "amount",
     "vat_rate",
+    "vat_basis",
     "due_date",
 )
 
 
 def build_charges(run: ChargeRun, fees) -> list[tuple]:
-    """One row (ROW_COLUMNS) per account and component; amounts from `Fee.amount_for`."""
+    """One row (ROW_COLUMNS) per account and component; amounts from `Fee.amount_for`, VAT
+    from the component's rule in force on the month's first day."""
+    rules = vat_rules()
     latest = {}  # (account, component) -> fee; a later fee of the month wins
     for fee in fees:
         latest[fee.account_id, fee.component_id] = fee
@@ -123,6 +128,7 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
         if amount <= 0:
             continue  # e.g. a per-person fee with nobody registered
         due_day = fee.terms_due_day or run.due_day
+        vat = rules.vat(fee.component_id, fee.account_kind, run.period)
         rows.append(
             (
                 fee.account_id,
@@ -131,7 +137,8 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
                 fee.quantity_for(fee.floor_area),
                 fee.unit_price,
                 amount,
-                fee.vat_rate,
+                vat.rate,
+                vat.basis,
                 deadline(run.period.replace(day=due_day)),  # art. 115 k.c.
             )
         )
@@ -162,7 +169,7 @@ def insert_charges(run: ChargeRun, rows) -> None:
         cursor.execute(
             "CREATE TEMPORARY TABLE charge_run_rows (account_id bigint, component_id bigint, "
             "title text, quantity numeric, unit_price numeric, amount numeric, vat_rate text, "
-            "due_date date) ON COMMIT DROP"
+            "vat_basis text, due_date date) ON COMMIT DROP"
         )
         with cursor.cursor.copy(f"COPY charge_run_rows ({columns}) FROM STDIN") as copy:
             for row in rows:

@@ -17,7 +17,15 @@ from django.utils import timezone
 from accounts.models import Account, Premises
 from billing.ledger.charge_run import charge_run_execute
 from billing.ledger.deadlines import deadline
-from billing.ledger.models import Charge, ChargeRun, Component, Fee, Payment, PaymentTerms
+from billing.ledger.models import (
+    Charge,
+    ChargeRun,
+    Component,
+    Fee,
+    Payment,
+    PaymentTerms,
+    VatRule,
+)
 from core.dates import month_end, month_start, months_back
 from core.money import money
 
@@ -71,6 +79,51 @@ def schedule(account: Account, start: date = FEES_FROM):
     return fees
 
 
+RESIDENTIAL_EXEMPTION = (
+    "art. 43 ust. 1 pkt 36 ustawy z dnia 11 marca 2004 r. o podatku od towarów i usług"
+)
+# code, name, order, VAT for every kind of account, VAT with a commercial lease (None: same).
+# [check] The rates are the tax adviser's to confirm: letting a home to live in is exempt,
+# water and sewage are 8%, heat 23%, the municipal waste fee and the repair fund are outside VAT.
+COMPONENTS = [
+    ("rent", "Czynsz", 10, "zw", "23"),
+    ("commercial_rent", "Czynsz za lokal użytkowy", 15, "23", None),
+    ("management", "Zaliczka na koszty zarządu", 20, "zw", "23"),
+    ("repair_fund", "Fundusz remontowy", 30, "np", None),
+    ("heating", "Zaliczka na centralne ogrzewanie", 40, "zw", "23"),
+    ("hot_water", "Zaliczka na podgrzanie wody", 50, "zw", "23"),
+    ("water_sewage", "Zaliczka na wodę i ścieki", 60, "zw", "8"),
+    ("waste", "Wywóz odpadów komunalnych", 70, "np", None),
+    ("meter_fee", "Opłata za wodomierze", 80, "zw", "23"),
+]
+RULES_FROM = date(2000, 1, 1)
+
+
+def seed_components() -> int:
+    """The fee components and their VAT rules, where missing (migrations write them; a test
+    that flushes the database loses them)."""
+    created = 0
+    for code, name, order, rate, commercial in COMPONENTS:
+        component, new = Component.objects.get_or_create(
+            code=code, defaults={"name": name, "order": order}
+        )
+        created += new
+        for kind, vat in (("", rate), (LEASE, commercial)):
+            if vat is None:
+                continue
+            _rule, new = VatRule.objects.get_or_create(
+                component=component,
+                account_kind=kind,
+                valid_from=RULES_FROM,
+                defaults={
+                    "vat_rate": vat,
+                    "exemption_basis": RESIDENTIAL_EXEMPTION if vat == "zw" else "",
+                },
+            )
+            created += new
+    return created
+
+
 def seed_fees(accounts, start: date = FEES_FROM) -> int:
     """A fee schedule for each account that has none (staff's own schedules are left alone)."""
     components = {c.code: c for c in Component.objects.all()}
@@ -90,7 +143,6 @@ def seed_fees(accounts, start: date = FEES_FROM) -> int:
                     basis=basis,
                     unit_price=price,
                     quantity=quantity,
-                    vat_rate=component.default_vat_rate,
                     valid_from=valid_from,
                     valid_to=valid_to,
                 )
@@ -187,7 +239,7 @@ def seed_billing(accounts_by_number: dict, *, today: date) -> int:
         .select_related("premises")
         .order_by("number")
     )
-    created = seed_fees(accounts)
+    created = seed_components() + seed_fees(accounts)
     company = accounts_by_number.get(COMPANY)
     if company and not PaymentTerms.objects.filter(account=company).exists():
         PaymentTerms.objects.create(account=company, due_day=15)
@@ -207,9 +259,10 @@ SCALE_DEBTOR_EVERY = 20  # every 20th account left the last two months unpaid
 CHARGES_SQL = """
 WITH m(period, month_end, due_date, label) AS (VALUES {months})
 INSERT INTO billing_charge (account_id, component_id, period, title, quantity, unit_price,
-                            amount, vat_rate, due_date, reason, posted_at)
+                            amount, vat_rate, vat_basis, due_date, reason, posted_at)
 SELECT f.account_id, f.component_id, m.period, c.name || ' ' || m.label, {qty}, f.unit_price,
-       ROUND({qty} * f.unit_price, 2), f.vat_rate, m.due_date, '', %s
+       ROUND({qty} * f.unit_price, 2), COALESCE({rule}vat_rate{rule_end}, 'zw'),
+       COALESCE({rule}exemption_basis{rule_end}, ''), m.due_date, '', %s
 FROM billing_fee f
 JOIN billing_component c ON c.id = f.component_id
 JOIN accounts_account a ON a.id = f.account_id
@@ -221,6 +274,13 @@ WHERE f.account_id IN ({ids})
   AND ROUND({qty} * f.unit_price, 2) > 0
 ON CONFLICT DO NOTHING
 """
+# The component's VAT rule in force (billing.ledger.vat_rules: the kind's own rule first).
+RULE_SQL = (
+    "(SELECT r.",
+    " FROM billing_vatrule r WHERE r.component_id = f.component_id "
+    "AND r.account_kind IN (a.kind, '') AND r.valid_from <= m.period "
+    "ORDER BY r.account_kind = '', r.valid_from DESC LIMIT 1)",
+)
 QUANTITY_SQL = (
     "(CASE f.basis WHEN 'fixed' THEN 1 WHEN 'per_m2' THEN COALESCE(f.quantity, p.floor_area) "
     "ELSE COALESCE(f.quantity, 0) END)"
@@ -290,7 +350,13 @@ def seed_billing_scale(account_ids, *, months: int, today: date) -> dict:
             with transaction.atomic():
                 months_sql, months_params = _values(adapt(charge_months))
                 cursor.execute(
-                    CHARGES_SQL.format(months=months_sql, qty=QUANTITY_SQL, ids=id_marks),
+                    CHARGES_SQL.format(
+                        months=months_sql,
+                        qty=QUANTITY_SQL,
+                        ids=id_marks,
+                        rule=RULE_SQL[0],
+                        rule_end=RULE_SQL[1],
+                    ),
                     [*months_params, now, *chunk],
                 )
                 if paid_months:

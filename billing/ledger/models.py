@@ -29,9 +29,6 @@ class Component(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    default_vat_rate = models.CharField(
-        _("default VAT rate"), max_length=2, choices=VatRate.choices, default=VatRate.EXEMPT
-    )
     order = models.PositiveSmallIntegerField(_("order on statements"), default=0)
 
     class Meta:
@@ -41,6 +38,48 @@ class Component(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class VatRule(models.Model):
+    """The VAT rate of a fee component from a day on: for one kind of account, or for every
+    kind when the kind is empty (a kind's own rule wins). Rules are never edited back in
+    time: a change of rate is a new rule from the day it applies."""
+
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.CASCADE, related_name="vat_rules"
+    )
+    account_kind = models.CharField(
+        _("kind of account"),
+        max_length=20,
+        choices=Account.Kind.choices,
+        blank=True,
+        help_text=_("Leave empty for every kind of account."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    vat_rate = models.CharField(_("VAT rate"), max_length=2, choices=VatRate.choices)
+    exemption_basis = models.CharField(
+        _("legal basis of the exemption"),
+        max_length=256,
+        blank=True,
+        help_text=_("Printed on invoices, e.g. art. 43 ust. 1 pkt 36 ustawy o VAT."),
+    )
+
+    class Meta:
+        verbose_name = _("VAT rule")
+        verbose_name_plural = _("VAT rules")
+        ordering = ["component", "account_kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "account_kind", "valid_from"], name="one_vat_rule_per_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(vat_rate="zw") | ~Q(exemption_basis=""),
+                name="vat_rule_exempt_has_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.component}: {self.get_vat_rate_display()} ({self.valid_from:%d.%m.%Y})"
 
 
 class Fee(models.Model):
@@ -73,7 +112,6 @@ class Fee(models.Model):
             "Persons or meters; for a rate per m², leave empty to use the premises' floor area."
         ),
     )
-    vat_rate = models.CharField(_("VAT rate"), max_length=2, choices=VatRate.choices)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -201,6 +239,7 @@ class Charge(models.Model):
     unit_price = models.DecimalField(_("unit price (zł)"), max_digits=12, decimal_places=4)
     amount = models.DecimalField(_("amount (zł)"), **MONEY)
     vat_rate = models.CharField(_("VAT rate"), max_length=2, choices=VatRate.choices)
+    vat_basis = models.CharField(_("legal basis of the exemption"), max_length=256, blank=True)
     due_date = models.DateField(_("due date"))
     corrects = models.ForeignKey(
         "self",

@@ -44,6 +44,7 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
             unit_price=difference,
             amount=difference,
             vat_rate=charge.vat_rate,
+            vat_basis=charge.vat_basis,
             due_date=charge.due_date,
             corrects=charge,
             reason=reason.strip(),

@@ -17,6 +17,7 @@ from accounts.models import Account, AccountAccess, User
 from accounts.queries import people_of
 from audit.services import Action, audit_clerk
 from billing.ledger.models import Charge, Component, Fee, Payment
+from billing.ledger.vat_rules import vat_rules
 from core.dates import month_start, months_back
 from core.enqueue import enqueue, enqueue_on_commit
 from core.formats import format_amount, format_day
@@ -53,6 +54,7 @@ class Computed:
     pricing: calc.Pricing
     used: Decimal
     vat_rate: str
+    vat_basis: str
     net: Decimal
     vat: Decimal
     gross: Decimal
@@ -136,19 +138,13 @@ def _carried(account_ids, start):
     return found
 
 
-def _vat_rates(plan, accounts, end):
-    """{account: VAT rate} of the account's advance fee in force at the period's end, else the
-    component's own rate."""
+def _vat_rates(plan, accounts, end) -> dict:
+    """{account: Vat} of the advance component's VAT rule for the account's kind at the
+    period's end (billing.ledger.vat_rules)."""
     components = list(plan.advance_components.all())
-    default = components[0].default_vat_rate if components else "zw"
-    rates = {a.pk: default for a in accounts}
-    fees = (
-        Fee.objects.filter(account__in=accounts, component__in=components, valid_from__lte=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=end))
-        .values_list("account_id", "vat_rate")
-    )
-    rates.update(dict(fees))
-    return rates
+    rules = vat_rules()
+    component_id = components[0].pk if components else None
+    return {a.pk: rules.vat(component_id, a.kind, end) for a in accounts}
 
 
 def _advances(plan, accounts, start, end):
@@ -193,7 +189,7 @@ def compute(run: SettlementRun, accounts=None) -> list[Computed]:
             raise SettlementError(
                 _("No water tariff is in force on %(day)s.") % {"day": format_day(start)}
             ) from None
-        rate = rates[account.pk]
+        rate = rates[account.pk].rate
         vat = calc.vat_of(pricing.net, rate)
         daily = used / days
         m3, advance = (
@@ -206,6 +202,7 @@ def compute(run: SettlementRun, accounts=None) -> list[Computed]:
                 pricing=pricing,
                 used=used,
                 vat_rate=rate,
+                vat_basis=rates[account.pk].basis,
                 net=pricing.net,
                 vat=vat,
                 gross=pricing.net + vat,
@@ -322,6 +319,7 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
             unit_price=difference,
             amount=difference,
             vat_rate=computed.vat_rate,
+            vat_basis=computed.vat_basis,
             due_date=due_date,
             posted_by=clerk,
         )
@@ -466,6 +464,7 @@ def _reverse(document: Settlement, reason: str, clerk):
             unit_price=-charge.amount,
             amount=-charge.amount,
             vat_rate=charge.vat_rate,
+            vat_basis=charge.vat_basis,
             due_date=charge.due_date,
             corrects=charge,
             reason=reason,
@@ -535,13 +534,11 @@ def advances_apply(*, run: SettlementRun, from_month: date, clerk) -> int:
                     )
                 fee.valid_to = from_month - timedelta(days=1)
                 fee.save(update_fields=["valid_to"])
-            vat_rate = current[0].vat_rate if current else component.default_vat_rate
             fee = Fee.objects.create(
                 account=document.account,
                 component=component,
                 basis=Fee.Basis.FIXED,
                 unit_price=document.new_advance,
-                vat_rate=vat_rate,
                 valid_from=from_month,
             )
             audit_clerk(clerk, action=Action.ADD, obj=fee, new={"unit_price": fee.unit_price})

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.functional import LazyObject, empty
 
-from core.money import format_pln
+from core.money import format_pln, format_price
 
 register = template.Library()
 NBSP = "\u00a0"
@@ -34,3 +34,9 @@ def money(value):
 def amount(value):
     """The number alone, for tables whose header says zł."""
     return format_money(value, currency=False)
+
+
+@register.filter
+def price(value):
+    """A unit price as printed on an invoice: its own decimal places (31,3008)."""
+    return format_price(_unwrapped(value))

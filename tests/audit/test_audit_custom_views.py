@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
+from billing.invoices.models import InvoiceXml
 from billing.models import Charge, ChargeRun, Invoice, Payment, StatementLine
 from faults.models import FaultReport
 from messaging.models import Notice, Thread
@@ -60,6 +61,8 @@ CUSTOM_URLS = {
     "billing_invoice_issue": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
     "billing_invoice_correct": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
     "billing_invoice_pdf": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
+    "billing_invoice_xml": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
+    "billing_invoice_upo": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
     "billing_statementline_assign": (AUDITED, "test_statement_upload_assign_and_ignore"),
     "billing_statementline_ignore": (AUDITED, "test_statement_upload_assign_and_ignore"),
     "billing_settlementrun_preview": (AUDITED, WATER),
@@ -118,6 +121,11 @@ ACTIONS = {
     "billing.ChargeRun.run_again": (AUDITED, "test_charge_runs_started_by_a_clerk_are_recorded"),
     "billing.Invoice.send_again": (AUDITED, "test_invoices_issued_corrected_downloaded_and_resent"),
     "billing.Invoice.render_missing_pdfs": (NO_RESIDENT_DATA, "queues rendering; the run is"),
+    "billing.Invoice.send_to_ksef": (NO_RESIDENT_DATA, "queues sending; KSeF's answer is kept"),
+    "billing.Invoice.rebuild_for_ksef": (
+        AUDITED,
+        "test_invoices_issued_corrected_downloaded_and_resent",
+    ),
     "faults.FaultReport.accept": (AUDITED, "test_every_action_run_is_recorded"),
     "meters.Reading.accept": (AUDITED, "test_readings_entered_corrected_and_accepted"),
     "messaging.Notice.publish": (AUDITED, "test_publishing_and_withdrawing_a_notice"),
@@ -321,21 +329,21 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
     assert issued.new == {
         "number": invoice.number,
         "period": "2026-11-01",
-        "gross_total": "3506.40",
+        "gross_total": "3496.40",
     }
 
     url = reverse("admin:billing_invoice_correct", args=[invoice.pk])
     assert client.get(url).status_code == 200
     assert only(action="view", object_type="billing.invoice").new == {"view": "Correction form"}
     data = {"reason": "Błędna zaliczka", "line_0": "3 326,40", "line_1": "60,00"}
-    response = client.post(url, {**data, "line_2": "50.00", "line_3": "0"})
+    response = client.post(url, {**data, "line_2": "50.00"})
     assert response.status_code == 302
     correction = Invoice.objects.get(kind="correction")
     corrected = only(action="change", object_type="billing.invoice")
     assert corrected.object_id == str(invoice.pk) and corrected.resident == owner
-    assert corrected.old == {"gross_total": "3506.40"}
+    assert corrected.old == {"gross_total": "3496.40"}
     assert corrected.new == {
-        "gross_total": "3436.40",
+        "gross_total": "3436.40",  # 3 326.40 + 60.00 + 50.00
         "correction": correction.number,
         "reason": "Błędna zaliczka",
     }
@@ -346,6 +354,20 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
     export = only(action="export", object_type="billing.invoice")
     assert export.object_id == str(invoice.pk) and export.resident == owner
     assert export.new == {"view": "Invoice PDF"}
+    response = client.get(reverse("admin:billing_invoice_xml", args=[invoice.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"<?xml")
+    InvoiceXml.objects.filter(invoice=invoice).update(upo=b"<UPO/>")
+    assert client.get(reverse("admin:billing_invoice_upo", args=[invoice.pk])).content == b"<UPO/>"
+    exports = AuditEvent.objects.filter(action="export", object_id=str(invoice.pk))
+    assert [e.new["view"] for e in exports.order_by("pk")] == [
+        "Invoice PDF", "FA(3) XML", "UPO receipt"
+    ]
+    assert {e.resident for e in exports} == {owner}
+
+    Invoice.objects.filter(pk=invoice.pk).update(ksef_status="rejected", ksef_error="450: x")
+    run_action(client, Invoice, "rebuild_for_ksef", invoice)
+    rebuilt = latest(object_type="billing.invoice", object_id=str(invoice.pk))
+    assert rebuilt.new == {"ksef": "rebuilt", "ksef_status": "off"} and rebuilt.resident == owner
 
     run_action(client, Invoice, "send_again", invoice)
     resent = latest(object_type="billing.invoice", object_id=str(invoice.pk))

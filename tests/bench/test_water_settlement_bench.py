@@ -40,9 +40,10 @@ FROM meters_meter m CROSS JOIN generate_series(0, 23) g
 """
 ADVANCES_SQL = """
 INSERT INTO billing_charge (account_id, component_id, period, title, quantity, unit_price,
-                            amount, vat_rate, due_date, reason, posted_at)
+                            amount, vat_rate, vat_basis, due_date, reason, posted_at)
 SELECT a.id, %s, (date '2026-01-01' + g * interval '1 month')::date, 'Zaliczka na wodę', 1,
-       120, 120, 'zw', (date '2026-01-10' + g * interval '1 month')::date, '', now()
+       120, 120, 'zw', 'art. 43 ust. 1 pkt 36 ustawy o VAT',
+       (date '2026-01-10' + g * interval '1 month')::date, '', now()
 FROM accounts_account a CROSS JOIN generate_series(0, 5) g
 """
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from billing.ledger.demo import RESIDENTIAL_EXEMPTION
 from billing.models import Charge, Component, Fee, Payment
 from tests.factories import AccountFactory
 
@@ -23,6 +24,9 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     unit_price = factory.SelfAttribute("amount")
     amount = Decimal("100.00")
     vat_rate = "zw"
+    vat_basis = factory.LazyAttribute(
+        lambda charge: RESIDENTIAL_EXEMPTION if charge.vat_rate == "zw" else ""
+    )
     due_date = datetime.date(2026, 1, 10)
 
 
@@ -46,5 +50,4 @@ class FeeFactory(factory.django.DjangoModelFactory):
     basis = Fee.Basis.PER_M2
     unit_price = Decimal("9.8700")
     quantity = None
-    vat_rate = "zw"
     valid_from = datetime.date(2020, 1, 1)

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal as D
 
 from accounts.models import Account, Premises
+from billing.ledger.demo import seed_components
 from billing.models import Component
 from tests.billing.factories import ChargeFactory
 from tests.factories import AccessFactory
@@ -27,22 +28,16 @@ def commercial_access(username="firma", **kwargs):
 
 
 def component(code):
-    # get_or_create: a transactional test's flush removes the migration's components
-    names = {
-        "commercial_rent": ("Czynsz za lokal użytkowy", "23", 15),
-        "water_sewage": ("Zaliczka na wodę i ścieki", "zw", 60),
-    }
-    name, rate, order = names[code]
-    return Component.objects.get_or_create(
-        code=code, defaults={"name": name, "default_vat_rate": rate, "order": order}
-    )[0]
+    seed_components()  # a transactional test's flush removes the migration's components
+    return Component.objects.get(code=code)
 
 
 def month_charges(account, period=PERIOD, due=DUE):
-    """Rent 86.40 m² × 38.50 = 3 326.40 and water 120.00 at 23%, 50.00 exempt, 10.00 np."""
+    """Rent 86.40 m² × 38.50 = 3 326.40 at 23%, water 120.00 at 8%, a certificate fee 50.00
+    exempt and a contractual penalty 10.00 outside VAT (np: not invoiced)."""
     rows = [
         ("commercial_rent", "Czynsz za lokal użytkowy", D("86.400"), D("38.5000"), "3326.40", "23"),
-        ("water_sewage", "Woda i ścieki (zaliczka)", D("1"), D("120.0000"), "120.00", "23"),
+        ("water_sewage", "Woda i ścieki (zaliczka)", D("1"), D("120.0000"), "120.00", "8"),
         (None, "Opłata za zaświadczenie", D("1"), D("50.0000"), "50.00", "zw"),
         (None, "Kara umowna", D("1"), D("10.0000"), "10.00", "np"),
     ]

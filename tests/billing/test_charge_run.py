@@ -14,7 +14,7 @@ from billing.ledger.charge_run import (
     coming_month_run_start,
 )
 from billing.ledger.services import BillingError
-from billing.models import Charge, ChargeRun, Fee, PaymentTerms
+from billing.models import Charge, ChargeRun, Fee, PaymentTerms, VatRule
 from tests.billing.factories import FeeFactory, component
 from tests.factories import AccountFactory
 
@@ -53,7 +53,6 @@ def flat():
         basis=Fee.Basis.FIXED,
         quantity=D("7"),  # ignored for a fixed amount
         unit_price=D("36.0000"),
-        vat_rate="np",
     )
     FeeFactory(
         account=account,
@@ -167,14 +166,29 @@ def test_due_date_from_the_contract_or_the_run_or_the_setting(settings):
     assert Charge.objects.get(account=plain, period=d(2026, 4, 1)).due_date == d(2026, 4, 7)
 
 
-def test_commercial_rent_carries_the_components_vat():
+def test_each_charge_carries_its_components_vat_rule_for_the_kind_and_month():
     shop = AccountFactory(kind="commercial_lease", premises__kind="commercial")
-    rent = component("commercial_rent")
-    assert rent.default_vat_rate == "23"
-    FeeFactory(account=shop, component=rent, unit_price=D("40"), vat_rate=rent.default_vat_rate)
+    flat = AccountFactory(kind="municipal_tenancy")
+    water = component("water_sewage")
+    for account in (shop, flat):
+        FeeFactory(account=account, component=water, basis=Fee.Basis.FIXED, unit_price=D("120"))
+    FeeFactory(account=shop, component=component("commercial_rent"), unit_price=D("40"))
+    # The accountant records a change of the commercial water rate from April.
+    VatRule.objects.create(component=water, account_kind="commercial_lease",
+                           valid_from=d(2026, 4, 1), vat_rate="5")
     run_month(MARCH)
-    charge = Charge.objects.get(account=shop)
-    assert (charge.vat_rate, charge.amount) == ("23", D("1940.00"))
+    run_month(d(2026, 4, 1))
+    rows = Charge.objects.filter(component=water).order_by("account_id", "period")
+    assert [(c.account_id, c.period.month, c.vat_rate) for c in rows] == [
+        (shop.pk, 3, "8"),  # water and sewage let with business premises: 8%
+        (shop.pk, 4, "5"),  # the new rule from 1 April
+        (flat.pk, 3, "zw"),  # a home: exempt, the legal basis on the charge
+        (flat.pk, 4, "zw"),
+    ]
+    assert rows.filter(account=flat).first().vat_basis.startswith("art. 43 ust. 1 pkt 36")
+    assert rows.filter(account=shop).first().vat_basis == ""
+    rent = Charge.objects.get(account=shop, component__code="commercial_rent", period=MARCH)
+    assert (rent.vat_rate, rent.amount) == ("23", D("1940.00"))  # 48.50 m² × 40
 
 
 def test_start_takes_the_first_of_the_month_and_enqueues_after_commit(

@@ -10,10 +10,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account
+from billing.invoices.fa3.schema import fa3_errors
 from billing.ledger.deadlines import deadline
 from billing.ledger.demo import HISTORY_MONTHS, SCALE_DEBTOR_EVERY, seed_billing_scale
 from billing.ledger.queries import ledger_for_account
-from billing.models import Charge, ChargeRun, Fee, Payment, Settlement
+from billing.models import Charge, ChargeRun, Fee, Invoice, Payment, Settlement
 from core.dates import month_start, months_back
 from tests.billing.factories import component
 from tests.factories import AccountFactory
@@ -97,6 +98,10 @@ def test_demo_fee_schedules_by_kind():
             "vat_rate", flat=True
         )
     ) == {"zw"}
+    # VAT from the components' rules: water let with business premises 8%, with a home exempt
+    water = Charge.objects.filter(component__code="water_sewage")
+    assert set(water.filter(account__number="1005").values_list("vat_rate", flat=True)) == {"8"}
+    assert set(water.filter(account__number="1001").values_list("vat_rate", flat=True)) == {"zw"}
     # the contract's own payment day, or the next working day (art. 115 k.c.)
     for charge in Charge.objects.filter(account__number="1005"):
         assert charge.due_date == deadline(charge.period.replace(day=15))
@@ -143,3 +148,15 @@ def test_seed_demo_scale_with_history():
     scale = Charge.objects.filter(account__number__startswith="500000")
     assert scale.values("period").distinct().count() == 2
     assert component("rent").charges.filter(account__number="5000001").count() == 2
+
+
+def test_demo_invoices_are_valid_fa3_with_coherent_dates():
+    seed()
+    invoices = list(Invoice.objects.select_related("fa3"))
+    assert len(invoices) >= 6  # three months of the café and the hairdresser at least
+    for invoice in invoices:
+        assert fa3_errors(bytes(invoice.fa3.xml)) == [], invoice.number
+        assert invoice.ksef_status == "off"  # the demo runs with KSEF_ENV=off
+        # issued on the day its month was charged: never paid before it was issued
+        assert invoice.issue_date == invoice.period <= invoice.due_date, invoice.number
+        assert invoice.issue_date <= invoice.sale_date

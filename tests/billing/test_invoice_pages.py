@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from billing.invoices.pdf_jobs import invoice_pdf_make
 from billing.invoices.services import invoice_issue_for_month
+from billing.models import Invoice
 from tests.billing.factories import PaymentFactory
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 
@@ -30,7 +31,9 @@ def tenant():
 @pytest.fixture
 def invoice(tenant):
     month_charges(tenant.account)
-    return invoice_issue_for_month(account=tenant.account, period=PERIOD)
+    return invoice_issue_for_month(
+        account=tenant.account, period=PERIOD, issue_date=datetime.date(2026, 11, 2)
+    )
 
 
 def page(client, user):
@@ -48,7 +51,7 @@ def test_list_shows_number_dates_amounts_and_overdue(client, tenant, invoice):
     response = page(client, tenant.user)
     html = response.content.decode()
     assert invoice.number in html
-    assert "3\xa0506,40" in html and "644,45" in html and "2\xa0861,95" in html
+    assert "3\xa0496,40" in html and "630,90" in html and "2\xa0865,50" in html
     assert "10.11.2026" in html and "30.11.2026" in html
     # Due 10.11.2026, today is later in these tests' world only if the clock says so:
     expected = "overdue" if invoice.due_date < datetime.date.today() else "unpaid"
@@ -60,7 +63,9 @@ def test_status_follows_the_ledger(client, tenant, invoice):
     PaymentFactory(account=account, amount=D("3000.00"), paid_on=datetime.date(2026, 11, 5))
     response = page(client, tenant.user)
     (row,) = response.context["rows"]
-    assert row.unpaid == D("506.40")
+    # 3 000,00 pays the oldest charge first, the rent: 326,40 of it is left, with water 120,00
+    # and the fee 50,00: 496,40 of the invoice unpaid (the np penalty is not on it).
+    assert row.unpaid == D("496.40")
     PaymentFactory(account=account, amount=D("506.40"), paid_on=datetime.date(2026, 11, 6))
     assert row_status(page(client, tenant.user)) == ["paid"]
 
@@ -103,3 +108,30 @@ def test_revoked_access_hides_the_invoices(client, tenant, invoice):
     client.force_login(tenant.user)
     assert client.get(reverse("billing:invoice_pdf", args=[invoice.pk])).status_code == 404
     assert client.get(reverse("billing:invoices")).status_code == 404
+
+
+def test_the_tenant_downloads_the_fa3_xml_and_a_stranger_gets_404(client, tenant, invoice):
+    client.force_login(tenant.user)
+    response = client.get(reverse("billing:invoice_xml", args=[invoice.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert 'filename="faktura-FV-2026-11-0001.xml"' in response["Content-Disposition"]
+    assert response.content == bytes(invoice.fa3.xml)  # byte for byte what goes to KSeF
+    stranger = commercial_access("obcy").user
+    client.force_login(stranger)
+    assert client.get(reverse("billing:invoice_xml", args=[invoice.pk])).status_code == 404
+
+
+def test_the_list_says_where_each_invoice_stands_in_ksef(client, tenant, invoice):
+    number = "5482000017-20261102-0123456789AB-7C"
+    cases = [
+        ({"ksef_status": "off"}, "nie jest wysyłana do KSeF"),
+        ({"ksef_status": "queued"}, "przesyłamy ją do KSeF"),
+        ({"ksef_status": "accepted", "ksef_number": number}, f"w KSeF pod numerem {number}"),
+        ({"ksef_status": "offline", "offline_until": datetime.date(2026, 11, 3)},
+         "wystawiona offline; trafi do KSeF najpóźniej 03.11.2026"),
+        ({"ksef_status": "rejected"}, "poprawiamy ją w biurze, zanim trafi do KSeF"),
+    ]
+    for fields, words in cases:
+        Invoice.objects.filter(pk=invoice.pk).update(**fields)
+        html = page(client, tenant.user).content.decode()
+        assert words in html, words

@@ -61,17 +61,19 @@ def test_pdf_has_every_required_field(invoice, settings):
         "Czynsz za lokal użytkowy 11/2026",
         "Woda i ścieki (zaliczka) 11/2026",
         "Opłata za zaświadczenie 11/2026",
-        "Kara umowna 11/2026",
     ):
         assert description in text
+    assert "Kara umowna" not in text  # outside VAT: not a supply, not invoiced
     # Lines: quantity, unit net price, net value.
-    assert "86,400 m² 31,30 2 704,39 23%" in text
+    # 31,3008 × 86,4 = 2 704,389 → 2 704,39 (billing/invoices/vat.py: the unit price rule)
+    assert "86,400 m² 31,3008 2 704,39 23%" in text
+    assert "1 mies. 111,11 111,11 8%" in text
     # Totals per rate: net, VAT, gross.
-    assert "23% 2 801,95 644,45 3 446,40" in text
+    assert "23% 2 704,39 622,01 3 326,40" in text
+    assert "8% 111,11 8,89 120,00" in text
     assert "zw. 50,00 0,00 50,00" in text
-    assert "nie podlega VAT 10,00 0,00 10,00" in text
-    assert "Do zapłaty 3 506,40 zł" in text
-    assert "Słownie: trzy tysiące pięćset sześć złotych 40/100" in text
+    assert "Do zapłaty 3 496,40 zł" in text
+    assert "Słownie: trzy tysiące czterysta dziewięćdziesiąt sześć złotych 40/100" in text
     assert "art. 43 ust. 1 pkt 36" in text
     assert "Data wystawienia: 25.10.2026" in text and "30.11.2026" in text
     assert "Termin płatności: 10.11.2026" in text
@@ -84,21 +86,22 @@ def test_pdf_has_every_required_field(invoice, settings):
 
 def test_correcting_invoice_pdf_shows_before_after_difference(invoice):
     lines = current_lines(invoice)
-    after = [lines[0], lines[1], lines[2]]
+    after = [lines[0], lines[1]]  # the certificate fee (50,00, exempt) was not due
     correction = invoice_correct(
         invoice=invoice,
         lines_after=after,
-        reason="Kara nienależna",
+        reason="Opłata nienależna",
         clerk=None,
         issue_date=datetime.date(2026, 11, 5),
     )
     invoice_pdf_make(invoice_id=correction.pk)
     text, _reader = pdf_text(correction)
     assert "Faktura korygująca nr FK/2026/11/0001" in text
-    assert "Korekta faktury nr FV/2026/10/0001" in text and "Kara nienależna" in text
+    assert "Korekta faktury nr FV/2026/10/0001" in text and "Opłata nienależna" in text
     assert "Przed korektą" in text and "Po korekcie" in text and "Różnica" in text
-    assert "Do zwrotu −10,00 zł" in text
-    assert "Słownie: dziesięć złotych 00/100" in text
+    assert "Do zwrotu 50,00 zł" in text
+    assert "Słownie: pięćdziesiąt złotych 00/100" in text
+    assert "Termin płatności" not in text and "Numer rachunku" not in text
 
 
 def test_task_run_twice_stores_one_pdf(invoice, media):
@@ -156,7 +159,7 @@ def test_missing_file_is_rendered_again(invoice, media):
 
 def test_qr_code_carries_the_invoice_total_and_number(invoice):
     payload = transfer_of(invoice).payload()
-    assert payload.startswith(f"{invoice.seller_nip}|PL|{invoice.bank_account}|350640|")
+    assert payload.startswith(f"{invoice.seller_nip}|PL|{invoice.bank_account}|349640|")
     assert f"|FV/2026/10/0001 konto {invoice.account.number}|" in payload
 
 

@@ -55,30 +55,35 @@ def rates(invoice, state="total"):
 
 def test_hand_computed_multi_rate_invoice(account, settings):
     invoice = issue(account)
-    # 23%: gross 3 326.40 + 120.00 = 3 446.40; VAT = 3 446.40 × 23 / 123 = 644.4488 → 644.45
-    # (on the rate's total, half up); net = 3 446.40 − 644.45 = 2 801.95.
+    # VAT on each rate's gross total, half up (art. 106e ust. 8: G × r / (100 + r)):
+    # 23%: rent 3 326.40 × 23 / 123 = 622.0097… → 622.01; net 3 326.40 − 622.01 = 2 704.39
+    # 8%:  water 120.00 × 8 / 108 = 8.888… → 8.89; net 111.11
+    # zw:  50.00 (net = gross); the contractual penalty (np) is no supply and is not invoiced.
     assert rates(invoice) == {
-        "23": (D("2801.95"), D("644.45"), D("3446.40")),
+        "23": (D("2704.39"), D("622.01"), D("3326.40")),
+        "8": (D("111.11"), D("8.89"), D("120.00")),
         "zw": (D("50.00"), D("0.00"), D("50.00")),
-        "np": (D("10.00"), D("0.00"), D("10.00")),
     }
     lines = list(invoice.lines.order_by("position"))
-    # Rent: 3 326.40 / 1.23 = 2 704.39; water takes the rest of the rate's net: 97.56.
     assert [(line.net_value, line.vat_rate) for line in lines] == [
         (D("2704.39"), "23"),
-        (D("97.56"), "23"),
+        (D("111.11"), "8"),
         (D("50.00"), "zw"),
-        (D("10.00"), "np"),
     ]
     assert lines[0].quantity == D("86.400") and lines[0].unit == "m²"
-    assert lines[0].unit_net_price == D("31.3008")  # 2 704.39 / 86.4
+    # 2 704.39 / 86.4 = 31.30081…; 31.30 × 86.4 = 2 704.32 and 31.301 × 86.4 = 2 704.41 miss
+    # the net, 31.3008 × 86.4 = 2 704.389 → 2 704.39 gives it back: four places.
+    assert lines[0].unit_net_price == D("31.3008")
+    assert D("86.400") * lines[0].unit_net_price == D("2704.38912")
+    # net 2 704.39 + 111.11 + 50.00 = 2 865.50; VAT 622.01 + 8.89 = 630.90; due 3 496.40
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
-        D("2861.95"),
-        D("644.45"),
-        D("3506.40"),
+        D("2865.50"),
+        D("630.90"),
+        D("3496.40"),
     )
-    # The invoice asks exactly what the ledger asks.
-    assert invoice.gross_total == sum(c.amount for c in account.charges.all())
+    assert invoice.exemption_basis.startswith("art. 43 ust. 1 pkt 36")
+    # The invoice asks exactly what the ledger asks for the supplies (all but the np penalty).
+    assert invoice.gross_total == sum(c.amount for c in account.charges.exclude(vat_rate="np"))
     assert invoice.number == "FV/2026/10/0001"
     assert (invoice.issue_date, invoice.sale_date, invoice.due_date) == (
         ISSUED,
@@ -121,7 +126,7 @@ def test_vat_is_computed_on_the_rate_total_not_summed_per_line():
 @pytest.mark.parametrize(
     ("amount", "words"),
     [
-        ("3506.40", "trzy tysiące pięćset sześć złotych 40/100"),
+        ("3496.40", "trzy tysiące czterysta dziewięćdziesiąt sześć złotych 40/100"),
         ("1.01", "jeden złoty 01/100"),
         ("22.00", "dwadzieścia dwa złote 00/100"),
         ("112.99", "sto dwanaście złotych 99/100"),
@@ -189,7 +194,7 @@ def test_charge_corrections_are_folded_into_the_line(account):
     water = account.charges.get(title__startswith="Woda")
     charge_correct(charge=water, new_amount=D("100.00"), reason="odczyt", clerk=None)
     invoice = issue(account)
-    assert invoice.gross_total == D("3486.40")
+    assert invoice.gross_total == D("3476.40")  # 3 496.40 − 20.00
     assert invoice.lines.get(description__startswith="Woda").gross_value == D("100.00")
 
 
@@ -203,10 +208,10 @@ def test_snapshot_does_not_follow_the_register(account):
 def test_correction_shows_before_after_and_difference(account, tenant, staff):
     invoice = issue(account)
     lines = current_lines(invoice)
-    # The water advance should have been 60.00, and the fee (np) was not due.
+    # The water advance (8%) should have been 60.00.
     after = [
         lines[0],
-        invoice_vat.Line(lines[1].description, D(1), "mies.", D("60.00"), "23", lines[1].charge_id),
+        invoice_vat.Line(lines[1].description, D(1), "mies.", D("60.00"), "8", lines[1].charge_id),
         lines[2],
     ]
     correction = invoice_correct(
@@ -218,16 +223,16 @@ def test_correction_shows_before_after_and_difference(account, tenant, staff):
     )
     assert correction.number == "FK/2026/11/0001"
     assert correction.corrects == invoice and correction.kind == "correction"
-    assert rates(correction, "before")["23"] == (D("2801.95"), D("644.45"), D("3446.40"))
-    # after: 3 386.40 at 23% → VAT 633.23, net 2 753.17
-    assert rates(correction, "after")["23"] == (D("2753.17"), D("633.23"), D("3386.40"))
+    assert rates(correction, "before")["8"] == (D("111.11"), D("8.89"), D("120.00"))
+    # after: 60.00 at 8% → VAT 60 × 8 / 108 = 4.444… → 4.44, net 55.56
+    assert rates(correction, "after")["8"] == (D("55.56"), D("4.44"), D("60.00"))
     assert rates(correction, "difference") == {
-        "23": (D("-48.78"), D("-11.22"), D("-60.00")),
+        "23": (D("0.00"), D("0.00"), D("0.00")),
+        "8": (D("-55.55"), D("-4.45"), D("-60.00")),
         "zw": (D("0.00"), D("0.00"), D("0.00")),
-        "np": (D("-10.00"), D("0.00"), D("-10.00")),
     }
-    assert correction.gross_total == D("-70.00")
-    assert correction.lines.filter(state="before").count() == 4
+    assert correction.gross_total == D("-60.00") and correction.is_refund
+    assert correction.lines.filter(state="before").count() == 3
     assert correction.lines.filter(state="after").count() == 3
     # A second correction starts from the first one's "after".
     assert [line.gross for line in current_lines(invoice)] == [D("3326.40"), D("60.00"), D("50.00")]
@@ -255,7 +260,6 @@ def test_charge_run_issues_invoices_with_their_pdfs(
         account=account,
         component=component("commercial_rent"),
         unit_price=D("38.50"),
-        vat_rate="23",
     )
     run = ChargeRun.objects.create(period=PERIOD, due_day=10)
     with django_capture_on_commit_callbacks(execute=True):

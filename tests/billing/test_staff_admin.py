@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.ledger.debtors import debtors_list
-from billing.models import Charge, ChargeRun, Component, Fee, Payment
+from billing.ledger.vat_rules import vat_of
+from billing.models import Charge, ChargeRun, Fee, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory, component
 from tests.clients import Client
 from tests.factories import AccountFactory, CommunityFactory, StaffFactory
@@ -330,7 +331,7 @@ def test_run_again_action_and_bok_cannot_start(accountant_client, bok_client):
     assert bok_client.get(reverse("admin:billing_chargerun_add")).status_code == 403
 
 
-def test_fee_takes_the_components_vat_and_a_typed_price(accountant_client):
+def test_fee_takes_a_typed_price(accountant_client):
     shop = AccountFactory(kind="commercial_lease", premises__kind="commercial")
     data = {
         "account": shop.pk,
@@ -338,22 +339,58 @@ def test_fee_takes_the_components_vat_and_a_typed_price(accountant_client):
         "basis": "per_m2",
         "unit_price": "38,50",
         "quantity": "",
-        "vat_rate": "",
         "valid_from": "2026-01-01",
         "valid_to": "",
     }
     response = accountant_client.post(reverse("admin:billing_fee_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    fee = Fee.objects.get()
-    assert (fee.vat_rate, fee.unit_price) == ("23", D("38.5000"))
+    assert Fee.objects.get().unit_price == D("38.5000")
 
 
-def test_accountant_changes_a_components_vat_rate(accountant_client):
-    waste = component("waste")
-    url = reverse("admin:billing_component_change", args=[waste.pk])
-    data = {"code": waste.code, "name": waste.name, "default_vat_rate": "8", "order": waste.order}
+def rules_form(component, rows):
+    """The component's change form with its VAT rules inline (existing rows kept)."""
+    existing = list(component.vat_rules.order_by("account_kind", "-valid_from"))
+    data = {
+        "code": component.code,
+        "name": component.name,
+        "order": component.order,
+        "vat_rules-TOTAL_FORMS": str(len(existing) + len(rows)),
+        "vat_rules-INITIAL_FORMS": str(len(existing)),
+        "vat_rules-MIN_NUM_FORMS": "0",
+        "vat_rules-MAX_NUM_FORMS": "1000",
+    }
+    for i, rule in enumerate(existing):
+        data.update({
+            f"vat_rules-{i}-id": rule.pk, f"vat_rules-{i}-component": component.pk,
+            f"vat_rules-{i}-account_kind": rule.account_kind,
+            f"vat_rules-{i}-valid_from": rule.valid_from.isoformat(),
+            f"vat_rules-{i}-vat_rate": rule.vat_rate,
+            f"vat_rules-{i}-exemption_basis": rule.exemption_basis,
+        })
+    for i, row in enumerate(rows, start=len(existing)):
+        data.update({f"vat_rules-{i}-component": component.pk,
+                     **{f"vat_rules-{i}-{k}": v for k, v in row.items()}})
+    return data
+
+
+def test_accountant_records_a_change_of_a_components_vat_rate(accountant_client):
+    water = component("water_sewage")
+    url = reverse("admin:billing_component_change", args=[water.pk])
+    before = water.vat_rules.count()
+    # An exemption without its legal basis is refused next to the field, nothing is stored.
+    data = rules_form(water, [{"account_kind": "", "valid_from": "2027-01-01", "vat_rate": "zw",
+                               "exemption_basis": ""}])
+    response = accountant_client.post(url, data)
+    assert response.status_code == 200
+    (formset,) = response.context["inline_admin_formsets"]
+    assert "exemption_basis" in formset.formset.errors[-1]
+    assert water.vat_rules.count() == before
+    data = rules_form(water, [{"account_kind": "commercial_lease", "valid_from": "2027-01-01",
+                               "vat_rate": "23", "exemption_basis": ""}])
     assert accountant_client.post(url, data).status_code == 302
-    assert Component.objects.get(pk=waste.pk).default_vat_rate == "8"
+    assert vat_of(water.pk, "commercial_lease", datetime.date(2026, 12, 31)).rate == "8"
+    assert vat_of(water.pk, "commercial_lease", datetime.date(2027, 1, 1)).rate == "23"
+    assert vat_of(water.pk, "municipal_tenancy", datetime.date(2027, 1, 1)).rate == "zw"
 
 
 def test_account_page_shows_its_fee_schedule(accountant_client, account):

@@ -8,6 +8,7 @@ are restored for each test (serialized rollback).
 
 import os
 from contextlib import contextmanager
+from decimal import Decimal
 from importlib import import_module
 
 import pytest
@@ -88,9 +89,14 @@ def assert_no_axe_violations(page):
 @pytest.fixture
 def demo(db):
     # A transactional test run earlier flushes the rows the data migrations wrote (post_migrate
-    # brings back only the groups and permissions): put the fee components and rates back.
-    seed_components = import_module("billing.migrations.0002_components_rates_permissions").seed
-    seed_components(apps, None)
+    # brings back only the groups and permissions): put the interest rates back (the demo
+    # puts back the fee components and their VAT rules).
+    rates = import_module("billing.migrations.0002_components_rates_permissions")
+    interest_rate = apps.get_model("billing", "InterestRate")
+    for valid_from, rate in rates.RATES:
+        interest_rate.objects.get_or_create(
+            valid_from=valid_from, defaults={"rate": Decimal(rate), "source": rates.SOURCE}
+        )
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

@@ -20,7 +20,7 @@ def test_firma_downloads_an_invoice_pdf(page, settings, tmp_path):
     page.locator("main a[href='/faktury/']").first.click()
     row = page.locator("main table tbody tr").first
     assert invoice.number in row.inner_text()
-    assert "3 506,40" in row.inner_text().replace("\xa0", " ")
+    assert "3 496,40" in row.inner_text().replace("\xa0", " ")
     assert_no_axe_violations(page)
 
     # Not rendered yet: the page says so and offers to try again.

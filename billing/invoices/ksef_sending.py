@@ -1,0 +1,307 @@
+"""Invoices into KSeF: the FA(3) document is built and checked when an invoice is issued, and a
+worker sends what waits, in one session per batch.
+
+States (Invoice.KsefStatus):
+  issued → invalid   the XML fails the official schema: never sent; staff see the schema's
+                     words and, once the register is fixed, rebuild and send it again;
+         → off       KSEF_ENV=off: nothing is sent;
+         → queued → sent → accepted (KSeF number and UPO stored)
+                         → rejected (KSeF's code and reason for staff; rebuild and send again)
+  queued → offline   KSeF could not be reached: the invoice stands as issued offline (offline24,
+                     art. 106nda), its PDF gets OFFLINE and KOD II, and it must reach KSeF by
+                     the next working day after its issue date (`offline_until`); the sweeper
+                     sends it with offlineMode=true as soon as KSeF answers.
+A correcting invoice waits until the invoice it corrects has its KSeF number (tryby-offline.md).
+A worker claims rows with a conditional UPDATE (ksef_claimed_at), so two workers never send the
+same invoice; a claim older than CLAIM_EXPIRES is free again.
+"""
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from billing.invoices.fa3.build import Fa3Error, fa3_xml
+from billing.invoices.fa3.schema import fa3_errors
+from billing.invoices.ksef_codes import certificate_link, offline_certificate_from
+from billing.invoices.models import Invoice, InvoiceXml
+from billing.ksef.client import KsefClient, KsefError, KsefUnavailable
+from billing.ksef.environments import environment
+from billing.ledger.deadlines import deadline
+from core.enqueue import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+Status = Invoice.KsefStatus
+CLAIM_EXPIRES = timedelta(minutes=10)
+BATCH = 100
+STATUS_POLLS = 10  # KSeF usually numbers an invoice within seconds
+POLL_PAUSE = 1.0
+ACCEPTED = 200
+
+
+def ksef_on() -> bool:
+    return settings.KSEF_ENV != "off"
+
+
+def qr_url() -> str | None:
+    env = environment(settings.KSEF_ENV)
+    return env.qr_url if env else None
+
+
+def ksef_client() -> KsefClient:
+    env = environment(settings.KSEF_ENV)
+    return KsefClient(
+        api_url=settings.KSEF_API_URL or env.api_url,
+        nip=settings.KSEF_NIP,
+        token=settings.KSEF_TOKEN,
+        timeout=settings.KSEF_TIMEOUT,
+    )
+
+
+def offline_certificate():
+    return offline_certificate_from(
+        settings.KSEF_OFFLINE_CERT, settings.KSEF_OFFLINE_KEY, settings.KSEF_OFFLINE_KEY_PASSWORD
+    )
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def fa3_prepare(invoice: Invoice) -> InvoiceXml:
+    """Build the invoice's FA(3) XML, store it byte for byte and decide what happens next.
+    Runs in the issuing transaction, after the lines and totals are saved."""
+    lines = list(invoice.lines.all())
+    totals = list(invoice.rate_totals.all())
+    try:
+        xml = fa3_xml(invoice, lines, totals)
+        errors = fa3_errors(xml)
+    except Fa3Error as exc:
+        xml, errors = b"", [str(exc)]
+    document, _new = InvoiceXml.objects.update_or_create(
+        invoice=invoice,
+        defaults={
+            "xml": xml,
+            "sha256": hashlib.sha256(xml).hexdigest(),
+            "built_at": timezone.now(),
+        },
+    )
+    if errors:
+        invoice.ksef_status, invoice.ksef_error = Status.INVALID, "\n".join(errors)
+    elif not ksef_on():
+        invoice.ksef_status, invoice.ksef_error = Status.OFF, ""
+    else:
+        invoice.ksef_status, invoice.ksef_error = Status.QUEUED, ""
+        if invoice.seller_nip != settings.KSEF_NIP:
+            # Sent in the seller's own KSeF context only; e-BOK holds one token (KSEF_NIP).
+            invoice.ksef_error = (
+                f"KSeF: e-BOK sends in the context of NIP {settings.KSEF_NIP} only; this "
+                f"invoice's seller has NIP {invoice.seller_nip}."
+            )
+        enqueue_on_commit("billing.invoices_ksef_send")
+    invoice.save(update_fields=["ksef_status", "ksef_error"])
+    return document
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def _claim(ids=None, now=None) -> list[int]:
+    """Claim up to BATCH invoices waiting to be sent (queued or offline); corrections only
+    once their original has its KSeF number."""
+    now = now or timezone.now()
+    waiting = (
+        Invoice.objects.filter(ksef_status__in=[Status.QUEUED, Status.OFFLINE])
+        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
+        .filter(Q(corrects__isnull=True) | Q(corrects__ksef_status=Status.ACCEPTED))
+        .filter(seller_nip=settings.KSEF_NIP)
+    )
+    if ids is not None:
+        waiting = waiting.filter(pk__in=list(ids))
+    with transaction.atomic():
+        pks = list(
+            waiting.select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        Invoice.objects.filter(pk__in=pks).update(ksef_claimed_at=now)
+    return pks
+
+
+def _go_offline(invoice: Invoice, reason: str) -> None:
+    """KSeF did not answer: the invoice stands as issued offline, with its deadline and KOD II."""
+    fields = {"ksef_error": reason[:2000], "ksef_claimed_at": None}
+    if invoice.ksef_status == Status.QUEUED:
+        fields["ksef_status"] = Status.OFFLINE
+        fields["offline_until"] = deadline(invoice.issue_date + timedelta(days=1))
+        certificate = offline_certificate()
+        if certificate is not None:
+            fields["offline_code_url"] = certificate_link(
+                qr_url(), settings.KSEF_NIP, invoice.seller_nip, certificate, invoice.fa3.xml
+            )
+    Invoice.objects.filter(pk=invoice.pk).update(**fields)
+    if fields.get("ksef_status") == Status.OFFLINE:
+        pdf_redo(invoice.pk)
+
+
+def pdf_redo(invoice_id: int) -> None:
+    """The PDF again, now that its KSeF label or codes changed (a render under way loses its
+    claim and throws its file away: core.pdf_jobs)."""
+    Invoice.objects.filter(pk=invoice_id).update(pdf_status="pending", pdf_error="")
+    enqueue_on_commit("billing.invoice_pdf_render", invoice_id)
+
+
+def _outcome(client, invoice: Invoice, session_ref: str, invoice_ref: str) -> None:
+    """Ask KSeF what became of a sent invoice; store the number and UPO, or the rejection."""
+    status = client.invoice_status(session_ref, invoice_ref)
+    if status.code == ACCEPTED and status.ksef_number:
+        upo = client.invoice_upo(session_ref, status.ksef_number)
+        with transaction.atomic():
+            Invoice.objects.filter(pk=invoice.pk).update(
+                ksef_status=Status.ACCEPTED,
+                ksef_number=status.ksef_number,
+                ksef_accepted_at=timezone.now(),
+                ksef_error="",
+                ksef_claimed_at=None,
+            )
+            InvoiceXml.objects.filter(invoice_id=invoice.pk).update(upo=upo)
+            pdf_redo(invoice.pk)
+    elif status.code >= 400:
+        reason = " ".join([f"{status.code}: {status.description}", *status.details])
+        Invoice.objects.filter(pk=invoice.pk).update(
+            ksef_status=Status.REJECTED, ksef_error=reason[:2000], ksef_claimed_at=None
+        )
+
+
+def _refresh_corrected_number(invoice: Invoice) -> None:
+    """A correction built before its original had a KSeF number says NrKSeFN; it is not in
+    KSeF yet, so it is rebuilt to name the number now known (and its PDF with it)."""
+    original = invoice.corrects
+    if original is None or not original.ksef_number:
+        return
+    if original.ksef_number.encode() in bytes(invoice.fa3.xml):
+        return
+    fa3 = fa3_xml(invoice, list(invoice.lines.all()), list(invoice.rate_totals.all()))
+    InvoiceXml.objects.filter(invoice_id=invoice.pk).update(
+        xml=fa3, sha256=hashlib.sha256(fa3).hexdigest(), built_at=timezone.now()
+    )
+    invoice.fa3.refresh_from_db()
+    pdf_redo(invoice.pk)
+
+
+def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
+    """Send what waits, in one session: {"sent": n, "accepted": n, "offline": n, ...}."""
+    if not ksef_on():
+        return {}
+    pks = _claim(ids)
+    if not pks:
+        return {}
+    invoices = list(
+        Invoice.objects.filter(pk__in=pks).select_related("fa3", "corrects").order_by("pk")
+    )
+    for invoice in invoices:
+        if invoice.ksef_status == Status.QUEUED:
+            _refresh_corrected_number(invoice)
+    client = ksef_client()
+    sent = []
+    try:
+        client.authenticate()
+        session = client.open_session()
+        for invoice in invoices:
+            offline = invoice.ksef_status == Status.OFFLINE
+            try:
+                reference = client.send_invoice(session, bytes(invoice.fa3.xml), offline=offline)
+            except KsefUnavailable:
+                raise
+            except KsefError as exc:
+                Invoice.objects.filter(pk=invoice.pk).update(
+                    ksef_status=Status.REJECTED,
+                    ksef_error=f"{exc.code}: {exc.description}"[:2000],
+                    ksef_claimed_at=None,
+                    ksef_attempts=invoice.ksef_attempts + 1,
+                )
+                continue
+            Invoice.objects.filter(pk=invoice.pk).update(
+                ksef_status=Status.SENT,
+                ksef_session=session.reference_number,
+                ksef_reference=reference,
+                ksef_sent_at=timezone.now(),
+                ksef_attempts=invoice.ksef_attempts + 1,
+                ksef_error="",
+            )
+            sent.append((invoice, reference))
+        for _poll in range(STATUS_POLLS):
+            waiting = []
+            for invoice, reference in sent:
+                _outcome(client, invoice, session.reference_number, reference)
+                if Invoice.objects.filter(pk=invoice.pk, ksef_status=Status.SENT).exists():
+                    waiting.append((invoice, reference))
+            sent = waiting
+            if not sent:
+                break
+            time.sleep(poll_pause)
+        client.close_session(session)
+    except KsefUnavailable as exc:
+        log.warning("KSeF unavailable: %s", exc)
+        for invoice in invoices:
+            if Invoice.objects.filter(
+                pk=invoice.pk, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
+            ).exists():
+                _go_offline(invoice, str(exc))
+        raise
+    finally:
+        # What is still sent-and-unnumbered is the sweeper's to ask about.
+        Invoice.objects.filter(pk__in=pks, ksef_status=Status.SENT).update(ksef_claimed_at=None)
+    counts = dict.fromkeys(Status.values, 0)
+    for status in Invoice.objects.filter(pk__in=pks).values_list("ksef_status", flat=True):
+        counts[status] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+def invoices_ksef_check(*, now=None) -> int:
+    """Sent invoices KSeF has not numbered yet: ask again (the sweeper). Returns how many."""
+    now = now or timezone.now()
+    sent = list(
+        Invoice.objects.filter(ksef_status=Status.SENT, ksef_sent_at__lt=now - timedelta(minutes=1))
+        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
+        .order_by("pk")[:BATCH]
+    )
+    if not sent:
+        return 0
+    client = ksef_client()
+    client.authenticate()
+    for invoice in sent:
+        _outcome(client, invoice, invoice.ksef_session, invoice.ksef_reference)
+    return len(sent)
+
+
+def invoices_ksef_waiting_ids() -> list[int]:
+    """Ids the sweeper sends: queued or offline, unclaimed or with a dead claim."""
+    now = timezone.now()
+    return list(
+        Invoice.objects.filter(ksef_status__in=[Status.QUEUED, Status.OFFLINE])
+        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+
+
+def invoice_fa3_rebuild(*, invoice: Invoice, seller: dict, buyer: dict, clerk=None) -> Invoice:
+    """A rejected or schema-invalid invoice, which KSeF never accepted and so was never
+    legally issued, with its parties taken again from the register (after staff fixed them):
+    its FA(3) is rebuilt, checked and queued once more."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.ksef_status not in (Status.INVALID, Status.REJECTED):
+            raise ValueError("only an invalid or rejected invoice is rebuilt")
+        for name, value in {**seller, **buyer}.items():
+            setattr(invoice, name, value)
+        invoice.ksef_claimed_at = None
+        invoice.save()
+        fa3_prepare(invoice)
+        pdf_redo(invoice.pk)
+    return invoice
