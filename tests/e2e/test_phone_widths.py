@@ -19,7 +19,9 @@ WIDTHS = (320, 390)
 RESIDENTS = ("najemca", "wlasciciel", "wspolwlasciciel", "firma")
 PUBLIC = ("/auth/login/", "/auth/password/reset/", "/deklaracja-dostepnosci/", "/weryfikacja/")
 # Not pages: downloads, images, the language switch, log-out and staff-only areas.
-NOT_PAGES = (".pdf", ".csv", ".png", ".jpg", "/pdf/", "/i18n/", "/admin/", "/auth/logout")
+NOT_PAGES = (
+    ".pdf", ".csv", ".png", ".jpg", "/pdf/", "/xml/", "/i18n/", "/admin/", "/auth/logout"
+)
 MAIN_PAGES = {"/", "/oplaty/", "/liczniki/", "/awarie/", "/uchwaly/", "/faktury/"}
 MAX_PAGES = 80
 # Phrases the Polish review found (issue #19), and any gender hedged in brackets: none may be
