@@ -16,13 +16,8 @@ def format_pln(value: Decimal, currency: bool = True) -> str:
     """As Polish readers write it: "1 234,56 zł" (non-breaking spaces), a minus sign "−"."""
     if not isinstance(value, Decimal):
         raise TypeError(f"money is Decimal, not {type(value).__name__}")
-    sign = "−" if value < 0 else ""
     whole, _dot, cents = f"{abs(money(value)):.2f}".partition(".")
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = f"{sign}{NBSP.join(groups)},{cents}"
+    text = f"{_signed_groups(value, whole)},{cents}"
     return f"{text}{NBSP}zł" if currency else text
 
 
@@ -32,10 +27,14 @@ def format_price(value: Decimal) -> str:
         raise TypeError(f"a price is Decimal, not {type(value).__name__}")
     exponent = value.normalize().as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 0)
-    sign = "−" if value < 0 else ""
     whole, _dot, fraction = f"{abs(value):.{places}f}".partition(".")
+    return f"{_signed_groups(value, whole)},{fraction}"
+
+
+def _signed_groups(value: Decimal, whole: str) -> str:
+    """The whole part in groups of three joined by non-breaking spaces, with "−" if negative."""
     groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups)},{fraction}"
+    return ("−" if value < 0 else "") + NBSP.join(groups)

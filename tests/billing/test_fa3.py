@@ -5,7 +5,6 @@ codes on the PDF read back with zbarimg from the rendered page, as a phone would
 import base64
 import datetime
 import hashlib
-import io
 import shutil
 import subprocess
 from decimal import Decimal as D
@@ -17,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from pypdf import PdfReader
 
 from billing.invoices import ksef_sending
 from billing.invoices import vat as invoice_vat
@@ -32,6 +30,7 @@ from billing.invoices.pdf_jobs import invoice_pdf_make
 from billing.invoices.services import current_lines, invoice_correct, invoice_issue_for_month
 from billing.models import Invoice
 from tests.billing.invoice_factories import BUYER_NIP, PERIOD, commercial_access, month_charges
+from tests.billing.test_invoice_pdf import pdf_text as invoice_pdf_text
 from tests.services import require
 
 pytestmark = pytest.mark.django_db
@@ -164,10 +163,7 @@ def test_correction_lowers_one_line_and_raises_another(invoice, staff):
 
 
 def pdf_text(invoice) -> str:
-    invoice.refresh_from_db()
-    with invoice.pdf_file.open("rb") as f:
-        reader = PdfReader(io.BytesIO(f.read()))
-    return " ".join("\n".join(p.extract_text() for p in reader.pages).replace("\xa0", " ").split())
+    return invoice_pdf_text(invoice)[0]
 
 
 def qr_codes_on(invoice, tmp_path) -> list[str]:
