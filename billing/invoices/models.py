@@ -43,10 +43,12 @@ def invoice_pdf_upload_to(instance, filename):
 
 class Invoice(models.Model):
     """A VAT invoice (faktura) or a correcting invoice (faktura korygująca): an immutable
-    snapshot of everything art. 106e of the VAT act requires, taken when it is issued."""
+    snapshot of everything art. 106e of the VAT act requires, taken when it is issued. A
+    settlement invoice bills what a water settlement found beyond the advances invoiced."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("invoice")
+        SETTLEMENT = "settlement", _("settlement invoice")
         CORRECTION = "correction", _("correcting invoice")
 
     class PdfStatus(models.TextChoices):
@@ -157,7 +159,7 @@ class Invoice(models.Model):
                 name="one_invoice_per_account_month",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="invoice") & Q(corrects__isnull=True))
+                condition=(Q(kind__in=["invoice", "settlement"]) & Q(corrects__isnull=True))
                 | (Q(kind="correction") & Q(corrects__isnull=False) & ~Q(correction_reason="")),
                 name="invoice_correction_refers_and_has_reason",
             ),

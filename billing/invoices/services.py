@@ -10,6 +10,7 @@ the PDF is rendered by a worker after commit (billing/invoices/pdf_jobs.py).
 """
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -344,66 +345,201 @@ def invoice_correct(
         raise InvoiceError(_("A line cannot become negative; remove it instead."))
     issue_date = issue_date or timezone.localdate()
     with transaction.atomic(durable=True):
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        before = invoice_vat.compute(current_lines(invoice))
-        after = invoice_vat.compute([line for line in lines_after if line.gross > 0])
-        exemption_basis = exemption_basis_of(
-            [*before.lines, *after.lines], fallback=invoice.exemption_basis
+        return _correct(invoice, lines_after, reason, clerk, issue_date)
+
+
+def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
+    """invoice_correct's work, in the caller's transaction."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    before = invoice_vat.compute(current_lines(invoice))
+    after = invoice_vat.compute([line for line in lines_after if line.gross > 0])
+    exemption_basis = exemption_basis_of(
+        [*before.lines, *after.lines], fallback=invoice.exemption_basis
+    )
+    difference = invoice_vat.difference(after, before)
+    if all(not (r.net or r.vat or r.gross) for r in difference) and [
+        (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
+    ] == [(x.description, x.quantity, x.gross, x.vat_rate) for x in after.lines]:
+        raise InvoiceError(_("The correction changes nothing."))
+    sequence, number = next_number(settings.INVOICE_CORRECTION_SERIES, issue_date)
+    fields = {
+        name: getattr(invoice, name)
+        for name in (
+            "account_id",
+            "period",
+            "sale_date",
+            "payment_method",
+            "seller_name",
+            "seller_address",
+            "seller_nip",
+            "bank_account",
+            "buyer_name",
+            "buyer_address",
+            "buyer_nip",
         )
-        difference = invoice_vat.difference(after, before)
-        if all(not (r.net or r.vat or r.gross) for r in difference) and [
-            (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
-        ] == [(x.description, x.quantity, x.gross, x.vat_rate) for x in after.lines]:
-            raise InvoiceError(_("The correction changes nothing."))
-        sequence, number = next_number(settings.INVOICE_CORRECTION_SERIES, issue_date)
-        fields = {
-            name: getattr(invoice, name)
-            for name in (
-                "account_id",
-                "period",
-                "sale_date",
-                "payment_method",
-                "seller_name",
-                "seller_address",
-                "seller_nip",
-                "bank_account",
-                "buyer_name",
-                "buyer_address",
-                "buyer_nip",
-            )
-        }
-        correction = Invoice.objects.create(
-            kind=Invoice.Kind.CORRECTION,
-            series=settings.INVOICE_CORRECTION_SERIES,
-            sequence=sequence,
-            number=number,
-            issue_date=issue_date,
-            due_date=max(invoice.due_date, issue_date),
-            corrects=invoice,
-            correction_reason=reason[:500],
-            exemption_basis=exemption_basis,
-            net_total=sum((r.net for r in difference), invoice_vat.ZERO),
-            vat_total=sum((r.vat for r in difference), invoice_vat.ZERO),
-            gross_total=sum((r.gross for r in difference), invoice_vat.ZERO),
-            issued_by=clerk,
-            **fields,
-        )
-        _save_lines(correction, before, InvoiceLine.State.BEFORE)
-        _save_lines(correction, after, InvoiceLine.State.AFTER)
-        _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
-        _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
-        _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
-        fa3_prepare(correction)
-        _tell(correction, correction.account)
-        audit_clerk(
-            clerk,
-            action=Action.CHANGE,
-            obj=invoice,
-            old={"gross_total": before.gross},
-            new={"gross_total": after.gross, "correction": number, "reason": reason},
-        )
-        enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
+    }
+    correction = Invoice.objects.create(
+        kind=Invoice.Kind.CORRECTION,
+        series=settings.INVOICE_CORRECTION_SERIES,
+        sequence=sequence,
+        number=number,
+        issue_date=issue_date,
+        due_date=max(invoice.due_date, issue_date),
+        corrects=invoice,
+        correction_reason=reason[:500],
+        exemption_basis=exemption_basis,
+        net_total=sum((r.net for r in difference), invoice_vat.ZERO),
+        vat_total=sum((r.vat for r in difference), invoice_vat.ZERO),
+        gross_total=sum((r.gross for r in difference), invoice_vat.ZERO),
+        issued_by=clerk,
+        **fields,
+    )
+    _save_lines(correction, before, InvoiceLine.State.BEFORE)
+    _save_lines(correction, after, InvoiceLine.State.AFTER)
+    _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
+    _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
+    _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
+    fa3_prepare(correction)
+    _tell(correction, correction.account)
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=invoice,
+        old={"gross_total": before.gross},
+        new={"gross_total": after.gross, "correction": number, "reason": reason},
+    )
+    enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
     return correction
+
+
+# -- water settlements of commercial leases ---------------------------------------------------
+
+
+def invoice_issue_for_charge(
+    *, charge: Charge, description: str, period_start: date, period_end: date, clerk=None
+) -> Invoice:
+    """A settlement invoice of one charge (what a water settlement found owing beyond the
+    advances invoiced), in the caller's transaction: one line, the charge's gross at its
+    rate, for the settled period. Issued once per charge."""
+    account = (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("premises__building__community")
+        .get(pk=charge.account_id)
+    )
+    existing = Invoice.objects.filter(lines__charge=charge, kind=Invoice.Kind.SETTLEMENT).first()
+    if existing:
+        return existing
+    issue_date = timezone.localdate()
+    line = invoice_vat.Line(
+        description=description[:200],
+        quantity=charge.quantity,
+        unit="usł.",
+        gross=charge.amount,
+        vat_rate=charge.vat_rate,
+        charge_id=charge.pk,
+        vat_basis=charge.vat_basis,
+    )
+    computed = invoice_vat.compute([line])
+    sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
+    invoice = Invoice.objects.create(
+        kind=Invoice.Kind.SETTLEMENT,
+        series=settings.INVOICE_SERIES,
+        sequence=sequence,
+        number=number,
+        account=account,
+        period=month_start(period_start),
+        issue_date=issue_date,
+        sale_date=period_end,
+        due_date=max(charge.due_date, issue_date),
+        **seller_of(account),
+        bank_account=account.virtual_nrb,
+        **buyer_of(account),
+        exemption_basis=exemption_basis_of([line]),
+        net_total=computed.net,
+        vat_total=computed.vat,
+        gross_total=computed.gross,
+        issued_by=clerk,
+    )
+    _save_lines(invoice, computed, InvoiceLine.State.LINE)
+    _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
+    fa3_prepare(invoice)
+    _tell(invoice, account)
+    audit_clerk(
+        clerk,
+        action=Action.ADD,
+        obj=invoice,
+        new={"number": number, "settles": charge.title, "gross_total": computed.gross},
+    )
+    enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
+    return invoice
+
+
+def invoices_credit_for_charges(*, charge_ids, amount, reason: str, clerk=None) -> list:
+    """What a water settlement found overpaid, given back on the invoices that billed the
+    advances (`charge_ids`): each, newest first, gets a correcting invoice lowering those
+    lines until `amount` (gross) is given back; in the caller's transaction. Returns the
+    corrections (they may give back less than `amount` if the advances were not invoiced)."""
+    charge_ids = set(charge_ids)
+    left = amount
+    corrections = []
+    originals = (
+        Invoice.objects.filter(lines__charge_id__in=list(charge_ids), corrects__isnull=True)
+        .distinct()
+        .order_by("-period", "-pk")
+    )
+    for invoice in originals:
+        if left <= 0:
+            break
+        lines = current_lines(invoice)
+        after = []
+        for line in lines:
+            cut = min(line.gross, left) if line.charge_id in charge_ids else 0
+            left -= cut
+            after.append(replace(line, gross=line.gross - cut))
+        if after != lines:
+            issue_date = timezone.localdate()
+            corrections.append(_correct(invoice, after, reason, clerk, issue_date))
+    return corrections
+
+
+def invoices_settlement_undo(*, invoices, reason: str, clerk=None) -> list:
+    """Undo what a water settlement did to invoices, when the settlement is corrected: its
+    settlement invoice is corrected to nothing, and each correction that gave money back on
+    an advance invoice is matched by one that puts those amounts back. In the caller's
+    transaction; returns the new corrections."""
+    done = []
+    today = timezone.localdate()
+    for invoice in invoices:
+        if invoice.kind == Invoice.Kind.SETTLEMENT:
+            done.append(_correct(invoice, [], reason, clerk, today))
+            continue
+        given_back = {}  # charge id -> (the line before, how much it was lowered)
+        after = {line.charge_id: line for line in invoice.lines.filter(state="after")}
+        for line in invoice.lines.filter(state="before").select_related("charge"):
+            now = after.get(line.charge_id)
+            cut = line.gross_value - (now.gross_value if now else 0)
+            if cut > 0:
+                given_back[line.charge_id] = (line, cut)
+        lines = current_lines(invoice.corrects)
+        restored = [
+            replace(x, gross=x.gross + given_back.pop(x.charge_id)[1])
+            if x.charge_id in given_back else x
+            for x in lines
+        ]
+        for line, cut in given_back.values():  # lines the credit had taken off altogether
+            restored.append(
+                invoice_vat.Line(
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    gross=cut,
+                    vat_rate=line.vat_rate,
+                    charge_id=line.charge_id,
+                    vat_basis=line.charge.vat_basis if line.charge else "",
+                )
+            )
+        done.append(_correct(invoice.corrects, restored, reason, clerk, today))
+    return done
 
 
 # -- staff: send again, render again -----------------------------------------------------------

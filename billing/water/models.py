@@ -208,6 +208,11 @@ class Settlement(models.Model):
         related_name="correction",
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A commercial lease's settlement is invoiced: an invoice for what it owes beyond the
+    # advances, or corrections of the advances' invoices for what it overpaid.
+    invoices = models.ManyToManyField(
+        Invoice, verbose_name=_("invoices"), blank=True, related_name="water_settlements"
+    )
     # The PDF, rendered once by a worker (core/pdf_jobs.py).
     pdf_status = models.CharField(
         _("PDF"),

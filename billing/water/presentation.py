@@ -76,6 +76,7 @@ def settlement_context(document):
         "parts": part_rows(document),
         "exempt": not document.vat_rate.isdigit(),
         "previous_year": year_before(document),
+        "invoices": list(document.invoices.select_related("corrects").order_by("pk")),
         "MANAGER_NAME": settings.MANAGER_NAME,
         "MANAGER_ADDRESS": settings.MANAGER_ADDRESS,
     }

@@ -16,6 +16,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, AccountAccess, User
 from accounts.queries import people_of
 from audit.services import Action, audit_clerk
+from billing.invoices.services import (
+    InvoiceError,
+    invoice_issue_for_charge,
+    invoices_credit_for_charges,
+    invoices_settlement_undo,
+)
 from billing.ledger.models import Charge, Component, Fee, Payment
 from billing.ledger.vat_rules import vat_rules
 from core.dates import month_start, months_back
@@ -337,8 +343,59 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
     return None, None
 
 
+def _invoice_line(run, computed: Computed) -> str:
+    return _(
+        "Water and sewage %(start)s–%(end)s: %(used)s m³ used, %(cost)s, less the advances "
+        "invoiced %(advances)s"
+    ) % {
+        "start": f"{run.period_start:%d.%m.%Y}",
+        "end": f"{run.period_end:%d.%m.%Y}",
+        "used": f"{computed.used:.3f}".replace(".", ","),
+        "cost": format_amount(computed.gross),
+        "advances": format_amount(computed.advances),
+    }
+
+
+def _invoices(run, computed: Computed, charge, clerk, reason="") -> list:
+    """A commercial lease's settlement on its invoices (VAT is invoiced, not only charged):
+    what it owes beyond the advances on a settlement invoice; what it overpaid given back by
+    correcting the invoices of the advances. Other accounts get no invoice."""
+    if computed.account.kind != Account.Kind.COMMERCIAL_LEASE or not computed.difference:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        if charge is not None:
+            return [
+                invoice_issue_for_charge(
+                    charge=charge,
+                    description=_invoice_line(run, computed),
+                    period_start=run.period_start,
+                    period_end=run.period_end,
+                    clerk=clerk,
+                )
+            ]
+        plan = SettlementPlan.objects.get(building_id=run.building_id)
+        advance_ids = Charge.objects.filter(
+            account=computed.account,
+            component__in=plan.advance_components.all(),
+            period__gte=month_start(run.period_start),
+            period__lte=run.period_end,
+        ).values_list("pk", flat=True)
+        return invoices_credit_for_charges(
+            charge_ids=list(advance_ids),
+            amount=-computed.difference,
+            reason=reason or _title(run),
+            clerk=clerk,
+        )
+
+
 def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reason=""):
     charge, credit = _post_difference(run, computed, posting, clerk)
+    try:
+        invoices = _invoices(run, computed, charge, clerk, reason)
+    except InvoiceError as exc:  # e.g. the buyer's NIP: fix the register, then post again
+        raise SettlementError(
+            _("Account %(account)s: %(error)s") % {"account": computed.account.number, "error": exc}
+        ) from None
     document = Settlement.objects.create(
         run=run,
         account=computed.account,
@@ -364,6 +421,7 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         corrects=corrects,
         reason=reason,
     )
+    document.invoices.set(invoices)
     resident = posting.residents.get(document.account_id)
     audit_clerk(
         clerk,
@@ -454,6 +512,8 @@ def run_post(*, run: SettlementRun, clerk) -> int:
 
 
 def _reverse(document: Settlement, reason: str, clerk):
+    with translation.override(settings.LANGUAGE_CODE):
+        invoices_settlement_undo(invoices=document.invoices.all(), reason=reason, clerk=clerk)
     charge, credit = document.charge, document.credit
     if charge is not None:
         Charge.objects.create(

@@ -9,8 +9,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 from pypdf import PdfReader
 
+from billing.invoices.fa3.build import NS as FA3
+from billing.invoices.fa3.schema import fa3_errors
+from billing.invoices.models import Invoice
+from billing.invoices.services import current_lines, invoice_issue_for_month
 from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, WaterTariff
@@ -128,6 +133,72 @@ def test_a_commercial_premises_pays_8_percent_vat(building, clerk):
     assert row.new_advance == D("157.68")
 
 
+def commercial_with_invoiced_advances(building, monthly):
+    """A café with its six monthly water advances (8%) invoiced, one invoice a month."""
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises, kind="commercial_lease", holder_nip="")
+    advances(account, monthly, vat_rate="8")
+    for month in range(1, 7):
+        invoice_issue_for_month(account=account, period=date(2026, month, 1),
+                                issue_date=date(2026, month, 1))
+    return account
+
+
+def fa3_field(invoice, name):
+    xml = bytes(Invoice.objects.get(pk=invoice.pk).fa3.xml)
+    assert fa3_errors(xml) == []
+    return [e.text for e in etree.fromstring(xml).iter(f"{{{FA3}}}{name}")]
+
+
+def test_a_commercial_settlement_owing_more_gets_a_settlement_invoice(building, clerk):
+    account = commercial_with_invoiced_advances(building, D("140.00"))  # 840,00 invoiced
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    assert document.difference == D("59.97")  # 899,97 − 840,00
+    (invoice,) = document.invoices.all()
+    assert invoice.kind == "settlement" and invoice.gross_total == D("59.97")
+    # 59,97 × 8/108 = 4,4422… → VAT 4,44, net 55,53
+    assert (invoice.net_total, invoice.vat_total) == (D("55.53"), D("4.44"))
+    (line,) = invoice.lines.all()
+    assert line.description == (
+        "Woda i ścieki 01.01.2026–30.06.2026: zużyto 54,300 m³ za 899,97 zł, "
+        "po odjęciu zafakturowanych zaliczek 840,00 zł"
+    )
+    assert line.charge == document.charge
+    assert fa3_field(invoice, "P_6_Od") == ["2026-01-01"]
+    assert fa3_field(invoice, "P_6_Do") == ["2026-06-30"]
+    assert fa3_field(invoice, "P_13_2") == ["55.53"] and fa3_field(invoice, "P_15") == ["59.97"]
+    # Correcting the settlement corrects its invoice to nothing, and invoices the new one.
+    new = services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
+    (undo,) = Invoice.objects.filter(corrects=invoice)
+    assert undo.gross_total == D("-59.97")
+    assert [i.kind for i in new.invoices.all()] == ["settlement"]
+
+
+def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk):
+    account = commercial_with_invoiced_advances(building, D("160.00"))  # 960,00 invoiced
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    assert document.difference == D("-60.03")  # 899,97 − 960,00
+    (correction,) = document.invoices.all()
+    june = Invoice.objects.get(account=account, period=date(2026, 6, 1), kind="invoice")
+    assert correction.corrects == june and correction.is_refund
+    # June's advance 160,00 → 99,97. 8%: before VAT 160 × 8/108 = 11,85, net 148,15; after
+    # 99,97 × 8/108 = 7,4052 → 7,41, net 92,56; difference net −55,59, VAT −4,44, gross −60,03
+    difference = correction.rate_totals.get(state="difference")
+    assert (difference.net, difference.vat, difference.gross) == (
+        D("-55.59"), D("-4.44"), D("-60.03")
+    )
+    assert fa3_field(correction, "RodzajFaktury") == ["KOR"]
+    # Corrected settlement: the credit is put back on June's invoice, the new one given again.
+    services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
+    restore = Invoice.objects.filter(corrects=june).order_by("pk")[1]
+    assert restore.gross_total == D("60.03")
+    assert [line.gross for line in current_lines(june)][0] == D("99.97")  # given back again
+
+
 def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, clerk):
     premises, cold, hot = premises_with_meters(building, None, D("68.1"))
     ReadingFactory(meter=cold, value=D("78.5"), read_on=date(2025, 5, 31))
@@ -231,3 +302,17 @@ def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
     assert not Charge.objects.filter(component__code="water_settlement").exists()
     client.post(run_url.replace("podglad/", "zaksieguj/"))
     assert Charge.objects.get(component__code="water_settlement").amount == D("113.31")
+
+
+def test_the_tenant_sees_which_invoice_billed_the_settlement(building, clerk, client):
+    account = commercial_with_invoiced_advances(building, D("140.00"))
+    access = AccessFactory(account=account)
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+    document = Settlement.objects.get(account=account)
+    (invoice,) = document.invoices.all()
+    client.force_login(access.user)
+    page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
+    assert f"Faktura: <a href=\"{reverse('billing:invoices')}\">{invoice.number}</a>" in page
+    listing = client.get(reverse("billing:invoices")).content.decode()
+    assert invoice.number in listing and "59,97" in listing
