@@ -421,7 +421,8 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         corrects=corrects,
         reason=reason,
     )
-    document.invoices.set(invoices)
+    if invoices:
+        document.invoices.set(invoices)
     resident = posting.residents.get(document.account_id)
     audit_clerk(
         clerk,
