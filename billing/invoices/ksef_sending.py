@@ -41,7 +41,8 @@ CLAIM_EXPIRES = timedelta(minutes=10)
 BATCH = 100
 STATUS_POLLS = 10  # KSeF usually numbers an invoice within seconds
 POLL_PAUSE = 1.0
-ACCEPTED = 200
+DUPLICATE = 440
+SYSTEM_FAILURE = {500, 550}
 
 
 def ksef_on() -> bool:
@@ -155,21 +156,37 @@ def pdf_redo(invoice_id: int) -> None:
     enqueue_on_commit("billing.invoice_pdf_render", invoice_id)
 
 
-def _outcome(client, invoice: Invoice, session_ref: str, invoice_ref: str) -> None:
-    """Ask KSeF what became of a sent invoice; store the number and UPO, or the rejection."""
-    status = client.invoice_status(session_ref, invoice_ref)
-    if status.code == ACCEPTED and status.ksef_number:
-        upo = client.invoice_upo(session_ref, status.ksef_number)
-        with transaction.atomic():
-            Invoice.objects.filter(pk=invoice.pk).update(
-                ksef_status=Status.ACCEPTED,
-                ksef_number=status.ksef_number,
-                ksef_accepted_at=timezone.now(),
-                ksef_error="",
-                ksef_claimed_at=None,
-            )
+def _accepted(invoice: Invoice, ksef_number: str, upo: bytes | None) -> None:
+    with transaction.atomic():
+        Invoice.objects.filter(pk=invoice.pk).update(
+            ksef_status=Status.ACCEPTED,
+            ksef_number=ksef_number,
+            ksef_accepted_at=timezone.now(),
+            ksef_error="",
+            ksef_claimed_at=None,
+        )
+        if upo is not None:
             InvoiceXml.objects.filter(invoice_id=invoice.pk).update(upo=upo)
-            pdf_redo(invoice.pk)
+        pdf_redo(invoice.pk)
+
+
+def _outcome(client, invoice: Invoice, session_ref: str, invoice_ref: str) -> None:
+    """Ask KSeF what became of a sent invoice; store the number and UPO, or the rejection.
+    Still being processed (100, 150): it stays sent, asked again later."""
+    status = client.invoice_status(session_ref, invoice_ref)
+    original = (status.extensions or {}).get("originalKsefNumber")
+    if status.accepted and status.ksef_number:
+        _accepted(invoice, status.ksef_number, client.invoice_upo(session_ref, status.ksef_number))
+    elif status.code == DUPLICATE and original:
+        # Sent before and accepted, its answer lost (a worker died): it is that invoice.
+        _accepted(invoice, original, None)
+    elif status.code in SYSTEM_FAILURE:
+        # KSeF failed to process it: it is not in KSeF; send it again.
+        Invoice.objects.filter(pk=invoice.pk).update(
+            ksef_status=Status.QUEUED,
+            ksef_error=f"{status.code}: {status.description}"[:2000],
+            ksef_claimed_at=None,
+        )
     elif status.code >= 400:
         reason = " ".join([f"{status.code}: {status.description}", *status.details])
         Invoice.objects.filter(pk=invoice.pk).update(
@@ -254,6 +271,7 @@ def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
                 _go_offline(invoice, str(exc))
         raise
     finally:
+        client.close()
         # What is still sent-and-unnumbered is the sweeper's to ask about.
         Invoice.objects.filter(pk__in=pks, ksef_status=Status.SENT).update(ksef_claimed_at=None)
     counts = dict.fromkeys(Status.values, 0)
@@ -272,10 +290,10 @@ def invoices_ksef_check(*, now=None) -> int:
     )
     if not sent:
         return 0
-    client = ksef_client()
-    client.authenticate()
-    for invoice in sent:
-        _outcome(client, invoice, invoice.ksef_session, invoice.ksef_reference)
+    with ksef_client() as client:
+        client.authenticate()
+        for invoice in sent:
+            _outcome(client, invoice, invoice.ksef_session, invoice.ksef_reference)
     return len(sent)
 
 

@@ -7,6 +7,7 @@ waits for its original's number."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from billing.invoices import ksef_sending
 from billing.invoices.services import (
@@ -119,3 +120,28 @@ def test_ksef_off_sends_nothing(settings):
     invoice = issue()
     assert Invoice.objects.get(pk=invoice.pk).ksef_status == "off"
     assert ksef_sending.invoices_ksef_send() == {}
+
+
+def test_a_duplicate_of_an_accepted_invoice_takes_its_number(peer):
+    invoice = issue()
+    assert send() == {"accepted": 1}
+    invoice.refresh_from_db()
+    number = invoice.ksef_number
+    # The worker died after sending and before storing KSeF's answer: the invoice is queued
+    # again and sent again; KSeF says 440 duplicate, naming the number it already has.
+    Invoice.objects.filter(pk=invoice.pk).update(ksef_status="queued", ksef_number="")
+    assert send() == {"accepted": 1}
+    invoice.refresh_from_db()
+    assert invoice.ksef_number == number
+
+
+def test_sweeper_asks_about_a_sent_invoice_without_a_number(peer, monkeypatch):
+    invoice = issue()
+    peer.processing_polls = 1  # KSeF still "processing" at the round's one status poll
+    monkeypatch.setattr(ksef_sending, "STATUS_POLLS", 1)
+    assert send() == {"sent": 1}
+    Invoice.objects.filter(pk=invoice.pk).update(
+        ksef_sent_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    assert ksef_sending.invoices_ksef_check() == 1
+    assert Invoice.objects.get(pk=invoice.pk).ksef_status == "accepted"
