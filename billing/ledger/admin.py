@@ -59,6 +59,13 @@ class VatRuleForm(forms.ModelForm):
         model = VatRule
         fields = ["account_kind", "valid_from", "vat_rate", "exemption_basis"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_kind"].choices = [
+            ("", _("every kind of account")),
+            *Account.Kind.choices,
+        ]
+
     def clean(self):
         data = super().clean()
         basis = (data.get("exemption_basis") or "").strip()
@@ -94,10 +101,12 @@ class ComponentAdmin(admin.ModelAdmin):
     def vat_now(self, obj):
         today = timezone.localdate()
         rules = VatRules(obj.vat_rules.all())
+        kinds = [(k, label) for k, label in Account.Kind.choices
+                 if any(r.account_kind == k for r in obj.vat_rules.all())]
+        others = _("other accounts") if kinds else _("every account")
         return ", ".join(
             f"{label}: {VatRate(rules.vat(obj.pk, kind, today).rate).label}"
-            for kind, label in [("", _("every kind")), *Account.Kind.choices]
-            if kind == "" or any(r.account_kind == kind for r in obj.vat_rules.all())
+            for kind, label in [*kinds, ("", others)]
         )
 
 

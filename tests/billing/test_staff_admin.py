@@ -397,3 +397,10 @@ def test_account_page_shows_its_fee_schedule(accountant_client, account):
     response = accountant_client.get(reverse("admin:accounts_account_change", args=[account.pk]))
     assert response.status_code == 200
     assert b"fees-TOTAL_FORMS" in response.content
+
+
+def test_the_component_list_says_each_components_vat_rate_now(accountant_client, settings):
+    accountant_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"
+    page = accountant_client.get(reverse("admin:billing_component_changelist")).content.decode()
+    assert "najem lokalu użytkowego: 8%, pozostałe konta: zw." in page  # water and sewage
+    assert "wszystkie konta: nie podlega VAT" in page  # the repair fund
