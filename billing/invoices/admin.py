@@ -41,9 +41,13 @@ class InvoiceIssueForm(forms.Form):
     period = MonthField(label=_("Month"), help_text=_("The month whose charges are invoiced."))
     account = forms.ModelChoiceField(
         label=_("Account"),
-        queryset=Account.objects.filter(kind=Account.Kind.COMMERCIAL_LEASE),
+        queryset=Account.objects.all(),
         required=False,
-        help_text=_("Leave empty to invoice every commercial lease not invoiced for the month."),
+        help_text=_(
+            "Leave empty to invoice every commercial lease not invoiced for the month. Any "
+            "other account is invoiced on request only: pick it when its holder asked for an "
+            "invoice."
+        ),
     )
 
 
@@ -237,7 +241,10 @@ class InvoiceAdmin(admin.ModelAdmin):
             if account is not None:
                 try:
                     invoice = invoice_issue_for_month(
-                        account=account, period=period, clerk=request.user
+                        account=account,
+                        period=period,
+                        clerk=request.user,
+                        on_request=account.kind != Account.Kind.COMMERCIAL_LEASE,
                     )
                 except InvoiceError as exc:
                     form.add_error("account", str(exc))

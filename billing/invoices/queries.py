@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,12 +14,17 @@ from billing.ledger.deadlines import deadline
 from billing.ledger.queries import account_state_of
 
 
-def commercial_accounts_for_user(user):
-    return accounts_for_user(user).filter(kind=Account.Kind.COMMERCIAL_LEASE)
+def invoice_accounts_for_user(user):
+    """The user's commercial leases, and any other account of theirs invoiced on request."""
+    return (
+        accounts_for_user(user)
+        .filter(Q(kind=Account.Kind.COMMERCIAL_LEASE) | Q(invoices__isnull=False))
+        .distinct()
+    )
 
 
 def invoices_for_user(user):
-    return Invoice.objects.filter(account__in=commercial_accounts_for_user(user))
+    return Invoice.objects.filter(account__in=invoice_accounts_for_user(user))
 
 
 def get_invoice_for_user(user, pk) -> Invoice:
@@ -61,7 +67,7 @@ def invoice_rows_for_user(user, today=None):
     """(accounts, [InvoiceRow]) of the user's commercial accounts; 404 when there are none.
     The open items of each account, one query for the invoices, one for their lines' charges."""
     today = today or timezone.localdate()
-    accounts = list(commercial_accounts_for_user(user))
+    accounts = list(invoice_accounts_for_user(user))
     if not accounts:
         raise Http404
     unpaid_by_charge = {}

@@ -203,12 +203,13 @@ def _tell(invoice, account):
 
 
 def invoice_issue_for_month(
-    *, account, period: date, clerk=None, issue_date: date | None = None
+    *, account, period: date, clerk=None, issue_date: date | None = None, on_request=False
 ) -> Invoice:
     """The invoice of a commercial account's charges of the month of `period`: issued now, or
-    the one issued before (idempotent)."""
+    the one issued before (idempotent). Another account is invoiced only `on_request`: a
+    flat's tenant or owner who asked BOK for an invoice (their monthly notice is not one)."""
     period = month_start(period)
-    if account.kind != Account.Kind.COMMERCIAL_LEASE:
+    if account.kind != Account.Kind.COMMERCIAL_LEASE and not on_request:
         raise InvoiceError(_("Invoices are issued only for commercial leases."))
     issue_date = issue_date or timezone.localdate()
     with transaction.atomic(durable=True):

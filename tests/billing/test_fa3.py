@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.x509.oid import NameOID
+from django.urls import reverse
 from lxml import etree
 
 from billing.invoices import ksef_sending
@@ -27,10 +28,18 @@ from billing.invoices.ksef_codes import (
     xml_hash,
 )
 from billing.invoices.pdf_jobs import invoice_pdf_make
-from billing.invoices.services import current_lines, invoice_correct, invoice_issue_for_month
-from billing.models import Invoice
+from billing.invoices.services import (
+    InvoiceError,
+    current_lines,
+    invoice_correct,
+    invoice_issue_for_month,
+)
+from billing.ledger.charge_run import charge_run_execute
+from billing.models import ChargeRun, Invoice
+from tests.billing.factories import FeeFactory, component
 from tests.billing.invoice_factories import BUYER_NIP, PERIOD, commercial_access, month_charges
 from tests.billing.test_invoice_pdf import pdf_text as invoice_pdf_text
+from tests.factories import AccessFactory
 from tests.services import require
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +277,42 @@ def test_kod_ii_with_an_ecdsa_certificate_is_r_and_s_of_32_bytes(tmp_path, setti
     assert len(raw) == 64  # IEEE P1363: r || s
     der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
     cert.public_key().verify(der, signed.encode(), ec.ECDSA(hashes.SHA256()))
+
+
+def test_an_exempt_residential_invoice_on_request(client, settings):
+    """A municipal flat's tenant asks BOK for an invoice of November: rent and water of a home
+    are exempt (art. 43 ust. 1 pkt 36), the waste fee is outside VAT and not invoiced."""
+    access = AccessFactory(account__kind="municipal_tenancy", account__holder_nip="",
+                           account__premises__floor_area=D("48.50"))
+    account = access.account
+    rent, water, waste = (component(code) for code in ("rent", "water_sewage", "waste"))
+    for fee_component, basis, price, quantity in [
+        (rent, "per_m2", D("10.4500"), None),  # 48,50 m² × 10,45 = 506,825 → 506,83
+        (water, "per_person", D("42.8000"), D(2)),  # 2 × 42,80 = 85,60
+        (waste, "per_person", D("37.0000"), D(2)),  # 74,00, np
+    ]:
+        FeeFactory(account=account, component=fee_component, basis=basis, unit_price=price,
+                   quantity=quantity)
+    run = ChargeRun.objects.create(period=PERIOD, due_day=10)
+    charge_run_execute(run_id=run.pk, notify=False)
+    with pytest.raises(InvoiceError):  # a flat is not invoiced unless its tenant asks
+        invoice_issue_for_month(account=account, period=PERIOD, issue_date=ISSUED)
+    invoice = invoice_issue_for_month(account=account, period=PERIOD, issue_date=ISSUED,
+                                      on_request=True)
+    xml = xml_of(invoice)
+    assert fa3_errors(xml) == []
+    assert field(xml, "//fa:Podmiot2/fa:DaneIdentyfikacyjne/fa:BrakID") == ["1"]  # a consumer
+    assert field(xml, "//fa:FaWiersz/fa:P_12") == ["zw", "zw"]
+    # 506,83 + 85,60 = 592,43, all exempt: no VAT fields at all
+    assert field(xml, "//fa:Fa/fa:P_13_7") == ["592.43"]
+    assert field(xml, "//fa:Fa/fa:P_15") == ["592.43"]
+    assert field(xml, "//fa:Fa/fa:P_13_1") == [] and field(xml, "//fa:Fa/fa:P_14_1") == []
+    assert field(xml, "//fa:Zwolnienie/fa:P_19A")[0].startswith("art. 43 ust. 1 pkt 36")
+    assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
+        D("592.43"), D("0.00"), D("592.43")
+    )
+    # The tenant finds it on the invoices page the notification links to.
+    client.force_login(access.user)
+    page = client.get(reverse("billing:invoices"))
+    assert page.status_code == 200 and invoice.number in page.content.decode()
+    assert client.get(reverse("billing:invoice_xml", args=[invoice.pk])).content == xml

@@ -9,9 +9,10 @@ from django.urls import reverse
 from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from messaging.models import Notification
+from tests.billing.factories import ChargeFactory
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.clients import Client
-from tests.factories import StaffFactory
+from tests.factories import AccessFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,18 @@ def test_accountant_issues_a_month_from_the_form(accountant_client, tenant):
     # Again: nothing new.
     accountant_client.post(url, {"period": "11/2026", "account": ""})
     assert Invoice.objects.count() == 1
+
+
+def test_a_flat_is_invoiced_only_when_the_clerk_picks_it(accountant_client):
+    flat = AccessFactory(account__kind="municipal_tenancy").account
+    ChargeFactory(account=flat, period=PERIOD, amount=D("506.83"), title="Czynsz 11/2026")
+    url = reverse("admin:billing_invoice_issue")
+    accountant_client.post(url, {"period": "11/2026", "account": ""})
+    assert not Invoice.objects.filter(account=flat).exists()  # the month's run skips a flat
+    response = accountant_client.post(url, {"period": "11/2026", "account": flat.pk})
+    assert response.status_code == 302
+    invoice = Invoice.objects.get(account=flat)
+    assert (invoice.gross_total, invoice.vat_total) == (D("506.83"), D("0.00"))  # exempt
 
 
 def test_issue_form_rejects_a_bad_month_without_a_500(accountant_client, tenant):
