@@ -270,6 +270,13 @@ def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
             ).exists():
                 _go_offline(invoice, str(exc))
         raise
+    except KsefError as exc:
+        # KSeF refused the session itself (a revoked token, no permission): nothing was sent;
+        # staff see why on each waiting invoice, and the sweeper tries again.
+        log.error("KSeF refused the session: %s", exc)
+        Invoice.objects.filter(
+            pk__in=pks, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
+        ).update(ksef_error=f"KSeF: {exc}"[:2000], ksef_claimed_at=None)
     finally:
         client.close()
         # What is still sent-and-unnumbered is the sweeper's to ask about.

@@ -145,3 +145,13 @@ def test_sweeper_asks_about_a_sent_invoice_without_a_number(peer, monkeypatch):
     )
     assert ksef_sending.invoices_ksef_check() == 1
     assert Invoice.objects.get(pk=invoice.pk).ksef_status == "accepted"
+
+
+def test_a_refused_token_leaves_the_invoice_waiting_with_the_reason(peer, settings):
+    settings.KSEF_TOKEN = "REVOKED-TOKEN"
+    invoice = issue()
+    assert send() == {"queued": 1}
+    invoice.refresh_from_db()
+    assert invoice.ksef_status == "queued" and invoice.ksef_claimed_at is None
+    assert "450" in invoice.ksef_error  # the peer's authentication status for a wrong token
+    assert "REVOKED-TOKEN" not in invoice.ksef_error  # never the token itself
