@@ -5,7 +5,9 @@ A worker claims a row with a conditional UPDATE (pending → rendering, stamped 
 only the claimant renders, and it stores its file only if the row is still its claim. A worker
 killed mid-render leaves the row in `rendering`; the sweeper gives it back to `pending` after
 STUCK_AFTER and nudges every pending row, so each invoice ends with exactly one stored PDF.
-A stored PDF is never rendered again.
+A stored PDF is not rendered again on request; only a change of what it shows does that (an
+invoice's KSeF number: billing/invoices/ksef_sending.pdf_redo), and a render under way then
+loses its claim and throws its file away.
 """
 
 import logging

@@ -22,6 +22,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -150,9 +151,13 @@ def _go_offline(invoice: Invoice, reason: str) -> None:
 
 
 def pdf_redo(invoice_id: int) -> None:
-    """The PDF again, now that its KSeF label or codes changed (a render under way loses its
-    claim and throws its file away: core.pdf_jobs)."""
-    Invoice.objects.filter(pk=invoice_id).update(pdf_status="pending", pdf_error="")
+    """The PDF again, now that its KSeF label or codes changed. The old file goes once this
+    commits, so an invoice keeps one stored PDF; a render under way loses its claim and throws
+    its file away (core.pdf_jobs)."""
+    old = Invoice.objects.filter(pk=invoice_id).values_list("pdf_file", flat=True).first()
+    Invoice.objects.filter(pk=invoice_id).update(pdf_status="pending", pdf_file="", pdf_error="")
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
     enqueue_on_commit("billing.invoice_pdf_render", invoice_id)
 
 

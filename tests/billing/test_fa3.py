@@ -190,7 +190,9 @@ def qr_codes_on(invoice, tmp_path) -> list[str]:
     return result.stdout.decode().split()
 
 
-def test_kod_i_on_the_pdf_is_the_link_built_from_the_xml(settings, tmp_path):
+def test_kod_i_on_the_pdf_is_the_link_built_from_the_xml(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.KSEF_ENV, settings.KSEF_TOKEN = "test", "t"
     account = commercial_access().account
     month_charges(account)
@@ -204,11 +206,15 @@ def test_kod_i_on_the_pdf_is_the_link_built_from_the_xml(settings, tmp_path):
     assert expected in codes
     assert "OFFLINE" in pdf_text(invoice)  # no KSeF number yet
     number = f"{settings.MANAGER_NIP}-20261103-0123456789AB-CD"
+    first = Invoice.objects.get(pk=invoice.pk).pdf_file.name
     Invoice.objects.filter(pk=invoice.pk).update(ksef_number=number, ksef_status="accepted")
-    ksef_sending.pdf_redo(invoice.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        ksef_sending.pdf_redo(invoice.pk)
     assert invoice_pdf_make(invoice_id=invoice.pk) == "done"
     text = pdf_text(invoice)
     assert number in text and "OFFLINE" not in text
+    stored = [p.name for p in (tmp_path / "media").rglob("*.pdf")]
+    assert len(stored) == 1 and first.rsplit("/", 1)[-1] not in stored  # one PDF, the new one
 
 
 def rsa_certificate(tmp_path):
