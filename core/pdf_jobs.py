@@ -6,8 +6,8 @@ only the claimant renders, and it stores its file only if the row is still its c
 killed mid-render leaves the row in `rendering`; the sweeper gives it back to `pending` after
 STUCK_AFTER and nudges every pending row, so each invoice ends with exactly one stored PDF.
 A stored PDF is not rendered again on request; only a change of what it shows does that (an
-invoice's KSeF number: billing/invoices/ksef_sending.pdf_redo), and a render under way then
-loses its claim and throws its file away.
+invoice's KSeF number): pdf_redo, after which a render under way loses its claim and throws
+its file away.
 """
 
 import logging
@@ -83,6 +83,16 @@ def pdf_again(model, row, task_name: str) -> bool:
         )
         enqueue_on_commit(task_name, row.pk)
     return True
+
+
+def pdf_redo(model, pk, task_name: str) -> None:
+    """Draw a row's PDF again because what it shows changed. The old file goes once this
+    commits, so the row keeps one stored PDF."""
+    old = model.objects.filter(pk=pk).values_list("pdf_file", flat=True).first()
+    model.objects.filter(pk=pk).update(pdf_status="pending", pdf_file="", pdf_error="")
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    enqueue_on_commit(task_name, pk)
 
 
 def stored_pdf_response(row, filename: str) -> HttpResponse:

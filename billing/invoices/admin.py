@@ -156,10 +156,11 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("FA(3) XML and UPO"))
     def fa3_links(self, obj):
+        document = InvoiceXml.objects.filter(invoice=obj).first()
         links = []
-        if InvoiceXml.objects.filter(invoice=obj).exclude(xml=b"").exists():
+        if document and document.xml:
             links.append((reverse("admin:billing_invoice_xml", args=[obj.pk]), _("FA(3) XML")))
-        if InvoiceXml.objects.filter(invoice=obj, upo__isnull=False).exists():
+        if document and document.upo:
             links.append((reverse("admin:billing_invoice_upo", args=[obj.pk]), _("UPO receipt")))
         if not links:
             return "—"

@@ -49,7 +49,6 @@ def ksef_codes(invoice) -> dict:
 def invoice_context(invoice) -> dict:
     lines = list(invoice.lines.all())
     rates = list(invoice.rate_totals.all())
-    payable = invoice.gross_total > 0
     return {
         "invoice": invoice,
         "lines": [line for line in lines if line.state == "line"],
@@ -61,13 +60,10 @@ def invoice_context(invoice) -> dict:
         "rates_difference": [r for r in rates if r.state == "difference"],
         "has_exempt": any(line.vat_rate == "zw" for line in lines),
         "has_not_subject": any(line.vat_rate == "np" for line in lines),
-        "exemption_basis": invoice.exemption_basis,
         "total_in_words": amount_in_words(abs(invoice.gross_total)),
         "bank_account_display": format_nrb(invoice.bank_account),
-        "payable": payable,
-        "refund": -invoice.gross_total if invoice.is_refund else None,
         "qr_svg": qr_code(transfer_of(invoice)).svg_data_uri(scale=4, border=4)
-        if payable
+        if invoice.payable
         else None,
         "qr_has_amount": 0 < invoice.gross_total <= MAX_AMOUNT,
         "qr_title": qr_title(invoice),

@@ -22,7 +22,6 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +34,7 @@ from billing.ksef.client import KsefClient, KsefError, KsefUnavailable
 from billing.ksef.environments import environment
 from billing.ledger.deadlines import deadline
 from core.enqueue import enqueue_on_commit
+from core.pdf_jobs import pdf_redo as redraw
 
 log = logging.getLogger(__name__)
 Status = Invoice.KsefStatus
@@ -74,16 +74,11 @@ def offline_certificate():
 # -- building --------------------------------------------------------------------------------
 
 
-def fa3_prepare(invoice: Invoice) -> InvoiceXml:
-    """Build the invoice's FA(3) XML, store it byte for byte and decide what happens next.
-    Runs in the issuing transaction, after the lines and totals are saved."""
-    lines = list(invoice.lines.all())
-    totals = list(invoice.rate_totals.all())
-    try:
-        xml = fa3_xml(invoice, lines, totals)
-        errors = fa3_errors(xml)
-    except Fa3Error as exc:
-        xml, errors = b"", [str(exc)]
+def _built(invoice: Invoice) -> bytes:
+    return fa3_xml(invoice, list(invoice.lines.all()), list(invoice.rate_totals.all()))
+
+
+def _store(invoice: Invoice, xml: bytes) -> InvoiceXml:
     document, _new = InvoiceXml.objects.update_or_create(
         invoice=invoice,
         defaults={
@@ -92,6 +87,18 @@ def fa3_prepare(invoice: Invoice) -> InvoiceXml:
             "built_at": timezone.now(),
         },
     )
+    return document
+
+
+def fa3_prepare(invoice: Invoice) -> InvoiceXml:
+    """Build the invoice's FA(3) XML, store it byte for byte and decide what happens next.
+    Runs in the issuing transaction, after the lines and totals are saved."""
+    try:
+        xml = _built(invoice)
+        errors = fa3_errors(xml)
+    except Fa3Error as exc:
+        xml, errors = b"", [str(exc)]
+    document = _store(invoice, xml)
     if errors:
         invoice.ksef_status, invoice.ksef_error = Status.INVALID, "\n".join(errors)
     elif not ksef_on():
@@ -117,8 +124,7 @@ def _claim(ids=None, now=None) -> list[int]:
     once their original has its KSeF number."""
     now = now or timezone.now()
     waiting = (
-        Invoice.objects.filter(ksef_status__in=[Status.QUEUED, Status.OFFLINE])
-        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
+        _waiting(now)
         .filter(Q(corrects__isnull=True) | Q(corrects__ksef_status=Status.ACCEPTED))
         .filter(seller_nip=settings.KSEF_NIP)
     )
@@ -151,14 +157,8 @@ def _go_offline(invoice: Invoice, reason: str) -> None:
 
 
 def pdf_redo(invoice_id: int) -> None:
-    """The PDF again, now that its KSeF label or codes changed. The old file goes once this
-    commits, so an invoice keeps one stored PDF; a render under way loses its claim and throws
-    its file away (core.pdf_jobs)."""
-    old = Invoice.objects.filter(pk=invoice_id).values_list("pdf_file", flat=True).first()
-    Invoice.objects.filter(pk=invoice_id).update(pdf_status="pending", pdf_file="", pdf_error="")
-    if old:
-        transaction.on_commit(lambda: default_storage.delete(old))
-    enqueue_on_commit("billing.invoice_pdf_render", invoice_id)
+    """The PDF again, now that its KSeF label or codes changed."""
+    redraw(Invoice, invoice_id, "billing.invoice_pdf_render")
 
 
 def _accepted(invoice: Invoice, ksef_number: str, upo: bytes | None) -> None:
@@ -175,28 +175,33 @@ def _accepted(invoice: Invoice, ksef_number: str, upo: bytes | None) -> None:
         pdf_redo(invoice.pk)
 
 
-def _outcome(client, invoice: Invoice, session_ref: str, invoice_ref: str) -> None:
+def _outcome(client, invoice: Invoice, session_ref: str, invoice_ref: str) -> str:
     """Ask KSeF what became of a sent invoice; store the number and UPO, or the rejection.
-    Still being processed (100, 150): it stays sent, asked again later."""
+    Still being processed (100, 150): it stays sent, asked again later. Returns its status."""
     status = client.invoice_status(session_ref, invoice_ref)
     original = (status.extensions or {}).get("originalKsefNumber")
     if status.accepted and status.ksef_number:
         _accepted(invoice, status.ksef_number, client.invoice_upo(session_ref, status.ksef_number))
-    elif status.code == DUPLICATE and original:
+        return Status.ACCEPTED
+    if status.code == DUPLICATE and original:
         # Sent before and accepted, its answer lost (a worker died): it is that invoice.
         _accepted(invoice, original, None)
-    elif status.code in SYSTEM_FAILURE:
+        return Status.ACCEPTED
+    if status.code in SYSTEM_FAILURE:
         # KSeF failed to process it: it is not in KSeF; send it again.
         Invoice.objects.filter(pk=invoice.pk).update(
             ksef_status=Status.QUEUED,
             ksef_error=f"{status.code}: {status.description}"[:2000],
             ksef_claimed_at=None,
         )
-    elif status.code >= 400:
+        return Status.QUEUED
+    if status.code >= 400:
         reason = " ".join([f"{status.code}: {status.description}", *status.details])
         Invoice.objects.filter(pk=invoice.pk).update(
             ksef_status=Status.REJECTED, ksef_error=reason[:2000], ksef_claimed_at=None
         )
+        return Status.REJECTED
+    return Status.SENT
 
 
 def _refresh_corrected_number(invoice: Invoice) -> None:
@@ -207,11 +212,7 @@ def _refresh_corrected_number(invoice: Invoice) -> None:
         return
     if original.ksef_number.encode() in bytes(invoice.fa3.xml):
         return
-    fa3 = fa3_xml(invoice, list(invoice.lines.all()), list(invoice.rate_totals.all()))
-    InvoiceXml.objects.filter(invoice_id=invoice.pk).update(
-        xml=fa3, sha256=hashlib.sha256(fa3).hexdigest(), built_at=timezone.now()
-    )
-    invoice.fa3.refresh_from_db()
+    invoice.fa3 = _store(invoice, _built(invoice))
     pdf_redo(invoice.pk)
 
 
@@ -257,22 +258,24 @@ def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
             )
             sent.append((invoice, reference))
         for _poll in range(STATUS_POLLS):
-            waiting = []
-            for invoice, reference in sent:
-                _outcome(client, invoice, session.reference_number, reference)
-                if Invoice.objects.filter(pk=invoice.pk, ksef_status=Status.SENT).exists():
-                    waiting.append((invoice, reference))
-            sent = waiting
+            sent = [
+                (invoice, reference)
+                for invoice, reference in sent
+                if _outcome(client, invoice, session.reference_number, reference) == Status.SENT
+            ]
             if not sent:
                 break
             time.sleep(poll_pause)
         client.close_session(session)
     except KsefUnavailable as exc:
         log.warning("KSeF unavailable: %s", exc)
+        unsent = set(
+            Invoice.objects.filter(
+                pk__in=pks, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
+            ).values_list("pk", flat=True)
+        )
         for invoice in invoices:
-            if Invoice.objects.filter(
-                pk=invoice.pk, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
-            ).exists():
+            if invoice.pk in unsent:
                 _go_offline(invoice, str(exc))
         raise
     except KsefError as exc:
@@ -297,7 +300,7 @@ def invoices_ksef_check(*, now=None) -> int:
     now = now or timezone.now()
     sent = list(
         Invoice.objects.filter(ksef_status=Status.SENT, ksef_sent_at__lt=now - timedelta(minutes=1))
-        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
+        .filter(_unclaimed(now))
         .order_by("pk")[:BATCH]
     )
     if not sent:
@@ -309,18 +312,24 @@ def invoices_ksef_check(*, now=None) -> int:
     return len(sent)
 
 
-def invoices_ksef_waiting_ids() -> list[int]:
-    """Ids the sweeper sends: queued or offline, unclaimed or with a dead claim."""
-    now = timezone.now()
-    return list(
-        Invoice.objects.filter(ksef_status__in=[Status.QUEUED, Status.OFFLINE])
-        .filter(Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:BATCH]
+def _unclaimed(now) -> Q:
+    """No live worker holds it: a claim older than CLAIM_EXPIRES belonged to one that died."""
+    return Q(ksef_claimed_at__isnull=True) | Q(ksef_claimed_at__lt=now - CLAIM_EXPIRES)
+
+
+def _waiting(now):
+    """Queued or offline invoices no worker holds."""
+    return Invoice.objects.filter(ksef_status__in=[Status.QUEUED, Status.OFFLINE]).filter(
+        _unclaimed(now)
     )
 
 
-def invoice_fa3_rebuild(*, invoice: Invoice, seller: dict, buyer: dict, clerk=None) -> Invoice:
+def invoices_ksef_waiting_ids() -> list[int]:
+    """Ids the sweeper sends: queued or offline, unclaimed or with a dead claim."""
+    return list(_waiting(timezone.now()).order_by("pk").values_list("pk", flat=True)[:BATCH])
+
+
+def invoice_fa3_rebuild(*, invoice: Invoice, seller: dict, buyer: dict) -> Invoice:
     """A rejected or schema-invalid invoice, which KSeF never accepted and so was never
     legally issued, with its parties taken again from the register (after staff fixed them):
     its FA(3) is rebuilt, checked and queued once more."""

@@ -186,6 +186,11 @@ class Invoice(models.Model):
     def payable(self):
         return self.gross_total > 0
 
+    @property
+    def refund(self):
+        """What a refund correction gives back, as a positive amount."""
+        return -self.gross_total if self.is_refund else None
+
     def audit_resident(self):
         return first_resident(self.account)
 

@@ -48,10 +48,6 @@ class InvoiceRow:
     status: str  # paid / unpaid / overdue / "" for a correction
     unpaid: object
 
-    @property
-    def refund(self):
-        return -self.invoice.gross_total if self.invoice.is_refund else None
-
 
 def status_of(invoice, unpaid_by_charge, today):
     """From the ledger: what is still unpaid of the charges the invoice bills."""

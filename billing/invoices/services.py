@@ -230,42 +230,60 @@ def invoice_issue_for_month(
                 _("Account %(number)s has no charges for %(month)s to invoice.")
                 % {"number": account.number, "month": f"{period:%m/%Y}"}
             )
-        lines = lines_of(account, charges)
-        computed = invoice_vat.compute(lines)
-        exemption_basis = exemption_basis_of(lines)
-        buyer = buyer_of(account)
-        sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
-        invoice = Invoice.objects.create(
+        return _issue(
             kind=Invoice.Kind.INVOICE,
-            series=settings.INVOICE_SERIES,
-            sequence=sequence,
-            number=number,
             account=account,
+            lines=lines_of(account, charges),
             period=period,
-            issue_date=issue_date,
             sale_date=month_end(period),
             # The contract's day; never before the invoice itself (one issued late).
             due_date=max(min(charge.due_date for charge, _amount in charges), issue_date),
-            **seller_of(account),
-            bank_account=account.virtual_nrb,
-            **buyer,
-            exemption_basis=exemption_basis,
-            net_total=computed.net,
-            vat_total=computed.vat,
-            gross_total=computed.gross,
-            issued_by=clerk,
+            issue_date=issue_date,
+            clerk=clerk,
+            audit={"period": period},
         )
-        _save_lines(invoice, computed, InvoiceLine.State.LINE)
-        _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
-        fa3_prepare(invoice)
-        _tell(invoice, account)
-        audit_clerk(
-            clerk,
-            action=Action.ADD,
-            obj=invoice,
-            new={"number": number, "period": period, "gross_total": computed.gross},
-        )
-        enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
+
+
+def _issue(
+    *, kind, account, lines, period, sale_date, due_date, issue_date, clerk, audit
+) -> Invoice:
+    """Number, store and announce an invoice of `lines` (invoice_vat.Line), in the caller's
+    transaction with the account locked: its FA(3), the tenant told, the audit row, the PDF
+    queued after commit."""
+    computed = invoice_vat.compute(lines)
+    exemption_basis = exemption_basis_of(lines)
+    buyer = buyer_of(account)
+    sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
+    invoice = Invoice.objects.create(
+        kind=kind,
+        series=settings.INVOICE_SERIES,
+        sequence=sequence,
+        number=number,
+        account=account,
+        period=period,
+        issue_date=issue_date,
+        sale_date=sale_date,
+        due_date=due_date,
+        **seller_of(account),
+        bank_account=account.virtual_nrb,
+        **buyer,
+        exemption_basis=exemption_basis,
+        net_total=computed.net,
+        vat_total=computed.vat,
+        gross_total=computed.gross,
+        issued_by=clerk,
+    )
+    _save_lines(invoice, computed, InvoiceLine.State.LINE)
+    _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
+    fa3_prepare(invoice)
+    _tell(invoice, account)
+    audit_clerk(
+        clerk,
+        action=Action.ADD,
+        obj=invoice,
+        new={"number": number, **audit, "gross_total": computed.gross},
+    )
+    enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
     return invoice
 
 
@@ -440,39 +458,17 @@ def invoice_issue_for_charge(
         charge_id=charge.pk,
         vat_basis=charge.vat_basis,
     )
-    computed = invoice_vat.compute([line])
-    sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
-    invoice = Invoice.objects.create(
+    return _issue(
         kind=Invoice.Kind.SETTLEMENT,
-        series=settings.INVOICE_SERIES,
-        sequence=sequence,
-        number=number,
         account=account,
+        lines=[line],
         period=month_start(period_start),
-        issue_date=issue_date,
         sale_date=period_end,
         due_date=max(charge.due_date, issue_date),
-        **seller_of(account),
-        bank_account=account.virtual_nrb,
-        **buyer_of(account),
-        exemption_basis=exemption_basis_of([line]),
-        net_total=computed.net,
-        vat_total=computed.vat,
-        gross_total=computed.gross,
-        issued_by=clerk,
+        issue_date=issue_date,
+        clerk=clerk,
+        audit={"settles": charge.title},
     )
-    _save_lines(invoice, computed, InvoiceLine.State.LINE)
-    _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
-    fa3_prepare(invoice)
-    _tell(invoice, account)
-    audit_clerk(
-        clerk,
-        action=Action.ADD,
-        obj=invoice,
-        new={"number": number, "settles": charge.title, "gross_total": computed.gross},
-    )
-    enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
-    return invoice
 
 
 def invoices_credit_for_charges(*, charge_ids, amount, reason: str, clerk=None) -> list:
@@ -597,9 +593,8 @@ def invoices_ksef_rebuild(*, invoice_ids, clerk=None) -> tuple[int, list[str]]:
         except InvoiceError as exc:
             refused.append(f"{invoice.number}: {exc}")
             continue
-        rebuilt = invoice_fa3_rebuild(
-            invoice=invoice, seller=seller_of(invoice.account), buyer=buyer, clerk=clerk
-        )
+        seller = seller_of(invoice.account)
+        rebuilt = invoice_fa3_rebuild(invoice=invoice, seller=seller, buyer=buyer)
         audit_clerk(
             clerk,
             action=Action.CHANGE,

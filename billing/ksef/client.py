@@ -499,7 +499,8 @@ def ksef_number_checksum(data: str) -> str:
 
 
 def is_valid_ksef_number(number: str) -> bool:
-    """35 characters `NIP-YYYYMMDD-XXXXXXXXXXXX-CC` whose CRC-8 matches."""
+    """35 characters: the NIP, the date as YYYYMMDD, 12 hex digits and the 2-hex-digit CRC-8
+    of what precedes it, joined by hyphens; the CRC must match."""
     if len(number) != 35 or number[32] != "-":
         return False
     nip, day, technical, checksum = number.split("-") if number.count("-") == 3 else ("",) * 4

@@ -35,23 +35,31 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
         difference = new_amount - before
         if difference == 0:
             raise BillingError(_("The charge already has this amount."))
-        correction = Charge.objects.create(
-            account_id=charge.account_id,
-            component_id=charge.component_id,
-            period=charge.period,
-            title=_("Correction: %(title)s") % {"title": charge.title},
-            quantity=1,
-            unit_price=difference,
-            amount=difference,
-            vat_rate=charge.vat_rate,
-            vat_basis=charge.vat_basis,
-            due_date=charge.due_date,
-            corrects=charge,
-            reason=reason.strip(),
-            posted_by=clerk,
+        correction = charge_correction_post(
+            charge=charge, difference=difference, reason=reason.strip(), clerk=clerk
         )
         _audit_correction(clerk, charge, before, new_amount, correction)
         return correction
+
+
+def charge_correction_post(*, charge: Charge, difference: Decimal, reason: str, clerk) -> Charge:
+    """The entry that corrects `charge` by `difference`, in the caller's transaction (the
+    caller checks and audits: charge_correct, a water settlement's reversal)."""
+    return Charge.objects.create(
+        account_id=charge.account_id,
+        component_id=charge.component_id,
+        period=charge.period,
+        title=_("Correction: %(title)s") % {"title": charge.title},
+        quantity=1,
+        unit_price=difference,
+        amount=difference,
+        vat_rate=charge.vat_rate,
+        vat_basis=charge.vat_basis,
+        due_date=charge.due_date,
+        corrects=charge,
+        reason=reason,
+        posted_by=clerk,
+    )
 
 
 def _audit_correction(clerk, entry, before, after, correction):
@@ -130,16 +138,30 @@ def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk
         difference = new_amount - before
         if difference == 0:
             raise BillingError(_("The payment already has this amount."))
-        correction = Payment.objects.create(
-            account_id=payment.account_id,
-            amount=difference,
-            paid_on=payment.paid_on,
-            method=Payment.Method.CORRECTION,
-            title=payment.title,
-            payer=payment.payer,
-            corrects=payment,
+        correction = payment_correction_post(
+            payment=payment,
+            difference=difference,
             reason=reason.strip(),
-            posted_by=clerk,
+            clerk=clerk,
+            paid_on=payment.paid_on,
         )
         _audit_correction(clerk, payment, before, new_amount, correction)
         return correction
+
+
+def payment_correction_post(
+    *, payment: Payment, difference: Decimal, reason: str, clerk, paid_on: date
+) -> Payment:
+    """The entry that corrects `payment` by `difference`, booked on `paid_on`, in the caller's
+    transaction (the caller checks and audits)."""
+    return Payment.objects.create(
+        account_id=payment.account_id,
+        amount=difference,
+        paid_on=paid_on,
+        method=Payment.Method.CORRECTION,
+        title=payment.title,
+        payer=payment.payer,
+        corrects=payment,
+        reason=reason,
+        posted_by=clerk,
+    )

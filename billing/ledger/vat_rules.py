@@ -40,8 +40,3 @@ class VatRules:
 def vat_rules() -> VatRules:
     return VatRules(VatRule.objects.all())
 
-
-def vat_of(component_id: int | None, account_kind: str, day: date) -> Vat:
-    """One lookup (a clerk's charge, a settlement); a job uses vat_rules() once."""
-    rules = VatRule.objects.filter(component_id=component_id, account_kind__in=[account_kind, ""])
-    return VatRules(rules).vat(component_id, account_kind, day)

@@ -23,6 +23,7 @@ from billing.invoices.services import (
     invoices_settlement_undo,
 )
 from billing.ledger.models import Charge, Component, Fee, Payment
+from billing.ledger.services import charge_correction_post, payment_correction_post
 from billing.ledger.vat_rules import vat_rules
 from core.dates import month_start, months_back
 from core.enqueue import enqueue, enqueue_on_commit
@@ -517,30 +518,14 @@ def _reverse(document: Settlement, reason: str, clerk):
         invoices_settlement_undo(invoices=document.invoices.all(), reason=reason, clerk=clerk)
     charge, credit = document.charge, document.credit
     if charge is not None:
-        Charge.objects.create(
-            account_id=charge.account_id,
-            component_id=charge.component_id,
-            title=_("Correction: %(title)s") % {"title": charge.title},
-            quantity=1,
-            unit_price=-charge.amount,
-            amount=-charge.amount,
-            vat_rate=charge.vat_rate,
-            vat_basis=charge.vat_basis,
-            due_date=charge.due_date,
-            corrects=charge,
-            reason=reason,
-            posted_by=clerk,
-        )
+        charge_correction_post(charge=charge, difference=-charge.amount, reason=reason, clerk=clerk)
     if credit is not None:
-        Payment.objects.create(
-            account_id=credit.account_id,
-            amount=-credit.amount,
-            paid_on=timezone.localdate(),
-            method=Payment.Method.CORRECTION,
-            title=credit.title,
-            corrects=credit,
+        payment_correction_post(
+            payment=credit,
+            difference=-credit.amount,
             reason=reason,
-            posted_by=clerk,
+            clerk=clerk,
+            paid_on=timezone.localdate(),
         )
 
 

@@ -40,8 +40,7 @@ def amount(value: Decimal) -> str:
 
 def number(value: Decimal) -> str:
     """A quantity or unit price without trailing zeros: 86.4, 31.3008, 1."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def _sub(parent, tag, text=None, **attrs):
