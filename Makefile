@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
+# pytest-xdist processes: one per core (each has its own test database and Redis database).
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint messages bench worker beat clean
 
@@ -18,14 +21,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports          # the dependency rules (pyproject.toml, docs/architecture.md)
 	$(PY) -m mypy                     # types of core/, services and queries
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

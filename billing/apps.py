@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,12 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from billing.bank import signals as bank_signals  # noqa: F401 - connects receivers
-        from billing.ledger import signals  # noqa: F401 - connects the receivers
+        from billing.ledger import (
+            signals,  # noqa: F401 - connects the receivers
+            summary_guard,
+        )
         from billing.ledger.admin_warnings import interest_rates_outdated
         from core.admin_warnings import register
 
         register(interest_rates_outdated)
+        post_migrate.connect(summary_guard.after_migrate, sender=self)

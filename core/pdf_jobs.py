@@ -101,3 +101,15 @@ def stored_pdf_response(row, filename: str) -> HttpResponse:
         response = HttpResponse(stored.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def stored_pdf_or_again(row, filename: str, again) -> HttpResponse | None:
+    """The download of a row's PDF: the stored file, or, when it is missing, `again()` queues
+    it and None says "not ready yet". Without a broker (make run) the queued render has run
+    by the time `again()` returns, so the first download already gets the file."""
+    if not pdf_stored(row):
+        again()
+        row.refresh_from_db(fields=["pdf_status", "pdf_file"])
+        if not pdf_stored(row):
+            return None
+    return stored_pdf_response(row, filename)

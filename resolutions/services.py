@@ -133,7 +133,10 @@ def resolution_open(*, resolution_id, by, now=None):
             new={"status": resolution.status, "ballots": len(ballots)},
         )
         link = reverse("resolutions:detail", args=[resolution.pk])
-        for user in _owners(resolution):
+        # An invitation to a vote that has already ended (a vote keyed in afterwards, the
+        # demo's history) would only mislead.
+        invited = _owners(resolution) if resolution.ends_at > timezone.now() else []
+        for user in invited:
             notify(
                 user,
                 _("Vote on resolution %(number)s") % {"number": resolution.number},

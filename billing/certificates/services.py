@@ -128,11 +128,16 @@ def certificate_pdfs_sweep(*, now=None) -> list[int]:
 
 
 def certificate_pdf_again(*, certificate_id) -> bool:
-    """A failed render, or a stored file that is gone: queue it again."""
+    """A failed render, a stored file that is gone, or one still waiting: queue it (again).
+    One being rendered is left to its worker."""
     with transaction.atomic(durable=True):
         changed = Certificate.objects.filter(
             pk=certificate_id,
-            pdf_status__in=[Certificate.PdfStatus.FAILED, Certificate.PdfStatus.DONE],
+            pdf_status__in=[
+                Certificate.PdfStatus.FAILED,
+                Certificate.PdfStatus.DONE,
+                Certificate.PdfStatus.PENDING,
+            ],
         ).update(pdf_status=Certificate.PdfStatus.PENDING, pdf_file="", pdf_error="")
         if changed:
             enqueue_on_commit("billing.certificate_pdf_render", certificate_id)

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.queries import get_account_for_user
 from billing.certificates import queries
 from billing.certificates import services as certificates
-from billing.certificates.models import Certificate
 from billing.ledger.queries import account_state_of, data_as_of
-from core.pdf_jobs import pdf_stored, stored_pdf_response
+from core.pdf_jobs import stored_pdf_or_again
 
 
 @login_required
@@ -51,10 +50,13 @@ def certificate(request, pk):
 @login_required
 def certificate_pdf(request, pk):
     item = queries.get_certificate_for_user(request.user, pk)
-    if pdf_stored(item):
-        return stored_pdf_response(item, certificates.filename_of(item))
-    if item.pdf_status != Certificate.PdfStatus.RENDERING:
-        certificates.certificate_pdf_again(certificate_id=item.pk)
+    response = stored_pdf_or_again(
+        item,
+        certificates.filename_of(item),
+        lambda: certificates.certificate_pdf_again(certificate_id=item.pk),
+    )
+    if response:
+        return response
     messages.info(request, _("The PDF is being prepared. Try again in a minute."))
     return redirect("billing:certificate", pk=item.account_id)
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from billing.invoices import queries as invoice_queries
 from billing.invoices.pdf import filename_of, xml_filename_of
 from billing.invoices.services import invoices_pdf_request
-from core.pdf_jobs import pdf_stored, stored_pdf_response
+from core.pdf_jobs import stored_pdf_or_again
 
 
 @login_required
@@ -19,10 +19,12 @@ def invoices(request):
 @login_required
 def invoice_pdf(request, pk):
     invoice = invoice_queries.get_invoice_for_user(request.user, pk)
-    if pdf_stored(invoice):
-        return stored_pdf_response(invoice, filename_of(invoice))
     # Not rendered yet, failed, or the file is gone: queue it (a stored PDF is never redone).
-    invoices_pdf_request(invoice_ids=[invoice.pk])
+    response = stored_pdf_or_again(
+        invoice, filename_of(invoice), lambda: invoices_pdf_request(invoice_ids=[invoice.pk])
+    )
+    if response:
+        return response
     return render(request, "billing/invoice_not_ready.html", {"invoice": invoice}, status=200)
 
 

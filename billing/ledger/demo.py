@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.demo import demo_persons
 from accounts.models import Account, Premises
 from billing.ledger.charge_run import charge_run_execute
 from billing.ledger.deadlines import deadline
@@ -48,7 +49,7 @@ LEASE = Account.Kind.COMMERCIAL_LEASE
 
 
 def persons(account: Account) -> Decimal:
-    return D(1 + int(account.number) % 4)
+    return demo_persons(account.number)
 
 
 # (component code, basis, unit price, quantity, valid from, valid to); quantity None: the area

@@ -212,8 +212,9 @@ def whole_history(account) -> History:
 
 
 def month_end_points(account, balance: Decimal, today: date, months: int) -> list:
-    """[(first day of the month, balance at its end)] for the last `months` months, the
-    current one as of today: from the summary's months and this month's entries after today."""
+    """[(first day of the month, balance at its end)] for the last `months` months, from the
+    summary's months. The current month ends with everything dated in it, due yet or not, so
+    its bar is the balance the page's headline shows (less any entry dated in a later month)."""
     window = [month_start(today)]
     for _i in range(months - 1):
         window.insert(0, previous_month(window[0]))
@@ -223,26 +224,11 @@ def month_end_points(account, balance: Decimal, today: date, months: int) -> lis
             "month", "paid", "charged"
         )
     }
-    # Entries dated after today in this month (a charge due on the 10th, seen on the 5th).
-    following = next_month(window[-1])
-    ahead = (
-        Payment.objects.filter(account=account, paid_on__gt=today, paid_on__lt=following).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or ZERO
-    ) - (
-        Charge.objects.filter(
-            account=account, due_date__gt=today, due_date__lt=following
-        ).aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
     later = sum((v for m, v in changes.items() if m > window[-1]), 0)
-    points, end_balance = [], balance - from_grosze(later) - ahead
+    points, end_balance = [], balance - from_grosze(later)
     for month in reversed(window):
         points.append((month, end_balance))
         end_balance -= from_grosze(changes.get(month, 0))
-        if month == window[-1]:
-            end_balance += ahead
     points.reverse()
     return points
 

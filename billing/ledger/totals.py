@@ -1,14 +1,16 @@
 """Checking and rebuilding the ledger summary (LedgerTotal, LedgerMonth) from the entries.
 
-The triggers of migration 0008 keep the summary in every posting's transaction; this is the
+The triggers (`summary_triggers`) keep the summary in every posting's transaction; this is the
 audit of that promise (`manage.py ledger_summary`) and the way back if it was ever broken (a
-restore of one table without the other, a trigger dropped by hand)."""
+restore of one table without the other, a trigger dropped by hand or by a table rebuild)."""
 
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
+
+from billing.ledger import summary_triggers
 
 MONTH = {
     "postgresql": "date_trunc('month', {day})::date",
@@ -78,25 +80,64 @@ def summary_differences() -> Differences:
         return _differences(cursor)
 
 
+def summary_fill(cursor) -> None:
+    """Write the summary of every entry into empty summary tables."""
+    cursor.execute(
+        "INSERT INTO billing_ledgermonth (account_id, month, charged, paid) " + _expected_months()
+    )
+    cursor.execute(
+        "INSERT INTO billing_ledgertotal (account_id, charged, paid, changes) "
+        "SELECT account_id, SUM(charged), SUM(paid), 0 FROM billing_ledgermonth "
+        "GROUP BY account_id"
+    )
+
+
+def _replace(cursor) -> None:
+    cursor.execute("DELETE FROM billing_ledgermonth")
+    cursor.execute("DELETE FROM billing_ledgertotal")
+    summary_fill(cursor)
+    # The postings counters start again: no page cached before may be taken for current.
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def _lock_entries(cursor) -> None:
+    # Postings wait meanwhile (PostgreSQL; SQLite has one writer anyway).
+    if connection.vendor == "postgresql":
+        cursor.execute("LOCK TABLE billing_charge, billing_payment IN SHARE MODE")
+
+
 def summary_rebuild() -> Differences:
-    """Replace the summary with a recomputation; returns what differed before. Postings wait
-    meanwhile (PostgreSQL: the ledger tables are locked against writes)."""
+    """Replace the summary with a recomputation; returns what differed before."""
     with transaction.atomic(durable=True), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("LOCK TABLE billing_charge, billing_payment IN SHARE MODE")
+        _lock_entries(cursor)
         before = _differences(cursor)
         if before:
-            cursor.execute("DELETE FROM billing_ledgermonth")
-            cursor.execute("DELETE FROM billing_ledgertotal")
-            cursor.execute(
-                "INSERT INTO billing_ledgermonth (account_id, month, charged, paid) "
-                + _expected_months()
-            )
-            cursor.execute(
-                "INSERT INTO billing_ledgertotal (account_id, charged, paid, changes) "
-                "SELECT account_id, SUM(charged), SUM(paid), 0 FROM billing_ledgermonth "
-                "GROUP BY account_id"
-            )
-            # The postings counters start again: no page cached before may be taken for current.
-            cache.set(GENERATION_KEY, time.time_ns(), None)
+            _replace(cursor)
     return before
+
+
+@dataclass(frozen=True)
+class Repair:
+    triggers: list[str]  # the triggers that were missing and are back
+    differences: Differences  # what the summary differed by before it was recomputed
+
+
+def summary_repair(*, check_always: bool = True) -> Repair:
+    """Put back every missing summary trigger and, if the summary then differs from the
+    entries, recompute it, in one transaction. With check_always=False the (full-scan)
+    comparison runs only when a trigger was missing: what `migrate` does every time."""
+    with transaction.atomic(durable=True):
+        return summary_repair_in_transaction(check_always=check_always)
+
+
+def summary_repair_in_transaction(*, check_always: bool) -> Repair:
+    """summary_repair inside the caller's transaction (a migration's)."""
+    with connection.cursor() as cursor:
+        _lock_entries(cursor)
+        created = summary_triggers.install(connection)
+        before = Differences(0, 0)
+        if created or check_always:
+            before = _differences(cursor)
+            if before:
+                _replace(cursor)
+    return Repair(created, before)

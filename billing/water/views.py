@@ -7,7 +7,7 @@ from billing.water import queries
 from billing.water.models import Settlement
 from billing.water.pdf import filename_of
 from billing.water.presentation import settlement_context
-from core.pdf_jobs import pdf_again, pdf_stored, stored_pdf_response
+from core.pdf_jobs import pdf_again, stored_pdf_or_again
 
 
 @login_required
@@ -25,7 +25,11 @@ def detail(request, pk):
 @login_required
 def pdf(request, pk):
     document = queries.get_settlement_for_user(request.user, pk)
-    if pdf_stored(document):
-        return stored_pdf_response(document, filename_of(document))
-    pdf_again(Settlement, document, "billing.water_settlement_pdf_render")
+    response = stored_pdf_or_again(
+        document,
+        filename_of(document),
+        lambda: pdf_again(Settlement, document, "billing.water_settlement_pdf_render"),
+    )
+    if response:
+        return response
     return render(request, "billing/water/pdf_not_ready.html", {"document": document})

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from billing.ledger.deadlines import is_working_day
 from billing.ledger.demo import RESIDENTIAL_EXEMPTION
 from billing.models import Charge, Component, Fee, Payment
 from tests.factories import AccountFactory
@@ -51,3 +52,12 @@ class FeeFactory(factory.django.DjangoModelFactory):
     unit_price = Decimal("9.8700")
     quantity = None
     valid_from = datetime.date(2020, 1, 1)
+
+
+def working_day(day: datetime.date, step: int) -> datetime.date:
+    """`day`, or the nearest working day before it (step −1) or after it (step 1): a due date on
+    a Saturday or a holiday would move to the next working day (art. 115 k.c.), and the pages
+    would show that day instead of the one a test wrote."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=step)
+    return day

@@ -3,6 +3,7 @@ page shows (a posting, a rate, the register, the language) shows at once."""
 
 import datetime
 import re
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
@@ -76,7 +77,11 @@ def test_a_new_interest_rate_shows_at_once(owner_client, account, debt):
     before = owner_client.get(path).context["summary"].interest
     InterestRate.objects.create(valid_from=datetime.date(2026, 11, 1), rate=D("20.00"))
     after = owner_client.get(path).context["summary"].interest
-    assert after == 2 * before > 0  # every day of the delay is at the doubled rate
+    # Every day of the delay (from 11 Nov to today) is at the doubled rate:
+    # 1 000,00 × rate × days / 365, rounded to the grosz (27 days on 7 Dec: 7,40 and 14,79).
+    days = (timezone.localdate() - datetime.date(2026, 11, 10)).days
+    assert before == (D("100.00") * days / 365).quantize(D("0.01"), ROUND_HALF_UP) > 0
+    assert after == (D("200.00") * days / 365).quantize(D("0.01"), ROUND_HALF_UP)
 
 
 def test_an_address_change_shows_at_once(owner_client, account, debt):

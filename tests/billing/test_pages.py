@@ -3,6 +3,7 @@ this month's charges, the history with a running balance, and constant query cou
 
 import datetime
 import re
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils import dateformat, timezone, translation
 from accounts.services import account_access_end
 from billing.models import Charge, InterestRate, Payment
 from tests import access
-from tests.billing.factories import ChargeFactory, PaymentFactory
+from tests.billing.factories import ChargeFactory, PaymentFactory, working_day
 
 NBSP = "\xa0"
 MINUS = "\u2212"
@@ -60,11 +61,11 @@ def one_rate(db):
 @pytest.fixture
 def ledger(account, today, one_rate):
     """Last month: 500.00 + 120.50 due 30 days ago, 400.00 paid before that → 220.50 overdue.
-    This month: 500.00 + 80.25 due in 5 days. Owed 800.75 in all."""
+    This month: 500.00 + 80.25 due in 5 days (or the next working day). Owed 800.75 in all."""
     month = today.replace(day=1)
     last_month = (month - datetime.timedelta(days=1)).replace(day=1)
-    late = today - datetime.timedelta(days=30)
-    soon = today + datetime.timedelta(days=5)
+    late = working_day(today - datetime.timedelta(days=30), -1)
+    soon = working_day(today + datetime.timedelta(days=5), 1)
     return {
         "rent_last": ChargeFactory(
             account=account, title="Czynsz", period=last_month, amount=D("500.00"), due_date=late
@@ -110,15 +111,22 @@ def test_balance_shows_owed_overdue_and_next_due_date(owner_client, account, led
 
 
 def test_balance_shows_the_interest_estimate_when_enabled(owner_client, account, ledger, settings):
-    # 100.00 and 120.50 late for 30 days at 10%: 0.82 + 0.99
+    # 100.00 and 120.50 late for `days` days (30 to 33, by the weekday) at 10% a year, each
+    # rounded to the grosz: for 30 days 100 × 0.1 × 30 / 365 = 0.82 and 120.50 × … = 0.99.
+    days = (timezone.localdate() - ledger["late"]).days
+
+    def interest(principal):
+        return (principal * D("0.10") * days / 365).quantize(D("0.01"), ROUND_HALF_UP)
+
+    estimate = str(interest(D("100.00")) + interest(D("120.50"))).replace(".", ",")
     url = reverse("billing:balance", args=[account.pk])
     page = owner_client.get(url).content.decode()
-    assert zl("1,81") in page
+    assert zl(estimate) in page
     assert says(page, "estimate", "szacunkowo")
 
     settings.BILLING_SHOW_INTEREST = False
     page = owner_client.get(url).content.decode()
-    assert zl("1,81") not in page
+    assert zl(estimate) not in page
 
 
 def test_settled_and_overpaid_accounts(owner_client, account, today):
@@ -137,13 +145,18 @@ def test_settled_and_overpaid_accounts(owner_client, account, today):
     assert not says(page, "overdue", "po terminie")
 
 
-def test_balance_chart_has_24_months_and_a_table(owner_client, account, ledger):
+def test_balance_chart_has_24_months_and_a_table(owner_client, account, ledger, today):
     response = owner_client.get(reverse("billing:balance", args=[account.pk]))
     page = response.content.decode()
     bars = response.context["chart"].bars
     assert len(bars) == 24
-    # this month ends (so far) at −220.50: 400 paid, 620.50 due; the new charges are not due yet
-    assert bars[-1].balance == D("-220.50")
+    # This month's bar ends with everything dated in it, like the headline: 400 paid, 620.50
+    # charged last month, and this month's 500.00 + 80.25 (due in 5 days: later than this
+    # month's end only in its last days): −800.75, or −220.50.
+    this_month = ledger["soon"].month == today.month
+    assert bars[-1].balance == (D("-800.75") if this_month else D("-220.50"))
+    if this_month:
+        assert response.context["summary"].balance == bars[-1].balance
     assert bars[-1].css_class == "bar-debt"
     assert bars[0].balance == D("0.00")
     assert 'role="img"' in page and "<desc" in page

@@ -12,7 +12,7 @@ from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
 from billing.models import InterestRate
-from tests.billing.factories import ChargeFactory, PaymentFactory
+from tests.billing.factories import ChargeFactory, PaymentFactory, working_day
 from tests.e2e.conftest import assert_no_axe_violations, login
 from tests.factories import PASSWORD, AccessFactory
 
@@ -34,8 +34,8 @@ def tenant_with_a_ledger():
     account = access.account
     today = timezone.localdate()
     month = today.replace(day=1)
-    late = today - datetime.timedelta(days=30)
-    soon = today + datetime.timedelta(days=5)
+    late = working_day(today - datetime.timedelta(days=30), -1)
+    soon = working_day(today + datetime.timedelta(days=5), 1)
     ChargeFactory(account=account, title="Czynsz", amount=D("500.00"), due_date=late)
     PaymentFactory(account=account, amount=D("400.00"), paid_on=late, title="Czynsz")
     ChargeFactory(account=account, title="Czynsz", period=month, amount=D("500.00"), due_date=soon)

@@ -23,8 +23,12 @@ from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
 from billing.invoices.demo import seed_invoices
 from billing.ledger.demo import seed_billing, seed_billing_scale
+from billing.ledger.queries import account_state_of
+from billing.ledger.totals import summary_differences
 from billing.water.demo import seed_water
 from core.admin_grammar import count_phrase
+from core.enqueue import held
+from core.money import format_pln
 from faults.demo import seed_faults
 from messaging.demo import seed_messaging
 from meters.demo import seed_meters
@@ -145,6 +149,14 @@ SCALE_LOGIN = "mieszkaniec"  # + five digits
 SCALE_MAX = 99_999
 SCALE_VALID_FROM = datetime.date(2016, 1, 1)  # old enough for 10 years of billing history
 BATCH = 1000
+# The demo's documents are drawn when first downloaded (or by the worker's sweeper), not while
+# `make run` waits for its first page.
+DEMO_HELD_TASKS = (
+    "billing.invoice_pdf_render",
+    "billing.water_settlement_pdf_render",
+    "billing.water_settlement_pdfs_render_run",
+    "billing.certificate_pdf_render",
+)
 
 # (male, female) first names and surnames for the scale residents
 FIRST_NAMES = [
@@ -259,6 +271,18 @@ class Command(BaseCommand):
         self.created = Counter()
         self.updated = Counter()
         self._password_hash = None
+        with held(*DEMO_HELD_TASKS):
+            self.seed(scale, history_months)
+        differences = summary_differences()
+        if differences:
+            raise CommandError(
+                f"The ledger summary disagrees with the entries ({differences.months} month rows, "
+                f"{differences.totals} account rows): every balance shown would be wrong. "
+                "Run: manage.py ledger_summary --repair"
+            )
+        self.report(scale)
+
+    def seed(self, scale, history_months):
         with transaction.atomic():
             self.seed_register()
             self.seed_logins()
@@ -281,7 +305,6 @@ class Command(BaseCommand):
         if scale and connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # planner statistics after the bulk load
                 cursor.execute("ANALYZE")
-        self.report(scale)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -518,6 +541,7 @@ class Command(BaseCommand):
 
     def report(self, scale):
         write = self.stdout.write
+        today = timezone.localdate()
         totals = ", ".join(
             count_phrase(model._meta, model.objects.count())
             for model in (Community, Building, Premises, Account, User)
@@ -536,10 +560,34 @@ class Command(BaseCommand):
         for username, number, _ in ACCESSES:
             numbers.setdefault(username, []).append(number)
         write("")
+        write(f"Balances today ({today:%d.%m.%Y}), as the residents' pages show them:")
+        for line in story_balances(today):
+            write(f"  {line}")
+        write("")
         write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         write(f"  {'login':<16} {'who':<30} accounts")
         for username, _, _, _, who in LOGINS:
             write(f"  {username:<16} {who:<30} {', '.join(numbers.get(username, [])) or '—'}")
+
+
+STORY_ACCOUNTS = [("najemca", "1001"), ("firma", "1005"), ("wlasciciel", "2003")]
+
+
+def story_balances(today) -> list[str]:
+    """The README's demo story in today's figures: what each story account owes or has
+    overpaid, and how much of it is overdue."""
+    lines = []
+    accounts = Account.objects.in_bulk([n for _, n in STORY_ACCOUNTS], field_name="number")
+    for username, number in STORY_ACCOUNTS:
+        if number not in accounts:
+            continue
+        state = account_state_of(accounts[number], today)
+        if state.balance < 0:
+            figures = f"owes {format_pln(state.owed)}, {format_pln(state.overdue)} of it overdue"
+        else:
+            figures = f"owes nothing, {format_pln(state.balance)} overpaid"
+        lines.append(f"{username:<11} account {number}: {figures}")
+    return lines
 
 
 def _address():
