@@ -9,13 +9,12 @@ change pages are checked as each of them too."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, reverse
 
 from accounts.models import User
 
-from .conftest import AXE_OPTIONS, staff_client, staff_page
+from .conftest import axe_report, axe_violations, staff_client, staff_page
 
 # Not pages: files, JSON, and pages that only redirect or act.
 SKIP_NAMES = ("autocomplete", "jsi18n", "logout", "_delete", "_history", "view_on_site")
@@ -67,13 +66,12 @@ def html_pages(client, pages):
 
 def axe_walk(page, urls):
     """({url: [violation ids and where]}, number of pages checked)."""
-    axe = Axe()
     found, checked = {}, 0
     for url in urls:
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         checked += 1
-        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        violations = axe_violations(page)
         if violations:
             found[url] = [
                 (v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations
@@ -119,5 +117,5 @@ def test_the_credentials_letter_passes_axe(browser, live_server, demo):
         page.wait_for_selector("article.letter")
         assert page.locator("main").count() == 1
         assert "najemca" in page.locator(".credentials").inner_text()
-        violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+        violations = axe_violations(page)
+    assert not violations, axe_report(violations)
