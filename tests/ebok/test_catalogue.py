@@ -66,3 +66,23 @@ def test_the_libraries_phrases_we_show_follow_the_glossary(library):
             shown = gettext(e.msgid)
             wrong += [(e.msgid, term) for term in BANNED if term in shown]
     assert wrong == []
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_compiled_catalogue_is_the_committed_source(language):
+    """django.mo is what Django reads: a phrase added to django.po but not compiled would show
+    in English (run `make messages`, or `manage.py compilemessages`, and commit both)."""
+    folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+
+    def translations(catalogue):
+        return {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            for e in catalogue
+            if not e.obsolete
+            and "fuzzy" not in e.flags
+            and (e.msgstr or any(e.msgstr_plural.values()))
+        }
+
+    source = translations(polib.pofile(str(folder / "django.po")))
+    compiled = translations(polib.mofile(str(folder / "django.mo")))
+    assert {k: v for k, v in source.items() if compiled.get(k) != v} == {}
