@@ -1,8 +1,12 @@
 """Fixed people, as in healthchecks' tests: an owner of an account, a co-holder, a stranger
 with an account of their own, and staff."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from tests.clients import Client
@@ -95,3 +99,21 @@ def other_account(stranger):
 @pytest.fixture
 def make_account():
     return AccountFactory
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup, django_db_blocker):
+    """The demo seeded once for the tests of a module that only read it (mark them
+    `django_db`, not transactional): each test runs in a savepoint of this transaction, which is
+    rolled back after the module. Returns what seed_demo printed."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # as Django's TestCase marks its own: services' durable
+        block.__enter__()  # blocks may open inside it
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)

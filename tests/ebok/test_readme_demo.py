@@ -2,15 +2,12 @@
 "demo's story" section against the rows and against what the residents' pages show. The
 figures are read out of README.md itself, so the text and the demo cannot drift apart."""
 
-import io
 import re
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.conf import settings
-from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -43,10 +40,8 @@ def story():
 
 
 @pytest.fixture
-def seeded():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(demo_for_module, db):
+    return demo_for_module
 
 
 def find(pattern, text):
@@ -197,21 +192,3 @@ def test_votes_closed_and_open_and_who_was_invited(story, seeded):
     assert set(invitations) == {
         gettext("Vote on resolution %(number)s") % {"number": open_}
     }
-
-
-# Transactional: the download's own transaction must commit for its queued render to run.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_pdfs_wait_for_their_first_download(story, seeded):
-    find(r"PDFs are drawn when first downloaded", story)
-    invoice = Invoice.objects.filter(account__number="1005").order_by("-pk").first()
-    assert invoice.pdf_status == "pending"
-    client = Client()
-    client.force_login(User.objects.get(username="firma"))
-    response = client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
-    # without a broker (make run, this test on SQLite) the first download draws it; with one,
-    # it is queued and the page says so
-    if current_app.conf.task_always_eager:
-        assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response).startswith(b"%PDF")
-    else:
-        assert response.status_code == 200
