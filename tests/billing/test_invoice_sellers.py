@@ -15,7 +15,6 @@ from lxml import etree
 from pypdf import PdfReader
 
 from billing.invoices import ksef_sending
-from billing.invoices.ksef_contexts import context_for
 from billing.invoices.pdf import html_of
 from billing.invoices.pdf_jobs import invoice_pdf_make
 from billing.invoices.services import (
@@ -25,7 +24,6 @@ from billing.invoices.services import (
     invoice_issue_for_month,
 )
 from billing.models import Invoice
-from ebok.settings import _ksef_seller_tokens
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import CommunityFactory
 from tests.ksef.peer import Peer
@@ -217,6 +215,8 @@ def test_a_wrong_community_token_leaves_only_its_invoices_waiting_with_ksefs_rea
     assert "450" in community.ksef_error
     assert "TOKEN-REVOKED-SECRET" not in community.ksef_error
     assert "TOKEN-REVOKED-SECRET" not in caplog.text
+    from billing.invoices.ksef_contexts import context_for
+
     assert "TOKEN-REVOKED-SECRET" not in repr(context_for(BOBRECKA_NIP))
 
 
@@ -224,6 +224,8 @@ def test_a_wrong_community_token_leaves_only_its_invoices_waiting_with_ksefs_rea
 
 
 def test_community_tokens_come_from_the_environment_or_a_secret_file(tmp_path):
+    from ebok.settings import _ksef_seller_tokens
+
     secret = tmp_path / "token"
     secret.write_text("FROM-A-SECRET-STORE\n")
     environment = {
