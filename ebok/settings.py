@@ -4,6 +4,8 @@ Without any environment the project runs on the embedded default: SQLite, tasks 
 e-mail printed to the console. See README.md for the variables.
 """
 
+import os
+import re
 from pathlib import Path
 
 import environ
@@ -418,6 +420,27 @@ KSEF_TOKEN = env.str("KSEF_TOKEN", default="")
 if KSEF_ENV != "off" and not KSEF_TOKEN:
     raise environ.ImproperlyConfigured("KSEF_TOKEN is required when KSEF_ENV is not off")
 KSEF_TIMEOUT = env.float("KSEF_TIMEOUT", default=30.0)
+
+
+def _ksef_seller_tokens(environment) -> dict[str, str]:
+    """Tokens for the communities that let the manager issue their invoices in KSeF, by the
+    community's NIP (its KSeF context): KSEF_TOKEN_<NIP>=token, or KSEF_TOKEN_<NIP>_FILE=path
+    of a file a secret store mounts. Never in the database; the value is never printed."""
+    tokens = {}
+    for name, value in environment.items():
+        match = re.fullmatch(r"KSEF_TOKEN_(\d{10})(_FILE)?", name)
+        if not match or not value:
+            continue
+        nip = match.group(1)
+        if not stdnum_nip.is_valid(nip):
+            raise environ.ImproperlyConfigured(f"{name}: {nip} is not a valid NIP")
+        token = Path(value).read_text().strip() if match.group(2) else value.strip()
+        if token:
+            tokens[nip] = token
+    return tokens
+
+
+KSEF_SELLER_TOKENS = _ksef_seller_tokens(os.environ)
 KSEF_OFFLINE_CERT = env.str("KSEF_OFFLINE_CERT", default="")
 KSEF_OFFLINE_KEY = env.str("KSEF_OFFLINE_KEY", default="")
 KSEF_OFFLINE_KEY_PASSWORD = env.str("KSEF_OFFLINE_KEY_PASSWORD", default="")

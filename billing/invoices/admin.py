@@ -120,6 +120,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
+        "seller_name",
         "account",
         "period_display",
         "issue_date",
@@ -129,8 +130,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         "pdf_status",
         "notified_at",
     ]
-    list_filter = ["kind", "ksef_status", "pdf_status", "period", "issue_date"]
-    search_fields = ["number", "account__number", "buyer_name", "buyer_nip"]
+    list_filter = ["kind", "seller_nip", "ksef_status", "pdf_status", "period", "issue_date"]
+    search_fields = ["number", "account__number", "buyer_name", "buyer_nip", "seller_nip"]
     list_select_related = ["account"]
     inlines = [InvoiceLineInline, InvoiceRateTotalInline]
     actions = ["send_again", "render_missing_pdfs", "send_to_ksef", "rebuild_for_ksef"]

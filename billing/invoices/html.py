@@ -9,6 +9,8 @@ from billing.invoices.ksef_codes import invoice_link
 from billing.invoices.ksef_sending import qr_url
 from billing.invoices.words import amount_in_words
 
+NOT_IN_KSEF = ("off", "invalid", "seller")
+
 
 def qr_title(invoice) -> str:
     # ≤ 32 characters: the invoice number first, then the account that the money goes to.
@@ -31,11 +33,12 @@ def qr_svg(url: str) -> str:
 
 def ksef_codes(invoice) -> dict:
     """KOD I with the KSeF number under it, or OFFLINE before there is one; KOD II with
-    CERTYFIKAT under it for an invoice issued offline (kody-qr.md). None before the invoice
-    is in KSeF's hands at all (KSeF off, or an XML the schema refused)."""
+    CERTYFIKAT under it for an invoice issued offline (kody-qr.md). None while the invoice is
+    not in KSeF's hands at all (KSeF off, an XML the schema refused, or a community that issues
+    its own invoices in KSeF): there is nothing in KSeF to check."""
     base = qr_url()
     document = getattr(invoice, "fa3", None)
-    if base is None or document is None or invoice.ksef_status in ("off", "invalid"):
+    if base is None or document is None or invoice.ksef_status in NOT_IN_KSEF:
         return {"ksef_link": None}
     link = invoice_link(base, invoice.seller_nip, invoice.issue_date, bytes(document.xml))
     return {

@@ -5,12 +5,16 @@ States (Invoice.KsefStatus):
   issued → invalid   the XML fails the official schema: never sent; staff see the schema's
                      words and, once the register is fixed, rebuild and send it again;
          → off       KSEF_ENV=off: nothing is sent;
+         → seller    a community e-BOK holds no KSeF context for issues its own invoices in
+                     KSeF: e-BOK never sends this one and its PDF carries no KSeF code;
          → queued → sent → accepted (KSeF number and UPO stored)
                          → rejected (KSeF's code and reason for staff; rebuild and send again)
   queued → offline   KSeF could not be reached: the invoice stands as issued offline (offline24,
                      art. 106nda), its PDF gets OFFLINE and KOD II, and it must reach KSeF by
                      the next working day after its issue date (`offline_until`); the sweeper
                      sends it with offlineMode=true as soon as KSeF answers.
+Each seller's invoices are sent in its own context and session (ksef_contexts.py): the
+manager's, or a community's under the permission it granted the manager in KSeF.
 A correcting invoice waits until the invoice it corrects has its KSeF number (tryby-offline.md).
 A worker claims rows with a conditional UPDATE (ksef_claimed_at), so two workers never send the
 same invoice; a claim older than CLAIM_EXPIRES is free again.
@@ -20,6 +24,7 @@ import hashlib
 import logging
 import time
 from datetime import timedelta
+from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +34,7 @@ from django.utils import timezone
 from billing.invoices.fa3.build import Fa3Error, fa3_xml
 from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.ksef_codes import certificate_link, offline_certificate_from
+from billing.invoices.ksef_contexts import KsefContext, context_for, sellers_sent
 from billing.invoices.models import Invoice, InvoiceXml
 from billing.ksef.client import KsefClient, KsefError, KsefUnavailable
 from billing.ksef.environments import environment
@@ -55,12 +61,12 @@ def qr_url() -> str | None:
     return env.qr_url if env else None
 
 
-def ksef_client() -> KsefClient:
+def ksef_client(context: KsefContext) -> KsefClient:
     env = environment(settings.KSEF_ENV)
     return KsefClient(
         api_url=settings.KSEF_API_URL or env.api_url,
-        nip=settings.KSEF_NIP,
-        token=settings.KSEF_TOKEN,
+        nip=context.nip,
+        token=context.token,
         timeout=settings.KSEF_TIMEOUT,
     )
 
@@ -103,14 +109,10 @@ def fa3_prepare(invoice: Invoice) -> InvoiceXml:
         invoice.ksef_status, invoice.ksef_error = Status.INVALID, "\n".join(errors)
     elif not ksef_on():
         invoice.ksef_status, invoice.ksef_error = Status.OFF, ""
+    elif context_for(invoice.seller_nip) is None:
+        invoice.ksef_status, invoice.ksef_error = Status.SELLER, ""
     else:
         invoice.ksef_status, invoice.ksef_error = Status.QUEUED, ""
-        if invoice.seller_nip != settings.KSEF_NIP:
-            # Sent in the seller's own KSeF context only; e-BOK holds one token (KSEF_NIP).
-            invoice.ksef_error = (
-                f"KSeF: e-BOK sends in the context of NIP {settings.KSEF_NIP} only; this "
-                f"invoice's seller has NIP {invoice.seller_nip}."
-            )
         enqueue_on_commit("billing.invoices_ksef_send")
     invoice.save(update_fields=["ksef_status", "ksef_error"])
     return document
@@ -126,7 +128,7 @@ def _claim(ids=None, now=None) -> list[int]:
     waiting = (
         _waiting(now)
         .filter(Q(corrects__isnull=True) | Q(corrects__ksef_status=Status.ACCEPTED))
-        .filter(seller_nip=settings.KSEF_NIP)
+        .filter(seller_nip__in=sellers_sent())
     )
     if ids is not None:
         waiting = waiting.filter(pk__in=list(ids))
@@ -148,8 +150,9 @@ def _go_offline(invoice: Invoice, reason: str) -> None:
         fields["offline_until"] = deadline(invoice.issue_date + timedelta(days=1))
         certificate = offline_certificate()
         if certificate is not None:
+            # Sent in the seller's own context: the context NIP is the seller's.
             fields["offline_code_url"] = certificate_link(
-                qr_url(), settings.KSEF_NIP, invoice.seller_nip, certificate, invoice.fa3.xml
+                qr_url(), invoice.seller_nip, invoice.seller_nip, certificate, invoice.fa3.xml
             )
     Invoice.objects.filter(pk=invoice.pk).update(**fields)
     if fields.get("ksef_status") == Status.OFFLINE:
@@ -216,20 +219,67 @@ def _refresh_corrected_number(invoice: Invoice) -> None:
     pdf_redo(invoice.pk)
 
 
+def _unsent_parked() -> None:
+    """Queued invoices of a seller e-BOK holds no KSeF context for (issued before this state
+    existed, or its token withdrawn): the community issues its own, so they are never sent and
+    their PDFs lose the KSeF code."""
+    parked = list(
+        Invoice.objects.filter(ksef_status=Status.QUEUED)
+        .exclude(seller_nip__in=sellers_sent())
+        .values_list("pk", flat=True)
+    )
+    if parked:
+        Invoice.objects.filter(pk__in=parked, ksef_status=Status.QUEUED).update(
+            ksef_status=Status.SELLER, ksef_error="", ksef_claimed_at=None
+        )
+        for pk in parked:
+            pdf_redo(pk)
+
+
 def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
-    """Send what waits, in one session: {"sent": n, "accepted": n, "offline": n, ...}."""
+    """Send what waits, one session per seller's context: {"sent": n, "accepted": n, ...}."""
     if not ksef_on():
         return {}
+    _unsent_parked()
     pks = _claim(ids)
     if not pks:
         return {}
     invoices = list(
-        Invoice.objects.filter(pk__in=pks).select_related("fa3", "corrects").order_by("pk")
+        Invoice.objects.filter(pk__in=pks)
+        .select_related("fa3", "corrects")
+        .order_by("seller_nip", "pk")
     )
     for invoice in invoices:
         if invoice.ksef_status == Status.QUEUED:
             _refresh_corrected_number(invoice)
-    client = ksef_client()
+    try:
+        for seller_nip, group in groupby(invoices, key=lambda invoice: invoice.seller_nip):
+            _send_in_context(context_for(seller_nip), list(group), poll_pause)
+    except KsefUnavailable as exc:
+        log.warning("KSeF unavailable: %s", exc)
+        unsent = set(
+            Invoice.objects.filter(
+                pk__in=pks, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
+            ).values_list("pk", flat=True)
+        )
+        for invoice in invoices:
+            if invoice.pk in unsent:
+                _go_offline(invoice, str(exc))
+        raise
+    finally:
+        # What is still sent-and-unnumbered is the sweeper's to ask about.
+        Invoice.objects.filter(pk__in=pks, ksef_status=Status.SENT).update(ksef_claimed_at=None)
+    counts = dict.fromkeys(Status.values, 0)
+    for status in Invoice.objects.filter(pk__in=pks).values_list("ksef_status", flat=True):
+        counts[status] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+def _send_in_context(context: KsefContext, invoices: list[Invoice], poll_pause: float) -> None:
+    """One seller's invoices in one session of its context. KsefUnavailable goes up to the
+    caller (the whole round goes offline); KSeF refusing the session stays with this seller."""
+    pks = [invoice.pk for invoice in invoices]
+    client = ksef_client(context)
     sent = []
     try:
         client.authenticate()
@@ -267,32 +317,18 @@ def invoices_ksef_send(*, ids=None, poll_pause: float = POLL_PAUSE) -> dict:
                 break
             time.sleep(poll_pause)
         client.close_session(session)
-    except KsefUnavailable as exc:
-        log.warning("KSeF unavailable: %s", exc)
-        unsent = set(
-            Invoice.objects.filter(
-                pk__in=pks, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
-            ).values_list("pk", flat=True)
-        )
-        for invoice in invoices:
-            if invoice.pk in unsent:
-                _go_offline(invoice, str(exc))
+    except KsefUnavailable:
         raise
     except KsefError as exc:
-        # KSeF refused the session itself (a revoked token, no permission): nothing was sent;
-        # staff see why on each waiting invoice, and the sweeper tries again.
-        log.error("KSeF refused the session: %s", exc)
+        # KSeF refused the session itself (a revoked token, no permission in this seller's
+        # context): nothing was sent; staff see why on each waiting invoice, and the sweeper
+        # tries again.
+        log.error("KSeF refused the session in the context of NIP %s: %s", context.nip, exc)
         Invoice.objects.filter(
             pk__in=pks, ksef_status__in=[Status.QUEUED, Status.OFFLINE]
         ).update(ksef_error=f"KSeF: {exc}"[:2000], ksef_claimed_at=None)
     finally:
         client.close()
-        # What is still sent-and-unnumbered is the sweeper's to ask about.
-        Invoice.objects.filter(pk__in=pks, ksef_status=Status.SENT).update(ksef_claimed_at=None)
-    counts = dict.fromkeys(Status.values, 0)
-    for status in Invoice.objects.filter(pk__in=pks).values_list("ksef_status", flat=True):
-        counts[status] += 1
-    return {k: v for k, v in counts.items() if v}
 
 
 def invoices_ksef_check(*, now=None) -> int:
@@ -305,10 +341,15 @@ def invoices_ksef_check(*, now=None) -> int:
     )
     if not sent:
         return 0
-    with ksef_client() as client:
-        client.authenticate()
-        for invoice in sent:
-            _outcome(client, invoice, invoice.ksef_session, invoice.ksef_reference)
+    sent.sort(key=lambda invoice: (invoice.seller_nip, invoice.pk))
+    for seller_nip, group in groupby(sent, key=lambda invoice: invoice.seller_nip):
+        context = context_for(seller_nip)
+        if context is None:  # its token withdrawn since: nothing to ask KSeF with
+            continue
+        with ksef_client(context) as client:
+            client.authenticate()
+            for invoice in group:
+                _outcome(client, invoice, invoice.ksef_session, invoice.ksef_reference)
     return len(sent)
 
 

@@ -15,10 +15,12 @@ from core.money import MONEY
 
 
 class InvoiceCounter(models.Model):
-    """The last number given in one series and month. Issuing locks this row (SELECT … FOR
-    UPDATE) and takes the next number in the same transaction, so numbers have no gaps and no
-    duplicates even when several workers issue at once."""
+    """The last number a seller gave in one series and month. Each taxpayer numbers its own
+    invoices (art. 106e ust. 1 pkt 2): the manager and every community by its NIP. Issuing
+    locks this row (SELECT … FOR UPDATE) and takes the next number in the same transaction, so
+    numbers have no gaps and no duplicates even when several workers issue at once."""
 
+    seller_nip = NIPField(_("seller's NIP"))
     series = models.CharField(_("series"), max_length=10)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -29,12 +31,13 @@ class InvoiceCounter(models.Model):
         verbose_name_plural = _("invoice number counters")
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "year", "month"], name="one_invoice_counter_per_series_month"
+                fields=["seller_nip", "series", "year", "month"],
+                name="one_invoice_counter_per_seller_series_month",
             )
         ]
 
     def __str__(self):
-        return f"{self.series}/{self.year}/{self.month:02d}: {self.last_number}"
+        return f"{self.seller_nip} {self.series}/{self.year}/{self.month:02d}: {self.last_number}"
 
 
 def invoice_pdf_upload_to(instance, filename):
@@ -62,6 +65,7 @@ class Invoice(models.Model):
 
     class KsefStatus(models.TextChoices):
         OFF = "off", _("not sent: KSeF is switched off")
+        SELLER = "seller", _("not sent to KSeF: the community issues its own")
         INVALID = "invalid", _("does not match the FA(3) schema")
         QUEUED = "queued", _("waiting to be sent")
         SENT = "sent", _("sent, waiting for the KSeF number")
@@ -150,7 +154,10 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "number"], name="invoice_unique_number"),
+            # A number is unique in its seller's series: a community numbers its own.
+            models.UniqueConstraint(
+                fields=["seller_nip", "series", "number"], name="invoice_unique_seller_number"
+            ),
             # Issuing is idempotent: one invoice per account and month; later changes are
             # correcting invoices.
             models.UniqueConstraint(

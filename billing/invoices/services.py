@@ -253,7 +253,8 @@ def _issue(
     computed = invoice_vat.compute(lines)
     exemption_basis = exemption_basis_of(lines)
     buyer = buyer_of(account)
-    sequence, number = next_number(settings.INVOICE_SERIES, issue_date)
+    seller = seller_of(account)
+    sequence, number = next_number(seller["seller_nip"], settings.INVOICE_SERIES, issue_date)
     invoice = Invoice.objects.create(
         kind=kind,
         series=settings.INVOICE_SERIES,
@@ -264,7 +265,7 @@ def _issue(
         issue_date=issue_date,
         sale_date=sale_date,
         due_date=due_date,
-        **seller_of(account),
+        **seller,
         bank_account=account.virtual_nrb,
         **buyer,
         exemption_basis=exemption_basis,
@@ -380,7 +381,10 @@ def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
         (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
     ] == [(x.description, x.quantity, x.gross, x.vat_rate) for x in after.lines]:
         raise InvoiceError(_("The correction changes nothing."))
-    sequence, number = next_number(settings.INVOICE_CORRECTION_SERIES, issue_date)
+    # In the corrected invoice's seller's series: the seller it names issues the correction.
+    sequence, number = next_number(
+        invoice.seller_nip, settings.INVOICE_CORRECTION_SERIES, issue_date
+    )
     fields = {
         name: getattr(invoice, name)
         for name in (

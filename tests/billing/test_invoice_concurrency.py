@@ -1,5 +1,5 @@
 """Several workers issue invoices at once (PostgreSQL, real threads): every account gets one
-invoice and the numbers run 1…N with no gap and no duplicate."""
+invoice and the numbers run 1…N with no gap and no duplicate, in each seller's own series."""
 
 import datetime
 import random
@@ -11,6 +11,7 @@ from django.db import connection
 from billing.invoices.services import invoice_issue_for_month
 from billing.models import Invoice
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
+from tests.factories import CommunityFactory
 from tests.services import require_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -19,14 +20,7 @@ WORKERS = 4
 ACCOUNTS = 24
 
 
-def test_concurrent_issuing_gives_gap_free_unique_numbers(settings, tmp_path):
-    require_postgres()
-    settings.MEDIA_ROOT = tmp_path
-    accounts = []
-    for i in range(ACCOUNTS):
-        account = commercial_access(f"firma{i}").account
-        month_charges(account)
-        accounts.append(account)
+def issue_all_at_once(accounts):
     barrier = threading.Barrier(WORKERS)
     errors = []
 
@@ -48,8 +42,40 @@ def test_concurrent_issuing_gives_gap_free_unique_numbers(settings, tmp_path):
     for thread in threads:
         thread.join(timeout=120)
     assert not errors
+
+
+def test_concurrent_issuing_gives_gap_free_unique_numbers(settings, tmp_path):
+    require_postgres()
+    settings.MEDIA_ROOT = tmp_path
+    accounts = []
+    for i in range(ACCOUNTS):
+        account = commercial_access(f"firma{i}").account
+        month_charges(account)
+        accounts.append(account)
+    issue_all_at_once(accounts)
     invoices = list(Invoice.objects.order_by("sequence"))
     assert len(invoices) == ACCOUNTS
     assert len({i.account_id for i in invoices}) == ACCOUNTS
     assert [i.sequence for i in invoices] == list(range(1, ACCOUNTS + 1))
     assert [i.number for i in invoices] == [f"FV/2026/11/{n:04d}" for n in range(1, ACCOUNTS + 1)]
+
+
+def test_concurrent_issuing_for_two_sellers_keeps_each_series_gap_free(settings, tmp_path):
+    require_postgres()
+    settings.MEDIA_ROOT = tmp_path
+    community = CommunityFactory(nip="5482311964")
+    accounts = []
+    for i in range(ACCOUNTS):  # every other account is in the community's building
+        access = commercial_access(
+            f"firma{i}", account__premises__building__community=community if i % 2 else None
+        )
+        month_charges(access.account)
+        accounts.append(access.account)
+    issue_all_at_once(accounts)
+    # 24 accounts, 12 per seller: each seller's numbers run 0001…0012, interleaved in time.
+    for nip in (settings.MANAGER_NIP, "5482311964"):
+        invoices = list(Invoice.objects.filter(seller_nip=nip).order_by("sequence"))
+        assert [i.sequence for i in invoices] == list(range(1, ACCOUNTS // 2 + 1))
+        assert [i.number for i in invoices] == [
+            f"FV/2026/11/{n:04d}" for n in range(1, ACCOUNTS // 2 + 1)
+        ]

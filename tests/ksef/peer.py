@@ -10,6 +10,11 @@ that ends with `assert peer.errors == []` has shown that both sides spoke the of
         ...
         assert peer.errors == []
 
+Contexts: the token `token` opens the context `nip`; `grants` maps further context NIPs to
+their tokens (a community that let the manager issue its invoices in KSeF). A session belongs
+to the context its token opened, and an invoice whose seller (Podmiot1) is another NIP is
+refused there with 410, as KSeF does; `contexts` records each invoice's context.
+
 Knobs: `outage` (True: 503 to everything; "reset": the connection is dropped unanswered),
 `delay` (seconds before any answer), `reject_next` ((code, description) for the next invoice),
 `rate_limited` (429 with Retry-After), `auth_pending_polls` / `processing_polls` (how many
@@ -202,6 +207,7 @@ class _AuthOperation:
     details: list[str]
     pending_polls: int
     redeemed: bool = False
+    context: str = ""  # the NIP whose context the token opened
 
 
 @dataclass
@@ -210,6 +216,7 @@ class _Session:
     key: bytes | None
     iv: bytes | None
     valid_until: datetime
+    context: str = ""
     closed: bool = False
     invoices: list[str] = field(default_factory=list)
 
@@ -231,6 +238,8 @@ class _Invoice:
     number: str | None = None  # P_2 of the invoice, when it has one
     kind: str | None = None  # RodzajFaktury
     issued: str | None = None  # P_1
+    seller: str | None = None  # Podmiot1's NIP
+    context: str = ""
     processing_polls: int = 0
 
 
@@ -262,12 +271,14 @@ class Peer:
         *,
         nip: str = "5480000001",
         token: str = "TESTTOKEN",
+        grants: dict[str, str] | None = None,
         validate_invoice: Callable[[bytes], str | None] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ):
         self.nip = nip
         self.token = token
+        self.grants = dict(grants or {})
         self.validate_invoice = validate_invoice
         self.host = host
         self.port = port
@@ -275,6 +286,7 @@ class Peer:
         self.errors: list[str] = []
         self.requests: list[tuple[str, str]] = []
         self.invoices: dict[str, bytes] = {}
+        self.contexts: dict[str, str] = {}  # invoice reference -> the context NIP it came in
         # Knobs.
         self.outage: bool | str = False
         self.delay: float = 0
@@ -291,6 +303,7 @@ class Peer:
         self._auth: dict[str, _AuthOperation] = {}
         self._access_tokens: dict[str, datetime] = {}
         self._refresh_tokens: dict[str, datetime] = {}
+        self._token_contexts: dict[str, str] = {}  # access or refresh token -> context NIP
         self._sessions: dict[str, _Session] = {}
         self._invoices: dict[str, _Invoice] = {}
         self._upo_links: dict[str, str] = {}
@@ -551,11 +564,14 @@ class Peer:
         except crypto.CryptoError:
             code, details = 450, ["Nieprawidłowy token"]
         else:
-            if not secrets.compare_digest(token.encode(), self.token.encode()):
+            tokens = {self.nip: self.token, **self.grants}
+            if not any(secrets.compare_digest(token.encode(), t.encode()) for t in tokens.values()):
                 code, details = 450, ["Nieprawidłowy token"]
             elif token_stamp != stamp:
                 code, details = 450, ["Nieprawidłowy czas tokena"]
-            elif context["type"] != "Nip" or context["value"] != self.nip:
+            elif context["type"] != "Nip" or not secrets.compare_digest(
+                token.encode(), tokens.get(context["value"], "").encode()
+            ):
                 code, details = 415, ["Brak przypisanych uprawnień"]
         now = _now()
         operation = _AuthOperation(
@@ -565,6 +581,7 @@ class Peer:
             code=code,
             details=details,
             pending_polls=self.auth_pending_polls,
+            context=context["value"],
         )
         self._auth[operation.reference] = operation
         answer = {
@@ -625,8 +642,10 @@ class Peer:
         else:
             operation.redeemed = True
             now = _now()
-            access, refresh = self._issue_access(now), _jwt_like("RefreshToken", REFRESH_TOKEN_TTL)
+            access = self._issue_access(now, operation.context)
+            refresh = _jwt_like("RefreshToken", REFRESH_TOKEN_TTL)
             self._refresh_tokens[refresh] = now + timedelta(seconds=REFRESH_TOKEN_TTL)
+            self._token_contexts[refresh] = operation.context
             body = {
                 "accessToken": access,
                 "refreshToken": {
@@ -637,12 +656,14 @@ class Peer:
             return _Answer(200, _json(body))
         raise Refusal(self._refusal(400, 21301, "Brak autoryzacji.", details, handler))
 
-    def _refresh(self, **_: Any) -> _Answer:
-        return _Answer(200, _json({"accessToken": self._issue_access(_now())}))
+    def _refresh(self, bearer: str, **_: Any) -> _Answer:
+        context = self._token_contexts.get(bearer, self.nip)
+        return _Answer(200, _json({"accessToken": self._issue_access(_now(), context)}))
 
-    def _issue_access(self, now: datetime) -> dict:
+    def _issue_access(self, now: datetime, context: str) -> dict:
         token = _jwt_like("ContextToken", self.access_token_ttl)
         self._access_tokens[token] = now + timedelta(seconds=self.access_token_ttl)
+        self._token_contexts[token] = context
         return {"token": token, "validUntil": _iso(self._access_tokens[token])}
 
     def _check_key_id(self, key_id: str | None, pair: _KeyPair, handler: "_Handler") -> None:
@@ -659,7 +680,7 @@ class Peer:
 
     # --- sessions and invoices ---------------------------------------------------------------
 
-    def _open_session(self, handler: "_Handler", body: dict, **_: Any) -> _Answer:
+    def _open_session(self, handler: "_Handler", body: dict, bearer: str, **_: Any) -> _Answer:
         form = body["formCode"]
         if {key: form[key] for key in FA3} != FA3:
             raise Refusal(
@@ -685,6 +706,7 @@ class Peer:
             key=key,
             iv=iv,
             valid_until=now + timedelta(seconds=SESSION_TTL),
+            context=self._token_contexts.get(bearer, self.nip),
         )
         self._sessions[session.reference] = session
         answer = {"referenceNumber": session.reference, "validUntil": _iso(session.valid_until)}
@@ -748,7 +770,9 @@ class Peer:
             offline=bool(body.get("offlineMode")),
             code=200,
             processing_polls=self.processing_polls,
+            context=session.context,
         )
+        self.contexts[invoice.reference] = session.context
         session.invoices.append(invoice.reference)
         self._invoices[invoice.reference] = invoice
         self._verify(invoice, session, body, content)
@@ -779,6 +803,17 @@ class Peer:
         invoice.number = _field(root, "P_2")
         invoice.issued = _field(root, "P_1")
         invoice.kind = _field(root, "RodzajFaktury")
+        sellers = root.xpath(
+            "//*[local-name()='Podmiot1']/*[local-name()='DaneIdentyfikacyjne']"
+            "/*[local-name()='NIP']"
+        )
+        invoice.seller = sellers[0].text.strip() if sellers and sellers[0].text else None
+        if invoice.seller is not None and invoice.seller != session.context:
+            return fail(
+                410,
+                f"Brak uprawnień do wystawienia faktury w imieniu podmiotu {invoice.seller} "
+                f"w kontekście {session.context}.",
+            )
         if self.validate_invoice is not None:
             problem = self.validate_invoice(xml)
             if problem:
@@ -801,15 +836,15 @@ class Peer:
             }
             return None
         invoice.acquired = _now()
-        invoice.ksef_number = ksef_number(self.nip, invoice.acquired)
+        invoice.ksef_number = ksef_number(invoice.seller or invoice.context, invoice.acquired)
         return None
 
     def _duplicate_of(self, invoice: _Invoice) -> _Invoice | None:
         # KSeF: the same seller NIP, kind (RodzajFaktury) and number (P_2); without a P_2 (test
-        # XML) the same content.
+        # XML) the same content. Another seller's invoice of the same number is no duplicate.
         def identity(candidate: _Invoice) -> tuple:
             if candidate.number:
-                return ("P_2", candidate.kind, candidate.number)
+                return ("P_2", candidate.seller, candidate.kind, candidate.number)
             return ("hash", candidate.invoice_hash)
 
         for other in self._invoices.values():
@@ -882,7 +917,7 @@ class Peer:
         assert invoice.ksef_number and invoice.acquired
         issued = invoice.issued or f"{invoice.acquired:%Y-%m-%d}"
         rows = {
-            "NipSprzedawcy": self.nip,
+            "NipSprzedawcy": invoice.seller or invoice.context,
             "NumerKSeFDokumentu": invoice.ksef_number,
             "NumerFaktury": invoice.number or invoice.reference,
             "DataWystawieniaFaktury": issued,
@@ -898,7 +933,7 @@ class Peer:
             "\t<NazwaPodmiotuPrzyjmujacego>Ministerstwo Finansów</NazwaPodmiotuPrzyjmujacego>\n"
             f"\t<NumerReferencyjnySesji>{invoice.session}</NumerReferencyjnySesji>\n"
             "\t<Uwierzytelnienie>\n"
-            f"\t\t<IdKontekstu>\n\t\t\t<Nip>{escape(self.nip)}</Nip>\n\t\t</IdKontekstu>\n"
+            f"\t\t<IdKontekstu>\n\t\t\t<Nip>{escape(invoice.context)}</Nip>\n\t\t</IdKontekstu>\n"
             f"\t\t<NumerReferencyjnyTokenaKSeF>{self._token_reference}"
             "</NumerReferencyjnyTokenaKSeF>\n"
             "\t</Uwierzytelnienie>\n"
@@ -947,6 +982,7 @@ class Peer:
                     "errors": self.errors,
                     "requests": self.requests,
                     "invoices": {ref: crypto.b64encode(xml) for ref, xml in self.invoices.items()},
+                    "contexts": self.contexts,
                 }
                 return _write(handler, _Answer(200, _json(state)))
         return _write(handler, _Answer(404, b"Not Found", "text/plain"))
@@ -1020,8 +1056,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--nip", default="5480000001")
     parser.add_argument("--token", default="TESTTOKEN")
+    parser.add_argument(
+        "--grant", action="append", default=[], metavar="NIP=TOKEN",
+        help="a further context and its token (a community's permission)",
+    )
     args = parser.parse_args(argv)
-    peer = Peer(nip=args.nip, token=args.token, host=args.host, port=args.port).start()
+    grants = dict(grant.split("=", 1) for grant in args.grant)
+    peer = Peer(
+        nip=args.nip, token=args.token, grants=grants, host=args.host, port=args.port
+    ).start()
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
