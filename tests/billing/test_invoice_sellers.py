@@ -94,11 +94,17 @@ def test_corrections_and_settlement_invoices_follow_their_sellers_series(setting
     community = issue(community_tenant)
     fixed = [*current_lines(community)[:1]]  # keep the rent only
     community_fk = invoice_correct(
-        invoice=community, lines_after=fixed, reason="Błędna stawka", clerk=None,
+        invoice=community,
+        lines_after=fixed,
+        reason="Błędna stawka",
+        clerk=None,
         issue_date=ISSUED,
     )
     zbm_fk = invoice_correct(
-        invoice=zbm, lines_after=current_lines(zbm)[:1], reason="Błąd", clerk=None,
+        invoice=zbm,
+        lines_after=current_lines(zbm)[:1],
+        reason="Błąd",
+        clerk=None,
         issue_date=ISSUED,
     )
     # Each seller's first correction of 11/2026.
@@ -109,7 +115,9 @@ def test_corrections_and_settlement_invoices_follow_their_sellers_series(setting
     charge = community_tenant.account.charges.get(vat_rate="8")
     with transaction.atomic():
         settlement = invoice_issue_for_charge(
-            charge=charge, description="Rozliczenie wody", period_start=PERIOD,
+            charge=charge,
+            description="Rozliczenie wody",
+            period_start=PERIOD,
             period_end=datetime.date(2026, 11, 30),
         )
     today = settlement.issue_date
@@ -135,7 +143,9 @@ def test_without_the_communitys_permission_its_invoice_is_not_sent_and_has_no_ko
     invoice = issue(access)
     invoice.refresh_from_db()
     assert invoice.ksef_status == "seller" and invoice.ksef_error == ""
-    assert invoice.get_ksef_status_display() == "not sent to KSeF: the community issues its own"
+    assert (
+        invoice.get_ksef_status_display() == "niewysyłana do KSeF: wspólnota wystawia faktury sama"
+    )
     assert ksef_sending.invoices_ksef_send(poll_pause=0) == {}  # nothing is sent for it
     invoice.refresh_from_db()
     assert invoice.ksef_status == "seller"
@@ -145,11 +155,10 @@ def test_without_the_communitys_permission_its_invoice_is_not_sent_and_has_no_ko
         "Zarządca nie przesyła tej faktury do Krajowego Systemu e-Faktur: Wspólnota "
         "Mieszkaniowa Bobrecka 12 wystawia swoje faktury w KSeF sama." in text
     )
-    # The resident's list says so (English msgid here; Polish in locale/pl).
+    # The resident's list says so, in Polish.
     client.force_login(access.user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("billing:invoices")).content.decode()
-    assert "not sent to KSeF by us: the community issues its own invoices in KSeF" in html
+    assert "nie wysyłamy jej do KSeF: wspólnota wystawia swoje faktury w KSeF sama" in html
 
 
 def test_a_community_invoice_queued_before_is_parked_and_drawn_again(ksef_on, bobrecka):
@@ -244,7 +253,6 @@ def test_community_tokens_come_from_the_environment_or_a_secret_file(tmp_path):
     assert "SECRET-VALUE" not in str(e.value)
 
 
-
 # -- migration 0015 on invoices issued in the shared series -----------------------------------
 
 BEFORE_0015 = [("billing", "0014_summary_triggers_repair")]
@@ -286,7 +294,8 @@ def test_migration_0015_gives_communities_counters_after_their_numbers(settings,
         # The community goes on after its 11 (never 0001 … 0011 again); ZBM's shared counter
         # (11) is now ZBM's alone: 11 + 1 = 12.
         assert (community_next.number, community_next.seller_nip) == (
-            "FV/2026/11/0012", BOBRECKA_NIP
+            "FV/2026/11/0012",
+            BOBRECKA_NIP,
         )
         assert (zbm_next.number, zbm_next.seller_nip) == ("FV/2026/11/0012", settings.MANAGER_NIP)
     finally:
