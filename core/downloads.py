@@ -10,7 +10,7 @@ instead (core.pdf_jobs).
 import logging
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -50,7 +50,7 @@ def missing_file_page(request, *, back=None) -> HttpResponse:
 
 def stored_file_response(
     request, file, *, content_type, filename=None, as_attachment=True, back=None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The stored `file` as a response, or missing_file_page when storage no longer has it."""
     handle = open_stored(file)
     if handle is None:
