@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.downloads import open_stored
 from core.enqueue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -95,21 +96,26 @@ def pdf_redo(model, pk, task_name: str) -> None:
     enqueue_on_commit(task_name, pk)
 
 
-def stored_pdf_response(row, filename: str) -> HttpResponse:
-    """The stored PDF as a download named `filename`."""
-    with row.pdf_file.open("rb") as stored:
+def stored_pdf_response(row, filename: str) -> HttpResponse | None:
+    """The stored PDF as a download named `filename`, or None when its file is gone."""
+    stored = open_stored(row.pdf_file)
+    if stored is None:
+        return None
+    with stored:
         response = HttpResponse(stored.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def stored_pdf_or_again(row, filename: str, again) -> HttpResponse | None:
-    """The download of a row's PDF: the stored file, or, when it is missing, `again()` queues
-    it and None says "not ready yet". Without a broker (make run) the queued render has run
-    by the time `again()` returns, so the first download already gets the file."""
-    if not pdf_stored(row):
+    """The download of a row's PDF: the stored file, or, when it is missing (never drawn,
+    failed, or its file gone from storage), `again()` queues it and None says "not ready
+    yet". Without a broker (make run) the queued render has run by the time `again()`
+    returns, so the first download already gets the file."""
+    response = stored_pdf_response(row, filename) if pdf_stored(row) else None
+    if response is None:
         again()
         row.refresh_from_db(fields=["pdf_status", "pdf_file"])
-        if not pdf_stored(row):
-            return None
-    return stored_pdf_response(row, filename)
+        if pdf_stored(row):
+            response = stored_pdf_response(row, filename)
+    return response

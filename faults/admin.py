@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
+from core.downloads import download_view, stored_file_response
 
 from . import services
 from .forms import PhoneField
@@ -308,15 +308,23 @@ class FaultReportAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/handle/", view(self.handle_view), name="faults_faultreport_handle"),
-            path("photo/<int:pk>/", view(self.photo_view), name="faults_faultphoto_view"),
+            path(
+                "photo/<int:pk>/",
+                view(download_view(self.photo_view)),
+                name="faults_faultphoto_view",
+            ),
         ] + super().get_urls()
 
     def photo_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = get_object_or_404(FaultPhoto, pk=pk)
-        response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-        audit_read(request, gettext_noop("Fault photo"), obj=photo)
+        response = stored_file_response(
+            request, photo.image, content_type="image/jpeg", as_attachment=False,
+            back=reverse("admin:faults_faultreport_change", args=[photo.report_id]),
+        )
+        if response.status_code == 200:
+            audit_read(request, gettext_noop("Fault photo"), obj=photo)
         return response
 
     def handle_view(self, request, pk):

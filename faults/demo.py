@@ -1,7 +1,7 @@
 """Demo fault reports: `najemca` (account 1001) has a leak being repaired and a resolved
-report to confirm; `wlasciciel` (account 2003) has a new report about the staircase (seen only
-by him and staff) and a rejected one. Safe to run twice: a report is found by its reporter and
-title, and an existing one is left alone."""
+report to confirm; `wlasciciel` (account 2003) has a new report about the staircase and a
+rejected one, both seen by the co-owner `wspolwlasciciel` too. Safe to run twice: a report is
+found by its reporter and title, and an existing one is left alone."""
 
 from datetime import timedelta
 

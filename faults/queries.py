@@ -1,17 +1,18 @@
-"""Reads for resident pages. A report about premises is seen by every user who may act for its
-account now (and by its reporter); a report about a common part only by its reporter."""
+"""Reads for resident pages. A report is made for an account, and every user who may act for
+that account now sees it, its photos and its timeline, whether the fault is in the premises or
+in a common part: co-holders share their reports. A user whose access ended no longer does,
+even for a report they made; strangers never do."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 
 from accounts.queries import accounts_for_user
 
-from .models import OPEN_STATUSES, FaultEvent, FaultPhoto, FaultReport, Place
+from .models import OPEN_STATUSES, FaultEvent, FaultPhoto, FaultReport
 
 
 def _visible(user):
-    shared = Q(place=Place.PREMISES, account__in=accounts_for_user(user).values("pk"))
-    return FaultReport.objects.filter(Q(reporter=user) | shared)
+    return FaultReport.objects.filter(account__in=accounts_for_user(user).values("pk"))
 
 
 def reports_for_user(user):

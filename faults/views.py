@@ -4,11 +4,11 @@ the photos (served only to those who may see the report)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import rate_limits
+from core.downloads import download_view, stored_file_response
 
 from . import queries, services
 from .forms import CommentForm, ReopenForm, ReportForm
@@ -116,7 +116,10 @@ def detail(request, pk):
     )
 
 
+@download_view
 @login_required
 def photo(request, pk):
     photo = queries.get_photo_for_user(request.user, pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    return stored_file_response(
+        request, photo.image, content_type="image/jpeg", as_attachment=False
+    )

@@ -18,10 +18,11 @@ from accounts.queries import accounts_for_user
 from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
 from core.dates import moment_text
+from core.downloads import download_view
 from core.text import validate_one_line
 
 from . import services
-from .attachments import AttachmentRejected, clean_attachment
+from .attachments import AttachmentRejected, attachment_response, clean_attachment
 from .models import (
     STAFF_TOPICS_WITHOUT_ALL,
     MessagingPreference,
@@ -32,7 +33,6 @@ from .models import (
     Thread,
     ThreadMessage,
 )
-from .views import _download
 
 
 @admin.register(Notification)
@@ -483,7 +483,7 @@ class ThreadAdmin(admin.ModelAdmin):
             path("<int:pk>/reply/", view(self.reply_view), name="messaging_thread_reply"),
             path(
                 "<int:pk>/attachment/<int:message_pk>/",
-                view(self.attachment_view),
+                view(download_view(self.attachment_view)),
                 name="messaging_thread_attachment",
             ),
         ] + super().get_urls()
@@ -533,8 +533,12 @@ class ThreadAdmin(admin.ModelAdmin):
             thread__in=self.get_queryset(request),
             thread_id=pk,
         )
-        response = _download(message.attachment, message.attachment_name, message.attachment_type)
-        audit_read(request, gettext_noop("Message attachment"), obj=message)
+        response = attachment_response(
+            request, message.attachment, message.attachment_name, message.attachment_type,
+            back=reverse("admin:messaging_thread_change", args=[pk]),
+        )
+        if response.status_code == 200:
+            audit_read(request, gettext_noop("Message attachment"), obj=message)
         return response
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from core.downloads import stored_file_response
 from core.uploads import PhotoRejected, clean_photo
 
 PDF = "application/pdf"
@@ -69,6 +70,18 @@ def check_pdf(content: bytes) -> None:
                 "Print it to PDF again or attach a photo of the document."
             )
         )
+
+
+def attachment_response(request, file, name, content_type, *, back=None):
+    """An uploaded file is always saved, never opened in the page: what one person uploads
+    must not run in another's browser (a PDF may carry scripts). The sandbox CSP stands guard
+    should a browser open it anyway. A file gone from storage is a page saying so."""
+    response = stored_file_response(
+        request, file, content_type=content_type, filename=name, back=back
+    )
+    if response.status_code == 200:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def _named(name, suffix):

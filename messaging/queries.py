@@ -133,10 +133,11 @@ def current_account_ids(user):
 
 
 def threads_for_user(user):
-    """Threads the user started, and threads on accounts they may act for now (so co-holders
-    and a new holder see BOK's conversations about their flat)."""
+    """Threads about accounts the user may act for now, whoever started them: co-holders and a
+    new holder see BOK's conversations about their flat, and one whose access ended no longer
+    does (the rule of fault reports too)."""
     return (
-        Thread.objects.filter(Q(created_by=user) | Q(account__in=current_account_ids(user)))
+        Thread.objects.filter(account__in=current_account_ids(user))
         .select_related("account__premises__building")
         .order_by("-last_activity_at", "-pk")
     )
@@ -170,7 +171,8 @@ def get_message_attachment_for_user(user, thread_id, pk):
 
 def thread_residents(thread):
     """Who to tell about BOK's answer: the residents who wrote in the thread, or, when BOK
-    started it and nobody answered yet, everyone who may act for the account now."""
+    started it and nobody answered yet, everyone; always only those who may act for the
+    account now (the answer is e-mailed, and one whose access ended no longer reads it)."""
     writers = set(
         ThreadMessage.objects.filter(thread=thread, from_staff=False).values_list(
             "author_id", flat=True
@@ -178,16 +180,13 @@ def thread_residents(thread):
     )
     if not thread.created_by.is_staff:
         writers.add(thread.created_by_id)
+    holders = User.objects.filter(
+        is_active=True,
+        account_accesses__in=AccountAccess.objects.current().filter(account_id=thread.account_id),
+    ).distinct()
     if writers:
-        return list(User.objects.filter(pk__in=writers, is_active=True))
-    return list(
-        User.objects.filter(
-            is_active=True,
-            account_accesses__in=AccountAccess.objects.current().filter(
-                account_id=thread.account_id
-            ),
-        ).distinct()
-    )
+        return list(holders.filter(pk__in=writers))
+    return list(holders)
 
 
 def thread_by_token(user, token):

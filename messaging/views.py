@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,8 +9,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.queries import accounts_for_user
 from core import rate_limits
+from core.downloads import download_view
 
 from . import queries, services
+from .attachments import attachment_response
 from .forms import PreferenceForm, ReplyForm, ThreadForm
 
 PAGE_SIZE = 25
@@ -74,21 +75,11 @@ def notice_detail(request, pk):
     return render(request, "messaging/notice_detail.html", {"notice": notice})
 
 
+@download_view
 @login_required
 def notice_attachment(request, notice_pk, pk):
     attachment = queries.get_notice_attachment_for_user(request.user, notice_pk, pk)
-    return _download(attachment.file, attachment.name, attachment.content_type)
-
-
-def _download(file, name, content_type):
-    """An uploaded file is always saved, never opened in the page: what one person uploads
-    must not run in another's browser (a PDF may carry scripts). The sandbox CSP stands guard
-    should a browser open it anyway."""
-    response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return attachment_response(request, attachment.file, attachment.name, attachment.content_type)
 
 
 @login_required
@@ -170,7 +161,10 @@ def thread_detail(request, pk):
     return render(request, "messaging/thread_detail.html", {"thread": thread, "form": form})
 
 
+@download_view
 @login_required
 def message_attachment(request, thread_pk, pk):
     message = queries.get_message_attachment_for_user(request.user, thread_pk, pk)
-    return _download(message.attachment, message.attachment_name, message.attachment_type)
+    return attachment_response(
+        request, message.attachment, message.attachment_name, message.attachment_type
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.services import Action, audit_read
+from core.downloads import download_view
 
 from . import export, imports, queries, services
 from .admin_warnings import expired_meters_message
@@ -307,7 +308,11 @@ class ReadingWindowAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/missing/", view(self.missing_view), name="meters_readingwindow_missing"),
-            path("<int:pk>/export.csv", view(self.export_view), name="meters_readingwindow_export"),
+            path(
+                "<int:pk>/export.csv",
+                view(download_view(self.export_view)),
+                name="meters_readingwindow_export",
+            ),
         ] + super().get_urls()
 
     def missing_view(self, request, pk):

@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import rate_limits
+from core.downloads import download_view, stored_file_response
 
 from . import pending, queries, services
 from .chart import consumption_chart
@@ -132,7 +132,10 @@ def submit(request, pk):
     return redirect("meters:detail", meter.pk)
 
 
+@download_view
 @login_required
 def photo(request, pk):
     reading = queries.get_reading_photo_for_user(request.user, pk)
-    return FileResponse(reading.photo.open("rb"), content_type="image/jpeg")
+    return stored_file_response(
+        request, reading.photo, content_type="image/jpeg", as_attachment=False
+    )

@@ -1,5 +1,6 @@
-from django.core.files.storage import default_storage
 from django.http import Http404
+
+from core.downloads import open_stored
 
 from .models import DataExport
 
@@ -16,8 +17,12 @@ def get_export_for_user(user, pk):
 
 
 def export_file_of(export) -> bytes | None:
-    """The ZIP's bytes, or None when the export is no longer there."""
+    """The ZIP's bytes, or None when the export is not ready, no longer kept, or its file is
+    gone from storage (logged for staff)."""
     if not export.is_ready or not export.file:
         return None
-    with default_storage.open(export.file.name, "rb") as handle:
-        return handle.read()
+    stored = open_stored(export.file)
+    if stored is None:
+        return None
+    with stored:
+        return stored.read()

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.downloads import download_view
+
 from . import queries, services
 
 
@@ -32,12 +34,22 @@ def index(request):
     )
 
 
+@download_view
 @login_required
 def download(request, pk):
     export = queries.get_export_for_user(request.user, pk)
     content = queries.export_file_of(export)
     if content is None:
-        raise Http404
+        if not export.is_ready:
+            raise Http404
+        # Ready, yet its file is gone from storage: the data is put together again.
+        services.export_request(user=request.user)
+        messages.info(
+            request,
+            _("The file was no longer there, so your data is being prepared again. "
+              "This page refreshes itself."),
+        )
+        return redirect("privacy:index")
     response = HttpResponse(content, content_type="application/zip")
     stamp = f"{timezone.localtime(export.requested_at):%Y-%m-%d}"
     response["Content-Disposition"] = f'attachment; filename="moje-dane-{stamp}.zip"'

@@ -7,7 +7,6 @@ tally, the paper ballot page and the PDFs record a read of the owners' votes."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.admin import share_display
 from audit.services import Action, audit_read, audit_record
+from core.downloads import download_view, stored_file_response
 
 from . import documents, services
 from .models import (
@@ -242,11 +242,13 @@ class ResolutionAdmin(admin.ModelAdmin):
             path("<int:pk>/paper/", view(self.paper_view), name="resolutions_resolution_paper"),
             path(
                 "<int:pk>/protocol/",
-                view(self.protocol_view),
+                view(download_view(self.protocol_view)),
                 name="resolutions_resolution_protocol",
             ),
             path(
-                "<int:pk>/letters/", view(self.letters_view), name="resolutions_resolution_letters"
+                "<int:pk>/letters/",
+                view(download_view(self.letters_view)),
+                name="resolutions_resolution_letters",
             ),
         ] + super().get_urls()
 
@@ -316,13 +318,17 @@ class ResolutionAdmin(admin.ModelAdmin):
         resolution = self._resolution(request, pk)
         if resolution.status != Resolution.Status.CLOSED:
             raise PermissionDenied
-        stored = ensure(resolution)
-        response = FileResponse(
-            stored.open("rb"),
+        stored = ensure(resolution)  # drawn again if its file is gone
+        response = stored_file_response(
+            request,
+            stored,
             content_type="application/pdf",
             filename=f"{prefix}-{resolution.number.replace('/', '-')}.pdf",
+            as_attachment=False,
+            back=reverse("admin:resolutions_resolution_change", args=[resolution.pk]),
         )
-        audit_read(request, what, obj=resolution, action=Action.EXPORT)
+        if response.status_code == 200:
+            audit_read(request, what, obj=resolution, action=Action.EXPORT)
         return response
 
     def protocol_view(self, request, pk):

@@ -3,10 +3,12 @@ result, voting, the per-premises vote list, the protocol and the attachments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.downloads import download_view, stored_file_response
 
 from . import documents, queries, services
 from .forms import VoteForm
@@ -127,21 +129,28 @@ def votes(request, pk):
     )
 
 
+@download_view
 @login_required
 def protocol(request, pk):
     resolution = queries.get_closed_resolution_for_user(request.user, pk)
+    # Drawn again if its file is gone; only a failure between the check and the read is left.
     stored = documents.protocol_ensure(resolution)
-    return FileResponse(
-        stored.open("rb"),
+    return stored_file_response(
+        request,
+        stored,
         content_type="application/pdf",
         filename=f"protokol-{resolution.number.replace('/', '-')}.pdf",
+        as_attachment=False,
     )
 
 
+@download_view
 @login_required
 def attachment(request, pk):
     item = queries.get_attachment_for_user(request.user, pk)
-    return FileResponse(item.file.open("rb"), content_type="application/pdf")
+    return stored_file_response(
+        request, item.file, content_type="application/pdf", as_attachment=False
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from billing.ledger import queries
 from billing.ledger.balances import ZERO
 from billing.ledger.summary import summarize
 from billing.ledger.views import account_page
+from core.downloads import download_view
 
 
 @login_required
@@ -35,6 +36,7 @@ def pay(request, pk):
     return account_page(request, "billing/pay.html", account, total, build, names)
 
 
+@download_view
 @login_required
 def pay_qr(request, pk):
     account, total = queries.get_account_total_for_user(request.user, pk)

@@ -11,6 +11,7 @@ from accounts.queries import get_account_for_user
 from billing.certificates import queries
 from billing.certificates import services as certificates
 from billing.ledger.queries import account_state_of, data_as_of
+from core.downloads import download_view
 from core.pdf_jobs import stored_pdf_or_again
 
 
@@ -47,6 +48,7 @@ def certificate(request, pk):
     )
 
 
+@download_view
 @login_required
 def certificate_pdf(request, pk):
     item = queries.get_certificate_for_user(request.user, pk)

@@ -7,7 +7,7 @@ and PDF downloads."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,8 +33,10 @@ from billing.invoices.services import (
 )
 from billing.ledger.admin_forms import MonthField
 from billing.ledger.models import VatRate
+from core.downloads import download_view
 from core.formats import format_day
 from core.inputs import MoneyField
+from core.pdf_jobs import stored_pdf_or_again
 
 
 class InvoiceIssueForm(forms.Form):
@@ -198,9 +200,13 @@ class InvoiceAdmin(admin.ModelAdmin):
         return [
             path("issue/", wrap(self.issue_view), name="billing_invoice_issue"),
             path("<int:pk>/correct/", wrap(self.correct_view), name="billing_invoice_correct"),
-            path("<int:pk>/pdf/", wrap(self.pdf_view), name="billing_invoice_pdf"),
-            path("<int:pk>/fa3.xml", wrap(self.xml_view), name="billing_invoice_xml"),
-            path("<int:pk>/upo.xml", wrap(self.upo_view), name="billing_invoice_upo"),
+            path("<int:pk>/pdf/", wrap(download_view(self.pdf_view)), name="billing_invoice_pdf"),
+            path(
+                "<int:pk>/fa3.xml", wrap(download_view(self.xml_view)), name="billing_invoice_xml"
+            ),
+            path(
+                "<int:pk>/upo.xml", wrap(download_view(self.upo_view)), name="billing_invoice_upo"
+            ),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
@@ -290,10 +296,16 @@ class InvoiceAdmin(admin.ModelAdmin):
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        invoice = get_object_or_404(Invoice, pk=pk, pdf_status=Invoice.PdfStatus.DONE)
-        response = FileResponse(
-            invoice.pdf_file.open("rb"), as_attachment=True, filename=filename_of(invoice)
+        invoice = get_object_or_404(Invoice, pk=pk)
+        # Not drawn yet, failed, or its file gone (a restore without media): queued again.
+        response = stored_pdf_or_again(
+            invoice, filename_of(invoice), lambda: invoices_pdf_request(invoice_ids=[invoice.pk])
         )
+        if response is None:
+            self.message_user(
+                request, _("The PDF is being prepared. Try again in a minute."), messages.INFO
+            )
+            return redirect("admin:billing_invoice_change", invoice.pk)
         audit_read(request, gettext_noop("Invoice PDF"), obj=invoice, action=Action.EXPORT)
         return response
 

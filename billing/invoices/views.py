@@ -7,6 +7,7 @@ from django.shortcuts import render
 from billing.invoices import queries as invoice_queries
 from billing.invoices.pdf import filename_of, xml_filename_of
 from billing.invoices.services import invoices_pdf_request
+from core.downloads import download_view
 from core.pdf_jobs import stored_pdf_or_again
 
 
@@ -16,6 +17,7 @@ def invoices(request):
     return render(request, "billing/invoices.html", {"accounts": accounts, "rows": rows})
 
 
+@download_view
 @login_required
 def invoice_pdf(request, pk):
     invoice = invoice_queries.get_invoice_for_user(request.user, pk)
@@ -28,6 +30,7 @@ def invoice_pdf(request, pk):
     return render(request, "billing/invoice_not_ready.html", {"invoice": invoice}, status=200)
 
 
+@download_view
 @login_required
 def invoice_xml(request, pk):
     """The structured invoice (FA(3) XML) exactly as it went to KSeF: the legal invoice."""

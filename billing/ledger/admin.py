@@ -33,6 +33,7 @@ from billing.ledger.models import (
 )
 from billing.ledger.services import BillingError
 from billing.ledger.vat_rules import VatRules
+from core.downloads import download_view
 from core.inputs import TypedDecimalField
 
 # Numbers typed by people: 9,87 or 9.87, in a text box (type=number refuses the comma).
@@ -349,12 +350,12 @@ class ChargeAdmin(ReadOnlyAdmin):
             ),
             path(
                 "debtors/",
-                view(lambda r: admin_views.debtors_view(self, r)),
+                view(download_view(lambda r: admin_views.debtors_view(self, r))),
                 name="billing_debtors",
             ),
             path(
                 "debtors.csv",
-                view(lambda r: admin_views.debtors_view(self, r, as_csv=True)),
+                view(download_view(lambda r: admin_views.debtors_view(self, r, as_csv=True))),
                 name="billing_debtors_csv",
             ),
         ] + super().get_urls()

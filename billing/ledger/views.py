@@ -16,6 +16,7 @@ from billing.ledger.chart import balance_chart
 from billing.ledger.forms import HistoryFilterForm
 from billing.ledger.page_cache import cache_context, lazy_context, page_key
 from billing.ledger.summary import summarize
+from core.downloads import download_view
 
 CHART_MONTHS = 24
 
@@ -147,12 +148,14 @@ def _export_history(request, pk):
     return account, state, hist
 
 
+@download_view
 @login_required
 def history_export_csv(request, pk):
     account, _state, hist = _export_history(request, pk)
     return _download(*history_csv.render(account, hist))
 
 
+@download_view
 @login_required
 def history_export_pdf(request, pk):
     account, state, hist = _export_history(request, pk)

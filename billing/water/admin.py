@@ -19,6 +19,7 @@ from audit.services import Action, audit_record
 from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from core.downloads import download_view
 from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
 
@@ -102,7 +103,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
         name = "billing_settlementrun_"
         return [
             path("<int:pk>/podglad/", view(self.preview_view), name=name + "preview"),
-            path("<int:pk>/podglad.csv", view(self.csv_view), name=name + "csv"),
+            path("<int:pk>/podglad.csv", view(download_view(self.csv_view)), name=name + "csv"),
             path("<int:pk>/zaksieguj/", view(self.post_view), name=name + "post"),
             path("<int:pk>/zaliczki/", view(self.advances_view), name=name + "advances"),
         ] + super().get_urls()

@@ -7,6 +7,7 @@ from billing.water import queries
 from billing.water.models import Settlement
 from billing.water.pdf import filename_of
 from billing.water.presentation import settlement_context
+from core.downloads import download_view
 from core.pdf_jobs import pdf_again, stored_pdf_or_again
 
 
@@ -22,6 +23,7 @@ def detail(request, pk):
     return render(request, "billing/water/detail.html", settlement_context(document))
 
 
+@download_view
 @login_required
 def pdf(request, pk):
     document = queries.get_settlement_for_user(request.user, pk)

@@ -70,3 +70,28 @@ def test_without_redis_tasks_run_in_the_web_process():
         "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)",
     )
     assert result.stdout.split() == ["True", "django.core.mail.backends.console.EmailBackend"]
+
+
+PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "ebok.example.pl", "SECRET_KEY": "x" * 50 + "Zq9!"}
+SCHEME_OF_A_FORWARDED_REQUEST = (
+    "from django.conf import settings as s; from django.test import RequestFactory; "
+    "r = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https'); "
+    "print(r.is_secure(), s.SECURE_PROXY_SSL_HEADER)"
+)
+
+
+def test_a_client_connecting_directly_cannot_claim_https():
+    # TRUSTED_PROXY_COUNT=0: nobody sits in front of gunicorn, so the header came from the client.
+    result = manage(
+        "shell", "-v", "0", "-c", SCHEME_OF_A_FORWARDED_REQUEST, TRUSTED_PROXY_COUNT="0",
+        **PRODUCTION,
+    )
+    assert result.stdout.split() == ["False", "None"], result.stderr
+
+
+def test_behind_a_configured_proxy_its_scheme_header_is_believed():
+    result = manage(
+        "shell", "-v", "0", "-c", SCHEME_OF_A_FORWARDED_REQUEST, TRUSTED_PROXY_COUNT="1",
+        **PRODUCTION,
+    )
+    assert result.stdout.split()[0] == "True", result.stderr

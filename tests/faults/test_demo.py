@@ -1,5 +1,5 @@
-"""Demo faults: reports in different states for najemca and wlasciciel, the staircase report
-hidden from the co-owner, and a rerun adds nothing."""
+"""Demo faults: reports in different states for najemca and wlasciciel, both of the shared
+account's reports seen by the co-owner, and a rerun adds nothing."""
 
 import io
 
@@ -28,7 +28,8 @@ def test_demo_faults():
 
     assert statuses("najemca") == ["in_progress", "resolved"]
     assert statuses("wlasciciel") == ["new", "rejected"]
-    # The co-owner sees the flat's report, not the staircase one her husband made.
-    assert statuses("wspolwlasciciel") == ["rejected"]
+    # The co-owner holds account 2003 too: she sees its flat report and the staircase one her
+    # husband made for it.
+    assert statuses("wspolwlasciciel") == ["new", "rejected"]
     for report in FaultReport.objects.all():
         report.full_clean()

@@ -246,23 +246,55 @@ def test_co_holder_sees_a_premises_report_and_its_photos(client, owner, co_holde
     assert f"#{report.pk}" in client.get(reverse("faults:index")).content.decode()
 
 
-def test_common_part_report_is_seen_only_by_its_reporter(client, owner, co_holder, account):
+def test_co_holder_sees_a_common_part_report_its_photo_and_timeline(
+    client, owner, co_holder, account, clerk
+):
+    # One rule for every place: a report made for an account is seen by whoever holds it now.
+    report = report_of(owner, place="staircase", title="Rozbita szyba na klatce", photos=[_clean()])
+    services.fault_comment_public(report=report, clerk=clerk, text="Szklarz przyjdzie w piątek")
+    photo = report.photos.get()
+    client.force_login(co_holder)
+    page = client.get(reverse("faults:detail", args=[report.pk]))
+    assert page.status_code == 200
+    assert "Szklarz przyjdzie w piątek" in page.content.decode()
+    response = client.get(reverse("faults:photo", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    listing = client.get(reverse("faults:index")).content.decode()
+    assert "Rozbita szyba" in listing
+    assert says(
+        listing,
+        "Everyone who may act for an account sees its reports",
+        "Zgłoszenia dotyczące konta widzi każda osoba, która ma do niego dostęp",
+    )
+
+
+def test_a_neighbour_never_sees_a_common_part_report_of_another_account(client, owner, account):
     neighbour = AccessFactory(
         user__username="sasiad", account__premises__building=account.premises.building
     ).user
     report = report_of(owner, place="staircase", title="Rozbita szyba na klatce", photos=[_clean()])
     photo = report.photos.get()
-    for other in (co_holder, neighbour):
-        client.force_login(other)
+    client.force_login(neighbour)
+    assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 404
+    assert client.get(reverse("faults:photo", args=[photo.pk])).status_code == 404
+    assert "Rozbita szyba" not in client.get(reverse("faults:index")).content.decode()
+    url = reverse("faults:detail", args=[report.pk])
+    assert client.post(url, {"action": "comment", "text": "x"}).status_code == 404
+
+
+def test_ended_access_hides_the_accounts_reports_even_from_their_reporter(
+    client, owner, co_holder, account
+):
+    from accounts.services import account_access_end
+
+    report = report_of(owner, title="Rozbita szyba na klatce", photos=[_clean()])
+    photo = report.photos.get()
+    account_access_end(account=account)
+    for former in (owner, co_holder):
+        client.force_login(former)
         assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 404
         assert client.get(reverse("faults:photo", args=[photo.pk])).status_code == 404
         assert "Rozbita szyba" not in client.get(reverse("faults:index")).content.decode()
-        post = client.post(
-            reverse("faults:detail", args=[report.pk]), {"action": "comment", "text": "x"}
-        )
-        assert post.status_code == 404
-    client.force_login(owner)
-    assert client.get(reverse("faults:detail", args=[report.pk])).status_code == 200
 
 
 def test_stranger_cannot_comment_confirm_or_reopen(client, owner, stranger):

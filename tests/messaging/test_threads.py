@@ -143,14 +143,28 @@ def test_message_attachment_is_scoped(client, owner, stranger, staff):
     assert client.get(admin_url).status_code == 200
 
 
-def test_ended_access_keeps_own_thread_readable_but_not_writable(owner_client, owner, account):
+def test_ended_access_hides_the_thread_its_attachments_and_new_answers(
+    client, owner, co_holder, account, staff
+):
+    # The rule of fault reports: a thread is seen by whoever holds its account now, and one
+    # whose access ended no longer reads it, even a thread they started.
     from accounts.services import account_access_end
 
     thread = thread_of(owner)
+    message = message_with_attachment(thread)
     account_access_end(account=account)
     url = reverse("messaging:thread_detail", args=[thread.pk])
-    response = owner_client.get(url)
-    assert response.status_code == 200
-    assert response.context["thread"].can_reply is False
+    attachment = reverse("messaging:message_attachment", args=[thread.pk, message.pk])
+    for former in (owner, co_holder):
+        client.force_login(former)
+        assert client.get(url).status_code == 404
+        assert client.get(attachment).status_code == 404
+        assert "Pytanie o rozliczenie" not in client.get(
+            reverse("messaging:thread_list")
+        ).content.decode()
     with pytest.raises(services.NotAllowed):
         services.thread_reply(user=owner, thread_id=thread.pk, text="x")
+    assert thread.messages.filter(author=owner, text="x").count() == 0
+    # BOK's answer, which is e-mailed in full, reaches nobody who left the account.
+    services.thread_staff_reply(clerk=staff, thread_id=thread.pk, text="Zwrot w piątek")
+    assert not Notification.objects.filter(user=owner, body__contains="Zwrot w piątek").exists()
