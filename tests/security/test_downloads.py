@@ -79,7 +79,11 @@ def _view_modules():
     root = settings.BASE_DIR
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root)
-        if rel.parts[0] in {"tests", "scripts", "var", "static"} or "migrations" in rel.parts:
+        if (
+            rel.parts[0] in {"tests", "scripts", "var", "static", "staticfiles", "node_modules"}
+            or rel.parts[0].startswith(".")  # .venv, .git, caches: not the project's code
+            or "migrations" in rel.parts
+        ):
             continue
         name = path.name
         if name in {"views.py", "admin.py"} or name.endswith("_views.py") or name.startswith(
