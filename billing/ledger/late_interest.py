@@ -14,6 +14,7 @@ the claim period's rows however long the history. No queries here.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from billing.ledger.balances import ZERO, fold_corrections, interest_for, rate_periods
 from billing.ledger.deadlines import deadline
@@ -36,7 +37,7 @@ class RatePeriod:
 class LatePart:
     """One part of a payment that paid one charge late, with its interest."""
 
-    charge: object
+    charge: Any  # the original Charge
     paid_on: date
     amount: Decimal
     periods: tuple  # (RatePeriod, …)
