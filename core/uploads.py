@@ -4,7 +4,8 @@ may hold the location). Shared by the feature apps; each passes its own limits.
 
 Decoding is what costs: a 38 KB PNG may claim 40 megapixels and take seconds and half a gigabyte
 to decode. So the header alone decides first (pixels, and bytes per pixel: a real photo of that
-size is never that small), big JPEGs are decoded at a reduced scale, and a truncated file is
+size is never that small; for a PNG only its pixel data, IDAT, counts, not text chunks padded
+on), big JPEGs are decoded at a reduced scale, and a truncated file is
 refused even where another library (WeasyPrint) told Pillow to accept truncated images."""
 
 import io
@@ -52,6 +53,27 @@ def _decode(image):
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
+def _image_bytes(uploaded, image_format) -> int:
+    """The bytes that hold a PNG's pixels (its IDAT chunks), read from the chunk headers alone:
+    text or other chunks padded onto a flat image must not pass for detail. The file's size for
+    other formats."""
+    if image_format != "PNG":
+        return uploaded.size
+    position = uploaded.tell()
+    uploaded.seek(8)  # the signature
+    total = 0
+    while True:
+        header = uploaded.read(8)
+        if len(header) < 8:
+            break
+        length = int.from_bytes(header[:4], "big")
+        if header[4:] == b"IDAT":
+            total += length
+        uploaded.seek(length + 4, io.SEEK_CUR)  # the data and its CRC
+    uploaded.seek(position)
+    return total
+
+
 def clean_photo(uploaded, *, max_bytes: int, max_pixels: int) -> ContentFile:
     """The uploaded file re-encoded as a plain JPEG, or PhotoRejected with a message."""
     max_pixels = min(max_pixels, DEFAULT_MAX_PIXELS * 4)  # a setting cannot undo the guard
@@ -72,7 +94,9 @@ def clean_photo(uploaded, *, max_bytes: int, max_pixels: int) -> ContentFile:
                         _("The photo has too many pixels: at most %(mp)d megapixels.")
                         % {"mp": max_pixels // 1_000_000}
                     )
-                if pixels > CHECKED_FROM_PIXELS and uploaded.size < pixels * MIN_BYTES_PER_PIXEL:
+                if pixels > CHECKED_FROM_PIXELS and (
+                    _image_bytes(uploaded, image.format) < pixels * MIN_BYTES_PER_PIXEL
+                ):
                     raise PhotoRejected(not_an_image)
                 if image.format == "JPEG":
                     image.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))  # decode at 1/2, 1/4 …

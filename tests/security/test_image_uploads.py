@@ -4,13 +4,16 @@ PNGs of 38 KB, held every gunicorn worker for ~23 s. Now the header alone refuse
 truncated file is refused even after WeasyPrint told Pillow to accept truncated images."""
 
 import io
+import os
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageFile
+from django.utils.translation import gettext
+from PIL import Image, ImageFile, PngImagePlugin
 
 from core.uploads import PhotoRejected, clean_photo
 from faults.models import FaultPhoto, FaultReport
@@ -140,3 +143,25 @@ def test_a_message_attachment_bomb_is_refused(owner_client, account, bomb_png):
     assert time.process_time() - started < 1.0
     assert response.status_code == 200 and response.context["form"].errors["attachment"]
     assert not ThreadMessage.objects.exists()
+
+
+def test_a_flat_png_padded_with_text_is_refused_without_decoding():
+    """Issue #28, 9 (a): 4000 × 4000 flat pixels, padded with a random tEXt chunk to 64 KB, cost
+    seconds and hundreds of MB to decode. 16 000 000 px need 16 000 000 × 0.004 = 64 000 bytes
+    of pixel data; the flat image's IDAT holds far less, whatever the padding."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("pad", os.urandom(48_000).hex()[:64_000])
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 4000), "white").save(out, "PNG", pnginfo=info)
+    data = out.getvalue()
+    assert len(data) >= 64_000  # the old bytes-per-pixel check let it through
+    upload = SimpleUploadedFile("flat.png", data, content_type="image/png")
+    started = time.process_time()
+    with (
+        mock.patch.object(Image.Image, "load", side_effect=AssertionError("decoded")),
+        mock.patch("PIL.ImageFile.ImageFile.load", side_effect=AssertionError("decoded")),
+        pytest.raises(PhotoRejected) as refused,
+    ):
+        clean_photo(upload, max_bytes=10 * 2**20, max_pixels=16_000_000)
+    assert str(refused.value) == gettext("The file is not a JPEG, PNG or HEIC photo.")
+    assert time.process_time() - started < 0.5
