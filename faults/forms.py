@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.queries import accounts_for_user
 from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
-from core.uploads import ACCEPT, PhotoRejected, clean_photo
+from core.uploads import ACCEPT, PhotoForm, PhotoRejected, check_photo, check_request_pixels
 
 from .models import Category, Place
 from .phones import normalize_phone
@@ -14,17 +14,25 @@ from .phones import normalize_phone
 PHOTO_HELP = _("A JPEG, PNG or HEIC photo, at most 10 MB.")
 
 
-def _clean(photo):
+def _refusal(photo, error):
+    return _("%(name)s: %(error)s") % {"name": photo, "error": error}
+
+
+def _check(photo):
+    """The photo judged from its header; decoded later by the form's decode_photos()."""
     try:
-        return clean_photo(
+        return check_photo(
             photo,
             max_bytes=settings.FAULTS_PHOTO_MAX_BYTES,
             max_pixels=settings.FAULTS_PHOTO_MAX_PIXELS,
         )
     except PhotoRejected as error:
-        raise ValidationError(
-            _("%(name)s: %(error)s") % {"name": photo.name, "error": error}
-        ) from error
+        raise ValidationError(_refusal(photo.name, error)) from error
+
+
+class FaultPhotoForm(PhotoForm):
+    def photo_refusal(self, photo, error):
+        return _refusal(photo, error)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,7 +40,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to FAULTS_MAX_PHOTOS photos, each checked and re-encoded; a list of ContentFiles."""
+    """Up to FAULTS_MAX_PHOTOS photos, each checked from its header and all within the pixel
+    budget of one request; a list of CheckedPhotos."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
@@ -48,11 +57,15 @@ class PhotosField(forms.FileField):
         for upload in files:
             super().clean(upload, initial)
             try:
-                cleaned.append(_clean(upload))
+                cleaned.append(_check(upload))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
+        try:
+            check_request_pixels(cleaned)
+        except PhotoRejected as error:
+            raise ValidationError(str(error)) from error
         return cleaned
 
 
@@ -77,7 +90,9 @@ class PhoneField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class ReportForm(OneTimeTokenForm):
+class ReportForm(FaultPhotoForm, OneTimeTokenForm):
+    photo_fields = ("photos",)
+
     account = AccountChoiceField(label=_("Your premises"), queryset=None, empty_label=None)
     place = forms.ChoiceField(
         label=_("Where is the fault?"),
@@ -118,7 +133,9 @@ class ReportForm(OneTimeTokenForm):
             self.fields["contact_phone"].initial = user.phone
 
 
-class CommentForm(forms.Form):
+class CommentForm(FaultPhotoForm):
+    photo_fields = ("photo",)
+
     text = forms.CharField(
         label=_("Your comment"),
         max_length=5000,
@@ -134,7 +151,7 @@ class CommentForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        return _clean(photo) if photo else None
+        return _check(photo) if photo else None
 
     def clean(self):
         data = super().clean()

@@ -37,6 +37,8 @@ def new(request):
                 ),
             )
             return render(request, "faults/new.html", {"form": form}, status=429)
+        if not form.decode_photos():
+            return render(request, "faults/new.html", {"form": form})
         try:
             report = services.fault_report(
                 user=request.user,
@@ -81,14 +83,15 @@ def detail(request, pk):
                         raise services.FaultRejected(
                             _("You have sent many comments in a short time; try again later.")
                         )
-                    services.fault_resident_comment(
-                        user=request.user,
-                        report=report,
-                        text=comment_form.cleaned_data["text"],
-                        photo=comment_form.cleaned_data["photo"],
-                    )
-                    messages.success(request, _("Added to your report."))
-                    return redirect("faults:detail", report.pk)
+                    if comment_form.decode_photos():
+                        services.fault_resident_comment(
+                            user=request.user,
+                            report=report,
+                            text=comment_form.cleaned_data["text"],
+                            photo=comment_form.cleaned_data["photo"],
+                        )
+                        messages.success(request, _("Added to your report."))
+                        return redirect("faults:detail", report.pk)
             elif action == "confirm":
                 services.fault_confirm(user=request.user, report=report)
                 messages.success(request, _("Thank you for confirming the repair."))

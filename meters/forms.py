@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.inputs import TypedDecimalField
+from core.uploads import PhotoForm
 
-from .photos import PhotoRejected, clean_photo
+from .photos import PhotoRejected, check_photo
 
 MAX_READING = Decimal("999999.999")  # six whole digits: more than any flat's meter shows
 
@@ -45,7 +46,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(PhotoForm):
+    photo_fields = ("photo",)
+
     value = ReadingValueField(
         label=_("Reading (m³)"),
         help_text=_("All the digits on the dial, the red ones after the comma, e.g. 123,456."),
@@ -80,6 +83,6 @@ class ReadingForm(forms.Form):
         if not photo:
             return None
         try:
-            return clean_photo(photo)
+            return check_photo(photo)  # decoded later by decode_photos()
         except PhotoRejected as error:
             raise forms.ValidationError(str(error)) from error

@@ -5,13 +5,18 @@ from django.conf import settings
 from core import uploads
 from core.uploads import FORMATS, LONGEST_SIDE, PhotoRejected
 
-__all__ = ["FORMATS", "LONGEST_SIDE", "PhotoRejected", "clean_photo"]
+__all__ = ["FORMATS", "LONGEST_SIDE", "PhotoRejected", "check_photo", "clean_photo"]
 
 
-def clean_photo(uploaded):
-    """The uploaded file re-encoded as a plain JPEG, or PhotoRejected with a message."""
-    return uploads.clean_photo(
+def check_photo(uploaded):
+    """The upload judged from its header alone (a CheckedPhoto), or PhotoRejected."""
+    return uploads.check_photo(
         uploaded,
         max_bytes=settings.METERS_PHOTO_MAX_BYTES,
         max_pixels=settings.METERS_PHOTO_MAX_PIXELS,
     )
+
+
+def clean_photo(uploaded):
+    """The uploaded file re-encoded as a plain JPEG, or PhotoRejected with a message."""
+    return check_photo(uploaded).decode()

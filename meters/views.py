@@ -86,6 +86,8 @@ def submit(request, pk):
     if not rate_limits.allowed(request, "reading_submit"):
         form.add_error(None, _("You have sent many readings in a short time; try again later."))
         return render(request, "meters/submit.html", context, status=429)
+    if not form.decode_photos():
+        return render(request, "meters/submit.html", context)
     photo, kept = data["photo"], None
     if photo is None and data["pending_photo"]:
         kept, photo = pending.take(request.user, data["pending_photo"])

@@ -169,14 +169,14 @@ def rate_schedule(rates):
     return sorted((day, Decimal(rate)) for day, rate in pairs)
 
 
-def interest_for(principal: Decimal, due_date: date, paid_on: date, schedule) -> Decimal:
-    """Unrounded interest for delay on `principal` from the day after the deadline of
-    `due_date` (art. 115 k.c.) up to and including `paid_on`, split where the rate changes:
-    principal × rate / 100 / 365 a day."""
+def rate_periods(due_date: date, paid_on: date, schedule) -> list:
+    """[(first day, last day, rate)] of the delay of a payment due on `due_date` and made on
+    `paid_on`: from the day after the deadline (art. 115 k.c.) up to and including `paid_on`,
+    one period for each rate in force."""
     start = deadline(due_date) + timedelta(days=1)
-    if paid_on < start or principal <= 0 or not schedule:
-        return Decimal(0)
-    rate_days = Decimal(0)
+    if paid_on < start or not schedule:
+        return []
+    periods = []
     # From the rate in force on `start` (bisect: a 10-year ledger asks this hundreds of times).
     i = max(bisect_right(schedule, start, key=itemgetter(0)) - 1, 0)
     while i < len(schedule) and schedule[i][0] <= paid_on:
@@ -185,7 +185,22 @@ def interest_for(principal: Decimal, due_date: date, paid_on: date, schedule) ->
         valid_to = schedule[i][0] - timedelta(days=1) if i < len(schedule) else paid_on
         first, last = max(start, valid_from), min(paid_on, valid_to)
         if last >= first:
-            rate_days += rate * ((last - first).days + 1)
+            periods.append((first, last, rate))
+    return periods
+
+
+def interest_for(principal: Decimal, due_date: date, paid_on: date, schedule) -> Decimal:
+    """Unrounded interest for delay on `principal` over rate_periods(): principal × rate / 100
+    / 365 a day."""
+    if principal <= 0:
+        return Decimal(0)
+    rate_days = sum(
+        (
+            rate * ((last - first).days + 1)
+            for first, last, rate in rate_periods(due_date, paid_on, schedule)
+        ),
+        Decimal(0),
+    )
     return principal * rate_days / 100 / DAYS_IN_YEAR
 
 

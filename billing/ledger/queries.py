@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,8 +15,9 @@ from accounts.models import Account
 from accounts.queries import account_of_user, accounts_for_user
 from accounts.register_cache import cached_accounts_for_user
 from billing.bank.models import StatementImport, StatementLine
-from billing.ledger.balances import ZERO, build_ledger, fold_corrections
+from billing.ledger.balances import ZERO, build_ledger, fold_corrections, rate_schedule
 from billing.ledger.history import History, entries_of
+from billing.ledger.late_interest import LateInterest, claim_start, late_interest
 from billing.ledger.models import Charge, InterestRate, LedgerMonth, LedgerTotal, Payment
 from billing.ledger.open_items import AccountState, OpenItemsReader, account_state, from_grosze
 from core.dates import month_start, next_month, previous_month
@@ -156,6 +157,41 @@ def states_of(accounts, today=None) -> list:
     totals = _totals([a.pk for a in accounts])
     rates = interest_rates()
     return [(a, _state(a.pk, totals, rates, today)) for a in accounts]
+
+
+def late_interest_of(account, today=None) -> LateInterest:
+    """Interest owed on the payments of the claim period that paid charges late
+    (late_interest.py): two aggregate queries of the summary, then the charges from the first
+    month not paid before the period and the period's payments; never the older history."""
+    today = today or timezone.localdate()
+    since = claim_start(today)
+    rates = interest_rates()
+    if not rates:
+        return LateInterest(since=since, parts=())
+    months = LedgerMonth.objects.filter(account=account, month__lt=since)
+    before = months.aggregate(charged=Sum("charged"), paid=Sum("paid"))
+    paid_before, charged_before = before["paid"] or 0, before["charged"] or 0
+    # The first month whose charges were not all paid before the claim period.
+    first_open = (
+        months.annotate(through=Window(Sum("charged"), order_by=F("month").asc()))
+        .filter(through__gt=paid_before)
+        .order_by("month")
+        .values_list("month", "through", "charged")
+        .first()
+    )
+    start = since
+    if first_open is not None:
+        start, through, charged = first_open
+        charged_before = through - charged
+    charges = Charge.objects.filter(account=account, due_date__gte=start).order_by("due_date", "pk")
+    payments = Payment.objects.filter(account=account, paid_on__gte=since)
+    return late_interest(
+        list(charges),
+        list(payments.order_by("paid_on", "pk")),
+        paid_before=from_grosze(paid_before - charged_before),
+        schedule=rate_schedule(rates),
+        since=since,
+    )
 
 
 def month_charges(account, month: date) -> list:

@@ -59,10 +59,11 @@ def balance(request, pk):
     def build():
         state = queries.state_of(account, total)
         points = queries.month_end_points(account, state.balance, state.today, CHART_MONTHS)
-        return {"summary": summarize(state), "chart": balance_chart(points)}
+        late = queries.late_interest_of(account, state.today)
+        return {"summary": summarize(state), "chart": balance_chart(points), "late": late}
 
     return account_page(
-        request, "billing/balance.html", account, total, build, ["summary", "chart"]
+        request, "billing/balance.html", account, total, build, ["summary", "chart", "late"]
     )
 
 

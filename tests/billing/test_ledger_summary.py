@@ -224,9 +224,11 @@ PAGES = ["billing:balance", "billing:current", "billing:history", "billing:pay",
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("owing", [False, True])
-def test_pages_read_the_same_rows_for_1_and_30_years(client, owner, stranger, owing):
+def test_pages_read_the_same_rows_for_4_and_30_years(client, owner, stranger, owing):
+    """The balance page reads the claim period's rows for the interest on late payments (from
+    1 January three years back, late_interest.py): 4 years cover it, 30 read no more."""
     short, long = owner.account_accesses.get().account, stranger.account_accesses.get().account
-    history(short, 12, owing=owing)
+    history(short, 48, owing=owing)
     history(long, 360, owing=owing)
     assert LedgerMonth.objects.filter(account=long).count() == 360
     counts = {}
