@@ -559,7 +559,22 @@ def advances_apply(*, run: SettlementRun, from_month: date, clerk) -> int:
     documents = Settlement.objects.filter(run=run, correction__isnull=True).select_related(
         "account"
     )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        # Simultaneous submits wait here for each other; the later one sees the first's
+        # advances and is refused like a second submit one after the other.
+        run = SettlementRun.objects.select_for_update().get(pk=run.pk)
+        if run.advances_from == from_month:
+            raise SettlementError(
+                _("The new advances from %(day)s are already set.")
+                % {"day": format_day(from_month)}
+            )
+        # Another run setting advances of the same accounts waits for this one.
+        list(
+            Account.objects.select_for_update()
+            .filter(pk__in=documents.values("account_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         for document in documents:
             if document.new_advance is None:
                 continue

@@ -132,3 +132,43 @@ def test_the_migration_keeps_the_run_that_charged_and_marks_the_double_starts():
     finally:
         migrate("0015_one_active_charge_run")
         ChargeRun.objects.all().delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_new_advances_leave_one_open_ended_fee():
+    require_postgres()
+    from billing.models import Component, Fee
+    from billing.water import services
+    from billing.water.models import SettlementPlan, WaterTariff
+    from tests.billing.test_water_settlement import premises_with_meters
+    from tests.factories import AccountFactory, BuildingFactory, StaffFactory
+
+    clerk = StaffFactory(is_superuser=True)
+    building = BuildingFactory(street="ul. Głęboka 15")
+    plan = SettlementPlan.objects.create(building=building, months=6, first_day=d(2026, 1, 1))
+    water = Component.objects.get(code="water_sewage")
+    plan.advance_components.add(water)
+    WaterTariff.objects.create(valid_from=d(2025, 1, 1), water_price=D("6.50"),
+                               sewage_price=D("8.20"))
+    premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
+    account = AccountFactory(premises=premises)
+    Fee.objects.create(account=account, component=water, basis="fixed",
+                       unit_price=D("120.00"), valid_from=d(2025, 1, 1))
+    run = services.run_create(building=building, period_start=d(2026, 1, 1), clerk=clerk)
+    services.run_post(run=run, clerk=clerk)
+
+    results, errors = race(
+        lambda: services.advances_apply(run=run, from_month=d(2026, 8, 1), clerk=clerk),
+        workers=2,
+    )
+
+    # One applied (1 account changed), the other refused as a second submit is.
+    assert results == [1] and len(errors) == 1
+    assert isinstance(errors[0], services.SettlementError), errors
+    # 36,2 + 18,1 = 54,3 m³ / 181 days = 0,3 m³ a day × 365/12 = 9,125 m³
+    # × (6,50 + 8,20 = 14,70) = 134,1375 → 134,14 zł
+    open_fees = Fee.objects.filter(account=account, component=water, valid_to__isnull=True)
+    assert list(open_fees.values_list("valid_from", "unit_price")) == [
+        (d(2026, 8, 1), D("134.14"))
+    ]
