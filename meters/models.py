@@ -211,7 +211,9 @@ class ReadingEvent(models.Model):
 
 class ReadingWindowQuerySet(models.QuerySet):
     def for_premises(self, premises):
-        building = premises.building
+        return self.for_building(premises.building)
+
+    def for_building(self, building):
         return self.filter(
             (Q(community__isnull=True) & Q(building__isnull=True))
             | Q(building_id=building.pk)

@@ -15,7 +15,7 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -42,18 +42,29 @@ def charge_run_start(
     due_day = settings.BILLING_DUE_DAY if due_day is None else due_day
     if not 1 <= due_day <= 28:
         raise BillingError(_("The payment day must be between 1 and 28."))
+    busy = _("A charge run for this month is already waiting or running.")
     with transaction.atomic(durable=True):
-        busy = ChargeRun.objects.select_for_update().filter(
-            period=period, status__in=[ChargeRun.Status.PENDING, ChargeRun.Status.RUNNING]
+        # The constraint one_active_charge_run_per_month makes a second insert wait for
+        # the first and fail, so only one of simultaneous starts gets here.
+        try:
+            with transaction.atomic():
+                run = ChargeRun.objects.create(
+                    period=period, due_day=due_day, created_by=clerk
+                )
+        except IntegrityError:
+            raise BillingError(busy) from None
+        # Read after the insert: a run that finished meanwhile is seen here.
+        done = (
+            ChargeRun.objects.filter(period=period, status=ChargeRun.Status.DONE)
+            .exclude(pk=run.pk)
+            .first()
         )
-        if busy.exists():
-            raise BillingError(_("A charge run for this month is already waiting or running."))
-        done = ChargeRun.objects.filter(period=period, status=ChargeRun.Status.DONE).first()
         if done is not None and not again:
             raise BillingError(
                 _(
                     "%(month)s was charged on %(day)s. To charge only what is missing (e.g. "
-                    "premises let since), choose the run in the list and the action “Run again”."
+                    "premises let since), choose the run in the list and the action “Run "
+                    "again”."
                 )
                 % {
                     "month": f"{period:%m/%Y}",
@@ -62,8 +73,9 @@ def charge_run_start(
                     ),
                 }
             )
-        run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
-        audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
+        audit_clerk(
+            clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day}
+        )
         enqueue_on_commit("billing.charge_run_execute", run.pk)
     return run
 
@@ -224,7 +236,10 @@ def coming_month_run_start(*, today: date) -> ChargeRun | None:
     period = next_month(today)
     if ChargeRun.objects.filter(period=period).exclude(status=ChargeRun.Status.ERROR).exists():
         return None
-    return charge_run_start(period=period)
+    try:
+        return charge_run_start(period=period)
+    except BillingError:  # another scheduler started it a moment ago
+        return None
 
 
 STUCK_AFTER = timedelta(minutes=15)

@@ -210,7 +210,14 @@ class ChargeRun(models.Model):
         verbose_name_plural = _("charge runs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(period__day=1), name="charge_run_period_first_day")
+            models.CheckConstraint(condition=Q(period__day=1), name="charge_run_period_first_day"),
+            # Two submits or two schedulers at once start one run: the second insert waits for
+            # the first and fails (billing/ledger/charge_run.py turns that into the refusal).
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=["pending", "running"]),
+                name="one_active_charge_run_per_month",
+            ),
         ]
 
     def __str__(self):

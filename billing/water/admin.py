@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Building
+from accounts.models import Account, Building
 from audit.services import Action, audit_record
 from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
@@ -65,6 +65,30 @@ class RunStartForm(forms.Form):
         ).order_by("street")
 
 
+class MoveOutForm(forms.Form):
+    account = forms.ModelChoiceField(
+        label=gettext_lazy("Account number"),
+        queryset=Account.objects.none(),
+        to_field_name="number",
+        widget=forms.TextInput,
+        help_text=gettext_lazy(
+            "The account of the tenant moving out; its last day (valid to) is the move-out day."
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "No account with this number has a last day in a building with a water "
+                "settlement plan."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.filter(
+            valid_to__isnull=False, premises__building__water_plan__isnull=False
+        ).select_related("premises__building")
+
+
 class AdvancesForm(forms.Form):
     from_month = forms.DateField(
         label=gettext_lazy("New advances from"),
@@ -82,11 +106,11 @@ class AdvancesForm(forms.Form):
 @admin.register(SettlementRun)
 class SettlementRunAdmin(admin.ModelAdmin):
     audit_lists = False  # a list page shows no residents' data
-    list_display = ["building", "period_start", "period_end", "status", "posted_at"]
+    list_display = ["building", "period_start", "period_end", "account", "status", "posted_at"]
     list_filter = ["status"]
-    list_select_related = ["building"]
-    fields = ["building", "period_start", "period_end", "status", "advances_from", "created_by",
-              "created_at", "posted_by", "posted_at"]
+    list_select_related = ["building", "account"]
+    fields = ["building", "account", "period_start", "period_end", "status", "advances_from",
+              "created_by", "created_at", "posted_by", "posted_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -106,6 +130,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
             path("<int:pk>/podglad.csv", view(download_view(self.csv_view)), name=name + "csv"),
             path("<int:pk>/zaksieguj/", view(self.post_view), name=name + "post"),
             path("<int:pk>/zaliczki/", view(self.advances_view), name=name + "advances"),
+            path("wyprowadzka/", view(self.move_out_view), name=name + "move_out"),
         ] + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -119,6 +144,8 @@ class SettlementRunAdmin(admin.ModelAdmin):
                     period_start=form.cleaned_data["day"],
                     clerk=request.user,
                 )
+            except services.PeriodOpen as exc:
+                form.add_error("day", str(exc))
             except services.SettlementError as exc:
                 form.add_error("building", str(exc))
             else:
@@ -126,6 +153,35 @@ class SettlementRunAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Start a water settlement"),
+            "opts": self.model._meta,
+            "form": form,
+            "submit": _("Show the preview"),
+            "back_url": reverse("admin:billing_settlementrun_changelist"),
+            "aside_url": reverse("admin:billing_settlementrun_move_out"),
+            "aside_text": _("A tenant moves out: settle the account on the move-out day"),
+        }
+        return TemplateResponse(request, "admin/billing/money_form.html", context)
+
+    def move_out_view(self, request):
+        """A final settlement of one account on its move-out day (its last day)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = MoveOutForm(request.POST)
+        else:  # from the account's page: ?konto=<number>
+            form = MoveOutForm(initial={"account": request.GET.get("konto", "")})
+        if form.is_bound and form.is_valid():
+            try:
+                run = services.move_out_run_create(
+                    account=form.cleaned_data["account"], clerk=request.user
+                )
+            except services.SettlementError as exc:
+                form.add_error("account", str(exc))
+            else:
+                return redirect("admin:billing_settlementrun_preview", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Settle water on a move-out"),
             "opts": self.model._meta,
             "form": form,
             "submit": _("Show the preview"),

@@ -1,13 +1,14 @@
 """Demo water settlements: the water company's tariffs (a change on 1 April 2026), a half-year
 plan for every demo building with meters, and the last two finished half-years settled and
-posted. Safe to run twice.
+posted (finished: ended, and so has the reading window of their last day, as
+services.settle_from requires). Safe to run twice.
 
 Demo story: flat 2003's cold water meter was replaced in the second half of 2025 (its
 settlement counts the old meter to its final reading and the new one from its first);
 `najemca` (1001) has sent no cold water reading since 1 June 2026, so the first half of 2026
 is an estimate for that meter."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -28,11 +29,20 @@ ESTIMATE_ACCOUNT = "1001"
 PLAN_START = date(2025, 1, 1)
 
 
-def _finished_periods(today: date):
-    """The last two half-years that ended before today: (start, end) pairs, oldest first."""
+def _finished_periods(today: date, building=None):
+    """The last two half-years the building (else any) may settle today: (start, next
+    period's start) pairs, oldest first."""
     half = date(today.year, 1 if today.month <= 6 else 7, 1)
-    starts = [months_back(half, 12), months_back(half, 6)]
-    return [(start, months_back(start, -6)) for start in starts]
+    building = building or Building.objects.filter(water_plan__isnull=False).first()
+    found = []
+    for back in (18, 12, 6):
+        start = months_back(half, back)
+        end = months_back(start, -6)
+        run = SettlementRun(building=building, period_start=start,
+                            period_end=end - timedelta(days=1))
+        if building is None or services.settle_from(run) <= today:
+            found.append((start, end))
+    return found[-2:]
 
 
 def seed_water(*, today: date) -> int:
@@ -66,8 +76,8 @@ def seed_water(*, today: date) -> int:
                 plan.advance_components.add(advance)
                 created += 1
         _estimate_story(today)
-    for start, _end in _finished_periods(today):
-        for plan in SettlementPlan.objects.filter(first_day=PLAN_START).select_related("building"):
+    for plan in SettlementPlan.objects.filter(first_day=PLAN_START).select_related("building"):
+        for start, _end in _finished_periods(today, plan.building):
             if SettlementRun.objects.filter(building=plan.building, period_start=start).exists():
                 continue
             run = services.run_create(building=plan.building, period_start=start, clerk=clerk)
@@ -81,6 +91,7 @@ def _estimate_story(today):
     account = Account.objects.filter(number=ESTIMATE_ACCOUNT).first()
     if account is None:
         return
-    cutoff = months_back(_finished_periods(today)[-1][1], 1)  # a month before the period ends
+    # a month before the period ends
+    cutoff = months_back(_finished_periods(today, account.premises.building)[-1][1], 1)
     meters = Meter.objects.filter(premises=account.premises, kind=Meter.Kind.COLD)
     Reading.objects.filter(meter__in=meters, read_on__gt=cutoff).delete()

@@ -96,6 +96,15 @@ class SettlementRun(models.Model):
     )
     period_start = models.DateField(_("first day"))
     period_end = models.DateField(_("last day"))
+    # A move-out settlement: this account only, up to its last day, from its final reading.
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("moving-out account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
     )
@@ -128,7 +137,14 @@ class SettlementRun(models.Model):
         ordering = ["-period_end", "building"]
         constraints = [
             models.UniqueConstraint(
-                fields=["building", "period_start"], name="one_water_run_per_building_period"
+                fields=["building", "period_start"],
+                condition=Q(account__isnull=True),
+                name="one_water_run_per_building_period",
+            ),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(account__isnull=False),
+                name="one_water_move_out_run_per_account",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="water_run_period"
@@ -140,7 +156,10 @@ class SettlementRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.building}: {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        period = f"{self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        if self.account_id:
+            return f"{self.building}: {period} ({self.account})"
+        return f"{self.building}: {period}"
 
 
 def settlement_pdf_upload_to(instance, filename):

@@ -29,7 +29,7 @@ from core.dates import month_start, months_back
 from core.enqueue import enqueue, enqueue_on_commit
 from core.formats import format_amount, format_day
 from messaging import Kind, notify
-from meters.models import Meter, Reading
+from meters.models import Meter, Reading, ReadingWindow
 
 from . import consumption as calc
 from .models import Settlement, SettlementPlan, SettlementRun, WaterTariff
@@ -38,10 +38,16 @@ SETTLEMENT_COMPONENT = "water_settlement"
 # Readings this far around the period are enough: a year before (the usual daily use) and
 # after (the reading that closes an interpolation).
 READINGS_AROUND = timedelta(days=400)
+# A reading window that starts this soon after a period's end collects that end's readings.
+WINDOW_REACH = timedelta(days=31)
 
 
 class SettlementError(Exception):
     pass
+
+
+class PeriodOpen(SettlementError):
+    """The period (or its reading window) has not ended yet."""
 
 
 def period_of(plan: SettlementPlan, day: date) -> tuple[date, date]:
@@ -57,6 +63,7 @@ class Computed:
     """One account's settlement before it is stored."""
 
     account: Account
+    start: date  # the run's first day, or the account's own when it began later
     meters: list
     pricing: calc.Pricing
     used: Decimal
@@ -91,13 +98,70 @@ def _tariffs():
 
 
 def accounts_of(run: SettlementRun):
-    """The building's accounts in force at the period's end, one per premises."""
+    """A move-out run's account; else the building's accounts in force at the period's end,
+    one per premises, less those settled on their own move-out."""
+    if run.account_id:
+        return Account.objects.filter(pk=run.account_id).select_related("premises")
     return (
         Account.objects.active(run.period_end)
         .filter(premises__building_id=run.building_id)
+        .exclude(pk__in=SettlementRun.objects.filter(account__isnull=False).values("account_id"))
         .select_related("premises")
         .order_by("premises__number", "number")
     )
+
+
+def settle_from(run: SettlementRun) -> date:
+    """The first day the run may be created and posted: the day after its period and every
+    reading window collecting its last day's readings have ended. A move-out is settled on
+    the move-out day itself, from the final reading."""
+    if run.account_id:
+        return run.period_end
+    windows = ReadingWindow.objects.for_building(run.building).filter(
+        ends_on__gte=run.period_end, starts_on__lte=run.period_end + WINDOW_REACH
+    )
+    last = max([run.period_end, *windows.values_list("ends_on", flat=True)])
+    return last + timedelta(days=1)
+
+
+def _check_closed(run: SettlementRun):
+    day = settle_from(run)
+    if timezone.localdate() < day:
+        raise PeriodOpen(
+            _(
+                "The period %(start)s–%(end)s or its reading window has not ended yet: it can "
+                "be settled from %(day)s."
+            )
+            % {
+                "start": format_day(run.period_start),
+                "end": format_day(run.period_end),
+                "day": format_day(day),
+            }
+        )
+
+
+def _check_final_readings(run: SettlementRun):
+    """A move-out needs each meter in use on the last day read on that day."""
+    account = run.account
+    if account is None:
+        return
+    day = run.period_end
+    meters = list(
+        Meter.objects.filter(premises_id=account.premises_id, installed_on__lte=day)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=day))
+        .order_by("serial_number")
+    )
+    read = set(
+        Reading.objects.effective()
+        .filter(meter__in=meters, read_on=day)
+        .values_list("meter_id", flat=True)
+    )
+    missing = [m.serial_number for m in meters if m.pk not in read]
+    if missing:
+        raise SettlementError(
+            _("First enter the final reading of %(day)s of the meters: %(meters)s.")
+            % {"day": format_day(day), "meters": ", ".join(missing)}
+        )
 
 
 def _meter_inputs(premises_ids, start, end):
@@ -130,18 +194,18 @@ def _meter_inputs(premises_ids, start, end):
     return by_premises
 
 
-def _carried(account_ids, start):
-    """{(account, meter): (value, "previous")} where each account's previous settlement ended."""
-    day_before = start - timedelta(days=1)
+def _carried(premises_ids, days_before):
+    """{(meter, day): (value, "previous")} where a settlement of the meter ended on one of
+    the days: the account's own previous one, or the previous tenant's move-out."""
     found = {}
     documents = (
-        Settlement.objects.filter(account_id__in=account_ids, period_end=day_before)
+        Settlement.objects.filter(account__premises_id__in=premises_ids, period_end__in=days_before)
         .filter(correction__isnull=True)
-        .values_list("account_id", "meters")
+        .values_list("period_end", "meters")
     )
-    for account_id, meters in documents:
+    for day, meters in documents:
         for m in meters:
-            found[(account_id, m["meter_id"])] = (Decimal(m["end_value"]), calc.Source.PREVIOUS)
+            found[(m["meter_id"], day)] = (Decimal(m["end_value"]), calc.Source.PREVIOUS)
     return found
 
 
@@ -176,25 +240,32 @@ def compute(run: SettlementRun, accounts=None) -> list[Computed]:
     tariffs = _tariffs()
     now_tariff = [t for t in tariffs if t.valid_from <= max(end, timezone.localdate())]
     inputs = _meter_inputs({a.premises_id for a in accounts}, start, end)
-    carried = _carried([a.pk for a in accounts], start)
+    starts = {a.pk: max(start, a.valid_from) for a in accounts}
+    carried = _carried(
+        {a.premises_id for a in accounts}, {day - timedelta(days=1) for day in starts.values()}
+    )
     rates = _vat_rates(plan, accounts, end)
     advances = _advances(plan, accounts, start, end)
-    days = (end - start).days + 1
     results = []
     for account in accounts:
+        first = starts[account.pk]
+        day_before = first - timedelta(days=1)
+        days = (end - first).days + 1
         uses = [
             use
             for meter in inputs.get(account.premises_id, [])
-            if (use := calc.meter_use(meter, start, end, carried.get((account.pk, meter.meter_id))))
+            if (use := calc.meter_use(
+                meter, first, end, carried.get((meter.meter_id, day_before))
+            ))
         ]
         if not uses and not advances.get(account.pk):
             continue  # no water here (a garage): nothing to settle
         used = sum((u.used for u in uses), Decimal(0))
         try:
-            pricing = calc.price(used, start, end, tariffs)
+            pricing = calc.price(used, first, end, tariffs)
         except ValueError:
             raise SettlementError(
-                _("No water tariff is in force on %(day)s.") % {"day": format_day(start)}
+                _("No water tariff is in force on %(day)s.") % {"day": format_day(first)}
             ) from None
         rate = rates[account.pk].rate
         vat = calc.vat_of(pricing.net, rate)
@@ -205,6 +276,7 @@ def compute(run: SettlementRun, accounts=None) -> list[Computed]:
         results.append(
             Computed(
                 account=account,
+                start=first,
                 meters=uses,
                 pricing=pricing,
                 used=used,
@@ -227,9 +299,58 @@ def run_create(*, building, period_start: date, clerk) -> SettlementRun:
     if plan is None:
         raise SettlementError(_("This building has no water settlement plan."))
     start, end = period_of(plan, period_start)
-    run, _created = SettlementRun.objects.get_or_create(
-        building=building, period_start=start, defaults={"period_end": end, "created_by": clerk}
+    _check_closed(SettlementRun(building=building, period_start=start, period_end=end))
+    with transaction.atomic(durable=True):
+        run, _created = SettlementRun.objects.get_or_create(
+            building=building,
+            period_start=start,
+            account=None,
+            defaults={"period_end": end, "created_by": clerk},
+        )
+    return run
+
+
+def move_out_run_create(*, account: Account, clerk) -> SettlementRun:
+    """The final settlement of a tenant moving out: the account's part of its period up to
+    its last day (valid to), from the final readings of that day; possible from that day."""
+    if account.valid_to is None:
+        raise SettlementError(
+            _("Account %(account)s has no last day: enter the day the tenant moves out first.")
+            % {"account": account.number}
+        )
+    existing = SettlementRun.objects.filter(account=account).first()
+    if existing is not None:
+        return existing
+    building = account.premises.building
+    plan = SettlementPlan.objects.filter(building=building).first()
+    if plan is None:
+        raise SettlementError(_("This building has no water settlement plan."))
+    start = max(period_of(plan, account.valid_to)[0], account.valid_from)
+    settled = (
+        Settlement.objects.filter(account=account, period_end__gte=start)
+        .filter(correction__isnull=True)
+        .first()
     )
+    if settled is not None:
+        raise SettlementError(
+            _("The water of account %(account)s is settled up to %(day)s already (%(number)s).")
+            % {
+                "account": account.number,
+                "day": format_day(settled.period_end),
+                "number": settled.number,
+            }
+        )
+    run = SettlementRun(
+        building=building, account=account, period_start=start, period_end=account.valid_to,
+        created_by=clerk,
+    )
+    _check_closed(run)
+    _check_final_readings(run)
+    try:
+        with transaction.atomic(durable=True):
+            run.save()
+    except IntegrityError:  # started a moment ago by another submit
+        return SettlementRun.objects.get(account=account)
     return run
 
 
@@ -244,9 +365,9 @@ def _number(run, account, corrects=None):
     return f"{base}/K{count + 1}"
 
 
-def _title(run):
+def _title(run, start=None):
     return _("Water and sewage settlement %(start)s–%(end)s") % {
-        "start": f"{run.period_start:%d.%m.%Y}",
+        "start": f"{start or run.period_start:%d.%m.%Y}",
         "end": f"{run.period_end:%d.%m.%Y}",
     }
 
@@ -321,7 +442,7 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
         charge = Charge.objects.create(
             account=computed.account,
             component=component,
-            title=_title(run),
+            title=_title(run, computed.start),
             quantity=1,
             unit_price=difference,
             amount=difference,
@@ -337,7 +458,7 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
             amount=-difference,
             paid_on=posted_on,
             method=Payment.Method.SETTLEMENT,
-            title=_title(run),
+            title=_title(run, computed.start),
             posted_by=clerk,
         )
         return None, credit
@@ -349,7 +470,7 @@ def _invoice_line(run, computed: Computed) -> str:
         "Water and sewage %(start)s–%(end)s: %(used)s m³ used, %(cost)s, less the advances "
         "invoiced %(advances)s"
     ) % {
-        "start": f"{run.period_start:%d.%m.%Y}",
+        "start": f"{computed.start:%d.%m.%Y}",
         "end": f"{run.period_end:%d.%m.%Y}",
         "used": f"{computed.used:.3f}".replace(".", ","),
         "cost": format_amount(computed.gross),
@@ -369,7 +490,7 @@ def _invoices(run, computed: Computed, charge, clerk, reason="") -> list:
                 invoice_issue_for_charge(
                     charge=charge,
                     description=_invoice_line(run, computed),
-                    period_start=run.period_start,
+                    period_start=computed.start,
                     period_end=run.period_end,
                     clerk=clerk,
                 )
@@ -401,7 +522,7 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         run=run,
         account=computed.account,
         number=_number(run, computed.account, corrects),
-        period_start=run.period_start,
+        period_start=computed.start,
         period_end=run.period_end,
         meters=_snapshot_meters(computed.meters),
         parts=_snapshot_parts(computed.pricing),
@@ -486,7 +607,10 @@ def _relaxed_commit():
 
 def run_post(*, run: SettlementRun, clerk) -> int:
     """Post every account of the run that has no document yet, each in its own transaction;
-    running it again posts nothing twice. Returns how many were posted now."""
+    running it again posts nothing twice. Returns how many were posted now. Refused while
+    the period or its reading window is open (a move-out: before its day or final readings)."""
+    _check_closed(run)
+    _check_final_readings(run)
     posted = 0
     done = set(
         Settlement.objects.filter(run=run, corrects__isnull=True).values_list(
@@ -535,6 +659,7 @@ def settlement_correct(*, document: Settlement, reason: str, clerk) -> Settlemen
     reason = (reason or "").strip()
     if not reason:
         raise SettlementError(_("Give the reason for the correction."))
+    _check_closed(document.run)
     with transaction.atomic():
         document = Settlement.objects.select_for_update().get(pk=document.pk)
         if document.is_corrected:
@@ -559,7 +684,22 @@ def advances_apply(*, run: SettlementRun, from_month: date, clerk) -> int:
     documents = Settlement.objects.filter(run=run, correction__isnull=True).select_related(
         "account"
     )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        # Simultaneous submits wait here for each other; the later one sees the first's
+        # advances and is refused like a second submit one after the other.
+        run = SettlementRun.objects.select_for_update().get(pk=run.pk)
+        if run.advances_from == from_month:
+            raise SettlementError(
+                _("The new advances from %(day)s are already set.")
+                % {"day": format_day(from_month)}
+            )
+        # Another run setting advances of the same accounts waits for this one.
+        list(
+            Account.objects.select_for_update()
+            .filter(pk__in=documents.values("account_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         for document in documents:
             if document.new_advance is None:
                 continue

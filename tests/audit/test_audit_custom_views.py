@@ -69,6 +69,9 @@ CUSTOM_URLS = {
     "billing_settlementrun_csv": (AUDITED, WATER),
     "billing_settlementrun_post": (AUDITED, WATER),
     "billing_settlementrun_advances": (AUDITED, WATER),
+    "billing_settlementrun_move_out": (
+        NO_RESIDENT_DATA, "creates the move-out run from a number typed; the preview reads",
+    ),
     "billing_settlement_correct": (AUDITED, WATER),
     "faults_faultreport_handle": (AUDITED, "test_the_fault_handling_page_and_its_changes"),
     "faults_faultphoto_view": (AUDITED, "test_the_fault_handling_page_and_its_changes"),

@@ -242,8 +242,10 @@ def test_new_advances_replace_the_fee_from_the_chosen_month(building, clerk):
     assert old.valid_to == date(2026, 7, 31)
     new = Fee.objects.get(account=account, valid_from=date(2026, 8, 1))
     assert (new.basis, new.unit_price, new.valid_to) == ("fixed", D("146.00"), None)
-    # Applying again changes nothing.
-    assert services.advances_apply(run=run, from_month=date(2026, 8, 1), clerk=clerk) == 0
+    # A second submit one after the other is refused and changes nothing.
+    with pytest.raises(services.SettlementError, match="01.08.2026"):
+        services.advances_apply(run=run, from_month=date(2026, 8, 1), clerk=clerk)
+    assert Fee.objects.filter(account=account, valid_to__isnull=True).count() == 1
 
 
 def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk, client):
