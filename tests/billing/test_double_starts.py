@@ -15,6 +15,7 @@ from billing.ledger.charge_run import charge_run_start, coming_month_run_start
 from billing.ledger.services import BillingError
 from billing.models import Charge, ChargeRun
 from tests.billing.factories import FeeFactory
+from tests.migrations import migrate
 from tests.services import require_postgres
 
 d = datetime.date
@@ -96,19 +97,13 @@ def test_two_schedulers_racing_start_one_run():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_the_run_that_charged_and_marks_the_double_starts():
-    from django.db.migrations.executor import MigrationExecutor
-
-    def migrate(target=None):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        targets = [("billing", target)] if target else executor.loader.graph.leaf_nodes()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
+    def to(name):
+        return migrate([("billing", name)])
 
     at = datetime.datetime(2026, 2, 20, 9, 0, tzinfo=datetime.UTC)
     second = datetime.timedelta(seconds=1)
     try:
-        old = migrate("0014_summary_triggers_repair").get_model("billing", "ChargeRun")
+        old = to("0014_summary_triggers_repair").get_model("billing", "ChargeRun")
         # March: four submits at once; one charged 57 charges, three found nothing.
         charged = old.objects.create(period=MARCH, due_day=10, status="done", created_at=at,
                                      finished_at=at + 30 * second, charges_created=57)
@@ -123,7 +118,7 @@ def test_the_migration_keeps_the_run_that_charged_and_marks_the_double_starts():
         waiting = [old.objects.create(period=d(2026, 4, 1), due_day=10, created_at=at + n * second)
                    for n in (0, 1)]
 
-        new = migrate("0016_one_active_charge_run").get_model("billing", "ChargeRun")
+        new = to("0016_one_active_charge_run").get_model("billing", "ChargeRun")
         status = dict(new.objects.values_list("pk", "status"))
         assert status == {
             charged.pk: "done", empty[0].pk: "error", empty[1].pk: "error", empty[2].pk: "error",

@@ -9,7 +9,6 @@ import logging
 
 import pytest
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from lxml import etree
 from pypdf import PdfReader
@@ -27,6 +26,7 @@ from billing.models import Invoice
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import CommunityFactory
 from tests.ksef.peer import Peer
+from tests.migrations import migrate
 
 pytestmark = pytest.mark.django_db
 ISSUED = datetime.date(2026, 11, 3)  # a Tuesday
@@ -259,12 +259,6 @@ BEFORE_0015 = [("billing", "0014_summary_triggers_repair")]
 AFTER_0015 = [("billing", "0015_invoice_numbers_per_seller")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_0015_gives_communities_counters_after_their_numbers(settings, bobrecka):
     zbm_tenant, community_tenant = tenant("sklep1"), tenant("sklep2", bobrecka)
@@ -299,4 +293,4 @@ def test_migration_0015_gives_communities_counters_after_their_numbers(settings,
         )
         assert (zbm_next.number, zbm_next.seller_nip) == ("FV/2026/11/0012", settings.MANAGER_NIP)
     finally:
-        migrate(AFTER_0015)
+        migrate()  # every app's newest migration again

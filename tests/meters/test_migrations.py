@@ -4,21 +4,13 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
 from tests.meters.factories import MeterFactory
+from tests.migrations import migrate
 
 BEFORE = [("meters", "0004_reading_withdrawn")]
 AFTER = [("meters", "0006_one_counted_reading_a_day")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -67,4 +59,4 @@ def test_two_readings_of_a_day_keep_the_later_one():
             "migration": "meters 0005: one reading a day",
         }
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()  # every app's newest migration again
