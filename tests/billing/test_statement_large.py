@@ -2,6 +2,7 @@
 job's page tells the clerk how far it got."""
 
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,3 +113,31 @@ def test_job_page_of_a_waiting_file_refreshes_and_offers_a_reload_link(
     assert '<meta http-equiv="refresh" content="3">' in html
     assert f'<a href="{url}">' in html  # a reload link for a browser that ignores the meta
     assert statement.lines_total == 0 and statement.status == "pending"
+
+
+def test_a_10_mb_statement_is_stored_by_the_upload_at_once(accountant, settings):
+    # 73,000 transfers of about 144 bytes each: 10.5 MB, more than the 8.7 MB file that gave
+    # a 500 after 61 s when the upload parsed it; the upload now only stores it
+    data = mt940([Transfer(Decimal("12.34"), tnr=f"T{i}") for i in range(73_000)]).encode()
+    assert len(data) > 10 * 1024 * 1024
+    with patch("billing.bank.services.enqueue_on_commit") as enqueue:
+        response = accountant.post(
+            reverse("admin:billing_statementimport_add"),
+            {"file": SimpleUploadedFile("duzy.sta", data)},
+        )
+    statement = StatementImport.objects.get()
+    assert response.status_code == 302 and statement.status == "pending"
+    assert statement.lines_total == 0  # not read in the request: the worker reads it
+    assert statement.file.size == len(data)
+    enqueue.assert_called_once_with("billing.statement_import_run", statement.pk)
+
+
+def test_a_file_over_20_mb_is_refused_next_to_the_field(accountant):
+    data = b":20:X\r\n:25:1\r\n" + b" " * (20 * 1024 * 1024)
+    response = accountant.post(
+        reverse("admin:billing_statementimport_add"),
+        {"file": SimpleUploadedFile("ogromny.sta", data)},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert "20" in response.context["form"].errors["file"][0]  # at most 20 MB
+    assert not StatementImport.objects.exists()
