@@ -121,7 +121,7 @@ class StatementImportAdmin(admin.ModelAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
-        """The upload: check the file now, book it in the background."""
+        """The upload: store the file, read and book it in the background."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
@@ -133,8 +133,10 @@ class StatementImportAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _("The statement is being imported: %(lines)s incoming transfers.")
-                    % {"lines": statement.lines_total},
+                    _(
+                        "The file is stored and waits for a worker to import it; this page "
+                        "shows how far it got."
+                    ),
                 )
                 return redirect("admin:billing_statementimport_change", statement.pk)
         context = {
@@ -157,6 +159,8 @@ class StatementImportAdmin(admin.ModelAdmin):
                 "statement": statement,
                 "running": statement.status
                 in (StatementImport.Status.PENDING, StatementImport.Status.RUNNING),
+                "booked": counts.get(StatementLine.Status.MATCHED, 0),
+                "waiting": counts.get(StatementLine.Status.UNMATCHED, 0),
                 "status_counts": [
                     (status, label, counts.get(status, 0))
                     for status, label in StatementLine.Status.choices

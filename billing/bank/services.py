@@ -23,8 +23,14 @@ from django.utils.translation import ngettext
 
 from accounts.models import Account
 from audit.services import Action, audit_clerk, resident_of
+from billing.bank.bulk_booking import LINE_COLUMNS, book_batch_copy
 from billing.bank.creditors import Creditors, nrb_of, refusal
-from billing.bank.formats import ParsedStatement, StatementFormatError, parse_statement
+from billing.bank.formats import (
+    ParsedStatement,
+    StatementFormatError,
+    parse_statement,
+    sniff_statement,
+)
 from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
 from billing.ledger.models import Payment
@@ -35,9 +41,8 @@ from core.enqueue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
-# Lines booked in one transaction (and between progress updates the admin page shows); a batch
-# that meets a line booked meanwhile by another import is booked again line by line.
-BATCH = 250
+# Lines booked in one transaction (and between progress updates the job's page shows).
+BATCH = 2000
 # A running import not finished by then was lost with its worker and may be taken again.
 STALE_AFTER = timedelta(hours=1)
 DUPLICATE_CHECK_CHUNK = 1000
@@ -102,7 +107,9 @@ def line_checksum(statement: ParsedStatement, line) -> str:
 
 
 def statement_upload(*, file, clerk) -> StatementImport:
-    """Check the file is a statement we can read, store it, and queue its import."""
+    """Store the file and queue its import: a worker reads and books it (a large statement
+    takes longer than a web request may), and the job's page shows how far it got. Only what
+    shows at once is refused here: a file too large, or one that is no statement at all."""
     if file.size > MAX_STATEMENT_BYTES:
         raise StatementFormatError(
             _("The file is too large (at most %(mb)s MB).")
@@ -110,15 +117,10 @@ def statement_upload(*, file, clerk) -> StatementImport:
         )
     data = file.read()
     name = (file.name or "statement")[:255]
-    parsed = parse_statement(data, name)  # StatementFormatError: nothing is stored
-    _refuse_unknown_accounts(parsed)
+    file_format, encoding = sniff_statement(data, name)  # StatementFormatError: nothing stored
     with transaction.atomic(durable=True):
         statement = StatementImport(
-            original_name=name,
-            uploaded_by=clerk,
-            file_format=parsed.file_format,
-            encoding=parsed.encoding,
-            lines_total=len(parsed.credits),
+            original_name=name, uploaded_by=clerk, file_format=file_format, encoding=encoding
         )
         statement.file.save(name, ContentFile(data), save=False)  # under a random name
         statement.save()
@@ -126,11 +128,7 @@ def statement_upload(*, file, clerk) -> StatementImport:
             clerk,
             action=Action.ADD,
             obj=statement,
-            new={
-                "original_name": name,
-                "file_format": statement.file_format,
-                "lines_total": statement.lines_total,
-            },
+            new={"original_name": name, "file_format": statement.file_format},
         )
         enqueue_on_commit("billing.statement_import_run", statement.pk)
     return statement
@@ -177,6 +175,7 @@ def statement_import_run(*, statement_id) -> StatementImport | None:
     try:
         with statement.file.open("rb") as handle:
             parsed = parse_statement(handle.read(), statement.original_name)
+        _refuse_unknown_accounts(parsed)
     except (StatementFormatError, OSError) as error:
         message = str(error) if isinstance(error, StatementFormatError) else _(
             "The uploaded file cannot be read any more."
@@ -205,9 +204,9 @@ def statement_import_run(*, statement_id) -> StatementImport | None:
 def hold_reason(parsed: ParsedStatement, line, newest) -> str:
     """Why a line must wait for a clerk although it could be matched, or ''. `newest`: the
     date of the statement's newest credit line."""
-    day = formats.date_format(line.booked_on, "j E Y")
     start, end = parsed.period_start, parsed.period_end
     if start and end and not (start - PERIOD_SLACK <= line.booked_on <= end + PERIOD_SLACK):
+        day = formats.date_format(line.booked_on, "j E Y")
         return _(
             "Dated %(day)s, outside the statement's own period (%(start)s – %(end)s): check "
             "that it was not booked already."
@@ -217,6 +216,7 @@ def hold_reason(parsed: ParsedStatement, line, newest) -> str:
             "end": formats.date_format(end, "j E Y"),
         }
     if line.booked_on < newest - timedelta(days=settings.BANK_HOLD_OLDER_THAN_DAYS):
+        day = formats.date_format(line.booked_on, "j E Y")
         days = settings.BANK_HOLD_OLDER_THAN_DAYS
         return ngettext(
             "Dated %(day)s, more than %(days)d day before the statement's newest transfer: "
@@ -277,11 +277,9 @@ def _book_lines(statement, parsed):
     with _commits_without_waiting_for_disk():
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
-            booked = _book_batch(statement, batch)
-            if booked is None:  # another import booked some of them meanwhile: line by line
-                booked = [_book_line(statement, *item) for item in batch]
-            new += sum(1 for b in booked if b is not None)
-            matched += sum(b or 0 for b in booked)
+            stored, paid = _book_batch(statement, batch)
+            new += stored
+            matched += paid
             done += len(batch)
             _update(
                 statement.pk,
@@ -308,6 +306,14 @@ def _book_lines(statement, parsed):
 
 
 def _existing(checksums) -> set:
+    if connection.vendor == "postgresql":  # one array parameter, not a placeholder each
+        table = connection.ops.quote_name(StatementLine._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT checksum FROM {table} WHERE checksum = ANY(%s)",  # noqa: S608
+                [list(checksums)],
+            )
+            return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for i in range(0, len(checksums), DUPLICATE_CHECK_CHUNK):
         chunk = checksums[i : i + DUPLICATE_CHECK_CHUNK]
@@ -342,23 +348,28 @@ def _accounts(pks) -> dict:
     return found
 
 
+def _line_values(line, checksum, account, matched_by, reason="") -> dict:
+    return {
+        "checksum": checksum,
+        "bank_reference": line.bank_reference[:100],
+        "booked_on": line.booked_on,
+        "amount": line.amount,
+        "title": line.title[:500],
+        "counterparty_name": line.counterparty_name[:300],
+        "counterparty_account": line.counterparty_account[:34],
+        "virtual_account": line.virtual_account[:34],
+        "account_id": account.pk if account else None,
+        "status": StatementLine.Status.MATCHED if account else StatementLine.Status.UNMATCHED,
+        "matched_by": matched_by if account else StatementLine.MatchedBy.NONE,
+        "bank_account": nrb_of(line.account)[:34],
+        "hold_reason": reason[:300],
+    }
+
+
 def _line_row(statement, line, checksum, account, matched_by, reason=""):
-    return StatementLine(
-        statement=statement,
-        checksum=checksum,
-        bank_reference=line.bank_reference[:100],
-        booked_on=line.booked_on,
-        amount=line.amount,
-        title=line.title[:500],
-        counterparty_name=line.counterparty_name[:300],
-        counterparty_account=line.counterparty_account[:34],
-        virtual_account=line.virtual_account[:34],
-        account=account,
-        status=StatementLine.Status.MATCHED if account else StatementLine.Status.UNMATCHED,
-        matched_by=matched_by if account else StatementLine.MatchedBy.NONE,
-        bank_account=nrb_of(line.account)[:34],
-        hold_reason=reason[:300],
-    )
+    values = _line_values(line, checksum, account, matched_by, reason)
+    del values["account_id"]
+    return StatementLine(statement=statement, account=account, **values)
 
 
 def _line_payment(line, row):
@@ -373,9 +384,11 @@ def _line_payment(line, row):
     )
 
 
-def _book_batch(statement, batch):
-    """Book many lines in one transaction: [1 or 0 per line], or None if one was booked
-    meanwhile (nothing of the batch is then stored)."""
+def _book_batch(statement, batch) -> tuple[int, int]:
+    """(lines stored, lines booked to an account) of a batch, each line once: one that
+    another import booked meanwhile is skipped."""
+    if connection.vendor == "postgresql":
+        return book_batch_copy(statement, [_copy_row(*item) for item in batch])
     try:
         with transaction.atomic(durable=True):
             rows = StatementLine.objects.bulk_create(
@@ -385,9 +398,15 @@ def _book_batch(statement, batch):
                 [_line_payment(item[0], row) for item, row in zip(batch, rows, strict=True)
                  if row.account_id]
             )
-    except IntegrityError:
-        return None
-    return [1 if row.account_id else 0 for row in rows]
+    except IntegrityError:  # one was booked meanwhile (nothing of the batch is stored)
+        booked = [_book_line(statement, *item) for item in batch]
+        return sum(b is not None for b in booked), sum(b or 0 for b in booked)
+    return len(rows), sum(1 for row in rows if row.account_id)
+
+
+def _copy_row(line, checksum, account, matched_by, reason=""):
+    values = _line_values(line, checksum, account, matched_by, reason)
+    return tuple(values[column] for column in LINE_COLUMNS)
 
 
 def _book_line(statement, line, checksum, account, matched_by, reason=""):

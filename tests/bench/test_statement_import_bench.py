@@ -1,4 +1,5 @@
-"""Benchmark: importing a 10,000-line MT940 statement on PostgreSQL (goal ≤ 5 s)."""
+"""Benchmark: importing a 10,000-line MT940 statement on PostgreSQL (goal ≤ 5 s), end to end:
+the upload (which only stores the file) and the worker's run (read once, match, book)."""
 
 import time
 from decimal import Decimal
@@ -52,11 +53,11 @@ def test_import_10000_lines():
     data = mt940(transfers).encode("cp1250")
     clerk = StaffFactory()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     statement = statement_upload(file=SimpleUploadedFile("big.sta", data), clerk=clerk)
     uploaded = time.perf_counter()
     statement_import_run(statement_id=statement.pk)
-    finished = time.perf_counter()
+    finished, cpu = time.perf_counter(), time.process_time() - cpu_started
     statement.refresh_from_db()
 
     again = statement_upload(file=SimpleUploadedFile("big.sta", data), clerk=clerk)
@@ -68,8 +69,9 @@ def test_import_10000_lines():
     total = finished - started
     print(
         f"\nstatement import: {LINES} lines, {ACCOUNTS} accounts: "
-        f"upload + parse {uploaded - started:.2f} s, booking {finished - uploaded:.2f} s, "
-        f"total {total:.2f} s (goal ≤ {GOAL_SECONDS} s); "
+        f"upload {uploaded - started:.2f} s, worker (read, match, book) "
+        f"{finished - uploaded:.2f} s, total {total:.2f} s (goal ≤ {GOAL_SECONDS} s; this "
+        f"process's CPU {cpu:.2f} s); "
         f"same file again {second_finished - second_started:.2f} s"
     )
     assert statement.status == "done" and statement.lines_new == LINES

@@ -17,6 +17,7 @@ class Transfer:
     iph: str = ""  # mBank's `ID IPH` (the virtual account's last 12 digits)
     tnr: str = ""  # mBank's transaction number
     reference: str = ""  # the `:61:` bank reference
+    subfield_reference: str = ""  # the bank's reference in `:86:` subfield 10 (tilde layout)
     day: date = date(2026, 3, 2)
     credit: bool = True
 
@@ -60,8 +61,12 @@ def mt940(transfers, *, layout="mbank", reference="ST260302CYC/1", number="55", 
             title = "".join(
                 f"~{20 + i}{t.title[j : j + 27]}" for i, j in enumerate(range(0, len(t.title), 27))
             )
+            ref86 = f"~10{t.subfield_reference}" if t.subfield_reference else ""
             out.append(
-                _wrap(f":86:034~00PRZELEW{title}~32{t.payer}~38PL45102035410000540201234567")
+                _wrap(
+                    f":86:034~00PRZELEW{ref86}{title}~32{t.payer}"
+                    "~38PL45102035410000540201234567"
+                )
             )
     out += [f":62F:{'C' if closing >= 0 else 'D'}{last:%y%m%d}PLN{_amount(abs(closing))}", "-"]
     return "\r\n".join(out) + "\r\n"

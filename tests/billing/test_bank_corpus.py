@@ -174,10 +174,14 @@ def test_a_statement_of_an_unknown_account_is_refused_when_the_managers_are_list
 ):
     settings.MUNICIPAL_BANK_ACCOUNTS = ["61 1090 1014 0000 0712 1981 2874"]
     data = (BANKS / "pekao.sta").read_bytes()  # :25: is the municipal range: accepted
-    statement_upload(file=SimpleUploadedFile("pekao.sta", data), clerk=clerk)
+    assert run("pekao.sta", clerk).lines_new == 1
     foreign = data.replace(b"PL71105000997603000000000001", b"PL45102035410000540201234567")
-    with pytest.raises(StatementFormatError, match="45102035410000540201234567"):
-        statement_upload(file=SimpleUploadedFile("obcy.sta", foreign), clerk=clerk)
+    statement = statement_upload(file=SimpleUploadedFile("obcy.sta", foreign), clerk=clerk)
+    statement_import_run(statement_id=statement.pk)
+    statement.refresh_from_db()
+    # the worker refuses it whole: the reason on the job's page, nothing of it booked
+    assert statement.status == "error" and "45102035410000540201234567" in statement.error
+    assert not statement.lines.exists()
 
 
 def test_a_refused_file_prints_and_logs_nothing_of_its_content(capsys, caplog):

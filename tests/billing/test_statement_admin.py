@@ -63,13 +63,26 @@ def test_running_import_page_refreshes_itself(accountant, django_capture_on_comm
     assert "<progress" in html
 
 
-def test_malformed_file_is_refused_next_to_the_field(accountant):
-    data = (DATA / "mt940_pko_tilde_cp1250.sta").read_bytes()
-    response = upload(accountant, data[: data.index(b":62F:")])
+def test_a_file_that_is_no_statement_is_refused_next_to_the_field(accountant):
+    response = upload(accountant, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "wyciag.png")
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
     assert response.context["form"].errors["file"]
     assert not StatementImport.objects.exists() and not StatementLine.objects.exists()
+
+
+def test_a_truncated_statement_is_refused_on_the_job_page(
+    accountant, eager_tasks, django_capture_on_commit_callbacks
+):
+    data = (DATA / "mt940_pko_tilde_cp1250.sta").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(accountant, data[: data.index(b":62F:")])
+    statement = StatementImport.objects.get()
+    assert response.status_code == 302 and statement.status == "error"
+    html = accountant.get(response["Location"]).content.decode()
+    assert 'class="errornote"' in html and "62F" in html  # the reason: no closing balance
+    assert 'http-equiv="refresh"' not in html
+    assert not StatementLine.objects.exists()
 
 
 def test_bok_sees_imports_but_cannot_upload_or_book(bok, django_capture_on_commit_callbacks):

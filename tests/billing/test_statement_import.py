@@ -184,13 +184,24 @@ def test_debits_are_not_stored(clerk, a12345):
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
-def test_truncated_file_stores_nothing(clerk, a12345, cut):
+def test_truncated_file_books_nothing(clerk, a12345, cut):
     data = mt940([Transfer(Decimal("10.00"), title=f"ID 12345 {i}") for i in range(5)]).encode()
-    with pytest.raises(StatementFormatError):
-        cut_file = SimpleUploadedFile("x.sta", data[: int(len(data) * cut)])
-        statement_upload(file=cut_file, clerk=clerk)
-    assert not StatementImport.objects.exists()
+    cut_file = SimpleUploadedFile("x.sta", data[: int(len(data) * cut)])
+    try:
+        statement = statement_upload(file=cut_file, clerk=clerk)
+    except StatementFormatError:  # cut before it looks like a statement: refused at upload
+        assert not StatementImport.objects.exists()
+    else:  # the worker reads it and refuses it whole
+        statement_import_run(statement_id=statement.pk)
+        statement.refresh_from_db()
+        assert statement.status == "error" and statement.error
     assert not StatementLine.objects.exists() and not Payment.objects.exists()
+
+
+def test_upload_of_what_is_no_statement_stores_nothing(clerk):
+    with pytest.raises(StatementFormatError):
+        statement_upload(file=SimpleUploadedFile("x.sta", b"Hello,\r\nworld\r\n"), clerk=clerk)
+    assert not StatementImport.objects.exists()
 
 
 def test_file_damaged_after_upload_ends_in_error_with_nothing_booked(clerk, a12345):
@@ -212,7 +223,8 @@ def test_upload_queues_the_task_after_commit_and_stores_under_a_random_name(
         upload = SimpleUploadedFile("wyciąg marzec.sta", data)
         statement = statement_upload(file=upload, clerk=clerk)
     assert len(callbacks) == 1
-    assert statement.status == "pending" and statement.lines_total == 1
+    # the upload only stores the file: the worker reads it (lines_total is set then)
+    assert statement.status == "pending" and statement.lines_total == 0
     assert statement.original_name == "wyciąg marzec.sta"
     assert "marzec" not in statement.file.name
     assert statement.file.read() == data

@@ -41,6 +41,7 @@ from billing.bank.formats.base import (
     normalize_account,
     parse_amount,
 )
+from core.money import format_pln
 
 FORMAT = "mbank_csv"
 HEADER = re.compile(r"(?mi)^[ \t]*#Data [^;\n]*;.*#Kwota")
@@ -127,17 +128,20 @@ def parse_mbank_csv(text: str, encoding: str) -> ParsedStatement:
 
     account = _NOT_DIGIT.sub("", " ".join(preamble.get("numer rachunku", [])))
     period = "-".join(preamble.get("za okres", []))
-    lines, total, end = [], 0, len(rows)
+    lines, balances, total, end = [], [], 0, len(rows)
     for number, row in enumerate(rows[1:], start=1):
         first = _cell(row[0]) if row else ""
         if not _DATE.match(first):
             end = number
             break
-        lines.append(_row(row, columns, width, number, account))
-        total += lines[-1].amount if lines[-1].credit else -lines[-1].amount
+        line, balance = _row(row, columns, width, number, account)
+        lines.append(line)
+        balances.append(balance)
+        total += line.amount if line.credit else -line.amount
     tail = _preamble([";".join(row) for row in rows[end:]])
 
     _check_balances(preamble, tail, total)
+    _check_running_balance(lines, balances)
     start, end_day = _period(preamble.get("za okres", []))
     return ParsedStatement(
         file_format=FORMAT,
@@ -186,7 +190,7 @@ def _row(row, columns, width, position, account) -> ParsedLine:
     identity = ""
     if balance is not None:
         identity = f"{account}|{booked_on}|{amount}|{balance}"
-    return ParsedLine(
+    line = ParsedLine(
         position=position,
         booked_on=booked_on,
         amount=abs(amount),
@@ -196,6 +200,38 @@ def _row(row, columns, width, position, account) -> ParsedLine:
         counterparty_account=normalize_account(get("counterparty_account")),
         identity=identity,
         account=account,
+    )
+    return line, balance
+
+
+def _check_running_balance(lines, balances):
+    """Each operation's balance after it must follow from its neighbour's, oldest first or
+    newest first (mBank writes either): a row copied or left out shows as a break, even where
+    the opening and closing balances were made to add up."""
+    if len(lines) < 2 or None in balances:
+        return
+    signed = [line.amount if line.credit else -line.amount for line in lines]
+    pairs = list(range(1, len(lines)))
+    if all(balances[i] == balances[i - 1] + signed[i] for i in pairs):
+        return
+    if all(balances[i - 1] == balances[i] + signed[i - 1] for i in pairs):
+        return
+    oldest_first = lines[0].booked_on <= lines[-1].booked_on
+    for i in pairs:
+        broken = (
+            balances[i] != balances[i - 1] + signed[i]
+            if oldest_first
+            else balances[i - 1] != balances[i] + signed[i - 1]
+        )
+        if broken:
+            break
+    raise StatementFormatError(
+        _(
+            "Line %(number)d of the CSV file: the balance after the operation (%(balance)s) "
+            "does not follow from the line before it. A row was repeated or left out; "
+            "nothing was booked. Download the statement from the bank again."
+        )
+        % {"number": lines[i].position, "balance": format_pln(balances[i])}
     )
 
 

@@ -7,6 +7,7 @@ give control characters are dropped, and the one whose text reads most like Poli
 """
 
 import codecs
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -20,20 +21,21 @@ SINGLE_BYTE = ("cp1250", "iso-8859-2", "cp852")
 # DOS end-of-file mark. Anything else below 0x20, and every C1 control, means a wrong guess
 # or a file that is not text.
 ALLOWED_CONTROLS = frozenset("\t\n\r\x01\x03\x1a")
+_BAD_CONTROL = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x20) if chr(c) not in ALLOWED_CONTROLS)
+    + "\x7f-\x9f]"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _has_bad_controls(text: str) -> bool:
-    return any(
-        (ch < " " and ch not in ALLOWED_CONTROLS) or "\x7f" <= ch <= "\x9f" for ch in text
-    )
+    return _BAD_CONTROL.search(text) is not None
 
 
 def _score(text: str) -> int:
     """Polish letters count for a reading, symbols and rare letters against it."""
     score = 0
-    for ch in text:
-        if ch.isascii():
-            continue
+    for ch in _NON_ASCII.findall(text):
         if ch in POLISH_LETTERS:
             score += 2
         elif unicodedata.category(ch).startswith("L"):

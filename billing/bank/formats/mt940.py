@@ -29,11 +29,13 @@ from billing.bank.formats.base import (
     StatementFormatError,
     normalize_account,
 )
+from core.money import format_pln
 
 FORMAT = "mt940"
 SUBFIELD_SEPARATORS = "~<+^?"
 TITLE_FIELDS = [str(n) for n in range(20, 28)]
 NAME_FIELDS = ["32", "33"]
+REFERENCE_FIELD = "10"  # the bank's reference of the transaction (BNP Paribas `^10`, …)
 WRAP_WIDTH = 27  # subfields of a long title or name are cut at this width
 # mBank's labels; a value runs up to the next label (a title may itself contain ';').
 MBANK_LABEL = re.compile(r"(?:^|;)\s*(ID IPH|Z RACH\.|NA RACH\.|OD|DLA|TYT\.|TNR):\s*")
@@ -66,6 +68,7 @@ def parse_mt940(text: str, encoding: str) -> ParsedStatement:
         days += _balance_days(block)
         for transaction in block:
             lines.append(_line(transaction.data, len(lines) + 1, account))
+    _check_sequence(blocks, accounts)
     # A bank reference that repeats in one file is not unique: do not trust it as the id.
     counts = {}
     for line in lines:
@@ -189,6 +192,65 @@ def _check_balances(block):
         )
 
 
+def _check_sequence(blocks, accounts):
+    """Several statements of one account in a file must follow each other: none twice, and
+    each opening with the balance the one before it closed with. A statement repeated (or
+    any copy whose balances do not chain) would otherwise book its transfers again."""
+    previous = {}  # account → (name, closing balance) of its last statement so far
+    seen = {}  # (account, number) or the statement's whole content → its name
+    for block, account in zip(blocks, accounts, strict=True):
+        data = block.data
+        name = _statement_name(data)
+        number = (data.get("statement_number") or "", data.get("sequence_number") or "")
+        opening = data.get("final_opening_balance") or data.get("intermediate_opening_balance")
+        closing = data.get("final_closing_balance") or data.get("intermediate_closing_balance")
+        # the same balances and transactions under another reference are the same statement
+        content = (account, str(opening), str(closing), tuple(str(t.data) for t in block))
+        keys = [content] + ([(account, number)] if number[0].strip("0") else [])
+        for key in keys:
+            if key in seen:
+                raise StatementFormatError(
+                    _(
+                        "Statement %(name)s repeats statement %(first)s of account "
+                        "%(account)s: the file was put together wrongly. Nothing was booked; "
+                        "download the statements from the bank again."
+                    )
+                    % {"name": name, "first": seen[key], "account": account}
+                )
+            seen[key] = name
+        if account in previous and opening is not None:
+            before, closed = previous[account]
+            if closed is not None and opening.amount.amount != closed:
+                raise StatementFormatError(
+                    _(
+                        "Statement %(name)s of account %(account)s opens with %(opening)s, "
+                        "but statement %(before)s before it closed with %(closed)s: the "
+                        "statements do not follow each other. Nothing was booked; download "
+                        "the statements from the bank again."
+                    )
+                    % {
+                        "name": name,
+                        "account": account,
+                        "opening": format_pln(opening.amount.amount),
+                        "before": before,
+                        "closed": format_pln(closed),
+                    }
+                )
+        previous[account] = (name, closing.amount.amount if closing is not None else None)
+
+
+def _statement_name(data) -> str:
+    """How a clerk finds the statement: its reference (:20:) and number (:28C:)."""
+    reference = (data.get("transaction_reference") or "").strip()
+    number = str(data.get("statement_number") or "").strip()
+    sequence = str(data.get("sequence_number") or "").strip()
+    if sequence:
+        number = f"{number}/{sequence}"
+    if not number:
+        return _("“%(reference)s”") % {"reference": reference}
+    return _("“%(reference)s” (no. %(number)s)") % {"reference": reference, "number": number}
+
+
 def _check_sums(block):
     amounts = [_signed(t.data) for t in block]
     for key, entries in (
@@ -294,11 +356,13 @@ def _subfield_details(fields) -> dict:
     account = normalize_account(fields.get("38", ""))
     if not account and fields.get("30") and fields.get("31"):
         account = _nrb_from_parts(fields["30"], fields["31"])
+    reference = _SPACES.sub("", fields.get(REFERENCE_FIELD, ""))
     return {
         "title": title,
         "counterparty_name": name,
         "counterparty_account": account,
         "virtual_account": _virtual_account(fields),
+        "identity": "" if reference.upper() in NO_REFERENCE else reference,
     }
 
 
@@ -310,7 +374,7 @@ def _virtual_account(fields) -> str:
     if own.isdigit() and len(own) >= 6:
         return own
     for key, value in fields.items():
-        if key in TITLE_FIELDS or key in NAME_FIELDS or key in ("00", "30", "31", "38"):
+        if key in TITLE_FIELDS or key in NAME_FIELDS or key in ("00", "10", "30", "31", "38"):
             continue
         found = _NRB_IN_TEXT.search(value)
         if found:
