@@ -51,9 +51,17 @@ class InvoiceError(Exception):
 
 
 def seller_of(account) -> dict:
-    """The creditor: the community for premises in one, else the manager (as the QR code)."""
+    """The creditor: the community for premises in one, else the manager (as the QR code), or
+    under centralised VAT the municipality, the taxpayer (the manager is then in FA(3)'s
+    Podmiot3, billing/invoices/fa3/build.py)."""
     name, nip = recipient_of(account)
     community = account.premises.building.community
+    if community is None and settings.VAT_MUNICIPALITY_NIP:
+        return {
+            "seller_name": settings.VAT_MUNICIPALITY_NAME,
+            "seller_nip": settings.VAT_MUNICIPALITY_NIP,
+            "seller_address": settings.VAT_MUNICIPALITY_ADDRESS,
+        }
     address = community.address if community else settings.INVOICE_SELLER_ADDRESS
     return {"seller_name": name, "seller_nip": nip, "seller_address": address}
 

@@ -292,8 +292,9 @@ def test_kod_ii_with_an_ecdsa_certificate_is_r_and_s_of_32_bytes(tmp_path, setti
 
 
 def test_an_exempt_residential_invoice_on_request(client, settings):
-    """A municipal flat's tenant asks BOK for an invoice of November: rent and water of a home
-    are exempt (art. 43 ust. 1 pkt 36), the waste fee is outside VAT and not invoiced."""
+    """A municipal flat's tenant asks BOK for an invoice of November: the rent of a home is
+    exempt (art. 43 ust. 1 pkt 36), its metered water a supply of its own at 8% (CJEU C-42/14,
+    migration 0016's default), the waste fee outside VAT and not invoiced."""
     access = AccessFactory(account__kind="municipal_tenancy", account__holder_nip="",
                            account__premises__floor_area=D("48.50"))
     account = access.account
@@ -314,14 +315,19 @@ def test_an_exempt_residential_invoice_on_request(client, settings):
     xml = xml_of(invoice)
     assert fa3_errors(xml) == []
     assert field(xml, "//fa:Podmiot2/fa:DaneIdentyfikacyjne/fa:BrakID") == ["1"]  # a consumer
-    assert field(xml, "//fa:FaWiersz/fa:P_12") == ["zw", "zw"]
-    # 506,83 + 85,60 = 592,43, all exempt: no VAT fields at all
-    assert field(xml, "//fa:Fa/fa:P_13_7") == ["592.43"]
+    assert field(xml, "//fa:FaWiersz/fa:P_12") == ["zw", "8"]
+    # rent 506,83 exempt; water 85,60 at 8%: net 85,60 × 100/108 = 79,26, VAT 79,26 × 8% =
+    # 6,3408 → 6,34 (79,26 + 6,34 = 85,60); 506,83 + 79,26 + 6,34 = 592,43
+    assert field(xml, "//fa:Fa/fa:P_13_7") == ["506.83"]
+    assert field(xml, "//fa:Fa/fa:P_13_2") == ["79.26"] and field(xml, "//fa:Fa/fa:P_14_2") == [
+        "6.34"
+    ]
     assert field(xml, "//fa:Fa/fa:P_15") == ["592.43"]
     assert field(xml, "//fa:Fa/fa:P_13_1") == [] and field(xml, "//fa:Fa/fa:P_14_1") == []
     assert field(xml, "//fa:Zwolnienie/fa:P_19A")[0].startswith("art. 43 ust. 1 pkt 36")
+    # 506,83 + 79,26 = 586,09 net
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
-        D("592.43"), D("0.00"), D("592.43")
+        D("586.09"), D("6.34"), D("592.43")
     )
     # The tenant finds it on the invoices page the notification links to.
     client.force_login(access.user)
