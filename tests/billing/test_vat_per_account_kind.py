@@ -13,7 +13,7 @@ from lxml import etree
 from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.services import invoice_issue_for_month
 from billing.ledger.charge_run import charge_run_execute
-from billing.ledger.demo import RESIDENTIAL_EXEMPTION
+from billing.ledger.demo import RESIDENTIAL_EXEMPTION, seed_components
 from billing.models import Charge, ChargeRun, Invoice, VatRule
 from tests.billing.factories import ChargeFactory, FeeFactory, component
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
@@ -101,6 +101,7 @@ def migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_0016_moves_the_rules_and_leaves_posted_charges_and_staff_rules():
+    seed_components()  # a transactional test before this one may have flushed them
     owner = AccountFactory(kind="community_ownership")
     try:
         old = migrate(BEFORE)
