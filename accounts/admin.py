@@ -224,7 +224,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     audit_lists = False  # a list page shows no residents' data
-    list_display = ["name", "city", "nip", "bank_account"]
+    list_display = ["name", "city", "nip", "bank_account", "vat_small_taxpayer"]
     search_fields = ["name", "street", "city", "nip"]
     list_filter = ["city"]
 

@@ -119,6 +119,14 @@ class Community(Address):
         validators=[RegexValidator(r"^[0-9]{14}$", _("The prefix has exactly 14 digits."))],
         help_text=_("Sort code (8 digits) and payee code (6 digits) of its virtual accounts."),
     )
+    vat_small_taxpayer = models.BooleanField(
+        _("exempt from VAT as a small taxpayer (art. 113)"),
+        default=False,
+        help_text=_(
+            "Its sales are below the limit of art. 113 ust. 1 of the VAT act: what it would tax "
+            "(water, heat) is posted exempt from now on. Charges already posted keep their rate."
+        ),
+    )
 
     class Meta:
         verbose_name = _("housing community")

@@ -404,6 +404,20 @@ INVOICE_CORRECTION_SERIES = env.str("INVOICE_CORRECTION_SERIES", default="FK")
 if INVOICE_SERIES == INVOICE_CORRECTION_SERIES:
     raise environ.ImproperlyConfigured("INVOICE_SERIES and INVOICE_CORRECTION_SERIES must differ")
 INVOICE_SELLER_ADDRESS = env.str("INVOICE_SELLER_ADDRESS", default=MANAGER_ADDRESS)
+# Centralised VAT (the municipality is the taxpayer, the manager a unit that issues its
+# invoices): with VAT_MUNICIPALITY_NIP set, the manager's own invoices name the municipality as
+# the seller (Podmiot1) and the manager in Podmiot3 with the role "JST – wystawca" (docs/ksef.md).
+VAT_MUNICIPALITY_NIP = stdnum_nip.compact(env.str("VAT_MUNICIPALITY_NIP", default=""))
+if VAT_MUNICIPALITY_NIP and not stdnum_nip.is_valid(VAT_MUNICIPALITY_NIP):
+    raise environ.ImproperlyConfigured(
+        f"VAT_MUNICIPALITY_NIP is not a valid NIP: {VAT_MUNICIPALITY_NIP!r}"
+    )
+VAT_MUNICIPALITY_NAME = env.str("VAT_MUNICIPALITY_NAME", default="")
+VAT_MUNICIPALITY_ADDRESS = env.str("VAT_MUNICIPALITY_ADDRESS", default="")
+if VAT_MUNICIPALITY_NIP and not (VAT_MUNICIPALITY_NAME and VAT_MUNICIPALITY_ADDRESS):
+    raise environ.ImproperlyConfigured(
+        "VAT_MUNICIPALITY_NAME and VAT_MUNICIPALITY_ADDRESS are required with VAT_MUNICIPALITY_NIP"
+    )
 
 # KSeF, the national e-invoicing system: every invoice is an FA(3) document sent there.
 # KSEF_ENV: off (nothing is sent; invoices are marked so), test, demo or prod; each has its API

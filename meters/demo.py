@@ -24,15 +24,16 @@ D = Decimal
 
 
 def _monthly_use(account: Account, kind: str) -> Decimal:
-    """m³ a month. A flat: about 1.9 m³ a person (1.1 cold, 0.75 hot), which is what its water
-    advance of 42,80 zł a person pays for at about 21–22 zł/m³ of water and sewage, so the
-    half-year settlements move the balance by tens of złoty, not hundreds. A shop: about 5 m³,
+    """m³ a month. A flat: about 1.7 m³ a person (1.0 cold, 0.65 hot), which is what its water
+    advance of 42,80 zł a person pays for at about 21–22 zł/m³ of water and sewage with 8% VAT
+    (a flat's metered water is a supply of its own, docs/ksef.md), so the half-year
+    settlements move the balance by tens of złoty, not hundreds. A shop: about 5 m³,
     which its advance (95 or 120 zł a month) pays for."""
     spread = D(int(account.number) % 7) / 20
     if account.holder_nip and account.premises.kind == Premises.Kind.RESIDENTIAL:
         return D("0.05")  # the municipality's unsold flat stands empty
     if account.premises.kind == Premises.Kind.RESIDENTIAL:
-        per_person = D("1.1") if kind == Meter.Kind.COLD else D("0.75")
+        per_person = D("1.0") if kind == Meter.Kind.COLD else D("0.65")
         return per_person * demo_persons(account.number) + spread
     base = D("2.9") if kind == Meter.Kind.COLD else D("1.5")
     return base + spread

@@ -106,6 +106,7 @@ class InvoiceLineInline(ReadOnlyInline):
         "vat_rate",
         "vat_amount",
         "gross_value",
+        "rounding",
         "charge",
     ]
     readonly_fields = fields

@@ -252,6 +252,9 @@ class InvoiceLine(models.Model):
     vat_rate = models.CharField(_("VAT rate"), max_length=2, choices=VatRate.choices)
     vat_amount = models.DecimalField(_("VAT (zł)"), **MONEY)
     gross_value = models.DecimalField(_("gross value (zł)"), **MONEY)
+    # The gross value less the amount asked for the line: −0,01 where the rate's total could
+    # not be reached with VAT on the net (billing/invoices/vat.py); posted to the ledger.
+    rounding = models.DecimalField(_("VAT rounding (zł)"), default=0, **MONEY)
     charge = models.ForeignKey(
         Charge,
         verbose_name=_("charge"),

@@ -12,6 +12,7 @@ the PDF is rendered by a worker after commit (billing/invoices/pdf_jobs.py).
 import logging
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from billing.invoices.models import Invoice, InvoiceLine, InvoiceRateTotal
 from billing.invoices.numbering import next_number
 from billing.ledger.balances import fold_corrections
 from billing.ledger.models import Charge, ChargeRun, VatRate
+from billing.ledger.services import charge_correction_post
 from core.dates import month_end, month_start
 from core.enqueue import enqueue_on_commit
 from core.formats import format_amount, format_day
@@ -49,9 +51,17 @@ class InvoiceError(Exception):
 
 
 def seller_of(account) -> dict:
-    """The creditor: the community for premises in one, else the manager (as the QR code)."""
+    """The creditor: the community for premises in one, else the manager (as the QR code), or
+    under centralised VAT the municipality, the taxpayer (the manager is then in FA(3)'s
+    Podmiot3, billing/invoices/fa3/build.py)."""
     name, nip = recipient_of(account)
     community = account.premises.building.community
+    if community is None and settings.VAT_MUNICIPALITY_NIP:
+        return {
+            "seller_name": settings.VAT_MUNICIPALITY_NAME,
+            "seller_nip": settings.VAT_MUNICIPALITY_NIP,
+            "seller_address": settings.VAT_MUNICIPALITY_ADDRESS,
+        }
     address = community.address if community else settings.INVOICE_SELLER_ADDRESS
     return {"seller_name": name, "seller_nip": nip, "seller_address": address}
 
@@ -150,6 +160,7 @@ def _save_lines(invoice, computed, state):
             vat_rate=line.vat_rate,
             vat_amount=line.vat,
             gross_value=line.gross,
+            rounding=line.rounding,
             charge_id=line.charge_id,
         )
         for position, line in enumerate(computed.lines, start=1)
@@ -163,6 +174,25 @@ def _save_rates(invoice, rates, state):
         )
         for r in rates
     )
+
+
+def _post_rounding(invoice, computed, clerk) -> Decimal:
+    """The grosz by which the invoice's rates fall short of the charges (billing/invoices/
+    vat.py), posted as corrections of the charges, so that the ledger asks what the invoice
+    says. Returns the sum posted (0 or a few grosze below 0)."""
+    posted = invoice_vat.ZERO
+    for line in computed.lines:
+        if not line.rounding or line.charge_id is None:
+            continue
+        charge_correction_post(
+            charge=Charge.objects.get(pk=line.charge_id),
+            difference=line.rounding,
+            reason=_("Rounding to invoice %(number)s: VAT on the net total")
+            % {"number": invoice.number},
+            clerk=clerk,
+        )
+        posted += line.rounding
+    return posted
 
 
 def _tell(invoice, account):
@@ -276,13 +306,19 @@ def _issue(
     )
     _save_lines(invoice, computed, InvoiceLine.State.LINE)
     _save_rates(invoice, computed.rates, InvoiceRateTotal.State.TOTAL)
+    rounding = _post_rounding(invoice, computed, clerk)
     fa3_prepare(invoice)
     _tell(invoice, account)
     audit_clerk(
         clerk,
         action=Action.ADD,
         obj=invoice,
-        new={"number": number, **audit, "gross_total": computed.gross},
+        new={
+            "number": number,
+            **audit,
+            "gross_total": computed.gross,
+            **({"vat_rounding": rounding} if rounding else {}),
+        },
     )
     enqueue_on_commit("billing.invoice_pdf_render", invoice.pk)
     return invoice
@@ -422,6 +458,7 @@ def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
     _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
     _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
     _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
+    rounding = _post_rounding(correction, after, clerk)
     fa3_prepare(correction)
     _tell(correction, correction.account)
     audit_clerk(
@@ -429,7 +466,12 @@ def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
         action=Action.CHANGE,
         obj=invoice,
         old={"gross_total": before.gross},
-        new={"gross_total": after.gross, "correction": number, "reason": reason},
+        new={
+            "gross_total": after.gross,
+            "correction": number,
+            "reason": reason,
+            **({"vat_rounding": rounding} if rounding else {}),
+        },
     )
     enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
     return correction
@@ -518,7 +560,8 @@ def invoices_settlement_undo(*, invoices, reason: str, clerk=None) -> list:
         after = {line.charge_id: line for line in invoice.lines.filter(state="after")}
         for line in invoice.lines.filter(state="before").select_related("charge"):
             now = after.get(line.charge_id)
-            cut = line.gross_value - (now.gross_value if now else 0)
+            # what the ledger gave back: the rounding posted with it stays on both sides
+            cut = line.gross_value - (now.gross_value - now.rounding if now else 0)
             if cut > 0:
                 given_back[line.charge_id] = (line, cut)
         lines = current_lines(invoice.corrects)

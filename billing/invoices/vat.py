@@ -1,18 +1,24 @@
 """The VAT arithmetic of an invoice, on plain values: no queries here.
 
-Charges in the ledger are the amounts the tenant pays (gross), and an invoice must ask for
-exactly what the ledger asks, or a tenant who pays the invoice is left a grosz off. So VAT is
-taken out of the gross total of each rate, not added line by line:
+The invoice states net prices, so VAT is computed the way art. 106e ust. 1 pkt 14 says: per
+rate, on the sum of the lines' net values, once, half up:
 
-    per rate:  G = sum of the lines' gross values
-               VAT = round_half_up(G × r / (100 + r))   (the formula of art. 106e ust. 8)
-               net = G − VAT
-    per line:  net value = round_half_up(gross × 100 / (100 + r)); the rate's last line takes
-               what rounding leaves, so the lines' net values add up to the rate's net.
+    per rate:  N = the lines' net values added up
+               VAT = round_half_up(N × r / 100)      (so P_14_x = round(P_13_x × r) exactly)
+               gross = N + VAT                        (P_15 = Σ net + Σ VAT)
 
-VAT is computed once per rate on the rate's total, never summed from rounded line VATs
-(art. 106e ust. 1 pkt 14: the tax on the sum of net values per rate); the invoice's total due
-is the sum of the rates' gross, equal to the charges. Exempt ("zw", with the legal basis
+Charges in the ledger are what the tenant pays (gross), so the rate's net comes from the
+charges' gross total G: N is the largest net for which N + round(N × r) does not exceed G.
+N + round(N × r) grows by one grosz or, when the VAT steps up, by two, so some totals cannot
+be reached at all (23%: 1 640,10 lies between N = 1 333,41 → 1 640,09 and N = 1 333,42 →
+1 640,11). Then the invoice asks one grosz less than the charges, and `Line.rounding` holds
+that −0,01 on the rate's last line: the issuing service posts it to the ledger as a
+correction of that line's charge, so the ledger asks exactly what the invoice says, never
+more than was charged, and a tenant who paid the charges is a grosz in credit, not in debt.
+
+Per line: net value = round_half_up(gross × 100 / (100 + r)); the rate's last line takes what
+is left of N, so the lines add up to the rate's net. A line's VAT is its gross less its net
+(a share for the PDF; FA(3) lines carry the net only). Exempt ("zw", with the legal basis
 printed), 0% and not subject ("np") lines carry no VAT: net = gross.
 
 Unit net price (one rule, art. 106e ust. 1 pkt 9): the price printed is the net value divided
@@ -20,9 +26,6 @@ by the quantity, with the fewest decimal places (2 to 8, as FA(3)'s P_9A allows)
 quantity × printed price, rounded half up to the grosz, gives back the net value printed. E.g.
 rent of 86,400 m² with net 2 704,39 zł: 31,30 gives 2 704,32 and 31,301 gives 2 704,41, so the
 invoice prints 31,3008 (86,4 × 31,3008 = 2 704,389 → 2 704,39).
-
-[check] Whether this "from gross" method suits every buyer is for the tax adviser; the
-alternative (charges booked net and VAT added on top) would need the charge run to book VAT.
 """
 
 from collections import OrderedDict
@@ -33,6 +36,7 @@ from billing.ledger.models import VatRate
 from core.money import money
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 PRICE_PLACES = range(2, 9)
 # Rates in the order an invoice lists them.
 RATE_ORDER = [
@@ -63,6 +67,8 @@ class Line:
     unit_net_price: Decimal = ZERO
     net: Decimal = ZERO
     vat: Decimal = ZERO
+    # the invoice's gross less the charge's: −0,01 where the rate's total cannot be reached
+    rounding: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -96,14 +102,24 @@ class Computed:
         return sum((r.gross for r in self.rates), ZERO)
 
 
-def rate_vat(gross: Decimal, rate: str) -> Decimal:
-    r = percent(rate)
-    return money(gross * r / (100 + r)) if r else ZERO
+def rate_vat(net: Decimal, rate: str) -> Decimal:
+    """VAT on a rate's net total: round_half_up(N × r / 100)."""
+    return money(net * percent(rate) / 100)
 
 
 def net_of(gross: Decimal, rate: str) -> Decimal:
     r = percent(rate)
-    return money(gross * 100 / (100 + r)) if r else money(gross)
+    return money(gross * 100 / (100 + r))
+
+
+def rate_net(gross: Decimal, rate: str) -> Decimal:
+    """The largest net N with N + round(N × r) ≤ `gross` (see the module)."""
+    net = net_of(gross, rate)
+    while net + rate_vat(net, rate) > gross:
+        net -= CENT
+    while net + CENT + rate_vat(net + CENT, rate) <= gross:
+        net += CENT
+    return net
 
 
 def compute(lines) -> Computed:
@@ -116,19 +132,24 @@ def compute(lines) -> Computed:
     for rate, indexes in by_rate.items():
         if not indexes:
             continue
-        gross = sum((money(lines[i].gross) for i in indexes), ZERO)
-        vat = rate_vat(gross, rate)
-        net = gross - vat
+        charged = sum((money(lines[i].gross) for i in indexes), ZERO)
+        net = rate_net(charged, rate)
+        vat = rate_vat(net, rate)
+        gross = net + vat
         left = net
         for n, i in enumerate(indexes):
             line = lines[i]
-            line_net = left if n == len(indexes) - 1 else net_of(line.gross, rate)
+            last = n == len(indexes) - 1
+            line_net = left if last else net_of(line.gross, rate)
             left -= line_net
+            rounding = gross - charged if last else ZERO
+            line_gross = money(line.gross) + rounding
             done[i] = replace(
                 line,
-                gross=money(line.gross),
+                gross=line_gross,
                 net=line_net,
-                vat=money(line.gross) - line_net,
+                vat=line_gross - line_net,
+                rounding=rounding,
                 unit_net_price=unit_price(line_net, line.quantity),
             )
         rates.append(RateTotal(rate, net, vat, gross))

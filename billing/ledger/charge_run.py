@@ -107,6 +107,7 @@ def fees_to_charge(period: date):
             terms_due_day=F("account__payment_terms__due_day"),
             component_name=F("component__name"),
             account_kind=F("account__kind"),
+            small_taxpayer=F("account__premises__building__community__vat_small_taxpayer"),
         )
         .only("account_id", "component_id", "basis", "unit_price", "quantity")
         .order_by("valid_from", "pk")
@@ -140,7 +141,9 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
         if amount <= 0:
             continue  # e.g. a per-person fee with nobody registered
         due_day = fee.terms_due_day or run.due_day
-        vat = rules.vat(fee.component_id, fee.account_kind, run.period)
+        vat = rules.vat(
+            fee.component_id, fee.account_kind, run.period, small_taxpayer=bool(fee.small_taxpayer)
+        )
         rows.append(
             (
                 fee.account_id,

@@ -83,19 +83,28 @@ def schedule(account: Account, start: date = FEES_FROM):
 RESIDENTIAL_EXEMPTION = (
     "art. 43 ust. 1 pkt 36 ustawy z dnia 11 marca 2004 r. o podatku od towarów i usług"
 )
-# code, name, order, VAT for every kind of account, VAT with a commercial lease (None: same).
-# [check] The rates are the tax adviser's to confirm: letting a home to live in is exempt,
-# water and sewage are 8%, heat 23%, the municipal waste fee and the repair fund are outside VAT.
+# code, name, order, VAT for every kind of account, {kind: its own VAT}. The table and the
+# legal basis of each rate are in docs/ksef.md ("VAT per account kind"); migration 0016 gives
+# existing databases the same kinds' rules. [check] The tax adviser confirms them; staff
+# change a rule on the component's page from the day a new one applies.
 COMPONENTS = [
-    ("rent", "Czynsz", 10, "zw", "23"),
-    ("commercial_rent", "Czynsz za lokal użytkowy", 15, "23", None),
-    ("management", "Zaliczka na koszty zarządu", 20, "zw", "23"),
-    ("repair_fund", "Fundusz remontowy", 30, "np", None),
-    ("heating", "Zaliczka na centralne ogrzewanie", 40, "zw", "23"),
-    ("hot_water", "Zaliczka na podgrzanie wody", 50, "zw", "23"),
-    ("water_sewage", "Zaliczka na wodę i ścieki", 60, "zw", "8"),
-    ("waste", "Wywóz odpadów komunalnych", 70, "np", None),
-    ("meter_fee", "Opłata za wodomierze", 80, "zw", "23"),
+    ("rent", "Czynsz", 10, "zw", {LEASE: "23"}),
+    ("commercial_rent", "Czynsz za lokal użytkowy", 15, "23", {}),
+    # an owner's advance for the common property's costs is no supply: outside VAT
+    ("management", "Zaliczka na koszty zarządu", 20, "zw", {LEASE: "23", OWNERSHIP: "np"}),
+    ("repair_fund", "Fundusz remontowy", 30, "np", {}),
+    ("heating", "Zaliczka na centralne ogrzewanie", 40, "zw", {LEASE: "23", OWNERSHIP: "23"}),
+    ("hot_water", "Zaliczka na podgrzanie wody", 50, "zw", {LEASE: "23", OWNERSHIP: "23"}),
+    # metered water is a supply of its own (CJEU C-42/14), also to a municipal flat's tenant
+    (
+        "water_sewage",
+        "Zaliczka na wodę i ścieki",
+        60,
+        "zw",
+        {LEASE: "8", OWNERSHIP: "8", TENANCY: "8"},
+    ),
+    ("waste", "Wywóz odpadów komunalnych", 70, "np", {}),
+    ("meter_fee", "Opłata za wodomierze", 80, "zw", {LEASE: "23", OWNERSHIP: "23"}),
 ]
 RULES_FROM = date(2000, 1, 1)
 
@@ -104,14 +113,12 @@ def seed_components() -> int:
     """The fee components and their VAT rules, where missing (migrations write them; a test
     that flushes the database loses them)."""
     created = 0
-    for code, name, order, rate, commercial in COMPONENTS:
+    for code, name, order, rate, kinds in COMPONENTS:
         component, new = Component.objects.get_or_create(
             code=code, defaults={"name": name, "order": order}
         )
         created += new
-        for kind, vat in (("", rate), (LEASE, commercial)):
-            if vat is None:
-                continue
+        for kind, vat in (("", rate), *kinds.items()):
             _rule, new = VatRule.objects.get_or_create(
                 component=component,
                 account_kind=kind,

@@ -17,6 +17,13 @@ class Vat:
     basis: str  # the legal basis of an exemption; empty otherwise
 
 
+# A community exempt as a small taxpayer (accounts.Community.vat_small_taxpayer) sells
+# exempt what it would otherwise tax; outside VAT stays outside.
+SMALL_TAXPAYER_EXEMPTION = (
+    "art. 113 ust. 1 ustawy z dnia 11 marca 2004 r. o podatku od towarów i usług"
+)
+TAXED = {VatRate.STANDARD, VatRate.EIGHT, VatRate.FIVE, VatRate.ZERO}
+
 # A component nobody gave a rule: exempt with no basis, which invoicing refuses (see
 # billing.invoices.services) so that staff set the rule instead of a guess reaching a tenant.
 UNKNOWN = Vat(VatRate.EXEMPT, "")
@@ -28,11 +35,16 @@ class VatRules:
         for rule in sorted(rules, key=lambda r: r.valid_from, reverse=True):
             self._rules[rule.component_id, rule.account_kind].append(rule)
 
-    def vat(self, component_id: int | None, account_kind: str, day: date) -> Vat:
-        """The kind's own rule in force on `day`, else the rule for every kind."""
+    def vat(
+        self, component_id: int | None, account_kind: str, day: date, small_taxpayer=False
+    ) -> Vat:
+        """The kind's own rule in force on `day`, else the rule for every kind; a taxed rate
+        becomes the art. 113 exemption for a seller that is a small taxpayer."""
         for kind in (account_kind, ""):
             for rule in self._rules.get((component_id, kind), ()):
                 if rule.valid_from <= day:
+                    if small_taxpayer and rule.vat_rate in TAXED:
+                        return Vat(VatRate.EXEMPT, SMALL_TAXPAYER_EXEMPTION)
                     return Vat(rule.vat_rate, rule.exemption_basis if rule.vat_rate == "zw" else "")
         return UNKNOWN
 

@@ -215,7 +215,15 @@ def _vat_rates(plan, accounts, end) -> dict:
     components = list(plan.advance_components.all())
     rules = vat_rules()
     component_id = components[0].pk if components else None
-    return {a.pk: rules.vat(component_id, a.kind, end) for a in accounts}
+    small = set(
+        Account.objects.filter(
+            pk__in=[a.pk for a in accounts],
+            premises__building__community__vat_small_taxpayer=True,
+        ).values_list("pk", flat=True)
+    )
+    return {
+        a.pk: rules.vat(component_id, a.kind, end, small_taxpayer=a.pk in small) for a in accounts
+    }
 
 
 def _advances(plan, accounts, start, end):

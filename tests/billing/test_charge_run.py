@@ -173,6 +173,7 @@ def test_each_charge_carries_its_components_vat_rule_for_the_kind_and_month():
     for account in (shop, flat):
         FeeFactory(account=account, component=water, basis=Fee.Basis.FIXED, unit_price=D("120"))
     FeeFactory(account=shop, component=component("commercial_rent"), unit_price=D("40"))
+    FeeFactory(account=flat, component=component("rent"), unit_price=D("10"))
     # The accountant records a change of the commercial water rate from April.
     VatRule.objects.create(component=water, account_kind="commercial_lease",
                            valid_from=d(2026, 4, 1), vat_rate="5")
@@ -182,11 +183,13 @@ def test_each_charge_carries_its_components_vat_rule_for_the_kind_and_month():
     assert [(c.account_id, c.period.month, c.vat_rate) for c in rows] == [
         (shop.pk, 3, "8"),  # water and sewage let with business premises: 8%
         (shop.pk, 4, "5"),  # the new rule from 1 April
-        (flat.pk, 3, "zw"),  # a home: exempt, the legal basis on the charge
-        (flat.pk, 4, "zw"),
+        (flat.pk, 3, "8"),  # a flat's metered water: a supply of its own (migration 0016)
+        (flat.pk, 4, "8"),
     ]
-    assert rows.filter(account=flat).first().vat_basis.startswith("art. 43 ust. 1 pkt 36")
-    assert rows.filter(account=shop).first().vat_basis == ""
+    assert {c.vat_basis for c in rows} == {""}
+    # a home's rent: exempt, the legal basis on the charge
+    rent = Charge.objects.get(account=flat, component__code="rent", period=MARCH)
+    assert rent.vat_rate == "zw" and rent.vat_basis.startswith("art. 43 ust. 1 pkt 36")
     rent = Charge.objects.get(account=shop, component__code="commercial_rent", period=MARCH)
     assert (rent.vat_rate, rent.amount) == ("23", D("1940.00"))  # 48.50 m² × 40
 

@@ -98,10 +98,20 @@ def test_demo_fee_schedules_by_kind():
             "vat_rate", flat=True
         )
     ) == {"zw"}
-    # VAT from the components' rules: water let with business premises 8%, with a home exempt
+    # VAT from the components' rules per kind of account (docs/ksef.md): metered water is a
+    # supply of its own at 8% for a business, a municipal flat and an owner alike; an owner's
+    # management advance is outside VAT, as the repair fund
     water = Charge.objects.filter(component__code="water_sewage")
-    assert set(water.filter(account__number="1005").values_list("vat_rate", flat=True)) == {"8"}
-    assert set(water.filter(account__number="1001").values_list("vat_rate", flat=True)) == {"zw"}
+    for number in ("1005", "1001", "2001"):
+        assert set(water.filter(account__number=number).values_list("vat_rate", flat=True)) == {
+            "8"
+        }, number
+    owner = Charge.objects.filter(account__number="2001")
+    assert set(
+        owner.filter(component__code__in=["management", "repair_fund"]).values_list(
+            "vat_rate", flat=True
+        )
+    ) == {"np"}
     # the contract's own payment day, or the next working day (art. 115 k.c.)
     for charge in Charge.objects.filter(account__number="1005"):
         assert charge.due_date == deadline(charge.period.replace(day=15))

@@ -148,23 +148,25 @@ def test_correction_lowers_one_line_and_raises_another(invoice, staff):
     assert field(xml, "//fa:Fa/fa:RodzajFaktury") == ["KOR"]
     assert field(xml, "//fa:DaneFaKorygowanej/fa:NrFaKorygowanej") == [invoice.number]
     assert field(xml, "//fa:DaneFaKorygowanej/fa:NrKSeFN") == ["1"]
-    # 23% after: 3 000,00 × 23/123 = 560,9756 → 560,98, net 2 439,02;
-    #   difference net 2 439,02 − 2 704,39 = −265,37, VAT 560,98 − 622,01 = −61,03
+    # 23% after, VAT on the net: 3 000,00 × 100/123 = 2 439,024 → net 2 439,02,
+    #   VAT 2 439,02 × 23% = 560,9746 → 560,97, gross 2 999,99 (2 439,03 would give
+    #   2 439,03 + 560,98 = 3 000,01: 3 000,00 cannot be reached, the tenant gets the grosz);
+    #   difference net 2 439,02 − 2 704,39 = −265,37, VAT 560,97 − 622,01 = −61,04
     assert field(xml, "//fa:Fa/fa:P_13_1") == ["-265.37"]
-    assert field(xml, "//fa:Fa/fa:P_14_1") == ["-61.03"]
-    # 8% after: 150,00 × 8/108 = 11,111 → 11,11, net 138,89;
+    assert field(xml, "//fa:Fa/fa:P_14_1") == ["-61.04"]
+    # 8% after: 150,00 × 100/108 = 138,89, VAT 138,89 × 8% = 11,1112 → 11,11 (= 150,00);
     #   difference net 138,89 − 111,11 = 27,78, VAT 11,11 − 8,89 = 2,22
     assert field(xml, "//fa:Fa/fa:P_13_2") == ["27.78"]
     assert field(xml, "//fa:Fa/fa:P_14_2") == ["2.22"]
-    # −326,40 + 30,00 = −296,40: money back, so no payment terms at all
-    assert field(xml, "//fa:Fa/fa:P_15") == ["-296.40"]
+    # (2 999,99 − 3 326,40) + 30,00 = −296,41: money back, so no payment terms at all
+    assert field(xml, "//fa:Fa/fa:P_15") == ["-296.41"]
     assert field(xml, "//fa:Platnosc") == []
     assert field(xml, "//fa:FaWiersz[fa:StanPrzed='1']/fa:P_11") == ["2704.39", "111.11", "50.00"]
     assert field(xml, "//fa:FaWiersz[not(fa:StanPrzed)]/fa:P_11") == ["2439.02", "138.89", "50.00"]
     # the PDF: "Do zwrotu", and neither a payment date nor an account to pay into
     assert invoice_pdf_make(invoice_id=correction.pk) == "done"
     text = pdf_text(correction)
-    assert "Do zwrotu 296,40 zł" in text
+    assert "Do zwrotu 296,41 zł" in text
     assert "Termin płatności" not in text and "Numer rachunku" not in text
     assert "Nie trzeba niczego wpłacać" in text
 
@@ -290,8 +292,9 @@ def test_kod_ii_with_an_ecdsa_certificate_is_r_and_s_of_32_bytes(tmp_path, setti
 
 
 def test_an_exempt_residential_invoice_on_request(client, settings):
-    """A municipal flat's tenant asks BOK for an invoice of November: rent and water of a home
-    are exempt (art. 43 ust. 1 pkt 36), the waste fee is outside VAT and not invoiced."""
+    """A municipal flat's tenant asks BOK for an invoice of November: the rent of a home is
+    exempt (art. 43 ust. 1 pkt 36), its metered water a supply of its own at 8% (CJEU C-42/14,
+    migration 0016's default), the waste fee outside VAT and not invoiced."""
     access = AccessFactory(account__kind="municipal_tenancy", account__holder_nip="",
                            account__premises__floor_area=D("48.50"))
     account = access.account
@@ -312,14 +315,19 @@ def test_an_exempt_residential_invoice_on_request(client, settings):
     xml = xml_of(invoice)
     assert fa3_errors(xml) == []
     assert field(xml, "//fa:Podmiot2/fa:DaneIdentyfikacyjne/fa:BrakID") == ["1"]  # a consumer
-    assert field(xml, "//fa:FaWiersz/fa:P_12") == ["zw", "zw"]
-    # 506,83 + 85,60 = 592,43, all exempt: no VAT fields at all
-    assert field(xml, "//fa:Fa/fa:P_13_7") == ["592.43"]
+    assert field(xml, "//fa:FaWiersz/fa:P_12") == ["zw", "8"]
+    # rent 506,83 exempt; water 85,60 at 8%: net 85,60 × 100/108 = 79,26, VAT 79,26 × 8% =
+    # 6,3408 → 6,34 (79,26 + 6,34 = 85,60); 506,83 + 79,26 + 6,34 = 592,43
+    assert field(xml, "//fa:Fa/fa:P_13_7") == ["506.83"]
+    assert field(xml, "//fa:Fa/fa:P_13_2") == ["79.26"] and field(xml, "//fa:Fa/fa:P_14_2") == [
+        "6.34"
+    ]
     assert field(xml, "//fa:Fa/fa:P_15") == ["592.43"]
     assert field(xml, "//fa:Fa/fa:P_13_1") == [] and field(xml, "//fa:Fa/fa:P_14_1") == []
     assert field(xml, "//fa:Zwolnienie/fa:P_19A")[0].startswith("art. 43 ust. 1 pkt 36")
+    # 506,83 + 79,26 = 586,09 net
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
-        D("592.43"), D("0.00"), D("592.43")
+        D("586.09"), D("6.34"), D("592.43")
     )
     # The tenant finds it on the invoices page the notification links to.
     client.force_login(access.user)

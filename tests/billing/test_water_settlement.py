@@ -16,7 +16,8 @@ from billing.invoices.fa3.build import NS as FA3
 from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.models import Invoice
 from billing.invoices.services import current_lines, invoice_issue_for_month
-from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
+from billing.ledger.demo import RESIDENTIAL_EXEMPTION
+from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment, VatRule
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, WaterTariff
 from billing.water.tasks import render_run_pdfs, render_settlement_pdf
@@ -34,7 +35,13 @@ H1 = date(2026, 1, 1)
 def building():
     building = BuildingFactory(street="ul. Głęboka 15")
     plan = SettlementPlan.objects.create(building=building, months=6, first_day=H1, due_days=14)
-    plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    water = Component.objects.get(code="water_sewage")
+    plan.advance_components.add(water)
+    # The flats here are settled without VAT: their water is part of the exempt rent, the
+    # rule staff may set instead of the default 8% (docs/ksef.md); a lease's water is 8%.
+    VatRule.objects.create(component=water, account_kind="municipal_tenancy",
+                           valid_from=date(2000, 1, 2), vat_rate="zw",
+                           exemption_basis=RESIDENTIAL_EXEMPTION)
     WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
                                sewage_price=D("8.20"))
     WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),
@@ -144,6 +151,11 @@ def commercial_with_invoiced_advances(building, monthly):
     return account
 
 
+def invoiced_charge(charge):
+    """A charge with its ledger corrections folded in."""
+    return charge.amount + sum(c.amount for c in Charge.objects.filter(corrects=charge))
+
+
 def fa3_field(invoice, name):
     xml = bytes(Invoice.objects.get(pk=invoice.pk).fa3.xml)
     assert fa3_errors(xml) == []
@@ -185,18 +197,36 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     (correction,) = document.invoices.all()
     june = Invoice.objects.get(account=account, period=date(2026, 6, 1), kind="invoice")
     assert correction.corrects == june and correction.is_refund
-    # June's advance 160,00 → 99,97. 8%: before VAT 160 × 8/108 = 11,85, net 148,15; after
-    # 99,97 × 8/108 = 7,4052 → 7,41, net 92,56; difference net −55,59, VAT −4,44, gross −60,03
+    # June's advance 160,00 → 99,97, VAT on the net at 8%: before net 160 × 100/108 = 148,15,
+    # VAT 148,15 × 8% = 11,852 → 11,85 (= 160,00); after net 99,97 × 100/108 = 92,56, VAT
+    # 92,56 × 8% = 7,4048 → 7,40, gross 99,96 (92,57 would give 92,57 + 7,41 = 99,98, so 99,97
+    # cannot be reached: the tenant gets the grosz); difference net 92,56 − 148,15 = −55,59,
+    # VAT 7,40 − 11,85 = −4,45, gross 99,96 − 160,00 = −60,04
     difference = correction.rate_totals.get(state="difference")
     assert (difference.net, difference.vat, difference.gross) == (
-        D("-55.59"), D("-4.44"), D("-60.03")
+        D("-55.59"), D("-4.45"), D("-60.04")
     )
     assert fa3_field(correction, "RodzajFaktury") == ["KOR"]
+    # the grosz is in the ledger too: June's charge 160,00 − 0,01, less the credit 60,03
+    # = 99,96, what the corrected invoice says
+    june_charge = june.lines.get(state="line").charge
+    assert june.lines.get(state="line").gross_value == D("160.00")
+    assert invoiced_charge(june_charge) == D("159.99")
+    assert invoiced_charge(june_charge) - document.credit.amount == D("99.96")
     # Corrected settlement: the credit is put back on June's invoice, the new one given again.
-    services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
-    restore = Invoice.objects.filter(corrects=june).order_by("pk")[1]
+    new = services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
+    restore, again = Invoice.objects.filter(corrects=june).order_by("pk")[1:]
+    # what the ledger gave back, 60,03, is put back: 99,96 + 60,03 = 159,99, reached exactly
+    # (net 159,99 × 100/108 = 148,14, VAT 148,14 × 8% = 11,8512 → 11,85)
     assert restore.gross_total == D("60.03")
-    assert [line.gross for line in current_lines(june)][0] == D("99.97")  # given back again
+    # the new settlement counts the advances as the ledger asks them: 960,00 − 0,01 = 959,99,
+    # so it credits 899,97 − 959,99 = −60,02; June 159,99 − 60,02 = 99,97 cannot be reached
+    # again, so the invoice says 99,96 and the ledger gets a second grosz
+    assert new.difference == D("-60.02")
+    assert again.gross_total == D("-60.03")  # 99,96 − 159,99
+    assert [line.gross for line in current_lines(june)][0] == D("99.96")
+    # ledger: 160,00 − 0,01 − 0,01 = 159,98, less the new credit 60,02 = 99,96: the invoice
+    assert invoiced_charge(june_charge) - new.credit.amount == D("99.96")
 
 
 def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, clerk):

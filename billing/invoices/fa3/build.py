@@ -12,11 +12,13 @@ basis in Adnotacje/Zwolnienie/P_19A. Charges outside VAT ("np") are not invoiced
 from datetime import UTC
 from decimal import Decimal
 
+from django.conf import settings
 from lxml import etree
 
 NS = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 SYSTEM = "e-BOK"
 TRANSFER = "6"  # FormaPlatnosci: przelew
+JST_ISSUER = "7"  # Podmiot3/Rola: Jednostka samorządu terytorialnego - wystawca
 
 # our rate → (P_12 value, net field, VAT field or None)
 RATE_FIELDS = {
@@ -85,6 +87,20 @@ def _parties(root, invoice):
     _sub(buyer, "NrKlienta", invoice.account.number)
     _sub(buyer, "JST", "2")  # not a local government unit
     _sub(buyer, "GV", "2")  # not a VAT group member
+    if settings.VAT_MUNICIPALITY_NIP and invoice.seller_nip == settings.VAT_MUNICIPALITY_NIP:
+        _issuing_unit(root)
+
+
+def _issuing_unit(root):
+    """Centralised VAT: the municipality is the seller (Podmiot1) and the manager, its unit,
+    issues the invoice: Podmiot3 with Rola 7, "Jednostka samorządu terytorialnego - wystawca"
+    (TRolaPodmiotu3 in the schema)."""
+    unit = _sub(root, "Podmiot3")
+    ids = _sub(unit, "DaneIdentyfikacyjne")
+    _sub(ids, "NIP", settings.MANAGER_NIP)
+    _sub(ids, "Nazwa", settings.MANAGER_NAME[:512])
+    _address(unit, settings.MANAGER_ADDRESS)
+    _sub(unit, "Rola", JST_ISSUER)
 
 
 def _rate_fields(fa, totals):
