@@ -602,8 +602,10 @@ def test_missing_readings_and_the_export(client, bok, owner):
 def test_a_water_settlement_preview_export_post_correction_and_advances(client, boss, owner):
     from billing.ledger.models import Component, Fee
     from billing.water.models import Settlement, SettlementPlan, WaterTariff
+    from tests.billing.factories import water_part_of_the_rent
 
     account = owner.account_accesses.get().account
+    water_part_of_the_rent()  # the flat's water without VAT, as the figures below
     plan = SettlementPlan.objects.create(building=account.premises.building,
                                          first_day=datetime.date(2026, 1, 1))
     plan.advance_components.add(Component.objects.get(code="water_sewage"))

@@ -61,3 +61,17 @@ def working_day(day: datetime.date, step: int) -> datetime.date:
     while not is_working_day(day):
         day += datetime.timedelta(days=step)
     return day
+
+
+def water_part_of_the_rent():
+    """The rule staff may set instead of the default 8% (docs/ksef.md): a municipal flat's water
+    is part of its exempt rent. For tests whose figures are about water use, not VAT."""
+    from billing.ledger.models import VatRule
+
+    return VatRule.objects.create(
+        component=Component.objects.get(code="water_sewage"),
+        account_kind="municipal_tenancy",
+        valid_from=datetime.date(2000, 1, 2),
+        vat_rate="zw",
+        exemption_basis=RESIDENTIAL_EXEMPTION,
+    )

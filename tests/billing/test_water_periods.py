@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing.ledger.models import Charge, Component
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
-from tests.billing.factories import ChargeFactory
+from tests.billing.factories import ChargeFactory, water_part_of_the_rent
 from tests.factories import AccountFactory, BuildingFactory, PremisesFactory, StaffFactory
 from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
 
@@ -44,6 +44,7 @@ def building():
         building=building, months=6, first_day=date(2026, 1, 1), due_days=14
     )
     plan.advance_components.add(Component.objects.get(code="water_sewage"))
+    water_part_of_the_rent()  # the flat's water without VAT: the figures are about use
     WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
                                sewage_price=D("8.20"))
     WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),

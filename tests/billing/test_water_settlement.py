@@ -16,13 +16,12 @@ from billing.invoices.fa3.build import NS as FA3
 from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.models import Invoice
 from billing.invoices.services import current_lines, invoice_issue_for_month
-from billing.ledger.demo import RESIDENTIAL_EXEMPTION
-from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment, VatRule
+from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, WaterTariff
 from billing.water.tasks import render_run_pdfs, render_settlement_pdf
 from messaging.models import Notification
-from tests.billing.factories import ChargeFactory
+from tests.billing.factories import ChargeFactory, water_part_of_the_rent
 from tests.factories import AccessFactory, AccountFactory, BuildingFactory, PremisesFactory
 from tests.meters.factories import MeterFactory, ReadingFactory
 
@@ -37,11 +36,9 @@ def building():
     plan = SettlementPlan.objects.create(building=building, months=6, first_day=H1, due_days=14)
     water = Component.objects.get(code="water_sewage")
     plan.advance_components.add(water)
-    # The flats here are settled without VAT: their water is part of the exempt rent, the
-    # rule staff may set instead of the default 8% (docs/ksef.md); a lease's water is 8%.
-    VatRule.objects.create(component=water, account_kind="municipal_tenancy",
-                           valid_from=date(2000, 1, 2), vat_rate="zw",
-                           exemption_basis=RESIDENTIAL_EXEMPTION)
+    # The flats here are settled without VAT (their water is part of the exempt rent); a
+    # lease's water is 8%.
+    water_part_of_the_rent()
     WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
                                sewage_price=D("8.20"))
     WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),

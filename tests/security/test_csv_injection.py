@@ -143,10 +143,12 @@ def test_the_water_settlement_preview_csv(client, account):
 
     from billing.ledger.models import Component
     from billing.water.models import SettlementPlan, WaterTariff
+    from tests.billing.factories import water_part_of_the_rent
 
     building = account.premises.building
     building.street = ATTACKS[0]
     building.save()
+    water_part_of_the_rent()  # the flat's water without VAT, as the figures below
     plan = SettlementPlan.objects.create(building=building, first_day=datetime.date(2026, 1, 1))
     plan.advance_components.add(Component.objects.get(code="water_sewage"))
     WaterTariff.objects.create(valid_from=datetime.date(2025, 1, 1), water_price=Decimal("6.5"),
