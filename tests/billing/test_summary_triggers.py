@@ -142,6 +142,6 @@ def test_ledger_summary_repair_puts_them_back(account):
     out = io.StringIO()
     call_command("ledger_summary", "--repair", stdout=out)
     assert "billing_payment_summary_insert" in out.getvalue()
-    assert "1 account rows differed" in out.getvalue()
+    assert "wierszy kont: 1;" in out.getvalue()  # one account row differed
     assert LedgerTotal.objects.get(account=account).paid == 4200
     assert e001() == []
