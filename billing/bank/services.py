@@ -55,16 +55,17 @@ class StatementLineError(BillingError):
     """A clerk's action on a statement line was refused."""
 
 
-def line_checksums(statement: ParsedStatement) -> list[str]:
+def line_checksums(statement: ParsedStatement, *, identities: bool = True) -> list[str]:
     """The unique key of each credit line: the bank's own transaction id where it has one,
     else a fingerprint of the transfer (the account that received it, day, amount, payer and
     title) with its place among identical ones in this statement. The same transfer in a
     daily and in a monthly statement has one key; two identical transfers on one day have
-    two (the first and the second of their kind)."""
+    two (the first and the second of their kind). identities=False: every line's fingerprint,
+    the key a line had before its bank's reference was read as its identity."""
     seen: dict[str, int] = {}
     keys = []
     for line in statement.credits:
-        if line.identity:
+        if line.identity and identities:
             keys.append(hashlib.sha256(f"id|{line.identity}".encode()).hexdigest())
             continue
         fingerprint = "|".join(
@@ -255,6 +256,9 @@ def _book_lines(statement, parsed):
     credits = parsed.credits
     checksums = line_checksums(parsed)
     legacy = [line_checksum(parsed, line) for line in credits]
+    # A line booked under its fingerprint before its bank's reference (:86: subfield 10) was
+    # read as its identity is known by that fingerprint: the same file again books nothing.
+    fingerprints = line_checksums(parsed, identities=False)
     _update(
         statement.pk,
         file_format=parsed.file_format,
@@ -262,15 +266,15 @@ def _book_lines(statement, parsed):
         lines_total=len(credits),
         lines_done=0,
     )
-    known = _existing(checksums + legacy)
+    known = _existing(checksums + legacy + fingerprints)
     matches = _matches(parsed, credits)
     accounts = _accounts({pk for pk, _by, _reason in matches if pk})
     todo = [
         (line, checksum, accounts.get(pk), matched_by, reason)
-        for line, checksum, old, (pk, matched_by, reason) in zip(
-            credits, checksums, legacy, matches, strict=True
+        for line, checksum, old, fingerprint, (pk, matched_by, reason) in zip(
+            credits, checksums, legacy, fingerprints, matches, strict=True
         )
-        if checksum not in known and old not in known
+        if checksum not in known and old not in known and fingerprint not in known
     ]
     done = len(credits) - len(todo)
     new = matched = 0

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from billing.bank.formats import StatementFormatError
-from billing.bank.services import statement_import_run, statement_upload
+from billing.bank.formats import StatementFormatError, parse_statement
+from billing.bank.services import line_checksums, statement_import_run, statement_upload
 from billing.models import Payment, StatementLine
 from tests.billing.statements import Transfer, mbank_csv, mt940
 from tests.factories import AccountFactory, StaffFactory
@@ -115,6 +115,23 @@ def test_the_bank_reference_in_86_subfields_tells_identical_transfers_apart(cler
     both = mt940([twin("R1"), twin("R2")], layout="tilde", reference="D1")
     assert run(both.encode("cp1250"), clerk).lines_new == 0
     assert paid(a12345) == [Decimal("300.00"), Decimal("300.00")]
+
+
+def test_a_file_booked_before_its_86_references_were_identities_books_nothing_again(
+    clerk, a12345
+):
+    # Before ~10 counted as the transfer's identity, the line was keyed by its fingerprint.
+    # The same file imported again must not book the 300,00 zł a second time.
+    data = mt940(
+        [Transfer(Decimal("300.00"), title="CZYNSZ ID 12345", subfield_reference="R1")],
+        layout="tilde",
+        reference="I1",
+    ).encode("cp1250")
+    run(data, clerk)
+    (fingerprint,) = line_checksums(parse_statement(data, "wyciag.sta"), identities=False)
+    StatementLine.objects.update(checksum=fingerprint)  # as the import before stored it
+    assert run(data, clerk).lines_new == 0
+    assert paid(a12345) == [Decimal("300.00")]
 
 
 def test_the_61_bank_reference_tells_identical_transfers_apart(clerk, a12345):
