@@ -23,11 +23,10 @@ ZERO = Decimal("0.00")
 DAYS_IN_YEAR = Decimal(365)
 
 
-class Deadlined:
-    """A charge's dates, for anything that wraps one in `charge` and knows its `unpaid`."""
+class ChargeDates:
+    """A charge's dates, for anything that wraps one in `charge`."""
 
     charge: object
-    unpaid: Decimal
 
     @property
     def due_date(self) -> date:
@@ -36,6 +35,12 @@ class Deadlined:
     @property
     def deadline(self) -> date:
         return deadline(self.charge.due_date)
+
+
+class Deadlined(ChargeDates):
+    """ChargeDates of a charge whose `unpaid` part is known."""
+
+    unpaid: Decimal
 
     def is_overdue(self, today: date) -> bool:
         return self.unpaid > 0 and self.deadline < today

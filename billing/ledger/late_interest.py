@@ -16,8 +16,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from billing.ledger.balances import ZERO, fold_corrections, interest_for, rate_periods
-from billing.ledger.deadlines import deadline
+from billing.ledger.balances import (
+    ZERO,
+    ChargeDates,
+    fold_corrections,
+    interest_for,
+    rate_periods,
+)
 from core.money import money
 
 CLAIM_YEARS = 3
@@ -34,7 +39,7 @@ class RatePeriod:
 
 
 @dataclass(frozen=True)
-class LatePart:
+class LatePart(ChargeDates):
     """One part of a payment that paid one charge late, with its interest."""
 
     charge: Any  # the original Charge
@@ -42,14 +47,6 @@ class LatePart:
     amount: Decimal
     periods: tuple  # (RatePeriod, …)
     interest: Decimal  # rounded to the grosz
-
-    @property
-    def due_date(self) -> date:
-        return self.charge.due_date
-
-    @property
-    def deadline(self) -> date:
-        return deadline(self.charge.due_date)
 
     @property
     def days(self) -> int:

@@ -7,12 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Account
-from accounts.validators import make_virtual_nrb
 from billing.bank.services import statement_import_run, statement_upload
 from billing.models import Payment, StatementLine
-from tests.billing.statements import Transfer, mt940
-from tests.factories import AccountFactory, StaffFactory
+from tests.billing.statements import Transfer, many_accounts, mt940
+from tests.factories import StaffFactory
 from tests.services import require_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -21,24 +19,9 @@ ACCOUNTS = 5_000
 GOAL_SECONDS = 5.0
 
 
-def make_accounts(count):
-    template = AccountFactory(number="9000000")
-    Account.objects.bulk_create(
-        Account(
-            number=str(1_000_000 + i),
-            premises=template.premises,
-            kind=template.kind,
-            holder_name=f"Najemca {i}",
-            valid_from=template.valid_from,
-            virtual_nrb=make_virtual_nrb("10500099760300", str(1_000_000 + i)),
-        )
-        for i in range(count)
-    )
-
-
 def test_import_10000_lines():
     require_postgres()
-    make_accounts(ACCOUNTS)
+    many_accounts(ACCOUNTS)
     transfers = []
     for i in range(LINES):
         number = 1_000_000 + i % ACCOUNTS

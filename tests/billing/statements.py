@@ -93,3 +93,24 @@ def mbank_csv(rows, *, opening="1000,00", account="07 1140 2004 0000 3202 7603 4
     ]
     closing = rows[-1][6] if rows else opening
     return "\r\n".join(head + body + ["", f"#Saldo końcowe;{closing} PLN;"]) + "\r\n"
+
+
+def many_accounts(count):
+    """`count` municipal accounts 1000000, 1000001, … on one premises, with virtual accounts
+    under one payee prefix, in one insert: for imports of many thousand lines."""
+    from accounts.models import Account
+    from accounts.validators import make_virtual_nrb
+    from tests.factories import AccountFactory
+
+    template = AccountFactory(number="9000000")
+    Account.objects.bulk_create(
+        Account(
+            number=str(1_000_000 + i),
+            premises=template.premises,
+            kind=template.kind,
+            holder_name=f"Najemca {i}",
+            valid_from=template.valid_from,
+            virtual_nrb=make_virtual_nrb("10500099760300", str(1_000_000 + i)),
+        )
+        for i in range(count)
+    )

@@ -9,34 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Account
-from accounts.validators import make_virtual_nrb
 from billing.bank.services import statement_upload
 from billing.bank.tasks import import_statement
 from billing.models import Payment, StatementImport, StatementLine
-from tests.billing.statements import Transfer, mt940
+from tests.billing.statements import Transfer, many_accounts, mt940
 from tests.factories import AccountFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-PREFIX = "10500099760300"
-
-
-def accounts(count):
-    template = AccountFactory(number="9000000")
-    Account.objects.bulk_create(
-        Account(
-            number=str(1_000_000 + i),
-            premises=template.premises,
-            kind=template.kind,
-            holder_name=f"Najemca {i}",
-            valid_from=template.valid_from,
-            virtual_nrb=make_virtual_nrb(PREFIX, str(1_000_000 + i)),
-        )
-        for i in range(count)
-    )
 
 
 def test_100000_lines_import_in_the_worker():
-    accounts(100)
+    many_accounts(100)
     transfers = [
         Transfer(Decimal("12.34"), iph=f"00{1_000_000 + i % 100:010d}", tnr=f"T{i}")
         for i in range(100_000)
