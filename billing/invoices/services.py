@@ -10,7 +10,7 @@ the PDF is rendered by a worker after commit (billing/invoices/pdf_jobs.py).
 """
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -383,6 +383,39 @@ def current_lines(invoice: Invoice) -> list:
         )
         for line in source.lines.filter(state=state).select_related("charge").order_by("position")
     ]
+
+
+@dataclass(frozen=True)
+class Invoiced:
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+def invoiced_totals(charge_ids) -> Invoiced | None:
+    """What the invoices say today about these charges: the net, VAT and gross of their lines
+    as the latest correction of each invoice left them. None when one of them was never
+    invoiced (then no invoice speaks for all of them)."""
+    charge_ids = set(charge_ids)
+    found: set = set()
+    net = vat = gross = invoice_vat.ZERO
+    originals = Invoice.objects.filter(
+        lines__charge_id__in=list(charge_ids), corrects__isnull=True
+    ).distinct()
+    for invoice in originals:
+        latest = invoice.corrections.order_by("-pk").first()
+        source, state = (latest, InvoiceLine.State.AFTER) if latest else (invoice, "line")
+        found.update(
+            invoice.lines.filter(state="line", charge_id__in=charge_ids)
+            .values_list("charge_id", flat=True)
+        )
+        for line in source.lines.filter(state=state, charge_id__in=charge_ids):
+            net += line.net_value
+            vat += line.vat_amount
+            gross += line.gross_value
+    if found != charge_ids:
+        return None
+    return Invoiced(net, vat, gross)
 
 
 def invoice_correct(

@@ -274,6 +274,12 @@ class Settlement(models.Model):
         return max(-self.difference, Decimal("0.00"))
 
     @property
+    def invoice_rounding(self):
+        """The grosz the invoices' VAT on net took off the cost, posted to the ledger as a
+        correction of a charge (billing/invoices/vat.py); 0 for an account not invoiced."""
+        return self.gross - self.advances - self.difference
+
+    @property
     def is_corrected(self):
         return hasattr(self, "correction")
 

@@ -69,11 +69,16 @@ def year_before(document):
 
 
 def settlement_context(document):
+    parts = part_rows(document)
+    tariff_net = sum((p["net"] for p in parts), Decimal("0.00"))
     return {
         "document": document,
         "account": document.account,
         "meters": meter_rows(document),
-        "parts": part_rows(document),
+        "parts": parts,
+        "tariff_net": tariff_net,
+        # a commercial lease's net as invoiced, rounded invoice by invoice
+        "net_differs": tariff_net != document.net,
         "exempt": not document.vat_rate.isdigit(),
         "previous_year": year_before(document),
         "invoices": list(document.invoices.select_related("corrects").order_by("pk")),

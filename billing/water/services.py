@@ -2,7 +2,7 @@
 (idempotent), correct a posted document by reversing it and posting anew, and apply the new
 monthly advances. The arithmetic is billing/water/consumption.py."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from audit.services import Action, audit_clerk
 from billing.invoices.services import (
     InvoiceError,
     invoice_issue_for_charge,
+    invoiced_totals,
     invoices_credit_for_charges,
     invoices_settlement_undo,
 )
@@ -503,19 +504,41 @@ def _invoices(run, computed: Computed, charge, clerk, reason="") -> list:
                     clerk=clerk,
                 )
             ]
-        plan = SettlementPlan.objects.get(building_id=run.building_id)
-        advance_ids = Charge.objects.filter(
-            account=computed.account,
-            component__in=plan.advance_components.all(),
-            period__gte=month_start(run.period_start),
-            period__lte=run.period_end,
-        ).values_list("pk", flat=True)
         return invoices_credit_for_charges(
-            charge_ids=list(advance_ids),
+            charge_ids=_advance_charge_ids(run, computed.account),
             amount=-computed.difference,
             reason=reason or _title(run),
             clerk=clerk,
         )
+
+
+def _advance_charge_ids(run, account) -> list:
+    """The advance charges of the run's period as posted (not their ledger corrections)."""
+    plan = SettlementPlan.objects.get(building_id=run.building_id)
+    return list(
+        Charge.objects.filter(
+            account=account,
+            component__in=plan.advance_components.all(),
+            period__gte=month_start(run.period_start),
+            period__lte=run.period_end,
+            corrects__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
+def _as_invoiced(run, computed: Computed, charge) -> Computed:
+    """A commercial lease's cost as its invoices state it: the water lines of the advances'
+    invoices (after the correction that gave an overpayment back) and of the settlement
+    invoice. Each invoice takes its VAT on its own net, so the sum may be a grosz away from
+    VAT on the period's net; the document states what was invoiced (art. 106e ust. 1
+    pkt 14), and the page shows the grosz. Unchanged when an advance was never invoiced."""
+    if computed.account.kind != Account.Kind.COMMERCIAL_LEASE or not computed.vat_rate.isdigit():
+        return computed
+    ids = _advance_charge_ids(run, computed.account) + ([charge.pk] if charge else [])
+    invoiced = invoiced_totals(ids) if ids else None
+    if invoiced is None:
+        return computed
+    return replace(computed, net=invoiced.net, vat=invoiced.vat, gross=invoiced.gross)
 
 
 def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reason=""):
@@ -526,6 +549,8 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         raise SettlementError(
             _("Account %(account)s: %(error)s") % {"account": computed.account.number, "error": exc}
         ) from None
+    difference = computed.difference  # as posted
+    computed = _as_invoiced(run, computed, charge)
     document = Settlement.objects.create(
         run=run,
         account=computed.account,
@@ -542,7 +567,7 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         vat=computed.vat,
         gross=computed.gross,
         advances=computed.advances,
-        difference=computed.difference,
+        difference=difference,
         due_date=posting.due_date if charge else None,
         daily_use=computed.daily_use,
         new_advance=computed.new_advance,

@@ -178,6 +178,13 @@ def test_a_commercial_settlement_owing_more_gets_a_settlement_invoice(building, 
     assert fa3_field(invoice, "P_6_Od") == ["2026-01-01"]
     assert fa3_field(invoice, "P_6_Do") == ["2026-06-30"]
     assert fa3_field(invoice, "P_13_2") == ["55.53"] and fa3_field(invoice, "P_15") == ["59.97"]
+    # The document states what the invoices carry: six advances of 140,00 at net 129,63
+    # (129,63 × 8% = 10,3704 → 10,37, 140,00) = net 777,78, VAT 62,22; plus 55,53 / 4,44:
+    # net 833,31, VAT 66,66, gross 899,97, the same as VAT on the period's net here.
+    assert (document.net, document.vat, document.gross) == (
+        D("833.31"), D("66.66"), D("899.97")
+    )
+    assert document.invoice_rounding == 0
     # Correcting the settlement corrects its invoice to nothing, and invoices the new one.
     new = services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
     (undo,) = Invoice.objects.filter(corrects=invoice)
@@ -210,6 +217,16 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     assert june.lines.get(state="line").gross_value == D("160.00")
     assert invoiced_charge(june_charge) == D("159.99")
     assert invoiced_charge(june_charge) - document.credit.amount == D("99.96")
+    # The document states the VAT invoiced, not VAT on the period's net: five advances of
+    # 160,00 (net 148,15, VAT 11,85) and June now 99,96 (net 92,56, VAT 7,40):
+    # net 5 × 148,15 + 92,56 = 833,31; VAT 5 × 11,85 + 7,40 = 66,65; gross 899,96.
+    # VAT on the period's net would be 833,31 × 8% = 66,6648 → 66,66 (gross 899,97): the
+    # invoices say 66,65, and the document must agree with them.
+    assert (document.net, document.vat, document.gross) == (
+        D("833.31"), D("66.65"), D("899.96")
+    )
+    # and it reconciles: 960,00 advances − 60,03 credited = 899,97; the invoices 899,96
+    assert document.invoice_rounding == D("-0.01")
     # Corrected settlement: the credit is put back on June's invoice, the new one given again.
     new = services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
     restore, again = Invoice.objects.filter(corrects=june).order_by("pk")[1:]
@@ -224,6 +241,10 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     assert [line.gross for line in current_lines(june)][0] == D("99.96")
     # ledger: 160,00 − 0,01 − 0,01 = 159,98, less the new credit 60,02 = 99,96: the invoice
     assert invoiced_charge(june_charge) - new.credit.amount == D("99.96")
+    # the new document: the same invoices' figures, 959,99 − 60,02 = 899,97 against 899,96
+    assert (new.net, new.vat, new.gross, new.invoice_rounding) == (
+        D("833.31"), D("66.65"), D("899.96"), D("-0.01")
+    )
 
 
 def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, clerk):
@@ -345,3 +366,20 @@ def test_the_tenant_sees_which_invoice_billed_the_settlement(building, clerk, cl
     assert f"Faktura: <a href=\"{reverse('billing:invoices')}\">{invoice.number}</a>" in page
     listing = client.get(reverse("billing:invoices")).content.decode()
     assert invoice.number in listing and "59,97" in listing
+
+
+def test_the_tenant_reads_the_vat_as_invoiced_and_the_rounding(building, clerk, client):
+    account = commercial_with_invoiced_advances(building, D("160.00"))
+    access = AccessFactory(account=account)
+    services.run_post(
+        run=services.run_create(building=building, period_start=H1, clerk=clerk), clerk=clerk
+    )
+    document = Settlement.objects.get(account=account)
+    client.force_login(access.user)
+    page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
+    page = page.replace("\xa0", " ")
+    # the figures of test_a_commercial_overpayment_corrects_the_advance_invoices
+    assert "899,96 zł" in page and "netto 833,31 zł + VAT 8% 66,65 zł" in page
+    assert "Netto według taryf" in page and "833,31" in page
+    assert "Zaokrąglenie na fakturach" in page and "−0,01 zł" in page
+    assert "Nadpłata" in page and "60,03 zł" in page
