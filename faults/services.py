@@ -86,6 +86,29 @@ def _store_photos(report, photos, user):
     return saved
 
 
+def _report_checked(
+    user, account, place, category, title, description, declared_urgent, *, no_access
+) -> bool:
+    """Checks a new report of `user` (made by them or recorded for them) and says whether it is
+    urgent: declared so, gas, or its words sound like an emergency. `no_access` is raised when
+    the account is not one the user may act for."""
+    if not accounts_for_user(user).filter(pk=account.pk).exists():
+        raise no_access
+    if place not in Place.values:
+        raise FaultRejected(_("Choose where the fault is."), field="place")
+    if category not in Category.values:
+        raise FaultRejected(_("Choose a category."), field="category")
+    if has_control_characters(title):
+        raise FaultRejected(_("Write it on one line, without line breaks or tabs."), field="title")
+    if not title.strip() or not description.strip():
+        raise FaultRejected(_("Give a title and a description."), field="description")
+    return bool(
+        declared_urgent
+        or category == Category.GAS
+        or emergency.sounds_like_emergency(f"{title} {description}")
+    )
+
+
 # -- residents ----------------------------------------------------------------------------------
 
 
@@ -107,20 +130,9 @@ def fault_report(
     done = report_by_token(user, idempotency_key)
     if done is not None:
         return done
-    if not accounts_for_user(user).filter(pk=account.pk).exists():
-        raise FaultRejected(_("Choose one of your own accounts."), field="account")
-    if place not in Place.values:
-        raise FaultRejected(_("Choose where the fault is."), field="place")
-    if category not in Category.values:
-        raise FaultRejected(_("Choose a category."), field="category")
-    if has_control_characters(title):
-        raise FaultRejected(_("Write it on one line, without line breaks or tabs."), field="title")
-    if not title.strip() or not description.strip():
-        raise FaultRejected(_("Give a title and a description."), field="description")
-    urgent = bool(
-        emergency_declared
-        or category == Category.GAS
-        or emergency.sounds_like_emergency(f"{title} {description}")
+    urgent = _report_checked(
+        user, account, place, category, title, description, emergency_declared,
+        no_access=FaultRejected(_("Choose one of your own accounts."), field="account"),
     )
     try:
         return _report_store(
@@ -202,22 +214,11 @@ def fault_record_for_resident(
     its reporter (they see and follow it as their own) and is told it was recorded."""
     if channel not in (Channel.PHONE, Channel.OFFICE):
         raise FaultRejected(_("Choose how the resident reported it."), field="channel")
-    if not accounts_for_user(resident).filter(pk=account.pk).exists():
-        raise FaultRejected(
+    urgent = _report_checked(
+        resident, account, place, category, title, description, urgent,
+        no_access=FaultRejected(
             _("This person has no current access to the account."), field="resident"
-        )
-    if place not in Place.values:
-        raise FaultRejected(_("Choose where the fault is."), field="place")
-    if category not in Category.values:
-        raise FaultRejected(_("Choose a category."), field="category")
-    if has_control_characters(title):
-        raise FaultRejected(_("Write it on one line, without line breaks or tabs."), field="title")
-    if not title.strip() or not description.strip():
-        raise FaultRejected(_("Give a title and a description."), field="description")
-    urgent = bool(
-        urgent
-        or category == Category.GAS
-        or emergency.sounds_like_emergency(f"{title} {description}")
+        ),
     )
     return _report_store(
         resident, account, place, category, title, description, contact_phone, urgent, (),
