@@ -35,7 +35,12 @@ from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
 from billing.ledger.models import Payment
 from billing.ledger.queries import DATA_AS_OF_KEY
-from billing.ledger.services import BillingError, payment_build, payment_post
+from billing.ledger.services import (
+    BillingError,
+    payment_build,
+    payment_post,
+    payments_post_bulk,
+)
 from core.enqueue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -376,18 +381,6 @@ def _line_row(statement, line, checksum, account, matched_by, reason=""):
     return StatementLine(statement=statement, account=account, **values)
 
 
-def _line_payment(line, row):
-    return payment_build(
-        account=row.account,
-        amount=line.amount,
-        paid_on=line.booked_on,
-        method=Payment.Method.BANK,
-        title=line.title[:300],
-        payer=line.counterparty_name[:200],
-        statement_line=row,
-    )
-
-
 def _book_batch(statement, batch) -> tuple[int, int]:
     """(lines stored, lines booked to an account) of a batch, each line once: one that
     another import booked meanwhile is skipped."""
@@ -398,9 +391,8 @@ def _book_batch(statement, batch) -> tuple[int, int]:
             rows = StatementLine.objects.bulk_create(
                 [_line_row(statement, *item) for item in batch]
             )
-            Payment.objects.bulk_create(
-                [_line_payment(item[0], row) for item, row in zip(batch, rows, strict=True)
-                 if row.account_id]
+            payments_post_bulk(
+                [payment_build(**_line_payment(row)) for row in rows if row.account_id]
             )
     except IntegrityError:  # one was booked meanwhile (nothing of the batch is stored)
         booked = [_book_line(statement, *item) for item in batch]
@@ -420,13 +412,28 @@ def _book_line(statement, line, checksum, account, matched_by, reason=""):
             row = _line_row(statement, line, checksum, account, matched_by, reason)
             row.save(force_insert=True)
             if account:
-                _line_payment(line, row).save(force_insert=True)
+                payment_post(**_line_payment(row))
     except IntegrityError:
         # another import booked it since we looked (the checksum is unique)
         if StatementLine.objects.filter(checksum=checksum).exists():
             return None
         raise
     return 1 if account else 0
+
+
+def _line_payment(line: StatementLine, clerk=None) -> dict:
+    """payment_build's and payment_post's arguments for the bank payment of a line booked to
+    its account."""
+    return {
+        "account": line.account,
+        "amount": line.amount,
+        "paid_on": line.booked_on,
+        "method": Payment.Method.BANK,
+        "title": line.title[:300],
+        "payer": line.counterparty_name[:200],
+        "clerk": clerk,
+        "statement_line": line,
+    }
 
 
 def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
@@ -456,16 +463,7 @@ def statement_line_assign(*, line: StatementLine, account, clerk) -> Payment:
             old=old,
             new={"status": line.status, "account": account.pk},
         )
-        return payment_post(
-            account=account,
-            amount=line.amount,
-            paid_on=line.booked_on,
-            method=Payment.Method.BANK,
-            title=line.title[:300],
-            payer=line.counterparty_name[:200],
-            clerk=clerk,
-            statement_line=line,
-        )
+        return payment_post(**_line_payment(line, clerk=clerk))
 
 
 def statement_line_ignore(*, line: StatementLine, clerk, reason: str) -> StatementLine:

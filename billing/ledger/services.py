@@ -4,7 +4,8 @@ new row that refers to the one it corrects and says why."""
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_clerk, values_of
@@ -121,6 +122,47 @@ def payment_post(**kwargs) -> Payment:
             ),
         )
     return payment
+
+
+def payments_post_bulk(payments: list[Payment]) -> list[Payment]:
+    """Post many payments built by payment_build (so its rules hold) at once, in the caller's
+    transaction: one bulk INSERT. No audit rows: a worker's import posts them, not a clerk."""
+    with transaction.atomic(savepoint=False):
+        return Payment.objects.bulk_create(payments)
+
+
+# The columns of payments_post_select's source, in this order.
+SELECT_PAYMENT_COLUMNS = ("account_id", "amount", "paid_on", "title", "payer", "statement_line_id")
+
+
+def payments_post_select(source: str, params, *, method: str) -> tuple[int, int]:
+    """PostgreSQL: a payment for each row of `source` that names an account, posted set-wise in
+    one statement in the caller's transaction, for a caller that books thousands (a bank
+    statement import, billing/bank/bulk_booking.py). `source` is an SQL query, also an
+    INSERT … RETURNING, whose columns are SELECT_PAYMENT_COLUMNS; a row without an account is
+    no payment. payment_build's rules hold: the amount in grosze above zero (else BillingError,
+    and the caller's transaction must not commit), the title and payer cut to their columns;
+    cash, which needs a reason, and corrections are posted one at a time. No audit rows, as in
+    payments_post_bulk. Returns (rows of `source`, payments posted)."""
+    if method in (Payment.Method.CASH, Payment.Method.CORRECTION):
+        raise ValueError(f"{method} payments are posted one at a time")
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH given ({', '.join(SELECT_PAYMENT_COLUMNS)}) AS ({source}), "  # noqa: S608
+            "payable AS (SELECT * FROM given WHERE account_id IS NOT NULL), "
+            f"paid AS (INSERT INTO {table} (account_id, amount, paid_on, method, title, payer, "
+            "reason, posted_at, statement_line_id) SELECT account_id, round(amount, 2), "
+            "paid_on, %s, left(title, 300), left(payer, 200), '', %s, statement_line_id "
+            "FROM payable WHERE round(amount, 2) > 0 RETURNING id) "
+            "SELECT (SELECT count(*) FROM given), (SELECT count(*) FROM paid), "
+            "(SELECT count(*) FROM payable WHERE round(amount, 2) <= 0)",
+            [*params, method, timezone.now()],
+        )
+        given, paid, refused = cursor.fetchone()
+    if refused:
+        raise BillingError(_("A payment must be greater than zero."))
+    return given, paid
 
 
 def payment_correct(*, payment: Payment, new_amount: Decimal, reason: str, clerk) -> Payment:

@@ -10,6 +10,7 @@ from billing.ledger.balances import build_ledger, interest_for, rate_schedule
 from billing.ledger.queries import ledger_for_account
 from billing.models import Charge, InterestRate, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory
+from tests.services import require_postgres
 
 d = datetime.date
 
@@ -207,3 +208,30 @@ def test_money_is_rounded_half_up(account):
         account=account, amount=D("10.005"), paid_on=d(2026, 1, 10), method="bank"
     )
     assert payment.amount == D("10.01")  # Python's default would give 10.00
+
+
+VALUES = (
+    "SELECT * FROM (VALUES (%s::bigint, %s::numeric, %s::date, %s, %s, NULL::bigint), "
+    "(NULL, 5, %s::date, '', '', NULL)) AS v"
+)
+
+
+@pytest.mark.django_db
+def test_set_wise_posting_keeps_the_rules_of_one_payment(account):
+    """payments_post_select: a row without an account is no payment; the amount is rounded
+    half up, the title and payer cut to their columns; a zero amount is refused."""
+    require_postgres()
+    day = d(2026, 1, 10)
+    given, paid = services.payments_post_select(
+        VALUES, [account.pk, "10.005", day, "T" * 400, "P" * 250, day], method="bank"
+    )
+    assert (given, paid) == (2, 1)
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.paid_on, payment.method) == (D("10.01"), day, "bank")
+    assert (len(payment.title), len(payment.payer), payment.reason) == (300, 200, "")
+    with pytest.raises(services.BillingError):
+        services.payments_post_select(
+            VALUES, [account.pk, "0.004", day, "", "", day], method="bank"
+        )
+    with pytest.raises(ValueError):
+        services.payments_post_select(VALUES, [account.pk, "1", day, "", "", day], method="cash")
