@@ -184,9 +184,9 @@ class UserAdmin(BaseUserAdmin):
             "person": person,
             "form": form,
             "opts": self.model._meta,
-            "accounts": Account.objects.filter(
-                accesses__user=person, accesses__revoked_at__isnull=True
-            ).select_related("premises__building"),
+            "accounts": Account.objects.with_current_access(person).select_related(
+                "premises__building"
+            ),
         }
         if request.method == "GET":
             audit_read(request, gettext_noop("Issue credentials"), obj=person)

@@ -250,6 +250,12 @@ class AccountQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
 
+    def with_current_access(self, user):
+        """The accounts `user` may act for now: through an access of theirs that is current
+        (AccountAccessQuerySet.current), both conditions on the same access row. A join, so
+        add .distinct() where an account could come twice."""
+        return self.filter(accesses__user=user, accesses__revoked_at__isnull=True)
+
 
 class Account(models.Model):
     """A customer account (konto / kartoteka): one holder's relation to one premises."""

@@ -13,7 +13,7 @@ def accounts_for_user(user):
     """The active accounts the user may act for now, with premises and building loaded."""
     return (
         Account.objects.active()
-        .filter(accesses__user=user, accesses__revoked_at__isnull=True)
+        .with_current_access(user)
         .select_related("premises__building__community")
         .distinct()
         .order_by("premises__building__street", "premises__number", "number")
@@ -25,7 +25,8 @@ def account_of_user(user, pk, *related):
     loaded, or None: one query, the same rules as accounts_for_user."""
     return (
         Account.objects.active()
-        .filter(pk=pk, accesses__user=user, accesses__revoked_at__isnull=True)
+        .with_current_access(user)
+        .filter(pk=pk)
         .select_related("premises__building__community", *related)
         .first()
     )

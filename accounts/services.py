@@ -107,7 +107,6 @@ def credentials_issue(
     if document_type not in IdentityCheck.DocumentType.values:
         raise CredentialError(_("Choose the type of the ID document that was checked."))
     now = timezone.now()
-    password = None
     with transaction.atomic(durable=True):
         user = User.objects.select_for_update().get(pk=user.pk)
         if email:
@@ -121,18 +120,7 @@ def credentials_issue(
         issue = CredentialIssue(
             user=user, method=method, identity_check=check, issued_by=clerk, issued_at=now
         )
-        if method == CredentialIssue.Method.LETTER:
-            password = one_time_password()
-            user.set_password(password)
-            user.must_change_password = True
-        else:
-            user.set_unusable_password()
-            user.must_change_password = False
-            issue.expires_at = now + timedelta(hours=settings.ACTIVATION_LINK_HOURS)
-            issue.email_status = outbox.PENDING
-        user.is_active = True
-        # A new password hash also ends every session of the old credentials.
-        user.save(update_fields=["password", "must_change_password", "is_active"])
+        password = _credentials_set(user, issue, now)
         issue.save()
         # Never the password: only how and on what document.
         audit_clerk(
@@ -150,6 +138,25 @@ def credentials_issue(
         if method == CredentialIssue.Method.EMAIL:
             enqueue_on_commit("accounts.activation_email_send", issue.pk)
     return issue, password
+
+
+def _credentials_set(user: User, issue: CredentialIssue, now) -> str | None:
+    """The person's new credentials, as `issue` says: a one-time password for a letter
+    (returned), or an activation link by e-mail. A new password hash also ends every session
+    of the old credentials."""
+    password = None
+    if issue.method == CredentialIssue.Method.LETTER:
+        password = one_time_password()
+        user.set_password(password)
+        user.must_change_password = True
+    else:
+        user.set_unusable_password()
+        user.must_change_password = False
+        issue.expires_at = now + timedelta(hours=settings.ACTIVATION_LINK_HOURS)
+        issue.email_status = outbox.PENDING
+    user.is_active = True
+    user.save(update_fields=["password", "must_change_password", "is_active"])
+    return password
 
 
 def activation_lookup(token: str) -> CredentialIssue:
@@ -216,7 +223,7 @@ def account_access_end(*, account, on=None) -> int:
     """The holder changed: end every current access to the account."""
     with transaction.atomic(durable=True):
         register_changed()
-        return AccountAccess.objects.filter(account=account, revoked_at__isnull=True).update(
+        return AccountAccess.objects.current().filter(account=account).update(
             revoked_at=on or timezone.now()
         )
 

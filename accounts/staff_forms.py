@@ -4,7 +4,7 @@ phone): find the account by its number; the next step offers the people who may 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Account, User
+from .models import Account, AccountAccess, User
 
 
 class AccountNumberForm(forms.Form):
@@ -40,8 +40,7 @@ def account_people(account):
     return (
         User.objects.filter(
             is_active=True,
-            account_accesses__account=account,
-            account_accesses__revoked_at__isnull=True,
+            account_accesses__in=AccountAccess.objects.current().filter(account=account),
         )
         .distinct()
         .order_by("last_name", "first_name", "username")

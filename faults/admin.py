@@ -339,48 +339,11 @@ class FaultReportAdmin(admin.ModelAdmin):
         if request.method == "GET":
             audit_read(request, gettext_noop("Fault handling page"), obj=report)
         action = request.POST.get("action") if request.method == "POST" else None
-        forms_ = {
-            "status": StatusForm(
-                request.POST if action == "status" else None, report=report, prefix="status"
-            ),
-            "public": TextForm(request.POST if action == "public" else None, prefix="public"),
-            "internal": TextForm(request.POST if action == "internal" else None, prefix="internal"),
-            "assign": AssignForm(
-                request.POST if action == "assign" else None,
-                prefix="assign",
-                initial={"assigned_to": report.assigned_to, "contractor": report.contractor},
-            ),
-        }
+        forms_ = _handle_forms(request, action, report)
         form = forms_.get(action)
         if form is not None and form.is_valid():
-            data = form.cleaned_data
             try:
-                if action == "status":
-                    services.fault_status_change(
-                        report=report,
-                        new_status=data["new_status"],
-                        clerk=request.user,
-                        comment=data["comment"],
-                    )
-                    done = _("The status was changed; the resident was notified.")
-                elif action == "public":
-                    services.fault_comment_public(
-                        report=report, clerk=request.user, text=data["text"]
-                    )
-                    done = _("The comment was published; the resident was notified.")
-                elif action == "internal":
-                    services.fault_comment_internal(
-                        report=report, clerk=request.user, text=data["text"]
-                    )
-                    done = _("The internal note was saved.")
-                else:
-                    services.fault_assign(
-                        report=report,
-                        clerk=request.user,
-                        assigned_to=data["assigned_to"],
-                        contractor=data["contractor"],
-                    )
-                    done = _("The assignment was saved.")
+                done = _handle(action, report, form.cleaned_data, request.user)
             except services.FaultRejected as rejected:
                 field = rejected.field if rejected.field in form.fields else None
                 form.add_error(field, str(rejected))
@@ -400,3 +363,43 @@ class FaultReportAdmin(admin.ModelAdmin):
                 **{f"{name}_form": f for name, f in forms_.items()},
             },
         )
+
+
+def _handle_forms(request, action, report) -> dict:
+    """The handling page's forms, the one of `action` bound to what was posted."""
+
+    def posted(name):
+        return request.POST if action == name else None
+
+    return {
+        "status": StatusForm(posted("status"), report=report, prefix="status"),
+        "public": TextForm(posted("public"), prefix="public"),
+        "internal": TextForm(posted("internal"), prefix="internal"),
+        "assign": AssignForm(
+            posted("assign"),
+            prefix="assign",
+            initial={"assigned_to": report.assigned_to, "contractor": report.contractor},
+        ),
+    }
+
+
+def _handle(action, report, data, clerk) -> str:
+    """Does what the valid form of `action` asks; returns the message that says it is done."""
+    if action == "status":
+        services.fault_status_change(
+            report=report, new_status=data["new_status"], clerk=clerk, comment=data["comment"]
+        )
+        return _("The status was changed; the resident was notified.")
+    if action == "public":
+        services.fault_comment_public(report=report, clerk=clerk, text=data["text"])
+        return _("The comment was published; the resident was notified.")
+    if action == "internal":
+        services.fault_comment_internal(report=report, clerk=clerk, text=data["text"])
+        return _("The internal note was saved.")
+    services.fault_assign(
+        report=report,
+        clerk=clerk,
+        assigned_to=data["assigned_to"],
+        contractor=data["contractor"],
+    )
+    return _("The assignment was saved.")

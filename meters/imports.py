@@ -81,16 +81,7 @@ def _date(text):
 def parse(content: bytes) -> list[Row]:
     if len(content) > MAX_BYTES:
         raise ImportFailed([_("The file is too large.")])
-    text = decode(content)
-    delimiter = (
-        ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    if header[: len(COLUMNS) - 1] != COLUMNS[:-1]:
-        raise ImportFailed(
-            [_("The first row must be the header: %(columns)s") % {"columns": ";".join(COLUMNS)}]
-        )
+    reader = _reader(decode(content))
     premises = {
         (p.building.street.lower(), p.number.lower()): p
         for p in Premises.objects.select_related("building")
@@ -101,50 +92,77 @@ def parse(content: bytes) -> list[Row]:
         if not any(v.strip() for v in values):
             continue
         values = [v.strip() for v in values] + [""] * len(COLUMNS)
-        street, number, kind, serial, installed, expires, replaces = values[: len(COLUMNS)]
-        problems = []
-        place = premises.get((street.lower(), number.lower()))
-        if place is None:
-            problems.append(
-                _("no premises %(number)s at %(street)s") % {"number": number, "street": street}
-            )
-        if kind.lower() not in KINDS:
-            problems.append(_("the kind must be zimna or ciepła, not %(kind)r") % {"kind": kind})
-        if not serial:
-            problems.append(_("the serial number is missing"))
-        elif serial in existing or serial in seen:
-            problems.append(_("the serial number %(serial)s already exists") % {"serial": serial})
-        installed_on, expires_on = _date(installed), _date(expires)
-        if installed_on is None:
-            problems.append(_("the installation date %(text)r is not a date") % {"text": installed})
-        if expires_on is None:
-            problems.append(_("the legalisation date %(text)r is not a date") % {"text": expires})
-        if installed_on and expires_on and expires_on <= installed_on:
-            problems.append(_("the legalisation must end after the installation"))
-        old = None
-        if replaces:
-            old = existing.get(replaces)
-            if old is None:
-                problems.append(_("no meter %(serial)s to replace") % {"serial": replaces})
-            elif old.replaced_by_id or (place and old.premises_id != place.pk):
-                problems.append(
-                    _("meter %(serial)s is already replaced or in other premises")
-                    % {"serial": replaces}
-                )
-            elif installed_on and installed_on < old.installed_on:
-                problems.append(_("the new meter cannot be installed before the old one"))
-        seen.add(serial)
+        row, problems = _row(line, values[: len(COLUMNS)], premises, existing, seen)
         if problems:
             errors.append(
                 _("Row %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
             )
             continue
-        rows.append(Row(line, place, KINDS[kind.lower()], serial, installed_on, expires_on, old))
+        rows.append(row)
     if errors:
         raise ImportFailed(errors)
     if not rows:
         raise ImportFailed([_("The file has no meters.")])
     return rows
+
+
+def _reader(text):
+    """The rows after the header, which must name the columns; `;` or `,` as the header has
+    more of."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if header[: len(COLUMNS) - 1] != COLUMNS[:-1]:
+        raise ImportFailed(
+            [_("The first row must be the header: %(columns)s") % {"columns": ";".join(COLUMNS)}]
+        )
+    return reader
+
+
+def _row(line, values, premises, existing, seen):
+    """(the row, []) of one line of the file, or (None, what is wrong with it). Its serial
+    number joins `seen`, so a second line with it is refused."""
+    street, number, kind, serial, installed, expires, replaces = values
+    problems = []
+    place = premises.get((street.lower(), number.lower()))
+    if place is None:
+        problems.append(
+            _("no premises %(number)s at %(street)s") % {"number": number, "street": street}
+        )
+    if kind.lower() not in KINDS:
+        problems.append(_("the kind must be zimna or ciepła, not %(kind)r") % {"kind": kind})
+    if not serial:
+        problems.append(_("the serial number is missing"))
+    elif serial in existing or serial in seen:
+        problems.append(_("the serial number %(serial)s already exists") % {"serial": serial})
+    installed_on, expires_on = _date(installed), _date(expires)
+    if installed_on is None:
+        problems.append(_("the installation date %(text)r is not a date") % {"text": installed})
+    if expires_on is None:
+        problems.append(_("the legalisation date %(text)r is not a date") % {"text": expires})
+    if installed_on and expires_on and expires_on <= installed_on:
+        problems.append(_("the legalisation must end after the installation"))
+    old = existing.get(replaces) if replaces else None
+    if replaces:
+        problems += _replacement_problems(replaces, old, place, installed_on)
+    seen.add(serial)
+    if problems:
+        return None, problems
+    return Row(line, place, KINDS[kind.lower()], serial, installed_on, expires_on, old), []
+
+
+def _replacement_problems(serial, old, place, installed_on) -> list[str]:
+    """What stops the new meter from replacing meter `serial` (`old`, if it exists)."""
+    if old is None:
+        return [_("no meter %(serial)s to replace") % {"serial": serial}]
+    if old.replaced_by_id or (place and old.premises_id != place.pk):
+        return [
+            _("meter %(serial)s is already replaced or in other premises") % {"serial": serial}
+        ]
+    if installed_on and installed_on < old.installed_on:
+        return [_("the new meter cannot be installed before the old one")]
+    return []
 
 
 AUDITED_FIELDS = ["premises", "kind", "serial_number", "installed_on", "legalisation_expires_on"]

@@ -214,10 +214,9 @@ def reading_submit(
     ReadingNeedsConfirmation; a second submit of the same form returns the first reading."""
     today = today or timezone.localdate()
     value = _to_litres(value)
-    if idempotency_key is not None:
-        done = Reading.objects.filter(idempotency_key=idempotency_key, meter=meter).first()
-        if done is not None:
-            return done
+    done = _submitted(meter, idempotency_key)
+    if done is not None:
+        return done
     if not meter.is_active:
         raise ReadingRejected(_("This meter has been removed; give the reading of the new one."))
     try:
@@ -229,32 +228,10 @@ def reading_submit(
                 .get(pk=meter.pk)
             )
             _check_window(meter, read_on, today)
-            # One reading a day: the resident's own reading of that day, still theirs to take
-            # back, is replaced; any other is for the office to correct.
-            replaced = _same_day(meter, read_on)
-            if replaced is not None and replaced != withdrawable_reading(user, meter):
-                raise ReadingRejected(
-                    _("A reading for this day is already recorded. Ask the office to correct it."),
-                    field="read_on",
-                )
-            previous = _check_value(meter, value, read_on, today, exclude=replaced)
-            reason = unusual_reason(meter, value, read_on, previous)
-            if reason and not confirmed:
-                raise ReadingNeedsConfirmation(
-                    _("This reading is unusual. Please check the meter and confirm it."), reason
-                )
-            expired = legalisation_reason(meter, read_on)
-            flag = " ".join(r for r in (reason, expired) if r)
-            reading = Reading(
-                meter=meter,
-                value=value,
-                read_on=read_on,
-                source=Reading.Source.RESIDENT,
-                submitted_by=user,
-                status=Reading.Status.FLAGGED if flag else Reading.Status.ACCEPTED,
-                flag_reason=flag[:300],
-                confirmed_by_resident=bool(reason),
-                idempotency_key=idempotency_key,
+            replaced = _replaceable(user, meter, read_on)
+            reading = _resident_reading(
+                user, meter, value, read_on, today,
+                replaced=replaced, confirmed=confirmed, idempotency_key=idempotency_key,
             )
             if photo is not None:
                 reading.photo.save("photo.jpg", photo, save=False)
@@ -265,11 +242,55 @@ def reading_submit(
                 _replace(replaced, reading, user)
             return reading
     except IntegrityError:
-        if idempotency_key is not None:
-            done = Reading.objects.filter(idempotency_key=idempotency_key, meter=meter).first()
-            if done is not None:
-                return done
-        raise
+        done = _submitted(meter, idempotency_key)  # the other submit won the race
+        if done is None:
+            raise
+        return done
+
+
+def _submitted(meter, idempotency_key) -> Reading | None:
+    """The reading an earlier submit of the same form stored, if any."""
+    if idempotency_key is None:
+        return None
+    return Reading.objects.filter(idempotency_key=idempotency_key, meter=meter).first()
+
+
+def _replaceable(user, meter, read_on) -> Reading | None:
+    """One reading a day: the resident's own reading of that day, still theirs to take back,
+    is replaced; any other is for the office to correct."""
+    replaced = _same_day(meter, read_on)
+    if replaced is not None and replaced != withdrawable_reading(user, meter):
+        raise ReadingRejected(
+            _("A reading for this day is already recorded. Ask the office to correct it."),
+            field="read_on",
+        )
+    return replaced
+
+
+def _resident_reading(
+    user, meter, value, read_on, today, *, replaced, confirmed, idempotency_key
+) -> Reading:
+    """The resident's reading, checked and unsaved: flagged when unusual (and confirmed) or
+    when the meter's legalisation has expired."""
+    previous = _check_value(meter, value, read_on, today, exclude=replaced)
+    reason = unusual_reason(meter, value, read_on, previous)
+    if reason and not confirmed:
+        raise ReadingNeedsConfirmation(
+            _("This reading is unusual. Please check the meter and confirm it."), reason
+        )
+    expired = legalisation_reason(meter, read_on)
+    flag = " ".join(r for r in (reason, expired) if r)
+    return Reading(
+        meter=meter,
+        value=value,
+        read_on=read_on,
+        source=Reading.Source.RESIDENT,
+        submitted_by=user,
+        status=Reading.Status.FLAGGED if flag else Reading.Status.ACCEPTED,
+        flag_reason=flag[:300],
+        confirmed_by_resident=bool(reason),
+        idempotency_key=idempotency_key,
+    )
 
 
 def _replace(old, new, user):
@@ -402,7 +423,8 @@ def reading_correct(
     *, reading: Reading, value: Decimal, reason: str, clerk, read_on: date | None = None
 ) -> Reading:
     """Replace a reading with a staff one that says why; the residents are told."""
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ReadingRejected(_("Give the reason for the correction."), field="reason")
     with transaction.atomic(durable=True):
         Meter.objects.select_for_update().filter(pk=reading.meter_id).first()
@@ -421,65 +443,77 @@ def reading_correct(
                 field="read_on",
             )
         _check_value(reading.meter, value, read_on, timezone.localdate(), exclude=reading)
-        old = reading.status
-        reading.status = Reading.Status.CORRECTED
-        reading.reviewed_by = clerk
-        reading.reviewed_at = timezone.now()
-        reading.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        correction = Reading.objects.create(
-            meter=reading.meter,
-            value=value,
-            read_on=read_on,
-            source=Reading.Source.STAFF,
-            submitted_by=clerk,
-            correction_of=reading,
-            reason=reason.strip(),
-            reviewed_by=clerk,
-            reviewed_at=timezone.now(),
-        )
-        _audit(
-            correction,
-            ReadingEvent.Action.CORRECTED,
-            clerk,
-            corrects=reading.pk,
-            old_value=_litres(reading.value),
-            new_value=_litres(value),
-            old_status=old,
-            reason=reason.strip(),
-        )
-        audit_clerk(
-            clerk,
-            action=Action.CHANGE,
-            obj=reading,
-            old={"value": reading.value, "read_on": reading.read_on, "status": old},
-            new={
-                "value": value,
-                "read_on": read_on,
-                "status": reading.status,
-                "correction": correction.pk,
-                "reason": correction.reason,
-            },
-        )
-        meter = reading.meter
-        link = reverse("meters:detail", args=[meter.pk])
-        for user in _residents_of(meter.premises):
-            notify(
-                user,
-                _("Your water meter reading was corrected"),
-                _(
-                    "The reading of meter %(serial)s of %(day)s was corrected from %(old)s m³ "
-                    "to %(new)s m³. Reason: %(reason)s"
-                )
-                % {
-                    "serial": meter.serial_number,
-                    "day": _day(reading.read_on),
-                    "old": _volume(reading.value),
-                    "new": _volume(value),
-                    "reason": reason.strip(),
-                },
-                link=link,
-            )
+        correction = _correction_store(reading, value, read_on, reason, clerk)
+        _tell_corrected(reading, value, reason)
         return correction
+
+
+def _correction_store(reading, value, read_on, reason, clerk) -> Reading:
+    """The staff reading that replaces `reading`, which counts no more, with its timeline
+    event and audit row."""
+    old = reading.status
+    reading.status = Reading.Status.CORRECTED
+    reading.reviewed_by = clerk
+    reading.reviewed_at = timezone.now()
+    reading.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    correction = Reading.objects.create(
+        meter=reading.meter,
+        value=value,
+        read_on=read_on,
+        source=Reading.Source.STAFF,
+        submitted_by=clerk,
+        correction_of=reading,
+        reason=reason,
+        reviewed_by=clerk,
+        reviewed_at=timezone.now(),
+    )
+    _audit(
+        correction,
+        ReadingEvent.Action.CORRECTED,
+        clerk,
+        corrects=reading.pk,
+        old_value=_litres(reading.value),
+        new_value=_litres(value),
+        old_status=old,
+        reason=reason,
+    )
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=reading,
+        old={"value": reading.value, "read_on": reading.read_on, "status": old},
+        new={
+            "value": value,
+            "read_on": read_on,
+            "status": reading.status,
+            "correction": correction.pk,
+            "reason": correction.reason,
+        },
+    )
+    return correction
+
+
+def _tell_corrected(reading, value, reason):
+    """The residents of the meter's premises hear that `reading` became `value`."""
+    meter = reading.meter
+    link = reverse("meters:detail", args=[meter.pk])
+    for user in _residents_of(meter.premises):
+        notify(
+            user,
+            _("Your water meter reading was corrected"),
+            _(
+                "The reading of meter %(serial)s of %(day)s was corrected from %(old)s m³ "
+                "to %(new)s m³. Reason: %(reason)s"
+            )
+            % {
+                "serial": meter.serial_number,
+                "day": _day(reading.read_on),
+                "old": _volume(reading.value),
+                "new": _volume(value),
+                "reason": reason,
+            },
+            link=link,
+        )
 
 
 # -- reminders -----------------------------------------------------------------------------------

@@ -102,15 +102,7 @@ def submit(request, pk):
             idempotency_key=data["token"],
         )
     except services.ReadingNeedsConfirmation as unusual:
-        again = request.POST.copy()
-        again["pending_photo"] = pending.keep(request.user, photo) if photo else ""
-        again.pop("confirmed", None)
-        if kept:
-            pending.drop(kept)
-        form = ReadingForm(again)
-        form.is_valid()
-        context.update(form=form, needs_confirmation=unusual, had_photo=bool(photo))
-        return render(request, "meters/submit.html", context)
+        return _ask_to_confirm(request, context, unusual, photo, kept)
     except services.ReadingWindowClosed as closed:
         form.add_error(None, str(closed))
         return render(request, "meters/submit.html", context)
@@ -118,6 +110,28 @@ def submit(request, pk):
         form.add_error(rejected.field, str(rejected))
         return render(request, "meters/submit.html", context)
     pending.drop(kept)
+    _say_saved(request, meter, reading)
+    return redirect("meters:detail", meter.pk)
+
+
+def _ask_to_confirm(request, context, unusual, photo, kept):
+    """The form again, to confirm an unusual reading: the photo already sent is kept for the
+    confirming submit."""
+    again = request.POST.copy()
+    again["pending_photo"] = pending.keep(request.user, photo) if photo else ""
+    again.pop("confirmed", None)
+    if kept:
+        pending.drop(kept)
+    form = ReadingForm(again)
+    form.is_valid()
+    return render(
+        request,
+        "meters/submit.html",
+        {**context, "form": form, "needs_confirmation": unusual, "had_photo": bool(photo)},
+    )
+
+
+def _say_saved(request, meter, reading):
     if services.legalisation_expired(meter, reading.read_on):
         messages.warning(
             request,
@@ -131,7 +145,6 @@ def submit(request, pk):
         messages.warning(request, _("Reading saved. It is unusual, so the office will check it."))
     else:
         messages.success(request, _("Reading saved. Thank you."))
-    return redirect("meters:detail", meter.pk)
 
 
 @download_view

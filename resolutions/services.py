@@ -74,50 +74,13 @@ def resolution_open(*, resolution_id, by, now=None):
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         resolution = Resolution.objects.select_for_update().get(pk=resolution_id)
-        if resolution.status != Resolution.Status.DRAFT:
-            raise ResolutionError(_("Only a draft resolution can be opened for voting."))
-        settings = CommunityVotingSettings.objects.filter(
-            community_id=resolution.community_id
-        ).first()
-        if settings is None or not settings.evoting_enabled:
-            raise ResolutionError(_("Online voting is not enabled for this community."))
-        if community_premises(resolution.community_id).count() < MIN_PREMISES_FOR_EVOTING:
-            raise ResolutionError(
-                _("A community of 3 premises or fewer cannot vote online (art. 19 uwl).")
-            )
-        if resolution.ends_at <= now:
-            raise ResolutionError(_("The voting window has already ended."))
-        period = resolution.ends_at - max(resolution.starts_at, now)
-        if period < timedelta(days=settings.min_period_days):
-            raise ResolutionError(
-                _("Voting must last at least %(days)s days in this community.")
-                % {"days": settings.min_period_days}
-            )
+        settings = _openable(resolution, now)
         rule = resolution.counting_rule or settings.counting_rule
         try:
             total, planned = register.freeze(resolution.community_id, rule)
         except register.RegisterIncomplete as error:
             raise ResolutionError(str(error)) from None
-        ballots = Ballot.objects.bulk_create(
-            [
-                Ballot(
-                    resolution=resolution,
-                    premises=p.premises,
-                    premises_label=p.premises_label,
-                    owner_label=p.owner_label,
-                    weight_numerator=p.weight.numerator,
-                    weight_denominator=p.weight.denominator,
-                    is_municipality=p.is_municipality,
-                    postal_address=p.postal_address,
-                )
-                for p in planned
-            ]
-        )
-        holders = []
-        for ballot, p in zip(ballots, planned, strict=True):
-            holders += [BallotUser(ballot=ballot, user=u, may_vote=True) for u in p.voters]
-            holders += [BallotUser(ballot=ballot, user=u, may_vote=False) for u in p.others]
-        BallotUser.objects.bulk_create(holders)
+        ballots = _ballots_store(resolution, planned)
         resolution.counting_rule = rule
         resolution.total_numerator = total.numerator
         resolution.total_denominator = total.denominator
@@ -132,29 +95,81 @@ def resolution_open(*, resolution_id, by, now=None):
             old={"status": Resolution.Status.DRAFT},
             new={"status": resolution.status, "ballots": len(ballots)},
         )
-        link = reverse("resolutions:detail", args=[resolution.pk])
         # An invitation to a vote that has already ended (a vote keyed in afterwards, the
         # demo's history) would only mislead.
-        invited = _owners(resolution) if resolution.ends_at > timezone.now() else []
-        for user in invited:
-            notify(
-                user,
-                _("Vote on resolution %(number)s") % {"number": resolution.number},
-                _(
-                    "%(community)s asks you to vote on resolution %(number)s “%(title)s”. "
-                    "Voting is open from %(start)s to %(end)s."
-                )
-                % {
-                    "community": resolution.community.name,
-                    "number": resolution.number,
-                    "title": resolution.title,
-                    "start": _when(resolution.starts_at),
-                    "end": _when(resolution.ends_at),
-                },
-                link=link,
-                kind=Kind.RESOLUTIONS,
-            )
+        if resolution.ends_at > timezone.now():
+            _invite(resolution)
     return resolution
+
+
+def _openable(resolution, now) -> CommunityVotingSettings:
+    """The community's voting settings, once the resolution may be opened now."""
+    if resolution.status != Resolution.Status.DRAFT:
+        raise ResolutionError(_("Only a draft resolution can be opened for voting."))
+    settings = CommunityVotingSettings.objects.filter(community_id=resolution.community_id).first()
+    if settings is None or not settings.evoting_enabled:
+        raise ResolutionError(_("Online voting is not enabled for this community."))
+    if community_premises(resolution.community_id).count() < MIN_PREMISES_FOR_EVOTING:
+        raise ResolutionError(
+            _("A community of 3 premises or fewer cannot vote online (art. 19 uwl).")
+        )
+    if resolution.ends_at <= now:
+        raise ResolutionError(_("The voting window has already ended."))
+    period = resolution.ends_at - max(resolution.starts_at, now)
+    if period < timedelta(days=settings.min_period_days):
+        raise ResolutionError(
+            _("Voting must last at least %(days)s days in this community.")
+            % {"days": settings.min_period_days}
+        )
+    return settings
+
+
+def _ballots_store(resolution, planned) -> list[Ballot]:
+    """A ballot per premises of the frozen register, with who may vote on it and who only
+    sees it."""
+    ballots = Ballot.objects.bulk_create(
+        [
+            Ballot(
+                resolution=resolution,
+                premises=p.premises,
+                premises_label=p.premises_label,
+                owner_label=p.owner_label,
+                weight_numerator=p.weight.numerator,
+                weight_denominator=p.weight.denominator,
+                is_municipality=p.is_municipality,
+                postal_address=p.postal_address,
+            )
+            for p in planned
+        ]
+    )
+    holders = []
+    for ballot, p in zip(ballots, planned, strict=True):
+        holders += [BallotUser(ballot=ballot, user=u, may_vote=True) for u in p.voters]
+        holders += [BallotUser(ballot=ballot, user=u, may_vote=False) for u in p.others]
+    BallotUser.objects.bulk_create(holders)
+    return ballots
+
+
+def _invite(resolution):
+    link = reverse("resolutions:detail", args=[resolution.pk])
+    for user in _owners(resolution):
+        notify(
+            user,
+            _("Vote on resolution %(number)s") % {"number": resolution.number},
+            _(
+                "%(community)s asks you to vote on resolution %(number)s “%(title)s”. "
+                "Voting is open from %(start)s to %(end)s."
+            )
+            % {
+                "community": resolution.community.name,
+                "number": resolution.number,
+                "title": resolution.title,
+                "start": _when(resolution.starts_at),
+                "end": _when(resolution.ends_at),
+            },
+            link=link,
+            kind=Kind.RESOLUTIONS,
+        )
 
 
 def _owners(resolution):
@@ -328,8 +343,53 @@ def resolution_close(*, resolution_id, by=None, now=None):
 
 
 def _notify_result(resolution, now):
+    """Every owner hears the result: in e-BOK and by e-mail with a consent to electronic
+    delivery, else by letter; owners without a login by letter. Each notice is recorded."""
     today = timezone.localdate(now)
+    subject, body = _result_message(resolution, today)
     link = reverse("resolutions:detail", args=[resolution.pk])
+    notices = []
+    users_done = set()
+    for holder in (
+        BallotUser.objects.filter(ballot__resolution=resolution)
+        .select_related("user", "ballot")
+        .order_by("user_id", "ballot_id")
+    ):
+        if holder.user_id in users_done:
+            continue
+        users_done.add(holder.user_id)
+        user = holder.user
+        electronic = consents_to_electronic_delivery(user)
+        if electronic:
+            notify(user, subject, body, link=link)
+        notices.append(
+            ResultNotice(
+                resolution=resolution,
+                user=user,
+                owner_label=user.get_full_name() or user.username,
+                address=user.email if electronic else holder.ballot.postal_address,
+                channel=ResultNotice.Channel.ELECTRONIC
+                if electronic
+                else ResultNotice.Channel.LETTER,
+                notified_at=today if electronic else None,
+            )
+        )
+    # Owners without a login get a letter; the municipality is the manager's own principal.
+    for ballot in Ballot.objects.filter(
+        resolution=resolution, holders__isnull=True, is_municipality=False
+    ):
+        notices.append(
+            ResultNotice(
+                resolution=resolution,
+                owner_label=ballot.owner_label,
+                address=ballot.postal_address,
+                channel=ResultNotice.Channel.LETTER,
+            )
+        )
+    ResultNotice.objects.bulk_create(notices)
+
+
+def _result_message(resolution, today) -> tuple[str, str]:
     subject = _("Result of the vote on resolution %(number)s") % {"number": resolution.number}
     body = _(
         "Resolution %(number)s “%(title)s” of %(community)s was %(result)s. Its full text and "
@@ -345,56 +405,7 @@ def _notify_result(resolution, now):
             "You may challenge it in court within 6 weeks of this notice (art. 25 uwl), "
             "that is until %(day)s."
         ) % {"day": date_format(today + timedelta(weeks=6), "j E Y")}
-    notices = []
-    addresses: dict[int, tuple[str, str]] = {}
-    for ballot in Ballot.objects.filter(resolution=resolution).order_by("pk"):
-        addresses.setdefault(ballot.pk, (ballot.owner_label, ballot.postal_address))
-    users_done = set()
-    for holder in (
-        BallotUser.objects.filter(ballot__resolution=resolution)
-        .select_related("user", "ballot")
-        .order_by("user_id", "ballot_id")
-    ):
-        if holder.user_id in users_done:
-            continue
-        users_done.add(holder.user_id)
-        user = holder.user
-        label = user.get_full_name() or user.username
-        if consents_to_electronic_delivery(user):
-            notify(user, subject, body, link=link)
-            notices.append(
-                ResultNotice(
-                    resolution=resolution,
-                    user=user,
-                    owner_label=label,
-                    address=user.email,
-                    channel=ResultNotice.Channel.ELECTRONIC,
-                    notified_at=today,
-                )
-            )
-        else:
-            notices.append(
-                ResultNotice(
-                    resolution=resolution,
-                    user=user,
-                    owner_label=label,
-                    address=holder.ballot.postal_address,
-                    channel=ResultNotice.Channel.LETTER,
-                )
-            )
-    # Owners without a login get a letter; the municipality is the manager's own principal.
-    for ballot in Ballot.objects.filter(
-        resolution=resolution, holders__isnull=True, is_municipality=False
-    ):
-        notices.append(
-            ResultNotice(
-                resolution=resolution,
-                owner_label=ballot.owner_label,
-                address=ballot.postal_address,
-                channel=ResultNotice.Channel.LETTER,
-            )
-        )
-    ResultNotice.objects.bulk_create(notices)
+    return subject, body
 
 
 def resolutions_close_ended(*, now=None):

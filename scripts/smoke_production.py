@@ -312,7 +312,37 @@ def main():
         folder.mkdir()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
+    env = environment(temp, base, mailbox, media)
+    processes = Processes(logs)
+    ok = False
+    try:
+        prepare(env, temp)
+        step(f"starting gunicorn on {base}, a Celery worker and Celery beat")
+        start_processes(processes, env, port, temp / "celerybeat-schedule")
+        summary = journeys(base, mailbox, processes)
+        ok = True
+        print(
+            f"SMOKE OK in {time.monotonic() - START:.0f}s: {summary}, security headers, "
+            f"__Host- cookies, 405s and staff two-factor login (gunicorn ×2 workers, Celery "
+            f"worker, beat; DEBUG=false)."
+        )
+    except (SmokeFailure, subprocess.TimeoutExpired, psycopg.Error, redis.RedisError) as error:
+        print(f"SMOKE FAILED after {time.monotonic() - START:.0f}s: {error}", file=sys.stderr)
+    finally:
+        processes.stop()
+        if not ok:
+            processes.tail()
+        try:
+            recreate_database(drop_only=True)
+        except psycopg.Error as error:
+            print(f"could not drop {DB_NAME}: {error}", file=sys.stderr)
+        if os.environ.get("SMOKE_KEEP") != "1":
+            shutil.rmtree(temp, ignore_errors=True)
+    return 0 if ok else 1
+
+
+def environment(temp, base, mailbox, media) -> dict:
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(temp),
         "LANG": "C.UTF-8",
@@ -329,107 +359,63 @@ def main():
         "MEDIA_ROOT": str(media),
         "STATIC_ROOT": str(temp / "static"),
     }
-    processes = Processes(logs)
-    ok = False
-    try:
-        step(f"fresh database {DB_NAME}, Redis {REDIS_URL} flushed, temp dir {temp}")
-        recreate_database()
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        manage = [PY, "manage.py"]
-        run([*manage, "migrate", "--no-input"], env, "migrate")
-        run([*manage, "collectstatic", "--no-input"], env, "collectstatic")
-        run([*manage, "check", "--deploy", "--fail-level", "ERROR"], env, "check --deploy")
-        run([*manage, "seed_demo"], env, "seed_demo (tasks queued in Redis)")
-        step(f"starting gunicorn on {base}, a Celery worker and Celery beat")
-        processes.start(
-            "gunicorn",
-            [
-                PY,
-                "-m",
-                "gunicorn",
-                "ebok.wsgi:application",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "-",
-            ],
-            env,
-        )
-        processes.start(
-            "worker",
-            [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "ebok",
-                "worker",
-                "-l",
-                "info",
-                "--concurrency",
-                "2",
-                "-n",
-                f"smoke-{port}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env,
-        )
-        processes.start(
-            "beat",
-            [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "ebok",
-                "beat",
-                "-l",
-                "info",
-                "--schedule",
-                str(temp / "celerybeat-schedule"),
-            ],
-            env,
-        )
 
-        def answers():
-            processes.check_alive()
-            try:
-                probe = Browser(base, tls_proxy=True).request(f"{base}/auth/login/")
-                with urllib.request.urlopen(probe, timeout=2) as response:  # noqa: S310
-                    return response.status == 200
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                return False
 
-        wait_for(answers, "gunicorn to answer /auth/login/", timeout=30)
-        smoke_security.run(base, step)
-        fault_id, title = tenant_journey(base)
-        owner_journey(base)
-        number = company_journey(base)
-        count = check_mail(mailbox, fault_id, title)
+def prepare(env, temp):
+    """A fresh database, migrated and seeded (its tasks queued in a flushed Redis)."""
+    step(f"fresh database {DB_NAME}, Redis {REDIS_URL} flushed, temp dir {temp}")
+    recreate_database()
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    manage = [PY, "manage.py"]
+    run([*manage, "migrate", "--no-input"], env, "migrate")
+    run([*manage, "collectstatic", "--no-input"], env, "collectstatic")
+    run([*manage, "check", "--deploy", "--fail-level", "ERROR"], env, "check --deploy")
+    run([*manage, "seed_demo"], env, "seed_demo (tasks queued in Redis)")
+
+
+def start_processes(processes, env, port, beat_schedule):
+    gunicorn = ["-m", "gunicorn", "ebok.wsgi:application", "--workers", "2"]
+    processes.start(
+        "gunicorn", [PY, *gunicorn, "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"], env
+    )
+    celery = [PY, "-m", "celery", "-A", "ebok"]
+    processes.start(
+        "worker",
+        [
+            *celery, "worker", "-l", "info", "--concurrency", "2", "-n", f"smoke-{port}@%h",
+            "--without-gossip", "--without-mingle",
+        ],
+        env,
+    )
+    processes.start(
+        "beat", [*celery, "beat", "-l", "info", "--schedule", str(beat_schedule)], env
+    )
+
+
+def journeys(base, mailbox, processes) -> str:
+    """Once gunicorn answers: the security checks and each person's journey, then the mail.
+    Returns what was seen, for the closing line."""
+
+    def answers():
         processes.check_alive()
-        ok = True
-        print(
-            f"SMOKE OK in {time.monotonic() - START:.0f}s: dashboard, reading, emergency fault "
-            f"#{fault_id}, vote, invoice {number} PDF from the worker, {count} e-mails "
-            f"each delivered once, security headers, __Host- cookies, 405s and staff two-factor "
-            f"login (gunicorn ×2 workers, Celery worker, beat; DEBUG=false)."
-        )
-    except (SmokeFailure, subprocess.TimeoutExpired, psycopg.Error, redis.RedisError) as error:
-        print(f"SMOKE FAILED after {time.monotonic() - START:.0f}s: {error}", file=sys.stderr)
-    finally:
-        processes.stop()
-        if not ok:
-            processes.tail()
         try:
-            recreate_database(drop_only=True)
-        except psycopg.Error as error:
-            print(f"could not drop {DB_NAME}: {error}", file=sys.stderr)
-        if os.environ.get("SMOKE_KEEP") != "1":
-            shutil.rmtree(temp, ignore_errors=True)
-    return 0 if ok else 1
+            probe = Browser(base, tls_proxy=True).request(f"{base}/auth/login/")
+            with urllib.request.urlopen(probe, timeout=2) as response:  # noqa: S310
+                return response.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    wait_for(answers, "gunicorn to answer /auth/login/", timeout=30)
+    smoke_security.run(base, step)
+    fault_id, title = tenant_journey(base)
+    owner_journey(base)
+    number = company_journey(base)
+    count = check_mail(mailbox, fault_id, title)
+    processes.check_alive()
+    return (
+        f"dashboard, reading, emergency fault #{fault_id}, vote, invoice {number} PDF from the "
+        f"worker, {count} e-mails each delivered once"
+    )
 
 
 if __name__ == "__main__":

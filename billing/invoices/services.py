@@ -367,10 +367,17 @@ def invoices_issue_for_run(*, run_id: int) -> int:
 # -- correcting --------------------------------------------------------------------------------
 
 
+def _standing_lines(invoice: Invoice):
+    """The original invoice's line rows as they stand: its latest correction's lines after it,
+    or its own when it was never corrected."""
+    latest = invoice.corrections.order_by("-pk").first()
+    if latest is not None:
+        return latest.lines.filter(state=InvoiceLine.State.AFTER)
+    return invoice.lines.filter(state=InvoiceLine.State.LINE)
+
+
 def current_lines(invoice: Invoice) -> list:
     """The original invoice's lines as they stand: after its latest correction, if any."""
-    latest = invoice.corrections.order_by("-pk").first()
-    source, state = (latest, InvoiceLine.State.AFTER) if latest else (invoice, "line")
     return [
         invoice_vat.Line(
             description=line.description,
@@ -381,7 +388,7 @@ def current_lines(invoice: Invoice) -> list:
             charge_id=line.charge_id,
             vat_basis=line.charge.vat_basis if line.charge else "",
         )
-        for line in source.lines.filter(state=state).select_related("charge").order_by("position")
+        for line in _standing_lines(invoice).select_related("charge").order_by("position")
     ]
 
 
@@ -403,13 +410,11 @@ def invoiced_totals(charge_ids) -> Invoiced | None:
         lines__charge_id__in=list(charge_ids), corrects__isnull=True
     ).distinct()
     for invoice in originals:
-        latest = invoice.corrections.order_by("-pk").first()
-        source, state = (latest, InvoiceLine.State.AFTER) if latest else (invoice, "line")
         found.update(
-            invoice.lines.filter(state="line", charge_id__in=charge_ids)
+            invoice.lines.filter(state=InvoiceLine.State.LINE, charge_id__in=charge_ids)
             .values_list("charge_id", flat=True)
         )
-        for line in source.lines.filter(state=state, charge_id__in=charge_ids):
+        for line in _standing_lines(invoice).filter(charge_id__in=charge_ids):
             net += line.net_value
             vat += line.vat_amount
             gross += line.gross_value
@@ -450,26 +455,53 @@ def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
         (x.description, x.quantity, x.gross, x.vat_rate) for x in before.lines
     ] == [(x.description, x.quantity, x.gross, x.vat_rate) for x in after.lines]:
         raise InvoiceError(_("The correction changes nothing."))
+    correction = _correction_store(
+        invoice, before, after, difference, exemption_basis, reason, clerk, issue_date
+    )
+    rounding = _post_rounding(correction, after, clerk)
+    fa3_prepare(correction)
+    _tell(correction, correction.account)
+    audit_clerk(
+        clerk,
+        action=Action.CHANGE,
+        obj=invoice,
+        old={"gross_total": before.gross},
+        new={
+            "gross_total": after.gross,
+            "correction": correction.number,
+            "reason": reason,
+            **({"vat_rounding": rounding} if rounding else {}),
+        },
+    )
+    enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
+    return correction
+
+
+# What a correcting invoice states as the invoice it corrects does.
+CORRECTION_KEEPS = (
+    "account_id",
+    "period",
+    "sale_date",
+    "payment_method",
+    "seller_name",
+    "seller_address",
+    "seller_nip",
+    "bank_account",
+    "buyer_name",
+    "buyer_address",
+    "buyer_nip",
+)
+
+
+def _correction_store(
+    invoice, before, after, difference, exemption_basis, reason, clerk, issue_date
+) -> Invoice:
+    """The correcting invoice of `invoice` with its lines and rates before and after and the
+    difference per rate, which is its total."""
     # In the corrected invoice's seller's series: the seller it names issues the correction.
     sequence, number = next_number(
         invoice.seller_nip, settings.INVOICE_CORRECTION_SERIES, issue_date
     )
-    fields = {
-        name: getattr(invoice, name)
-        for name in (
-            "account_id",
-            "period",
-            "sale_date",
-            "payment_method",
-            "seller_name",
-            "seller_address",
-            "seller_nip",
-            "bank_account",
-            "buyer_name",
-            "buyer_address",
-            "buyer_nip",
-        )
-    }
     correction = Invoice.objects.create(
         kind=Invoice.Kind.CORRECTION,
         series=settings.INVOICE_CORRECTION_SERIES,
@@ -484,29 +516,13 @@ def _correct(invoice, lines_after, reason, clerk, issue_date) -> Invoice:
         vat_total=sum((r.vat for r in difference), invoice_vat.ZERO),
         gross_total=sum((r.gross for r in difference), invoice_vat.ZERO),
         issued_by=clerk,
-        **fields,
+        **{name: getattr(invoice, name) for name in CORRECTION_KEEPS},
     )
     _save_lines(correction, before, InvoiceLine.State.BEFORE)
     _save_lines(correction, after, InvoiceLine.State.AFTER)
     _save_rates(correction, before.rates, InvoiceRateTotal.State.BEFORE)
     _save_rates(correction, after.rates, InvoiceRateTotal.State.AFTER)
     _save_rates(correction, difference, InvoiceRateTotal.State.DIFFERENCE)
-    rounding = _post_rounding(correction, after, clerk)
-    fa3_prepare(correction)
-    _tell(correction, correction.account)
-    audit_clerk(
-        clerk,
-        action=Action.CHANGE,
-        obj=invoice,
-        old={"gross_total": before.gross},
-        new={
-            "gross_total": after.gross,
-            "correction": number,
-            "reason": reason,
-            **({"vat_rounding": rounding} if rounding else {}),
-        },
-    )
-    enqueue_on_commit("billing.invoice_pdf_render", correction.pk)
     return correction
 
 

@@ -111,7 +111,8 @@ def get_account_total_for_user(user, account_pk):
     whenever the register changes, or from a second query when the list does not hold it."""
     row = (
         Account.objects.active()
-        .filter(pk=account_pk, accesses__user=user, accesses__revoked_at__isnull=True)
+        .with_current_access(user)
+        .filter(pk=account_pk)
         .order_by()
         .values_list("ledger_total__charged", "ledger_total__paid", "ledger_total__changes")
         .first()

@@ -2,7 +2,7 @@
 (idempotent), correct a posted document by reversing it and posting anew, and apply the new
 monthly advances. The arithmetic is billing/water/consumption.py."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -381,38 +381,19 @@ def _title(run, start=None):
     }
 
 
-def _snapshot_meters(uses):
-    return [
-        {
-            "meter_id": u.meter_id,
-            "serial": u.serial,
-            "kind": u.kind,
-            "start_day": u.start_day.isoformat(),
-            "start_value": str(u.start_value),
-            "start_source": u.start_source,
-            "end_day": u.end_day.isoformat(),
-            "end_value": str(u.end_value),
-            "end_source": u.end_source,
-            "used": str(u.used),
-            "unlegalised": u.unlegalised,
-        }
-        for u in uses
-    ]
+def _snapshot(rows) -> list[dict]:
+    """Dataclass rows (calc.MeterUse, calc.TariffPart) as a document stores them in JSON: every
+    field, days in ISO form, amounts as exact strings (billing/water/presentation.py reads them
+    back)."""
+    return [{f.name: _json_value(getattr(row, f.name)) for f in fields(row)} for row in rows]
 
 
-def _snapshot_parts(pricing):
-    return [
-        {
-            "first_day": p.first_day.isoformat(),
-            "last_day": p.last_day.isoformat(),
-            "days": p.days,
-            "m3": str(p.m3),
-            "water": str(p.water),
-            "sewage": str(p.sewage),
-            "net": str(p.net),
-        }
-        for p in pricing.parts
-    ]
+def _json_value(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -557,8 +538,8 @@ def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reas
         number=_number(run, computed.account, corrects),
         period_start=computed.start,
         period_end=run.period_end,
-        meters=_snapshot_meters(computed.meters),
-        parts=_snapshot_parts(computed.pricing),
+        meters=_snapshot(computed.meters),
+        parts=_snapshot(computed.pricing.parts),
         used=computed.used,
         estimated=computed.estimated,
         unlegalised=computed.unlegalised,

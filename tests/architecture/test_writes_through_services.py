@@ -21,7 +21,6 @@ EXCEPTIONS = {
         "wraps Django's own password view, which saves by itself, so that the audit row and "
         "the notice are written in its transaction"
     ),
-    ("meters/views.py", "submit", "update"): "a template context dict, not a model",
 }
 
 
