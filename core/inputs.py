@@ -1,7 +1,8 @@
 """Form fields for numbers people type: `123,45` or `123.45`, spaces between thousands; no
-exponents, no non-ASCII digits, no more decimals than the field keeps."""
+exponents, no non-ASCII digits, no more decimals than the field keeps. And months: `03/2026`."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -12,6 +13,7 @@ _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 # 23.000,00 (Polish thousands dots) and 23,000.00 (English thousands commas)
 _DOT_GROUPS = re.compile(r"^-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$")
 _COMMA_GROUPS = re.compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+$")
+_MONTH = re.compile(r"^\s*(?:(\d{1,2})[./-](\d{4})|(\d{4})-(\d{1,2}))\s*$")
 
 
 def parse_decimal(value: str):
@@ -61,3 +63,24 @@ class MoneyField(TypedDecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
+
+
+class MonthField(forms.CharField):
+    """A month typed as 03/2026, 03.2026 or 2026-03; cleaned to its first day."""
+
+    default_error_messages = {"invalid": _("Enter a month as MM/YYYY, e.g. 03/2026.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = _MONTH.match(value) if value.isascii() else None
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        month, year = (match[1], match[2]) if match[1] else (match[4], match[3])
+        if not (1 <= int(month) <= 12 and 2000 <= int(year) <= 2100):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(int(year), int(month), 1)
+
+    def prepare_value(self, value):
+        return f"{value:%m/%Y}" if isinstance(value, date) else value

@@ -390,7 +390,7 @@ BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
 BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
 BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
 # The content of an account's money pages is cached this long under a key that every posting,
-# register change, rate and new day moves (billing/ledger/page_cache.py); 0 turns it off.
+# register change, rate and new day moves (billing/account/page_cache.py); 0 turns it off.
 BILLING_PAGE_CACHE_SECONDS = env.int("BILLING_PAGE_CACHE_SECONDS", default=600)
 # Staff are warned on the admin's front page when the newest statutory interest rate is older
 # than this: the NBP reference rate may have changed since.

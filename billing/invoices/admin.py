@@ -31,11 +31,10 @@ from billing.invoices.services import (
     invoices_ksef_rebuild,
     invoices_pdf_request,
 )
-from billing.ledger.admin_forms import MonthField
 from billing.ledger.models import VatRate
 from core.downloads import download_view
 from core.formats import format_day
-from core.inputs import MoneyField
+from core.inputs import MoneyField, MonthField
 from core.pdf_jobs import stored_pdf_or_again
 
 

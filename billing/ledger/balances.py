@@ -1,12 +1,13 @@
-"""The arithmetic of an account's ledger, on rows already loaded: no queries here.
+"""An account's balance from its whole history (build_ledger), and the interest arithmetic the
+other computations share, on rows already loaded: no queries here.
 
 Payments pay the oldest charges first (by due date), so each charge knows what is still unpaid,
 when each part of it was paid, and the statutory interest for delay that accrued. A correction
 folds into the entry it corrects and carries that entry's due date. A charge is late only after
 its deadline, the due date moved past weekends and holidays (art. 115 k.c., deadlines.py).
 
-This is the whole-history computation: pages read an account's state from the ledger summary
-and its open items (open_items.py); tests hold the two to the same figures.
+This is the whole-history computation, the reference: pages read an account's state from the
+ledger summary and its open items (open_items.py); tests hold the two to the same figures.
 """
 
 from bisect import bisect_right

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, Building
 from audit.services import Action, audit_record
-from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from core.admin_read_only import ReadOnlyAdmin
 from core.downloads import download_view
 from core.spreadsheets import SpreadsheetWriter, decimal_cell
 

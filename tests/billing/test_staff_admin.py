@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.ledger.debtors import debtors_list
 from billing.ledger.vat_rules import vat_rules
+from billing.ledger_admin.debtors import debtors_list
 from billing.models import Charge, ChargeRun, Fee, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory, component
 from tests.clients import Client

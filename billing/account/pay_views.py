@@ -7,21 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from billing.account.queries import get_account_total_for_user
+from billing.account.views import account_page
 from billing.bank.qr import MAX_AMOUNT, qr_png
 from billing.bank.transfer import recipient_of, transfer_for, transfer_title
-from billing.ledger import queries
 from billing.ledger.balances import ZERO
+from billing.ledger.queries import state_of
 from billing.ledger.summary import summarize
-from billing.ledger.views import account_page
 from core.downloads import download_view
 
 
 @login_required
 def pay(request, pk):
-    account, total = queries.get_account_total_for_user(request.user, pk)
+    account, total = get_account_total_for_user(request.user, pk)
 
     def build():
-        summary = summarize(queries.state_of(account, total))
+        summary = summarize(state_of(account, total))
         name, nip = recipient_of(account)
         return {
             "summary": summary,
@@ -39,7 +40,7 @@ def pay(request, pk):
 @download_view
 @login_required
 def pay_qr(request, pk):
-    account, total = queries.get_account_total_for_user(request.user, pk)
+    account, total = get_account_total_for_user(request.user, pk)
     transfer = transfer_for(account, max(total.charged - total.paid, ZERO))
     # The image is a function of the transfer's fields: cached under them.
     key = "billing:qr:" + hashlib.sha256(repr(transfer).encode()).hexdigest()

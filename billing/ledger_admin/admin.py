@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AccountAdmin
 from accounts.models import Account
-from billing.ledger import admin_views
-from billing.ledger.admin_forms import ChargeRunStartForm
 from billing.ledger.charge_run import charge_run_again, charge_run_start
 from billing.ledger.models import (
     Charge,
@@ -33,6 +31,9 @@ from billing.ledger.models import (
 )
 from billing.ledger.services import BillingError
 from billing.ledger.vat_rules import VatRules
+from billing.ledger_admin import admin_views
+from billing.ledger_admin.admin_forms import ChargeRunStartForm
+from core.admin_read_only import ReadOnlyAdmin
 from core.downloads import download_view
 from core.inputs import TypedDecimalField
 
@@ -40,19 +41,6 @@ from core.inputs import TypedDecimalField
 TYPED_DECIMALS = {
     models.DecimalField: {"form_class": TypedDecimalField, "widget": forms.TextInput},
 }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Posted money: listed and shown, never added here, changed or deleted."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VatRuleForm(forms.ModelForm):

@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
 from accounts.register_cache import VERSION_KEY as REGISTER_KEY
-from billing.ledger.queries import data_as_of, interest_rates
+from billing.bank.queries import data_as_of
+from billing.ledger.queries import interest_rates
 from billing.ledger.totals import GENERATION_KEY
 
 

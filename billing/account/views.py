@@ -1,4 +1,4 @@
-"""Resident pages of the ledger: balance, current charges, history (CSV, PDF). Every page reads
+"""The resident's account pages: balance, current charges, history (CSV, PDF). Every page reads
 one of the user's own accounts or gets a 404, and reads the account's summary, its open items and
 at most a year of entries (the downloads of all years excepted)."""
 
@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from billing.ledger import account_statement_pdf, history_csv, queries
+from billing.account import account_statement_pdf, history_csv, queries
+from billing.account.chart import balance_chart
+from billing.account.forms import HistoryFilterForm
+from billing.account.page_cache import cache_context, lazy_context, page_key
+from billing.bank.queries import data_as_of
 from billing.ledger.balances import ZERO, Deadlined
-from billing.ledger.chart import balance_chart
-from billing.ledger.forms import HistoryFilterForm
-from billing.ledger.page_cache import cache_context, lazy_context, page_key
+from billing.ledger.queries import state_of
 from billing.ledger.summary import summarize
 from core.downloads import download_view
 
@@ -31,7 +33,7 @@ def account_page(request, template, account, total, build, names, variant="", ca
         {
             "account": account,
             "show_interest": settings.BILLING_SHOW_INTEREST,
-            "data_as_of": queries.data_as_of(),
+            "data_as_of": data_as_of(),
             **cache_context(key),
             **lazy_context(build, names),
         },
@@ -48,7 +50,7 @@ def _download(filename, content_type, content):
 def index(request):
     rows = [(account, summarize(state)) for account, state in queries.states_for_user(request.user)]
     return render(
-        request, "billing/index.html", {"rows": rows, "data_as_of": queries.data_as_of()}
+        request, "billing/index.html", {"rows": rows, "data_as_of": data_as_of()}
     )
 
 
@@ -57,7 +59,7 @@ def balance(request, pk):
     account, total = queries.get_account_total_for_user(request.user, pk)
 
     def build():
-        state = queries.state_of(account, total)
+        state = state_of(account, total)
         points = queries.month_end_points(account, state.balance, state.today, CHART_MONTHS)
         late = queries.late_interest_of(account, state.today)
         return {"summary": summarize(state), "chart": balance_chart(points), "late": late}
@@ -82,7 +84,7 @@ def current(request, pk):
     account, total = queries.get_account_total_for_user(request.user, pk)
 
     def build():
-        state = queries.state_of(account, total)
+        state = state_of(account, total)
         today = state.today
         month = today.replace(day=1)
         this_month = [
@@ -123,7 +125,7 @@ def history(request, pk):
     chosen = request.GET.get("rok", "")
 
     def build():
-        state = queries.state_of(account, total)
+        state = state_of(account, total)
         form, hist = _history(request, account, state, all_years=False)
         return {"summary": summarize(state), "form": form, "history": hist}
 

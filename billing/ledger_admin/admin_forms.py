@@ -1,8 +1,5 @@
 """Forms of billing's custom admin views: start a charge run, cash payments, corrections."""
 
-import re
-from datetime import date
-
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,30 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from core.dates import next_month
-from core.inputs import MoneyField
-
-_MONTH = re.compile(r"^\s*(?:(\d{1,2})[./-](\d{4})|(\d{4})-(\d{1,2}))\s*$")
-
-
-class MonthField(forms.CharField):
-    """A month typed as 03/2026, 03.2026 or 2026-03; cleaned to its first day."""
-
-    default_error_messages = {"invalid": _("Enter a month as MM/YYYY, e.g. 03/2026.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        match = _MONTH.match(value) if value.isascii() else None
-        if not match:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        month, year = (match[1], match[2]) if match[1] else (match[4], match[3])
-        if not (1 <= int(month) <= 12 and 2000 <= int(year) <= 2100):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return date(int(year), int(month), 1)
-
-    def prepare_value(self, value):
-        return f"{value:%m/%Y}" if isinstance(value, date) else value
+from core.inputs import MoneyField, MonthField
 
 
 class ChargeRunStartForm(forms.Form):

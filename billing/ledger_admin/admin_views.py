@@ -20,10 +20,10 @@ from django.utils.translation import gettext_noop
 from accounts.models import Account, Community
 from audit.services import Action, audit_read
 from billing.ledger import services
-from billing.ledger.admin_forms import CashPaymentForm, CorrectionForm
 from billing.ledger.balances import fold_corrections
-from billing.ledger.debtors import MUNICIPAL, debtors_csv, debtors_list
 from billing.ledger.models import Charge, Payment
+from billing.ledger_admin.admin_forms import CashPaymentForm, CorrectionForm
+from billing.ledger_admin.debtors import MUNICIPAL, debtors_csv, debtors_list
 
 
 def _require(request, perm):
