@@ -17,22 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from schwifty import IBAN
 
-from accessibility.demo import seed_accessibility
 from accounts.models import Account, AccountAccess, Building, Community, Premises, User
 from accounts.register_cache import register_changed
 from accounts.roles import ACCOUNTING, BOK
-from billing.invoices.demo import seed_invoices
-from billing.ledger.demo import seed_billing, seed_billing_scale
 from billing.ledger.queries import account_state_of
 from billing.ledger.totals import summary_differences
-from billing.water.demo import seed_water
 from core.admin_grammar import count_phrase
 from core.enqueue import held
 from core.money import format_pln
-from faults.demo import seed_faults
-from messaging.demo import seed_messaging
-from meters.demo import seed_meters
-from resolutions.demo import seed_resolutions
+from demo.accessibility import seed_accessibility
+from demo.faults import seed_faults
+from demo.invoices import seed_invoices
+from demo.ledger import seed_billing, seed_billing_scale
+from demo.messaging import seed_messaging
+from demo.meters import seed_meters
+from demo.resolutions import seed_resolutions
+from demo.water import seed_water
 
 DEMO_PASSWORD = "demo-ebok-2026"  # noqa: S105 - printed on purpose: demo logins only
 CITY = "Cieszyn"
