@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accessibility",
     "privacy",
     "ebok",
+    "demo",  # the seed_demo command and its data; no app imports it
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from billing.water.models import Settlement
 from billing.water.tasks import render_run_pdfs
 from core.dates import months_back
-from ebok.management.commands.seed_demo import DEMO_PASSWORD
+from demo.logins import DEMO_PASSWORD
 
 from .conftest import assert_no_axe_violations, login, staff_client, staff_page
 

@@ -8,9 +8,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Account, Community, Premises, User
-
-from . import services
-from .models import CommunityVotingSettings, Ownership, Resolution
+from resolutions import services
+from resolutions.models import CommunityVotingSettings, Ownership, Resolution
 
 COMMUNITY = "Wspólnota Mieszkaniowa Bobrecka 12"
 CLOSED_TEXT = (

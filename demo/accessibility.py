@@ -2,7 +2,7 @@
 
 import datetime
 
-from .models import AccessibilityStatement
+from accessibility.models import AccessibilityStatement
 
 PROCEDURE = (
     "Każdy ma prawo wystąpić z żądaniem zapewnienia dostępności cyfrowej strony internetowej "

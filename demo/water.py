@@ -15,11 +15,10 @@ from django.db import transaction
 
 from accounts.models import Account, Building, User
 from billing.ledger.models import Component
+from billing.water import services
+from billing.water.models import SettlementPlan, SettlementRun, WaterTariff
 from core.dates import months_back
 from meters.models import Meter, Reading
-
-from . import services
-from .models import SettlementPlan, SettlementRun, WaterTariff
 
 TARIFFS = [
     (date(2025, 1, 1), Decimal("8.90"), Decimal("12.10")),

@@ -1,4 +1,4 @@
-"""What several apps' demo data share about a demo household."""
+"""What several demo modules share about a demo household."""
 
 from decimal import Decimal
 

@@ -10,11 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import demo_persons
 from accounts.models import Account, Premises, User
 from core.dates import months_back
-
-from .models import Meter, Reading, ReadingWindow
+from demo.households import demo_persons
+from meters.models import Meter, Reading, ReadingWindow
 
 MONTHS = 24
 LEAK_ACCOUNT = "1001"

@@ -7,9 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Account, Community, User
-
-from . import services
-from .models import Notice, Thread
+from messaging import services
+from messaging.models import Notice, Thread
 
 EVERYONE_TITLE = "Przegląd przewodów kominowych i wentylacyjnych"
 COMMUNITY_NAME = "Wspólnota Mieszkaniowa Bobrecka 12"

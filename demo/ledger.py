@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.demo import demo_persons
 from accounts.models import Account, Premises
 from billing.ledger.charge_run import charge_run_execute
 from billing.ledger.deadlines import deadline
@@ -29,6 +28,7 @@ from billing.ledger.models import (
 )
 from core.dates import month_end, month_start, months_back
 from core.money import money
+from demo.households import demo_persons
 
 HISTORY_MONTHS = 24
 FEES_FROM = date(2021, 1, 1)

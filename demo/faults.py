@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, User
-
-from .models import Category, FaultEvent, FaultReport, Place, Status
+from faults.models import Category, FaultEvent, FaultReport, Place, Status
 
 # reporter, account, place, category, title, description, days ago, status, [(kind, text)]
 REPORTS = [
