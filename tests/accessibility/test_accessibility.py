@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accessibility import services
 from accessibility.models import AccessibilityRequest, AccessibilityStatement, RequestEmail
-from accessibility.tasks import send_request_email
+from accessibility.tasks import request_email_send
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_request_from_a_visitor_gets_a_7_day_deadline_and_a_confirmation(client)
     request = AccessibilityRequest.objects.get()
     assert request.deadline == timezone.localdate(request.received_at) + datetime.timedelta(days=7)
     email = RequestEmail.objects.get(request=request)
-    assert send_request_email(email.pk) == "sent"
+    assert request_email_send(email.pk) == "sent"
     assert mail.outbox[-1].to == ["maria@example.pl"]
     assert request.deadline.strftime("%Y") in mail.outbox[-1].body
 
@@ -194,9 +194,9 @@ def test_staff_answer_in_admin_is_e_mailed(admin_client, admin_user):
     request.refresh_from_db()
     assert request.status == "answered" and request.answered_by == admin_user
     answer = RequestEmail.objects.get(request=request, kind="answer")
-    send_request_email(answer.pk)
+    request_email_send(answer.pk)
     assert "Opis wykresu: saldo rośnie." in mail.outbox[-1].body
-    assert send_request_email(answer.pk) == "skipped"  # sent once
+    assert request_email_send(answer.pk) == "skipped"  # sent once
 
 
 def test_admin_extension_beyond_two_months_is_refused(admin_client):

@@ -287,7 +287,7 @@ def test_the_activation_link_expiry_is_told_in_warsaw_time_in_admin_and_e_mail(
     message and the resident's e-mail show the same local time, and not the UTC one."""
     from zoneinfo import ZoneInfo
 
-    from accounts.tasks import send_activation_email
+    from accounts.tasks import activation_email_send
 
     url = reverse("admin:accounts_user_issue_credentials", args=[owner.pk])
     with django_capture_on_commit_callbacks(execute=False):
@@ -303,5 +303,5 @@ def test_the_activation_link_expiry_is_told_in_warsaw_time_in_admin_and_e_mail(
     assert shown == [f"Link aktywacyjny wysłano na adres {owner.email}; wygasa {expected}."]
     assert f"{utc:%H:%M}" not in shown[0]
 
-    send_activation_email(issue.pk)
+    activation_email_send(issue.pk)
     assert f"wygasa {expected}." in mail.outbox[-1].body

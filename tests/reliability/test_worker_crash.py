@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db.models import F
 
 from billing.invoices.services import invoice_issue_for_month
-from billing.invoices.tasks import sweep_invoice_pdfs
+from billing.invoices.tasks import invoice_pdfs_sweep
 from billing.models import Invoice
 from ebok.celery import app
 from messaging import notify
 from messaging.models import Notification
-from messaging.tasks import sweep_unsent_emails
+from messaging.tasks import notification_emails_sweep
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import AccessFactory
 from tests.services import require_postgres, require_redis
@@ -109,7 +109,7 @@ def ten_minutes_pass():
 
 def run_sweepers():
     """The beat tasks, called in this process; their nudges go to Redis."""
-    return sweep_invoice_pdfs() + sweep_unsent_emails()
+    return invoice_pdfs_sweep() + notification_emails_sweep()
 
 
 def wait_until_all_done():
