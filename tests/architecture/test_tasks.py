@@ -1,7 +1,8 @@
 """Tasks are thin and have one name each (docs/architecture.md, "Inside an app"): a task
 registered as `<app>.<name>` is the function `<name>` of its app's tasks module (billing's rooms
 register under `billing.`); a tasks module holds tasks only, short ones, and composes no e-mail;
-every beat entry and every task a service queues by name is a registered task."""
+every beat entry and every task a service queues by name is a registered task; every task is
+routed to a queue by name (ebok/settings.py, CELERY_TASK_ROUTES)."""
 
 import ast
 import importlib
@@ -122,3 +123,31 @@ def test_tasks_queued_by_name_are_registered():
                     missing.append(f"{relative}:{node.lineno}: {name.value}")
     assert queued > 10  # the services' enqueue calls were found
     assert not missing, "\n".join(missing)
+
+
+QUEUES = {"urgent", "default", "pdf", "bulk"}
+
+
+def test_every_task_is_routed_to_a_declared_queue():
+    """Each task of the project names its queue, `default` included (a new task must be placed
+    deliberately); Celery's own tasks fall to the default queue; no route names a task that
+    does not exist, nor a queue that no worker started without -Q would consume."""
+    routes = settings.CELERY_TASK_ROUTES
+    registered = _registered()
+    assert set(registered) - set(routes) == set(), "route every task in CELERY_TASK_ROUTES"
+    assert set(routes) - set(registered) == set(), "a route names no task"
+    assert {route["queue"] for route in routes.values()} == QUEUES
+    assert set(app.amqp.queues) == QUEUES  # what `celery worker` without -Q consumes
+    assert app.conf.task_default_queue == "default"
+    for name in app.tasks:
+        queue = app.amqp.router.route({}, name)["queue"].name
+        assert queue == routes.get(name, {"queue": "default"})["queue"], name
+
+
+def test_the_mail_a_person_waits_for_is_urgent_and_every_pdf_render_in_pdf():
+    routes = {name: route["queue"] for name, route in settings.CELERY_TASK_ROUTES.items()}
+    assert routes["faults.duty_email_send"] == "urgent"
+    assert routes["accounts.activation_email_send"] == "urgent"
+    renders = {name for name in _registered() if name.endswith("_render")}
+    assert renders and {routes[name] for name in renders} == {"pdf"}
+    assert routes["messaging.notice_emails_send"] == "bulk"
