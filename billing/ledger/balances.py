@@ -19,6 +19,8 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from django.utils import timezone
+
 from billing.ledger.deadlines import deadline
 from core.money import money
 
@@ -130,7 +132,7 @@ def fold_corrections(entries: Iterable[Any]) -> list[tuple[Any, Decimal]]:
 def build_ledger(charges, payments, rates=(), today=None) -> Ledger:
     """Allocate `payments` to `charges` oldest first; interest with `rates` (InterestRate rows
     or (valid_from, rate) pairs) up to `today` for what is still unpaid."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     states = [
         ChargeState(charge=c, amount=max(amount, ZERO))
         for c, amount in sorted(
