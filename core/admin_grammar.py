@@ -11,11 +11,14 @@ ModelAdmin it registers and reads the apps' forms when it is ready."""
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.options import Options
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, npgettext
 
@@ -24,10 +27,10 @@ from core.app_modules import app_modules
 
 @dataclass(frozen=True)
 class Forms:
-    accusative: Promise
-    genitive: Promise
-    genitive_plural: Promise
-    nominative_plural: Promise | None = None  # when the model's plural name is not one
+    accusative: str | Promise
+    genitive: str | Promise
+    genitive_plural: str | Promise
+    nominative_plural: str | Promise | None = None  # when the model's plural name is not one
 
 
 @cache
@@ -48,15 +51,16 @@ def declared_forms() -> dict[str, Forms]:
     return found
 
 
-def forms_of(opts) -> Forms:
+def forms_of(opts: Options) -> Forms:
     """The forms of a model (its _meta); an unknown model keeps its nominative names."""
     known = declared_forms().get(opts.label_lower)
     if known:
         return known
-    return Forms(opts.verbose_name, opts.verbose_name, opts.verbose_name_plural)
+    name, plural = opts.verbose_name or "", opts.verbose_name_plural or ""  # set once ready
+    return Forms(name, name, plural)
 
 
-def count_phrase(opts, count: int) -> str:
+def count_phrase(opts: Options, count: int) -> str:
     """'7 użytkowników': the number with the model's name in the form the number needs. The
     catalogue's plural rule picks the form: "one" and "other" in English; "one", "few" and
     "many" in Polish (1 użytkownik, 2 użytkownicy, 5 użytkowników)."""
@@ -74,7 +78,7 @@ def count_phrase(opts, count: int) -> str:
 class PolishAdminMixin(admin.ModelAdmin):
     """Titles and buttons of a ModelAdmin's pages with its model in the accusative."""
 
-    def _grammar(self, extra_context):
+    def _grammar(self, extra_context: dict[str, Any] | None) -> dict[str, Any]:
         forms = forms_of(self.opts)
         return {
             "name_accusative": forms.accusative,
@@ -82,7 +86,9 @@ class PolishAdminMixin(admin.ModelAdmin):
             **(extra_context or {}),
         }
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         context = self._grammar(extra_context)
         if "title" not in context and IS_POPUP_VAR not in request.GET:
             wording = (
@@ -93,12 +99,20 @@ class PolishAdminMixin(admin.ModelAdmin):
             context["title"] = wording % context["name_accusative"]
         return super().changelist_view(request, context)
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         context = self._grammar(extra_context)
         context.setdefault("title", gettext("Add %s") % context["name_accusative"])
         return super().add_view(request, form_url, context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         context = self._grammar(extra_context)
         if "title" not in context:
             obj = self.get_object(request, unquote(object_id))
@@ -110,5 +124,7 @@ class PolishAdminMixin(admin.ModelAdmin):
             context["title"] = wording % context["name_accusative"]
         return super().change_view(request, object_id, form_url, context)
 
-    def delete_view(self, request, object_id, extra_context=None):
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         return super().delete_view(request, object_id, self._grammar(extra_context))

@@ -4,6 +4,7 @@ exponents, no non-ASCII digits, no more decimals than the field keeps. And month
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ _COMMA_GROUPS = re.compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+$")
 _MONTH = re.compile(r"^\s*(?:(\d{1,2})[./-](\d{4})|(\d{4})-(\d{1,2}))\s*$")
 
 
-def parse_decimal(value: str):
+def parse_decimal(value: str) -> Decimal | None:
     """The Decimal a person meant, or None when the text is not a plain number."""
     text = _SPACES.sub("", str(value).strip())
     if _DOT_GROUPS.match(text):
@@ -37,7 +38,8 @@ class TypedDecimalField(forms.DecimalField):
         "invalid": _("Enter a number, e.g. 123,45."),
     }
 
-    def to_python(self, value):
+    # django-stubs type DecimalField.to_python as IntegerField's (int | None).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -47,7 +49,7 @@ class TypedDecimalField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # A text input with a decimal keyboard: type=number rejects the Polish comma.
         attrs = super().widget_attrs(widget)
         attrs.pop("step", None)
@@ -58,7 +60,7 @@ class TypedDecimalField(forms.DecimalField):
 
 
 class MoneyField(TypedDecimalField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("widget", forms.TextInput)
@@ -70,7 +72,7 @@ class MonthField(forms.CharField):
 
     default_error_messages = {"invalid": _("Enter a month as MM/YYYY, e.g. 03/2026.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]  # text in, date out
         value = super().to_python(value)
         if not value:
             return None
@@ -82,5 +84,5 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return date(int(year), int(month), 1)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return f"{value:%m/%Y}" if isinstance(value, date) else value

@@ -14,7 +14,9 @@ notices of messaging) writes its task out, around `deliver_batch`.
 
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.db import models
@@ -51,30 +53,31 @@ STUCK_AFTER = timedelta(minutes=10)
 NUDGE_AFTER = timedelta(minutes=2)
 
 
-def claim(model, pk):
+def claim(model: type[models.Model], pk: int) -> bool:
     """Take the row for sending; False when another worker has it or it is done."""
     return bool(
-        model.objects.filter(pk=pk, email_status=PENDING).update(
+        model._default_manager.filter(pk=pk, email_status=PENDING).update(
             email_status=SENDING, email_claimed_at=timezone.now()
         )
     )
 
 
-def finish(model, pk, status):
-    values = {"email_status": status}
+def finish(model: type[models.Model], pk: int, status: str) -> None:
+    values: dict[str, object] = {"email_status": status}
     if status == SENT:
         values["email_sent_at"] = timezone.now()
-    model.objects.filter(pk=pk, email_status=SENDING).update(**values)
+    model._default_manager.filter(pk=pk, email_status=SENDING).update(**values)
 
 
-def overdue_ids(model, created_field):
+def overdue_ids(model: type[models.Model], created_field: str) -> list[int]:
     """Release rows whose worker died; return the ids that waited too long for a worker."""
     now = timezone.now()
-    model.objects.filter(email_status=SENDING, email_claimed_at__lt=now - STUCK_AFTER).update(
+    rows = model._default_manager
+    rows.filter(email_status=SENDING, email_claimed_at__lt=now - STUCK_AFTER).update(
         email_status=PENDING
     )
     return list(
-        model.objects.filter(
+        rows.filter(
             email_status=PENDING, **{f"{created_field}__lt": now - NUDGE_AFTER}
         ).values_list("pk", flat=True)[:1000]
     )
@@ -90,7 +93,7 @@ def is_permanent(error: BaseException) -> bool:
     return not isinstance(error, TRANSIENT)
 
 
-def deliver(task, model, pk, send):
+def deliver(task: Any, model: type[models.Model], pk: int, send: Callable[[], object]) -> str:
     """The body of a mail task: claim the row, call `send()`, mark it sent. On a transient error
     the row waits for the task's retry (failed after the last one) and the error goes to Celery;
     on a permanent one it is failed at once and nothing is retried."""

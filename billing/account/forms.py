@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ class HistoryFilterForm(forms.Form):
         self.default = default
         super().__init__(data)
         # The page shows one year at a time; the downloads may have them all.
-        self.fields["rok"].choices = [(str(y), str(y)) for y in years] + (
+        cast(forms.ChoiceField, self.fields["rok"]).choices = [(str(y), str(y)) for y in years] + (
             [(ALL_YEARS, _("All years"))] if all_years else []
         )
         self.fields["rok"].initial = str(default) if default else ALL_YEARS

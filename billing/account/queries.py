@@ -28,7 +28,8 @@ def get_account_total_for_user(user, account_pk):
     are one query of three tables, always against the register; the account's premises and
     building come from the user's cached list of accounts (register_cache), which is retired
     whenever the register changes, or from a second query when the list does not hold it."""
-    row = (
+    # None in a column: the account has no LedgerTotal row yet (an outer join).
+    row: tuple[int | None, int | None, int | None] | None = (
         Account.objects.active()
         .filter(pk=account_pk, accesses__user=user, accesses__revoked_at__isnull=True)
         .order_by()
@@ -43,7 +44,7 @@ def get_account_total_for_user(user, account_pk):
         if account is None:
             raise Http404
     charged, paid, changes = row
-    if changes is None:  # nothing posted yet
+    if charged is None or paid is None or changes is None:  # nothing posted yet
         return account, NO_TOTAL
     return account, Total(from_grosze(charged), from_grosze(paid), changes)
 

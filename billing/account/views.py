@@ -16,6 +16,7 @@ from billing.account.forms import HistoryFilterForm
 from billing.account.page_cache import cache_context, lazy_context, page_key
 from billing.bank.queries import data_as_of
 from billing.ledger.balances import ZERO, Deadlined
+from billing.ledger.models import Charge
 from billing.ledger.queries import state_of
 from billing.ledger.summary import summarize
 from core.downloads import download_view
@@ -71,7 +72,7 @@ def balance(request, pk):
 
 @dataclass
 class MonthCharge(Deadlined):
-    charge: object
+    charge: Charge
     amount: Decimal
     unpaid: Decimal
 

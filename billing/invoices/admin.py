@@ -94,7 +94,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = [
+    fields = (
         "state",
         "position",
         "description",
@@ -107,13 +107,13 @@ class InvoiceLineInline(ReadOnlyInline):
         "gross_value",
         "rounding",
         "charge",
-    ]
+    )
     readonly_fields = fields
 
 
 class InvoiceRateTotalInline(ReadOnlyInline):
     model = InvoiceRateTotal
-    fields = ["state", "vat_rate", "net", "vat", "gross"]
+    fields = ("state", "vat_rate", "net", "vat", "gross")
     readonly_fields = fields
 
 

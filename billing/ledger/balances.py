@@ -12,10 +12,14 @@ ledger summary and its open items (open_items.py); tests hold the two to the sam
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
+from typing import Any
+
+from django.utils import timezone
 
 from billing.ledger.deadlines import deadline
 from core.money import money
@@ -113,7 +117,7 @@ class Ledger(DebtFigures):
         return sum((s.interest for s in self.charges), ZERO)
 
 
-def fold_corrections(entries):
+def fold_corrections(entries: Iterable[Any]) -> list[tuple[Any, Decimal]]:
     """(original, effective amount) for entries whose `corrects_id` points at an original."""
     corrections = defaultdict(lambda: ZERO)
     originals = []
@@ -128,7 +132,7 @@ def fold_corrections(entries):
 def build_ledger(charges, payments, rates=(), today=None) -> Ledger:
     """Allocate `payments` to `charges` oldest first; interest with `rates` (InterestRate rows
     or (valid_from, rate) pairs) up to `today` for what is still unpaid."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     states = [
         ChargeState(charge=c, amount=max(amount, ZERO))
         for c, amount in sorted(

@@ -5,6 +5,8 @@ fixed by the correction views of admin_views, open to Księgowość. Fee schedul
 terms, components (their VAT rules) and interest rates are edited by Księgowość; BOK only looks.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -38,7 +40,7 @@ from core.downloads import download_view
 from core.inputs import TypedDecimalField
 
 # Numbers typed by people: 9,87 or 9.87, in a text box (type=number refuses the comma).
-TYPED_DECIMALS = {
+TYPED_DECIMALS: dict[type[models.Field], dict[str, Any]] = {
     models.DecimalField: {"form_class": TypedDecimalField, "widget": forms.TextInput},
 }
 
@@ -50,13 +52,14 @@ class VatRuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account_kind"].choices = [
+        cast(forms.ChoiceField, self.fields["account_kind"]).choices = [
             ("", _("every kind of account")),
             *Account.Kind.choices,
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         basis = (data.get("exemption_basis") or "").strip()
         if data.get("vat_rate") == VatRate.EXEMPT and not basis:
             self.add_error("exemption_basis", _("Give the legal basis of the exemption."))
@@ -113,7 +116,8 @@ class FeeForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("basis") in (Fee.Basis.PER_PERSON, Fee.Basis.PER_METER) and (
             data.get("quantity") is None
         ):
@@ -197,7 +201,7 @@ class ChargeRunAdmin(ReadOnlyAdmin):
         "finished_at",
     ]
     list_filter = ["status", "period"]
-    fields = [
+    fields = (
         "period",
         "due_day",
         "status",
@@ -208,7 +212,7 @@ class ChargeRunAdmin(ReadOnlyAdmin):
         "created_at",
         "started_at",
         "finished_at",
-    ]
+    )
     readonly_fields = fields
     list_select_related = ["created_by"]
     actions = ["run_again"]
@@ -276,7 +280,7 @@ class PeriodFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("-period")[:36]
         )
-        return [(p.isoformat(), f"{p:%m/%Y}") for p in periods]
+        return [(p.isoformat(), f"{p:%m/%Y}") for p in periods if p is not None]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -284,7 +288,7 @@ class PeriodFilter(admin.SimpleListFilter):
         return queryset
 
 
-CHARGE_FIELDS = [
+CHARGE_FIELDS = (
     "account",
     "title",
     "component",
@@ -300,7 +304,7 @@ CHARGE_FIELDS = [
     "run",
     "posted_at",
     "posted_by",
-]
+)
 
 
 @admin.register(Charge)
@@ -356,7 +360,7 @@ class ChargeAdmin(ReadOnlyAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
 
-PAYMENT_FIELDS = [
+PAYMENT_FIELDS = (
     "account",
     "amount",
     "paid_on",
@@ -368,7 +372,7 @@ PAYMENT_FIELDS = [
     "statement_line",
     "posted_at",
     "posted_by",
-]
+)
 
 
 @admin.register(Payment)

@@ -2,6 +2,7 @@
 requests for accessibility (deadlines, extension, answer by e-mail)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from accessibility.models import AccessibilityRequest, AccessibilityStatement, R
 from accessibility.tasks import request_email_send
 
 pytestmark = pytest.mark.django_db
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture
@@ -164,7 +166,7 @@ def _request(received):
 
 
 def test_extension_is_allowed_up_to_two_months_with_a_reason(staff):
-    received = timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0))
+    received = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=WARSAW)
     request = _request(received)
     assert request.deadline == datetime.date(2026, 3, 9)
     with pytest.raises(services.AccessibilityError):
@@ -200,7 +202,7 @@ def test_staff_answer_in_admin_is_e_mailed(admin_client, admin_user):
 
 
 def test_admin_extension_beyond_two_months_is_refused(admin_client):
-    request = _request(timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0)))
+    request = _request(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=WARSAW))
     url = reverse("admin:accessibility_request_extend", args=[request.pk])
     response = admin_client.post(url, {"to": "2026-06-01", "reason": "Audyt"})
     assert response.status_code == 200

@@ -47,7 +47,7 @@ def test_clerk_adds_a_community_with_spaces_and_dashes(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "field,value,message",
+    ("field", "value", "message"),
     [
         ("nip", "5252248482", "NIP"),
         ("nip", "12345", "NIP"),
@@ -115,7 +115,7 @@ def test_community_account_gets_the_communitys_virtual_range(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "changes,field",
+    ("changes", "field"),
     [
         ({"number": "12a"}, "number"),
         ({"number": "12345678901"}, "number"),
@@ -142,7 +142,7 @@ def test_commercial_premises_cannot_be_a_municipal_tenancy(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "numerator,denominator,field",
+    ("numerator", "denominator", "field"),
     [
         ("5", "", "share_denominator"),
         ("5", "0", "share_denominator"),
@@ -209,7 +209,7 @@ def test_clerk_sends_an_activation_link(clerk_client, owner, django_capture_on_c
 
 
 @pytest.mark.parametrize(
-    "data,field",
+    ("data", "field"),
     [
         ({"document_type": "", "method": "letter"}, "document_type"),
         ({"document_type": "id_card", "method": "email", "email": ""}, "email"),

@@ -116,5 +116,5 @@ def test_per_kind_email_opt_out_is_respected_by_notify(owner_client, owner):
 
 
 def test_notify_refuses_an_unknown_kind(owner):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown notification kind"):
         notify(owner, "x", "y", kind="spam")

@@ -79,7 +79,7 @@ def test_revoked_access_ended_accounts_and_inactive_logins_are_left_out(staff):
     AccountAccess.objects.filter(user=revoked).update(revoked_at=timezone.now())
     ended = resident_in(building)
     Account.objects.filter(accesses__user=ended).update(valid_to=datetime.date(2021, 1, 1))
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     future = resident_in(building, account__valid_from=tomorrow)
     inactive = resident_in(building)
     inactive.is_active = False

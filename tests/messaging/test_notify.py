@@ -37,10 +37,14 @@ def test_email_task_run_twice_sends_once(owner, django_capture_on_commit_callbac
 
 
 def test_rolled_back_caller_leaves_nothing(owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def failing_caller():
+        with transaction.atomic():
             notify(owner, "Temat", "Treść")
             raise RuntimeError("the caller failed")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError, match="the caller failed"):
+            failing_caller()
     assert callbacks == []
     assert not Notification.objects.exists()
 

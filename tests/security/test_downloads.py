@@ -208,7 +208,9 @@ RESIDENT_UPLOADS = [
 ]
 
 
-@pytest.mark.parametrize("name, make, args", RESIDENT_UPLOADS, ids=[u[0] for u in RESIDENT_UPLOADS])
+@pytest.mark.parametrize(
+    ("name", "make", "args"), RESIDENT_UPLOADS, ids=[u[0] for u in RESIDENT_UPLOADS]
+)
 def test_a_resident_upload_whose_file_is_gone_is_a_page_saying_so(
     owner_client, owner, caplog, name, make, args
 ):
@@ -237,7 +239,9 @@ STAFF_UPLOADS = [
 ]
 
 
-@pytest.mark.parametrize("name, make, args, back", STAFF_UPLOADS, ids=[u[0] for u in STAFF_UPLOADS])
+@pytest.mark.parametrize(
+    ("name", "make", "args", "back"), STAFF_UPLOADS, ids=[u[0] for u in STAFF_UPLOADS]
+)
 def test_a_staff_download_whose_file_is_gone_goes_back_with_a_message(
     client, staff, owner, caplog, name, make, args, back
 ):
