@@ -114,7 +114,12 @@ def deliver(task: Any, model: type[models.Model], pk: int, send: Callable[[], ob
     return "sent"
 
 
-def deliver_batch(task, ids, send, finish):
+def deliver_batch(
+    task: Any,
+    ids: list[int],
+    send: Callable[[list[int]], Any],
+    finish: Callable[[list[int], str], object],
+) -> int:
     """The body of a mail task that sends the claimed rows `ids` over one connection:
     `send(ids)` loads the rows and returns an iterator that sends their e-mails, yielding each
     row's id once its e-mail is gone; `finish(ids, status)` marks rows. What was sent is sent;
@@ -139,7 +144,15 @@ def deliver_batch(task, ids, send, finish):
     return len(sent)
 
 
-def mail_tasks(send_name, sweep_name, *, model, created_field, send, **options):
+def mail_tasks(
+    send_name: str,
+    sweep_name: str,
+    *,
+    model: type[models.Model],
+    created_field: str,
+    send: Callable[[int], object],
+    **options: Any,
+) -> tuple[Any, Any]:
     """The two Celery tasks of an outbox model, for its app's tasks.py:
 
     - `send_name(pk)` sends the e-mail of one row with `send(pk)` through `deliver`: once, with
@@ -150,10 +163,10 @@ def mail_tasks(send_name, sweep_name, *, model, created_field, send, **options):
     Each task's function is named after the last part of its Celery name, and the tasks module
     binds it to that name: `a_send, as_sweep = mail_tasks("app.a_send", "app.as_sweep", …)`."""
 
-    def send_one(self, pk):
+    def send_one(self: Any, pk: int) -> Any:
         return deliver(self, model, pk, lambda: send(pk))
 
-    def sweep():
+    def sweep() -> int:
         ids = overdue_ids(model, created_field)
         for pk in ids:
             send_task.delay(pk)
@@ -167,6 +180,6 @@ def mail_tasks(send_name, sweep_name, *, model, created_field, send, **options):
     return send_task, sweep_task
 
 
-def _name(function, task_name, doc):
+def _name(function: Callable[..., Any], task_name: str, doc: str) -> None:
     function.__name__ = function.__qualname__ = task_name.rpartition(".")[2]
     function.__doc__ = doc
