@@ -48,9 +48,13 @@ bench: $(STAMP)
 	  EBOK_REQUIRE_SERVICES=1 \
 	  $(PY) -m pytest tests/bench -p no:randomly -s -o addopts="" $(PYTEST_ARGS)
 
+# One worker consumes every queue (urgent, default, pdf, bulk); `make worker QUEUES=urgent`
+# starts one for some of them, as production does (docs/operations.md, "Queues and workers").
+QUEUES ?=
 worker: $(STAMP)
-	$(VENV)/bin/celery -A ebok worker -l info
+	$(VENV)/bin/celery -A ebok worker -l info $(if $(QUEUES),-Q $(QUEUES))
 
+# With REDIS_URL a second beat waits for the first one's lock (RedBeat).
 beat: $(STAMP)
 	$(VENV)/bin/celery -A ebok beat -l info
 

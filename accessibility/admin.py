@@ -39,7 +39,7 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
 class EmailInline(admin.TabularInline):
     model = RequestEmail
     extra = 0
-    fields = ["kind", "subject", "created_at", "email_status", "email_sent_at"]
+    fields = ("kind", "subject", "created_at", "email_status", "email_sent_at")
     readonly_fields = fields
     can_delete = False
 

@@ -2,6 +2,7 @@
 requests for accessibility that anyone may send (ustawa z 4 kwietnia 2019 r., art. 18–19)."""
 
 from datetime import timedelta
+from typing import Self
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -16,8 +17,8 @@ ANSWER_DAYS = 7  # art. 18 ust. 3: without delay, at the latest within 7 days
 MAX_EXTENSION = relativedelta(months=2)  # art. 18 ust. 4: at most 2 months from the request
 
 
-class StatementQuerySet(models.QuerySet):
-    def published(self):
+class StatementQuerySet(models.QuerySet["AccessibilityStatement"]):
+    def published(self) -> Self:
         return self.filter(published_on__isnull=False, published_on__lte=timezone.localdate())
 
 

@@ -3,5 +3,5 @@
 from .models import AccessibilityStatement
 
 
-def statement_current():
+def statement_current() -> AccessibilityStatement | None:
     return AccessibilityStatement.objects.published().order_by("-published_on", "-pk").first()

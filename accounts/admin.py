@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,7 +40,7 @@ class IdentityCheckInline(admin.TabularInline):
     model = IdentityCheck
     fk_name = "user"
     extra = 0
-    fields = ["document_type", "checked_by", "checked_at"]
+    fields = ("document_type", "checked_by", "checked_at")
     readonly_fields = fields
     can_delete = False
 
@@ -49,7 +52,7 @@ class CredentialIssueInline(admin.TabularInline):
     model = CredentialIssue
     fk_name = "user"
     extra = 0
-    fields = [
+    fields = (
         "method",
         "issued_by",
         "issued_at",
@@ -57,7 +60,7 @@ class CredentialIssueInline(admin.TabularInline):
         "used_at",
         "revoked_at",
         "email_status",
-    ]
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -125,13 +128,13 @@ class UserAdmin(BaseUserAdmin):
                 new_email=obj.email,
             )
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             # A resident is created without a password; BOK then issues credentials.
             kwargs["form"] = self.NewPersonForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    class NewPersonForm(BaseUserAdmin.form):
+    class NewPersonForm(UserChangeForm):
         class Meta:
             model = User
             fields = ["username", "first_name", "last_name", "email", "phone"]
@@ -153,10 +156,10 @@ class UserAdmin(BaseUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if (
                 request.method == "POST"
-                and response.status_code == 302
+                and isinstance(response, HttpResponseRedirect)
                 and response.url != request.get_full_path()  # not the "conflicting data" retry
             ):
-                person = User.objects.get(pk=admin.utils.unquote(id))
+                person = User.objects.get(pk=unquote(id))
                 services.password_changed_record(user=person, request=request)
         return response
 
@@ -308,8 +311,8 @@ class AccountAdmin(admin.ModelAdmin):
             obj.virtual_nrb = obj.default_virtual_nrb()
         super().save_model(request, obj, form, change)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "virtual_nrb" in form.base_fields:  # absent on a view-only page
             form.base_fields["virtual_nrb"].required = False
             form.base_fields["virtual_nrb"].help_text = _(

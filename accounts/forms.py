@@ -4,12 +4,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import CredentialIssue, IdentityCheck
+from .models import CredentialIssue, IdentityCheck, User
 
 
 class VerifiedEmailResetPasswordForm(ResetPasswordForm):
     """A reset link goes only to an address the resident has proven; the page never says
     whether the address is known."""
+
+    users: list[User]  # set by allauth's clean_email
 
     def clean_email(self):
         email = super().clean_email()
@@ -79,7 +81,8 @@ class IssueCredentialsForm(forms.Form):
         self.current_email = current_email or ""
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         email = data.get("email") or ""
         if data.get("method") == CredentialIssue.Method.EMAIL and not email:
             self.add_error("email", _("Enter the e-mail address the link should go to."))

@@ -1,4 +1,6 @@
+from datetime import date
 from fractions import Fraction
+from typing import Self
 
 from django import forms
 from django.conf import settings
@@ -243,8 +245,8 @@ class Premises(models.Model):
         return first_resident(*self.accounts.order_by("pk")[:5])
 
 
-class AccountQuerySet(models.QuerySet):
-    def active(self, on=None):
+class AccountQuerySet(models.QuerySet["Account"]):
+    def active(self, on: date | None = None) -> Self:
         on = on or timezone.localdate()
         return self.filter(valid_from__lte=on).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
@@ -355,8 +357,8 @@ class Account(models.Model):
         return first_resident(self.users.order_by("pk").first())
 
 
-class AccountAccessQuerySet(models.QuerySet):
-    def current(self):
+class AccountAccessQuerySet(models.QuerySet["AccountAccess"]):
+    def current(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
 

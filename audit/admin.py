@@ -103,7 +103,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor_label", "object_id", "object_repr", "resident__username", "ip")
     date_hierarchy = "at"
     list_select_related = ("resident",)
-    fields = [
+    fields = (
         "at",
         "actor",
         "actor_label",
@@ -115,7 +115,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "resident",
         "changes",
         "ip",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("what"))

@@ -8,9 +8,11 @@ services while an admin view runs."""
 
 import functools
 import json
+from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
 
 from core.admin_field_names import AccessibleFieldsMixin
@@ -26,7 +28,7 @@ def _readable(query):
 
 
 def list_details(query, result_count=None):
-    details = {"view": CHANGELIST}
+    details: dict[str, Any] = {"view": CHANGELIST}
     if query.get(SEARCH_VAR):
         details["search"] = query[SEARCH_VAR]
     filters = {
@@ -70,7 +72,7 @@ def _audited_action(func, name):
     return run
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(admin.ModelAdmin):
     """An admin may set `audit_reads = False` (its pages are not residents' data) and
     `audit_lists = False` (its list pages are not); read with getattr, since this mixin comes
     first in the MRO and a default here would hide the admin's own setting."""
@@ -98,23 +100,27 @@ class AuditedAdminMixin:
     def get_actions(self, request):
         """Each action run is recorded (which, on what rows); the services it calls record the
         details. Deleting is recorded row by row by delete_queryset."""
-        actions = super().get_actions(request)
-        return {
-            name: (func if name == "delete_selected" else _audited_action(func, name), name, desc)
-            for name, (func, _name, desc) in actions.items()
-        }
+        audited = {}
+        for name, action in super().get_actions(request).items():
+            if action is None:  # never so in Django; its stubs allow it
+                continue
+            func, _name, desc = action
+            audited[name] = (
+                func if name == "delete_selected" else _audited_action(func, name), name, desc
+            )
+        return audited
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if self.audits_reads() and request.method == "GET" and response.status_code == 200:
-            obj = self.get_object(request, admin.utils.unquote(object_id))
+            obj = self.get_object(request, unquote(object_id))
             if obj is not None:
                 audit_record(action=Action.VIEW, request=request, obj=obj)
         return response
 
     def save_model(self, request, obj, form, change):
         changed = list(form.changed_data)
-        old = {}
+        old: dict[str, Any] = {}
         if change:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
             old = values_of(stored, changed) if stored is not None else {}
@@ -209,7 +215,7 @@ class AuditedAdminSite(admin.AdminSite):
         if response.status_code == 200:
             model = self._autocompleted_model(request)
             model_admin = self._registry.get(model)
-            if model_admin is not None and model_admin.audits_lists():
+            if isinstance(model_admin, AuditedAdminMixin) and model_admin.audits_lists():
                 term = request.GET.get("term", "")
                 results = json.loads(response.content).get("results", [])
                 audit_record(

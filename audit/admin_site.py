@@ -5,3 +5,9 @@ class AuditedAdminConfig(AdminConfig):
     """django.contrib.admin whose site audits every ModelAdmin registered on it."""
 
     default_site = "audit.admin_mixins.AuditedAdminSite"
+
+    def ready(self):
+        super().ready()
+        from core.admin_grammar import declared_forms
+
+        declared_forms()  # each app's admin_grammar.py read at start: a mistake fails here

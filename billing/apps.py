@@ -13,7 +13,7 @@ class BillingConfig(AppConfig):
             signals,  # noqa: F401 - connects the receivers
             summary_guard,
         )
-        from billing.ledger.admin_warnings import interest_rates_outdated
+        from billing.ledger_admin.admin_warnings import interest_rates_outdated
         from core.admin_warnings import register
 
         register(interest_rates_outdated)

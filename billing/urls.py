@@ -1,9 +1,8 @@
 from django.urls import path
 
-from billing.bank import views as bank_views
+from billing.account import pay_views, views
 from billing.certificates import views as certificate_views
 from billing.invoices import views as invoice_views
-from billing.ledger import views
 from billing.water import views as water_views
 
 app_name = "billing"
@@ -14,8 +13,8 @@ urlpatterns = [
     path("oplaty/<int:pk>/historia/", views.history, name="history"),
     path("oplaty/<int:pk>/historia.csv", views.history_export_csv, name="history_csv"),
     path("oplaty/<int:pk>/historia.pdf", views.history_export_pdf, name="history_pdf"),
-    path("oplaty/<int:pk>/zaplac/", bank_views.pay, name="pay"),
-    path("oplaty/<int:pk>/zaplac/qr.png", bank_views.pay_qr, name="pay_qr"),
+    path("oplaty/<int:pk>/zaplac/", pay_views.pay, name="pay"),
+    path("oplaty/<int:pk>/zaplac/qr.png", pay_views.pay_qr, name="pay_qr"),
     path("oplaty/<int:pk>/zaswiadczenie/", certificate_views.certificate, name="certificate"),
     path(
         "oplaty/zaswiadczenia/<int:pk>/pdf/",

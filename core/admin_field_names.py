@@ -5,18 +5,22 @@ and its split date-and-time field labels neither of its two boxes. `AccessibleFi
 such controls an `aria-label`: the field's label, and for the two boxes "… — data" and
 "… — godzina"."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Model
+from django.forms.widgets import Widget
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 
-def _named(widget):
+def _named(widget: Widget) -> Widget:
     return getattr(widget, "widget", widget)  # RelatedFieldWidgetWrapper holds the real one
 
 
-def name_fields(form_class, in_table):
+def name_fields(form_class: type[forms.ModelForm], in_table: bool) -> type[forms.ModelForm]:
     for field in form_class.base_fields.values():
         label = str(field.label or "")
         if not label:
@@ -32,11 +36,11 @@ def name_fields(form_class, in_table):
     return form_class
 
 
-def _with_named_delete(formset_class: Any):
+def _with_named_delete(formset_class: Any) -> Any:
     """The formset adds each row's "delete" box itself; it gets a name there."""
 
     class Named(formset_class):
-        def add_fields(self, form, index):
+        def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
             super().add_fields(form, index)
             box = form.fields.get("DELETE")
             if box is not None:
@@ -47,17 +51,21 @@ def _with_named_delete(formset_class: Any):
 
 
 class AccessibleFieldsMixin(admin.ModelAdmin):
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         return name_fields(form, in_table=False)
 
-    def get_formsets_with_inlines(self, request, obj=None):
+    def get_formsets_with_inlines(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> Iterator[Any]:
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             in_table = isinstance(inline, admin.TabularInline)
             name_fields(formset.form, in_table=in_table)
             yield (_with_named_delete(formset) if in_table else formset), inline
 
-    def get_changelist_formset(self, request, **kwargs):
+    def get_changelist_formset(self, request: HttpRequest, **kwargs: Any) -> Any:
         formset = super().get_changelist_formset(request, **kwargs)
         name_fields(formset.form, in_table=True)
         return formset

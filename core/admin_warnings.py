@@ -3,6 +3,8 @@ register a function of the request that returns the messages for that user."""
 
 from collections.abc import Callable
 
+from django.http import HttpRequest
+
 _CHECKS: list[Callable] = []
 
 
@@ -12,5 +14,5 @@ def register(check: Callable) -> Callable:
     return check
 
 
-def warnings_for(request) -> list[str]:
+def warnings_for(request: HttpRequest) -> list[str]:
     return [message for check in _CHECKS for message in check(request)]

@@ -10,7 +10,8 @@ instead (core.pdf_jobs).
 import logging
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 download_view = require_safe
 
 
-def open_stored(file):
+def open_stored(file: FieldFile) -> FieldFile | None:
     """The stored file opened for reading, or None (logged for staff) when storage lacks it."""
     try:
         return file.open("rb")
@@ -37,7 +38,7 @@ def missing_file_message() -> str:
     )
 
 
-def missing_file_page(request, *, back=None) -> HttpResponse:
+def missing_file_page(request: HttpRequest, *, back: str | None = None) -> HttpResponse:
     """What a person sees instead of a file that is gone: a staff page goes `back` with the
     message on top, a resident gets a page of its own (404, the file is not there)."""
     if back is not None:
@@ -49,7 +50,13 @@ def missing_file_page(request, *, back=None) -> HttpResponse:
 
 
 def stored_file_response(
-    request, file, *, content_type, filename=None, as_attachment=True, back=None
+    request: HttpRequest,
+    file: FieldFile,
+    *,
+    content_type: str,
+    filename: str | None = None,
+    as_attachment: bool = True,
+    back: str | None = None,
 ) -> HttpResponseBase:
     """The stored `file` as a response, or missing_file_page when storage no longer has it."""
     handle = open_stored(file)

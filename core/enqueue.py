@@ -27,7 +27,7 @@ def held(*names: str) -> Iterator[None]:
         _held.reset(token)
 
 
-def enqueue(name: str, *args) -> None:
+def enqueue(name: str, *args: object) -> None:
     """Queue task `name` now. Without a broker (`make run`, CELERY_TASK_ALWAYS_EAGER) it runs
     here and now, as `.delay()` would."""
     if name in _held.get():
@@ -40,6 +40,6 @@ def enqueue(name: str, *args) -> None:
         app.send_task(name, args=args)
 
 
-def enqueue_on_commit(name: str, *args) -> None:
+def enqueue_on_commit(name: str, *args: object) -> None:
     """Queue task `name` once the current transaction commits (nothing if it rolls back)."""
     transaction.on_commit(lambda: enqueue(name, *args), robust=True)

@@ -7,7 +7,7 @@ CENT = Decimal("0.01")
 NBSP = "\u00a0"
 
 
-def money(value) -> Decimal:
+def money(value: Decimal | int | str) -> Decimal:
     """Round to grosze the way people and banks do (half up, not Python's half even)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -17,4 +17,5 @@ def stylesheet() -> CSS:
 def document_pdf(html: str) -> bytes:
     """`html` rendered with the document stylesheet; tagged (language, title) for screen
     readers."""
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet()], pdf_tags=True)
+    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[stylesheet()], pdf_tags=True)
+    return pdf

@@ -11,11 +11,13 @@ its file away.
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -28,18 +30,25 @@ NUDGE_AFTER = timedelta(minutes=2)
 SWEEP_LIMIT = 1000
 
 
-def pdf_make(model, pk, render, upload_to, *, related=()) -> str:
+def pdf_make(
+    model: type[models.Model],
+    pk: int,
+    render: Callable[[Any], tuple[str, str, bytes]],
+    upload_to: Callable[[Any, str], str],
+    *,
+    related: tuple[str, ...] = (),
+) -> str:
     """Render and store one waiting PDF of `model` (a row with pdf_status, pdf_claimed_at,
     pdf_file, pdf_error): "done", "failed" or "skipped" (another worker has it, or it is
     stored already). `render(row) -> (filename, content_type, bytes)`."""
     claimed_at = timezone.now()
-    claimed = model.objects.filter(pk=pk, pdf_status="pending").update(
+    claimed = model._default_manager.filter(pk=pk, pdf_status="pending").update(
         pdf_status="rendering", pdf_claimed_at=claimed_at
     )
     if not claimed:
         return "skipped"
-    mine = model.objects.filter(pk=pk, pdf_status="rendering", pdf_claimed_at=claimed_at)
-    row = model.objects.select_related(*related).get(pk=pk)
+    mine = model._default_manager.filter(pk=pk, pdf_status="rendering", pdf_claimed_at=claimed_at)
+    row = model._default_manager.select_related(*related).get(pk=pk)
     try:
         filename, _content_type, content = render(row)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded for staff to see
@@ -53,50 +62,51 @@ def pdf_make(model, pk, render, upload_to, *, related=()) -> str:
     return "done"
 
 
-def pdfs_sweep(model, *, now=None) -> list[int]:
+def pdfs_sweep(model: type[models.Model], *, now: datetime | None = None) -> list[int]:
     """Rows stuck in rendering go back to pending; returns the ids of pending rows to nudge."""
     now = now or timezone.now()
-    model.objects.filter(pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER).update(
+    rows = model._default_manager
+    rows.filter(pdf_status="rendering", pdf_claimed_at__lt=now - STUCK_AFTER).update(
         pdf_status="pending", pdf_claimed_at=None
     )
     return list(
-        model.objects.filter(pdf_status="pending", issued_at__lt=now - NUDGE_AFTER)
+        rows.filter(pdf_status="pending", issued_at__lt=now - NUDGE_AFTER)
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
 
 
-def pdf_stored(row) -> bool:
+def pdf_stored(row: Any) -> bool:
     """The row's PDF is rendered and its file is still in storage."""
     name = row.pdf_file.name
     return row.pdf_status == "done" and bool(name) and row.pdf_file.storage.exists(name)
 
 
-def pdf_again(model, row, task_name: str) -> bool:
+def pdf_again(model: type[models.Model], row: Any, task_name: str) -> bool:
     """Queue a row's PDF once more when it is missing (never rendered, failed, or its file
     gone); a stored one is never redone, and one a worker is rendering is left to it (the
     sweeper takes it back if that worker died). True when queued."""
     if pdf_stored(row) or row.pdf_status == "rendering":
         return False
     with transaction.atomic():
-        model.objects.filter(pk=row.pk, pdf_status=row.pdf_status).update(
+        model._default_manager.filter(pk=row.pk, pdf_status=row.pdf_status).update(
             pdf_status="pending", pdf_file="", pdf_error=""
         )
         enqueue_on_commit(task_name, row.pk)
     return True
 
 
-def pdf_redo(model, pk, task_name: str) -> None:
+def pdf_redo(model: type[models.Model], pk: int, task_name: str) -> None:
     """Draw a row's PDF again because what it shows changed. The old file goes once this
     commits, so the row keeps one stored PDF."""
-    old = model.objects.filter(pk=pk).values_list("pdf_file", flat=True).first()
-    model.objects.filter(pk=pk).update(pdf_status="pending", pdf_file="", pdf_error="")
+    old = model._default_manager.filter(pk=pk).values_list("pdf_file", flat=True).first()
+    model._default_manager.filter(pk=pk).update(pdf_status="pending", pdf_file="", pdf_error="")
     if old:
         transaction.on_commit(lambda: default_storage.delete(old))
     enqueue_on_commit(task_name, pk)
 
 
-def stored_pdf_response(row, filename: str) -> HttpResponse | None:
+def stored_pdf_response(row: Any, filename: str) -> HttpResponse | None:
     """The stored PDF as a download named `filename`, or None when its file is gone."""
     stored = open_stored(row.pdf_file)
     if stored is None:
@@ -107,7 +117,9 @@ def stored_pdf_response(row, filename: str) -> HttpResponse | None:
     return response
 
 
-def stored_pdf_or_again(row, filename: str, again) -> HttpResponse | None:
+def stored_pdf_or_again(
+    row: Any, filename: str, again: Callable[[], object]
+) -> HttpResponse | None:
     """The download of a row's PDF: the stored file, or, when it is missing (never drawn,
     failed, or its file gone from storage), `again()` queues it and None says "not ready
     yet". Without a broker (make run) the queued render has run by the time `again()`

@@ -8,9 +8,10 @@ import uuid
 
 from allauth.core import ratelimit
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
-def allowed(request, action: str) -> bool:
+def allowed(request: HttpRequest, action: str) -> bool:
     """Count one `action` of the logged-in user; False when over the limit (see
     ACCOUNT_RATE_LIMITS)."""
     if ratelimit.consume(request, action=action, user=request.user):

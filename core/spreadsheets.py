@@ -8,12 +8,18 @@ stay numbers."""
 
 import csv
 import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
-def inert(value):
+def inert(value: object) -> object:
     """The cell as a spreadsheet must read it: text that would start a formula is quoted."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTERS):
         if not _PLAIN_NUMBER.fullmatch(value):
@@ -21,7 +27,7 @@ def inert(value):
     return value
 
 
-def decimal_cell(value, places: int | None = None) -> str:
+def decimal_cell(value: Decimal | int | None, places: int | None = None) -> str:
     """A number as Polish spreadsheets read it: a decimal comma, no grouping ("1234,50");
     empty for None. `places` fixes the decimals, else the value's own are kept."""
     if value is None:
@@ -33,12 +39,12 @@ def decimal_cell(value, places: int | None = None) -> str:
 class SpreadsheetWriter:
     """csv.writer with the spreadsheet dialect above; use it for every CSV the project writes."""
 
-    def __init__(self, out):
+    def __init__(self, out: "SupportsWrite[str]") -> None:
         self._writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
 
-    def writerow(self, row):
+    def writerow(self, row: Iterable[object]) -> object:
         return self._writer.writerow([inert(value) for value in row])
 
-    def writerows(self, rows):
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)

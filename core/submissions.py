@@ -3,6 +3,7 @@ second submit of the same form can be recognised and stored once (the service lo
 up; a conditional unique constraint settles a race)."""
 
 import uuid
+from typing import Any
 
 from django import forms
 
@@ -10,6 +11,6 @@ from django import forms
 class OneTimeTokenForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("token", uuid.uuid4())

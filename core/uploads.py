@@ -16,10 +16,12 @@ is within their rate limit, so neither a mistyped form nor a flood pays for deco
 import io
 import threading
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django import forms
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -53,7 +55,10 @@ class PhotoRejected(ValueError):
     pass
 
 
-def _decode(image):
+_T = TypeVar("_T")
+
+
+def _decode(image: Image.Image) -> None:
     with _truncation_lock:
         lenient = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -63,7 +68,7 @@ def _decode(image):
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
-def _image_bytes(uploaded, image_format) -> int:
+def _image_bytes(uploaded: File, image_format: str | None) -> int:
     """The bytes that hold a PNG's pixels (its IDAT chunks), read from the chunk headers alone:
     text or other chunks padded onto a flat image must not pass for detail. The file's size for
     other formats."""
@@ -88,22 +93,22 @@ def _image_bytes(uploaded, image_format) -> int:
 class CheckedPhoto:
     """An upload whose header passed the checks; nothing of it decoded yet."""
 
-    upload: object
+    upload: File
     pixels: int
 
     def decode(self) -> ContentFile:
         return reencode(self.upload)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return getattr(self.upload, "name", "") or ""
 
 
-def _open(uploaded):
+def _open(uploaded: File) -> ImageFile.ImageFile:
     uploaded.seek(0)
     return Image.open(uploaded, formats=FORMATS)
 
 
-def _guarded(step):
+def _guarded(step: Callable[[], _T]) -> _T:
     """Run `step`, with every sign of a bad or hostile file turned into PhotoRejected."""
     try:
         with warnings.catch_warnings():
@@ -123,7 +128,7 @@ def _guarded(step):
         raise PhotoRejected(_("The file is not a JPEG, PNG or HEIC photo.")) from error
 
 
-def check_photo(uploaded, *, max_bytes: int, max_pixels: int) -> CheckedPhoto:
+def check_photo(uploaded: File, *, max_bytes: int, max_pixels: int) -> CheckedPhoto:
     """The upload with its pixel count, judged from its size and header alone (nothing is
     decoded), or PhotoRejected with a message."""
     max_pixels = min(max_pixels, DEFAULT_MAX_PIXELS * 4)  # a setting cannot undo the guard
@@ -132,7 +137,7 @@ def check_photo(uploaded, *, max_bytes: int, max_pixels: int) -> CheckedPhoto:
             _("The photo is too large: at most %(mb)d MB.") % {"mb": max_bytes // 2**20}
         )
 
-    def header():
+    def header() -> CheckedPhoto:
         with _open(uploaded) as image:
             width, height = image.size
             pixels = width * height
@@ -150,7 +155,7 @@ def check_photo(uploaded, *, max_bytes: int, max_pixels: int) -> CheckedPhoto:
     return _guarded(header)
 
 
-def check_request_pixels(photos) -> None:
+def check_request_pixels(photos: Iterable[CheckedPhoto]) -> None:
     """PhotoRejected when the photos of one request together exceed REQUEST_MAX_PIXELS."""
     if sum(photo.pixels for photo in photos) > REQUEST_MAX_PIXELS:
         raise PhotoRejected(
@@ -162,10 +167,10 @@ def check_request_pixels(photos) -> None:
         )
 
 
-def reencode(uploaded) -> ContentFile:
+def reencode(uploaded: File) -> ContentFile:
     """Decode a checked upload and re-encode it as a plain JPEG, or PhotoRejected."""
 
-    def decode():
+    def decode() -> Image.Image:
         with _open(uploaded) as image:
             if image.format == "JPEG":
                 image.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))  # decode at 1/2, 1/4 …
@@ -182,7 +187,7 @@ def reencode(uploaded) -> ContentFile:
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
-def clean_photo(uploaded, *, max_bytes: int, max_pixels: int) -> ContentFile:
+def clean_photo(uploaded: File, *, max_bytes: int, max_pixels: int) -> ContentFile:
     """The uploaded file checked and re-encoded as a plain JPEG, or PhotoRejected."""
     return check_photo(uploaded, max_bytes=max_bytes, max_pixels=max_pixels).decode()
 

@@ -14,6 +14,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _redbeat_settings():
+    # RedBeat reads its settings by their bare names (redbeat_lock_timeout) and does not see
+    # the CELERY_REDBEAT_* of ebok/settings.py through Celery's namespace.
+    from django.conf import settings
+
+    prefix = "CELERY_REDBEAT_"
+    return {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith(prefix)
+    }
+
+
+app.add_defaults(_redbeat_settings)
+
+
 @worker_init.connect
 @beat_init.connect
 def _refuse_wrong_balances(**kwargs):

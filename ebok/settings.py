@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 from stdnum.pl import nip as stdnum_nip
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "accessibility",
     "privacy",
     "ebok",
+    "demo",  # the seed_demo command and its data; no app imports it
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,82 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Queues by urgency (docs/operations.md, "Queues and workers"). A worker started without -Q
+# consumes all four; production gives `urgent` a worker of its own. Every task is routed here
+# by name (tests/architecture/test_tasks.py); Celery's own tasks go to the default queue.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("urgent", "default", "pdf", "bulk")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    name: {"queue": queue}
+    for queue, names in {
+        # The mail a person is waiting for, and the sweepers that send it again when lost.
+        "urgent": [
+            "faults.duty_email_send",
+            "faults.duty_emails_sweep",
+            "accounts.security_notice_send",
+            "accounts.security_notices_sweep",
+            "accounts.activation_email_send",
+            "accounts.activation_emails_sweep",
+            "accounts.email_change_link_send",
+            "accounts.email_change_links_sweep",
+        ],
+        "default": [
+            "messaging.notification_email_send",
+            "accessibility.request_email_send",
+            "accessibility.statement_review_remind",
+            "billing.coming_month_charge_run_start",
+            "billing.charge_run_execute",
+            "billing.statement_import_run",
+            "resolutions.ended_resolutions_close",
+            "meters.pending_photos_sweep",
+        ],
+        # Every PDF render.
+        "pdf": [
+            "billing.invoice_pdf_render",
+            "billing.certificate_pdf_render",
+            "billing.water_settlement_pdf_render",
+            "billing.water_settlement_pdfs_render_run",
+            "resolutions.resolution_documents_render",
+        ],
+        # Many rows at once: notices to everyone, exports, KSeF rounds, reminders, and the
+        # sweepers that fan out.
+        "bulk": [
+            "messaging.notice_deliver",
+            "messaging.notice_emails_enqueue",
+            "messaging.notice_emails_send",
+            "messaging.notices_sweep",
+            "messaging.notification_emails_sweep",
+            "accessibility.request_emails_sweep",
+            "privacy.data_export_build",
+            "privacy.data_exports_sweep",
+            "billing.invoices_issue_for_run",
+            "billing.invoices_ksef_send",
+            "billing.invoices_ksef_sweep",
+            "billing.charges_posted_notify",
+            "billing.billing_notices_send",
+            "meters.reading_reminders_send",
+            "billing.charge_runs_sweep",
+            "billing.statement_imports_sweep",
+            "billing.invoice_pdfs_sweep",
+            "billing.certificate_pdfs_sweep",
+            "billing.water_settlement_pdfs_sweep",
+            "resolutions.resolution_documents_sweep",
+        ],
+    }.items()
+    for name in names
+}
+if REDIS_URL:
+    # One beat at a time: RedBeat keeps the schedule in Redis and holds a lock there, so a
+    # second beat (a rolling deploy, a duplicate service) waits for it instead of running
+    # every entry twice. The lock lives 30 s unless extended; beat extends it every tick (at
+    # most 5 s apart) and a waiting beat tries for it every 5 s.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS = {}  # not the broker's transport options
+    CELERY_REDBEAT_LOCK_TIMEOUT = 30
 # The day of the month on which beat starts the charge run for the next month (at 02:00).
 BILLING_RUN_DAY = env.int("BILLING_RUN_DAY", default=20)
 if not 1 <= BILLING_RUN_DAY <= 28:
@@ -390,7 +468,7 @@ BILLING_DUE_DAY = env.int("BILLING_DUE_DAY", default=10)
 BILLING_SHOW_INTEREST = _strict_bool("BILLING_SHOW_INTEREST", True)
 BILLING_REMINDER_DAYS = env.int("BILLING_REMINDER_DAYS", default=3)
 # The content of an account's money pages is cached this long under a key that every posting,
-# register change, rate and new day moves (billing/ledger/page_cache.py); 0 turns it off.
+# register change, rate and new day moves (billing/account/page_cache.py); 0 turns it off.
 BILLING_PAGE_CACHE_SECONDS = env.int("BILLING_PAGE_CACHE_SECONDS", default=600)
 # Staff are warned on the admin's front page when the newest statutory interest rate is older
 # than this: the NBP reference rate may have changed since.

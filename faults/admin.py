@@ -5,6 +5,7 @@ audit log); the timeline is read-only; photos are served to staff through an adm
 from a public path. Showing the handle page or a photo is recorded as a read."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -41,9 +42,10 @@ class AgeFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() not in self.BUCKETS:
+        bucket = self.BUCKETS.get(self.value() or "")
+        if bucket is None:
             return queryset
-        newest, oldest = self.BUCKETS[self.value()]
+        newest, oldest = bucket
         now = timezone.now()
         queryset = queryset.filter(created_at__lte=now - timedelta(days=newest))
         if oldest is not None:
@@ -63,7 +65,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_status"].choices = [
+        cast(forms.ChoiceField, self.fields["new_status"]).choices = [
             (s.value, s.label) for s in services.allowed_statuses(report)
         ]
 
@@ -110,7 +112,7 @@ class RecordForm(forms.Form):
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
         people = account_people(account)
-        self.fields["resident"].queryset = people
+        cast(PersonChoiceField, self.fields["resident"]).queryset = people
         if len(people) == 1:
             self.fields["resident"].initial = people[0].pk
 
@@ -119,7 +121,7 @@ class EventInline(admin.TabularInline):
     model = FaultEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "old_status", "new_status", "text", "public", "author"]
+    fields = ("created_at", "kind", "old_status", "new_status", "text", "public", "author")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -133,7 +135,7 @@ class PhotoInline(admin.TabularInline):
     model = FaultPhoto
     extra = 0
     can_delete = False
-    fields = ["view", "uploaded_by", "created_at"]
+    fields = ("view", "uploaded_by", "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -340,7 +342,7 @@ class FaultReportAdmin(admin.ModelAdmin):
             audit_read(request, gettext_noop("Fault handling page"), obj=report)
         action = request.POST.get("action") if request.method == "POST" else None
         forms_ = _handle_forms(request, action, report)
-        form = forms_.get(action)
+        form = forms_.get(action or "")
         if form is not None and form.is_valid():
             try:
                 done = _handle(action, report, form.cleaned_data, request.user)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,7 +130,7 @@ class ReportForm(FaultPhotoForm, OneTimeTokenForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = accounts_for_user(user)
+        cast(AccountChoiceField, self.fields["account"]).queryset = accounts_for_user(user)
         if user.phone and not self.is_bound:
             self.fields["contact_phone"].initial = user.phone
 
@@ -154,7 +156,8 @@ class CommentForm(FaultPhotoForm):
         return _check(photo) if photo else None
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("text") or "").strip() and not data.get("photo"):
             raise ValidationError(_("Write a comment or attach a photo."))
         return data

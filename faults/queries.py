@@ -3,7 +3,7 @@ that account now sees it, its photos and its timeline, whether the fault is in t
 in a common part: co-holders share their reports. A user whose access ended no longer does,
 even for a report they made; strangers never do."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.queries import accounts_for_user
@@ -11,7 +11,7 @@ from accounts.queries import accounts_for_user
 from .models import OPEN_STATUSES, FaultEvent, FaultPhoto, FaultReport
 
 
-def _visible(user):
+def _visible(user) -> QuerySet[FaultReport]:
     return FaultReport.objects.filter(account__in=accounts_for_user(user).values("pk"))
 
 

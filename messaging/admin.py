@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -238,10 +239,11 @@ class NoticeAdmin(admin.ModelAdmin):
             except services.MessagingError as error:
                 self.message_user(request, f"{notice}: {error.message}", messages.ERROR)
                 continue
-            if published.publish_at > timezone.now() + timedelta(seconds=5):
+            when = published.publish_at  # always set once published
+            if when is not None and when > timezone.now() + timedelta(seconds=5):
                 text = _("%(title)s: scheduled for %(when)s.") % {
                     "title": notice,
-                    "when": moment_text(published.publish_at),
+                    "when": moment_text(when),
                 }
             else:
                 text = _("%(title)s: being delivered to its audience now.") % {"title": notice}
@@ -326,8 +328,9 @@ class AgeFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in {"1", "3", "7"}:
-            since = timezone.now() - timedelta(days=int(self.value()))
+        days = self.value()
+        if days in {"1", "3", "7"}:
+            since = timezone.now() - timedelta(days=int(days))
             return queryset.filter(last_activity_at__lt=since)
         return queryset
 
@@ -335,7 +338,7 @@ class AgeFilter(admin.SimpleListFilter):
 class MessageInline(admin.StackedInline):
     model = ThreadMessage
     extra = 0
-    fields = ["author", "from_staff", "created_at", "text", "attachment_link"]
+    fields = ("author", "from_staff", "created_at", "text", "attachment_link")
     readonly_fields = fields
     can_delete = False
 
@@ -371,7 +374,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = account_people(account)
+        cast(PersonChoiceField, self.fields["recipient"]).queryset = account_people(account)
 
 
 class ReplyForm(forms.Form):
@@ -392,10 +395,10 @@ class ThreadAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["account"]
     ordering = ["-awaiting_staff", "last_activity_at"]
-    fields = [
+    fields = (
         "subject", "account", "topic", "status", "created_by", "created_at", "last_activity_at",
         "closed_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [MessageInline]
     actions = ["close", "reopen"]

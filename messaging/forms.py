@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class ThreadForm(OneTimeTokenForm):
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [
+        cast(forms.TypedChoiceField, self.fields["account"]).choices = [
             (a.pk, f"{a.premises.building.street} / {a.premises.number} ({a.number})")
             for a in accounts
         ]

@@ -189,14 +189,14 @@ def thread_residents(thread):
     return list(holders)
 
 
-def thread_by_token(user, token):
+def thread_by_token(user, token) -> Thread | None:
     """The thread this user already started with this form's one-time token, or None."""
     if token is None:
         return None
     return Thread.objects.filter(idempotency_key=token, created_by=user).first()
 
 
-def reply_by_token(user, thread, token):
+def reply_by_token(user, thread, token) -> ThreadMessage | None:
     if token is None:
         return None
     return ThreadMessage.objects.filter(idempotency_key=token, thread=thread, author=user).first()

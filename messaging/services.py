@@ -221,7 +221,8 @@ def _insert_deliveries(notice) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        inserted: int = cursor.rowcount
+    return inserted
 
 
 def pending_delivery_batches(notice_id, size=None):
@@ -306,7 +307,9 @@ def _active_accounts():
     return Account.objects.active().values("pk")
 
 
-def _message(thread, author, text, attachment, from_staff, idempotency_key=None):
+def _message(
+    thread, author, text, attachment, from_staff, idempotency_key=None
+) -> ThreadMessage:
     text = (text or "").strip()
     if not text:
         raise MessagingError(_("Write the message."), field="text")

@@ -76,9 +76,10 @@ class LegalisationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() not in {"expired", "soon", "valid"}:
+        state = self.value()
+        if state not in {"expired", "soon", "valid"}:
             return queryset
-        found = queries.meters_by_legalisation(self.value(), timezone.localdate())
+        found = queries.meters_by_legalisation(state, timezone.localdate())
         return queryset.filter(pk__in=found.values("pk"))
 
 
@@ -154,7 +155,7 @@ class EventInline(admin.TabularInline):
     model = ReadingEvent
     extra = 0
     can_delete = False
-    fields = ["action", "actor", "at", "details"]
+    fields = ("action", "actor", "at", "details")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -252,13 +252,16 @@ def _submitted(meter, idempotency_key) -> Reading | None:
     """The reading an earlier submit of the same form stored, if any."""
     if idempotency_key is None:
         return None
-    return Reading.objects.filter(idempotency_key=idempotency_key, meter=meter).first()
+    done: Reading | None = Reading.objects.filter(
+        idempotency_key=idempotency_key, meter=meter
+    ).first()
+    return done
 
 
 def _replaceable(user, meter, read_on) -> Reading | None:
     """One reading a day: the resident's own reading of that day, still theirs to take back,
     is replaced; any other is for the office to correct."""
-    replaced = _same_day(meter, read_on)
+    replaced: Reading | None = _same_day(meter, read_on)
     if replaced is not None and replaced != withdrawable_reading(user, meter):
         raise ReadingRejected(
             _("A reading for this day is already recorded. Ask the office to correct it."),

@@ -8,7 +8,7 @@ class DataExportAdmin(admin.ModelAdmin):
     list_display = ["user", "status", "requested_at", "finished_at", "expires_at", "size"]
     list_filter = ["status"]
     search_fields = ["user__username", "user__last_name"]
-    fields = ["user", "status", "requested_at", "finished_at", "expires_at", "size", "error"]
+    fields = ("user", "status", "requested_at", "finished_at", "expires_at", "size", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -11,12 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.dates import month_label
 from core.money import format_pln
+from core.personal_data import DATE, MOMENT, MONEY, MONTH, VOLUME, YES_NO
 from core.spreadsheets import decimal_cell
 from meters.templatetags.meters import format_m3
-
-TEXT, DATE, MOMENT, MONTH, MONEY, VOLUME, YES_NO = (
-    "text", "date", "moment", "month", "money", "volume", "yes_no"
-)
 
 
 def _local(value: datetime) -> datetime:

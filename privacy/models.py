@@ -51,7 +51,11 @@ class DataExport(models.Model):
 
     @property
     def is_ready(self):
-        return self.status == self.Status.DONE and self.expires_at > timezone.now()
+        return (
+            self.status == self.Status.DONE
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
 
     @property
     def in_progress(self):

@@ -25,4 +25,5 @@ def export_file_of(export) -> bytes | None:
     if stored is None:
         return None
     with stored:
-        return stored.read()
+        content: bytes = stored.read()
+    return content

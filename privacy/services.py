@@ -18,9 +18,10 @@ from django.utils import timezone, translation
 
 from core.enqueue import enqueue_on_commit
 from core.pdf_documents import document_pdf
+from core.personal_data import MONEY, VOLUME
 from core.spreadsheets import SpreadsheetWriter
 
-from .cells import MONEY, VOLUME, for_csv, for_json, for_people
+from .cells import for_csv, for_json, for_people
 from .collect import collect, profile_of
 from .models import DataExport, export_upload_to
 

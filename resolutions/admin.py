@@ -4,6 +4,8 @@ the result letters; the vote log and the notices, read-only. Writes go through s
 record the clerk's change in the audit log (marking letters delivered is recorded here); the
 tally, the paper ballot page and the PDFs record a read of the owners' votes."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,9 +129,8 @@ class PaperBallotForm(forms.Form):
 
     def __init__(self, *args, resolution, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ballot"].queryset = Ballot.objects.filter(resolution=resolution).order_by(
-            "premises_label", "pk"
-        )
+        ballots = Ballot.objects.filter(resolution=resolution).order_by("premises_label", "pk")
+        cast(forms.ModelChoiceField, self.fields["ballot"]).queryset = ballots
 
 
 @admin.register(Resolution)

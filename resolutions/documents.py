@@ -85,3 +85,16 @@ def letters_ensure(resolution):
     if resolution.status != Resolution.Status.CLOSED:
         raise ValueError("only a closed vote has result letters")
     return _ensure(resolution, "letters", render_letters)
+
+
+def documents_ensure(*, resolution_id) -> bool:
+    """The protocol and result letters of a closed vote, rendered if missing (the worker's part
+    after closing); False when the vote is not closed."""
+    resolution = Resolution.objects.filter(
+        pk=resolution_id, status=Resolution.Status.CLOSED
+    ).first()
+    if resolution is None:
+        return False
+    protocol_ensure(resolution)
+    letters_ensure(resolution)
+    return True

@@ -26,10 +26,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from email.header import decode_header, make_header
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import redis
@@ -48,6 +49,7 @@ REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/14")
 TIMEOUT = float(os.environ.get("SMOKE_TIMEOUT", "180"))
 START = time.monotonic()
 MAIL_SEPARATOR = b"-" * 79
+WARSAW = ZoneInfo("Europe/Warsaw")  # the app's TIME_ZONE: its "today"
 
 
 def left():
@@ -180,7 +182,7 @@ def tenant_journey(base):
         "SELECT m.id, r.value, r.read_on FROM meters_meter m JOIN meters_reading r "
         "ON r.meter_id = m.id WHERE m.serial_number = 'ZW-1001' ORDER BY r.read_on DESC LIMIT 1"
     )[0]
-    days = max((date.today() - last_on).days, 1)
+    days = max((datetime.now(WARSAW).date() - last_on).days, 1)
     value = (last_value + Decimal("0.08") * days).quantize(Decimal("0.001"))
     typed = f"{value:.3f}".replace(".", ",")
     tenant.open(f"/liczniki/{meter_id}/odczyt/")

@@ -39,7 +39,6 @@ def _polish_by_default():
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()  # rate-limit counters live in the cache
-    yield
 
 
 @pytest.fixture

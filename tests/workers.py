@@ -113,12 +113,13 @@ def start_worker(env, name, *options, new_session=False):
 
 
 @contextmanager
-def running_worker(env, name):
-    """A solo worker on an empty queue, answering pings; stopped on the way out."""
+def running_worker(env, name, *options):
+    """A solo worker on empty queues, answering pings; stopped on the way out. It consumes
+    every queue unless `options` say otherwise (`-Q urgent`)."""
     require_redis()
     require_postgres()
     app.control.purge()
-    process = start_worker(env, name, "--pool", "solo")
+    process = start_worker(env, name, "--pool", "solo", *options)
     try:
         wait_for(lambda: app.control.ping(timeout=0.5), "the worker to start", timeout=60)
         yield process

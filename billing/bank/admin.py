@@ -78,7 +78,7 @@ class StatementImportAdmin(admin.ModelAdmin):
     search_fields = ["original_name"]
     date_hierarchy = "uploaded_at"
     list_select_related = ["uploaded_by"]
-    fields = [
+    fields = (
         "original_name",
         "status",
         "error",
@@ -93,7 +93,7 @@ class StatementImportAdmin(admin.ModelAdmin):
         "lines_new",
         "lines_duplicate",
         "lines_matched",
-    ]
+    )
     readonly_fields = fields
     change_form_template = "admin/billing/statementimport/change_form.html"
 
@@ -186,7 +186,7 @@ class StatementLineAdmin(admin.ModelAdmin):
     search_fields = ["title", "counterparty_name", "counterparty_account", "bank_reference"]
     date_hierarchy = "booked_on"
     list_select_related = ["account"]
-    fields = [
+    fields = (
         "statement",
         "booked_on",
         "amount",
@@ -203,7 +203,7 @@ class StatementLineAdmin(admin.ModelAdmin):
         "assigned_by",
         "assigned_at",
         "ignore_reason",
-    ]
+    )
     readonly_fields = fields
     change_form_template = "admin/billing/statementline/change_form.html"
 
@@ -212,7 +212,8 @@ class StatementLineAdmin(admin.ModelAdmin):
             request, queryset, search_term
         )
         amount = parse_decimal(search_term.strip().removesuffix("zł").strip())
-        if amount is not None and amount.as_tuple().exponent >= -2:
+        exponent = amount.as_tuple().exponent if amount is not None else "n"
+        if isinstance(exponent, int) and exponent >= -2:
             queryset |= self.get_queryset(request).filter(amount=amount)
         return queryset, may_have_duplicates
 

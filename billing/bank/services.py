@@ -33,8 +33,8 @@ from billing.bank.formats import (
 )
 from billing.bank.matching import AccountLookup
 from billing.bank.models import StatementImport, StatementLine
+from billing.bank.queries import DATA_AS_OF_KEY
 from billing.ledger.models import Payment
-from billing.ledger.queries import DATA_AS_OF_KEY
 from billing.ledger.services import (
     BillingError,
     payment_build,

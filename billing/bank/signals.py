@@ -5,7 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from billing.bank.models import StatementImport
-from billing.ledger.queries import DATA_AS_OF_KEY
+from billing.bank.queries import DATA_AS_OF_KEY
 
 
 @receiver(post_save, sender=StatementImport)

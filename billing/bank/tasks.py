@@ -2,20 +2,20 @@
 
 from celery import shared_task
 
-from billing.bank.services import statement_import_run, statement_imports_sweep
+from billing.bank import services
 
 
 @shared_task(soft_time_limit=600, time_limit=660, name="billing.statement_import_run")
-def import_statement(statement_id):
+def statement_import_run(statement_id):
     """Book one uploaded statement; a second delivery finds it claimed and does nothing."""
-    statement = statement_import_run(statement_id=statement_id)
+    statement = services.statement_import_run(statement_id=statement_id)
     return statement.status if statement else "skipped"
 
 
 @shared_task(name="billing.statement_imports_sweep")
-def sweep_statement_imports():
+def statement_imports_sweep():
     """Beat: queue again the imports whose task was lost."""
-    ids = statement_imports_sweep()
+    ids = services.statement_imports_sweep()
     for pk in ids:
-        import_statement.delay(pk)
+        statement_import_run.delay(pk)
     return len(ids)

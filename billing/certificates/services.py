@@ -86,8 +86,9 @@ def certificate_request(*, user, account: Account, now=None) -> Certificate:
     return certificate
 
 
-def verification_url(certificate) -> str:
-    return settings.SITE_URL + reverse("billing:verify_code", args=[certificate.verification_code])
+def verification_url(certificate: Certificate) -> str:
+    path = reverse("billing:verify_code", args=[certificate.verification_code])
+    return f"{settings.SITE_URL}{path}"
 
 
 def render(certificate) -> tuple[str, str, bytes]:
@@ -108,7 +109,7 @@ def render(certificate) -> tuple[str, str, bytes]:
     return filename_of(certificate), "application/pdf", document_pdf(html)
 
 
-def filename_of(certificate) -> str:
+def filename_of(certificate: Certificate) -> str:
     return "zaswiadczenie-" + certificate.number.replace("/", "-") + ".pdf"
 
 

@@ -2,18 +2,18 @@
 
 from celery import shared_task
 
-from billing.certificates.services import certificate_pdf_make, certificate_pdfs_sweep
+from billing.certificates import services
 
 
 @shared_task(name="billing.certificate_pdf_render")
-def render_certificate_pdf(certificate_id):
-    return certificate_pdf_make(certificate_id=certificate_id)
+def certificate_pdf_render(certificate_id):
+    return services.certificate_pdf_make(certificate_id=certificate_id)
 
 
 @shared_task(name="billing.certificate_pdfs_sweep")
-def sweep_certificate_pdfs():
+def certificate_pdfs_sweep():
     """Beat: stuck or lost certificate PDFs are queued again."""
-    ids = certificate_pdfs_sweep()
+    ids = services.certificate_pdfs_sweep()
     for pk in ids:
-        render_certificate_pdf.delay(pk)
+        certificate_pdf_render.delay(pk)
     return len(ids)

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.queries import get_account_for_user
+from billing.bank.queries import data_as_of
 from billing.certificates import queries
 from billing.certificates import services as certificates
-from billing.ledger.queries import account_state_of, data_as_of
+from billing.ledger.queries import account_state_of
 from core.downloads import download_view
 from core.pdf_jobs import stored_pdf_or_again
 

@@ -31,11 +31,10 @@ from billing.invoices.services import (
     invoices_ksef_rebuild,
     invoices_pdf_request,
 )
-from billing.ledger.admin_forms import MonthField
 from billing.ledger.models import VatRate
 from core.downloads import download_view
 from core.formats import format_day
-from core.inputs import MoneyField
+from core.inputs import MoneyField, MonthField
 from core.pdf_jobs import stored_pdf_or_again
 
 
@@ -95,7 +94,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = [
+    fields = (
         "state",
         "position",
         "description",
@@ -108,13 +107,13 @@ class InvoiceLineInline(ReadOnlyInline):
         "gross_value",
         "rounding",
         "charge",
-    ]
+    )
     readonly_fields = fields
 
 
 class InvoiceRateTotalInline(ReadOnlyInline):
     model = InvoiceRateTotal
-    fields = ["state", "vat_rate", "net", "vat", "gross"]
+    fields = ("state", "vat_rate", "net", "vat", "gross")
     readonly_fields = fields
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ def invoice_accounts_for_user(user):
     )
 
 
-def invoices_for_user(user):
+def invoices_for_user(user) -> QuerySet[Invoice]:
     return Invoice.objects.filter(account__in=invoice_accounts_for_user(user))
 
 

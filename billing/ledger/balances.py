@@ -1,20 +1,25 @@
-"""The arithmetic of an account's ledger, on rows already loaded: no queries here.
+"""An account's balance from its whole history (build_ledger), and the interest arithmetic the
+other computations share, on rows already loaded: no queries here.
 
 Payments pay the oldest charges first (by due date), so each charge knows what is still unpaid,
 when each part of it was paid, and the statutory interest for delay that accrued. A correction
 folds into the entry it corrects and carries that entry's due date. A charge is late only after
 its deadline, the due date moved past weekends and holidays (art. 115 k.c., deadlines.py).
 
-This is the whole-history computation: pages read an account's state from the ledger summary
-and its open items (open_items.py); tests hold the two to the same figures.
+This is the whole-history computation, the reference: pages read an account's state from the
+ledger summary and its open items (open_items.py); tests hold the two to the same figures.
 """
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
+from typing import Any
+
+from django.utils import timezone
 
 from billing.ledger.deadlines import deadline
 from core.money import money
@@ -112,7 +117,7 @@ class Ledger(DebtFigures):
         return sum((s.interest for s in self.charges), ZERO)
 
 
-def fold_corrections(entries):
+def fold_corrections(entries: Iterable[Any]) -> list[tuple[Any, Decimal]]:
     """(original, effective amount) for entries whose `corrects_id` points at an original."""
     corrections = defaultdict(lambda: ZERO)
     originals = []
@@ -127,7 +132,7 @@ def fold_corrections(entries):
 def build_ledger(charges, payments, rates=(), today=None) -> Ledger:
     """Allocate `payments` to `charges` oldest first; interest with `rates` (InterestRate rows
     or (valid_from, rate) pairs) up to `today` for what is still unpaid."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     states = [
         ChargeState(charge=c, amount=max(amount, ZERO))
         for c, amount in sorted(

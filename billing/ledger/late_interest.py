@@ -64,7 +64,9 @@ class LateInterest:
         return sum((p.interest for p in self.parts), ZERO)
 
 
-def late_interest(charges, payments, *, paid_before: Decimal, schedule, since: date):
+def late_interest(
+    charges, payments, *, paid_before: Decimal, schedule, since: date
+) -> LateInterest:
     """LateInterest of the payments that arrived from `since` on. `charges`: every charge
     (corrections included) from the first one not fully paid before `since`; `payments`: every
     payment (and correction) dated from `since` on; `paid_before`: how much of `charges` was

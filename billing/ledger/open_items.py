@@ -1,4 +1,5 @@
-"""An account's state from its ledger summary and its open items: no history is read.
+"""An account's balance, open items and interest from its ledger summary and its newest charges,
+as the pages read it: no history is read (balances.py computes the same from all of it).
 
 Payments pay the oldest charges first (balances.py), so what is unpaid is always the newest
 charges, by due date, that together make up what is owed (charges − payments). Reading the

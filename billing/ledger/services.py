@@ -17,7 +17,7 @@ class BillingError(Exception):
     """A refused action; the message is shown next to the form."""
 
 
-def _effective(entry) -> Decimal:
+def _effective(entry: Charge | Payment) -> Decimal:
     return entry.amount + sum(c.amount for c in entry.corrections.all())
 
 

@@ -8,19 +8,19 @@ from billing.ledger import charge_run
 
 
 @shared_task(soft_time_limit=600, time_limit=660, name="billing.charge_run_execute")
-def execute_charge_run(run_id):
+def charge_run_execute(run_id):
     """Do one pending run; a second delivery finds it claimed and does nothing."""
     run = charge_run.charge_run_execute(run_id=run_id)
     return run.status if run else "skipped"
 
 
 @shared_task(name="billing.coming_month_charge_run_start")
-def start_coming_month_charge_run():
+def coming_month_charge_run_start():
     """Beat: on BILLING_RUN_DAY, charge next month (skipped when a run of it exists)."""
     run = charge_run.coming_month_run_start(today=timezone.localdate())
     return run.pk if run else None
 
 
 @shared_task(name="billing.charge_runs_sweep")
-def sweep_charge_runs():
+def charge_runs_sweep():
     return len(charge_run.charge_runs_sweep())

@@ -1,4 +1,6 @@
-"""Checking and rebuilding the ledger summary (LedgerTotal, LedgerMonth) from the entries.
+"""Checking and rebuilding the ledger summary (LedgerTotal, LedgerMonth) from the entries, for
+all accounts at once in SQL. An account's balance is computed elsewhere: from the summary
+(open_items.py) or from its whole history (balances.py).
 
 The triggers (`summary_triggers`) keep the summary in every posting's transaction; this is the
 audit of that promise (`manage.py ledger_summary`) and the way back if it was ever broken (a

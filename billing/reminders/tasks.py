@@ -7,12 +7,12 @@ from billing.reminders import services as notices
 
 
 @shared_task(soft_time_limit=600, time_limit=660, name="billing.charges_posted_notify")
-def notify_charges_posted(run_id):
+def charges_posted_notify(run_id):
     return notices.charges_posted_notify_run(run_id=run_id)
 
 
 @shared_task(soft_time_limit=600, time_limit=660, name="billing.billing_notices_send")
-def send_billing_notices():
+def billing_notices_send():
     """Beat, daily: posted-charges notices a lost task missed, then due-date reminders."""
     today = timezone.localdate()
     return {

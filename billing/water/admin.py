@@ -3,6 +3,7 @@ and period with its preview, CSV export, posting and new advances, and the docum
 their correction."""
 
 import io
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, Building
 from audit.services import Action, audit_record
-from billing.ledger.admin import ReadOnlyAdmin
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from core.admin_read_only import ReadOnlyAdmin
 from core.downloads import download_view
 from core.spreadsheets import SpreadsheetWriter, decimal_cell
 
@@ -60,7 +61,7 @@ class RunStartForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = Building.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["building"]).queryset = Building.objects.filter(
             water_plan__isnull=False
         ).order_by("street")
 
@@ -84,7 +85,7 @@ class MoveOutForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["account"]).queryset = Account.objects.filter(
             valid_to__isnull=False, premises__building__water_plan__isnull=False
         ).select_related("premises__building")
 
@@ -109,8 +110,8 @@ class SettlementRunAdmin(admin.ModelAdmin):
     list_display = ["building", "period_start", "period_end", "account", "status", "posted_at"]
     list_filter = ["status"]
     list_select_related = ["building", "account"]
-    fields = ["building", "account", "period_start", "period_end", "status", "advances_from",
-              "created_by", "created_at", "posted_by", "posted_at"]
+    fields = ("building", "account", "period_start", "period_end", "status", "advances_from",
+              "created_by", "created_at", "posted_by", "posted_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -276,7 +277,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = AdvancesForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("from_month", [])))
+            messages.error(request, " ".join(str(e) for e in form.errors.get("from_month", [])))
         else:
             try:
                 count = services.advances_apply(

@@ -36,3 +36,12 @@ def settlement_pdfs_of_run(*, run_id: int) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def settlement_pdfs_make_for_run(*, run_id: int) -> int:
+    """After posting: the PDFs of the run's documents still waiting, one after another; the
+    number made."""
+    done = 0
+    for pk in settlement_pdfs_of_run(run_id=run_id):
+        done += settlement_pdf_make(settlement_id=pk) == "done"
+    return done

@@ -1,5 +1,6 @@
 """Reads of water settlements for resident pages, scoped to the user's own accounts."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.queries import accounts_for_user
@@ -9,7 +10,7 @@ from billing.water.models import Settlement
 LIST_LIMIT = 20
 
 
-def settlements_for_user(user):
+def settlements_for_user(user) -> QuerySet[Settlement]:
     return Settlement.objects.filter(
         account__in=accounts_for_user(user).values("pk")
     ).select_related("account__premises__building")

@@ -121,7 +121,7 @@ def settle_from(run: SettlementRun) -> date:
     windows = ReadingWindow.objects.for_building(run.building).filter(
         ends_on__gte=run.period_end, starts_on__lte=run.period_end + WINDOW_REACH
     )
-    last = max([run.period_end, *windows.values_list("ends_on", flat=True)])
+    last: date = max([run.period_end, *windows.values_list("ends_on", flat=True)])
     return last + timedelta(days=1)
 
 
@@ -522,7 +522,9 @@ def _as_invoiced(run, computed: Computed, charge) -> Computed:
     return replace(computed, net=invoiced.net, vat=invoiced.vat, gross=invoiced.gross)
 
 
-def _store(run, computed: Computed, clerk, posting: Posting, corrects=None, reason=""):
+def _store(
+    run, computed: Computed, clerk, posting: Posting, corrects=None, reason=""
+) -> Settlement:
     charge, credit = _post_difference(run, computed, posting, clerk)
     try:
         invoices = _invoices(run, computed, charge, clerk, reason)

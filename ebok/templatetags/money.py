@@ -12,7 +12,7 @@ NBSP = "\u00a0"
 
 
 def _unwrapped(value):
-    """A value the view computes lazily (billing/ledger/page_cache.py), as itself."""
+    """A value the view computes lazily (billing/account/page_cache.py), as itself."""
     if isinstance(value, LazyObject):
         if value._wrapped is empty:
             value._setup()

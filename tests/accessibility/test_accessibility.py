@@ -2,6 +2,7 @@
 requests for accessibility (deadlines, extension, answer by e-mail)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -10,9 +11,10 @@ from django.utils import timezone
 
 from accessibility import services
 from accessibility.models import AccessibilityRequest, AccessibilityStatement, RequestEmail
-from accessibility.tasks import send_request_email
+from accessibility.tasks import request_email_send
 
 pytestmark = pytest.mark.django_db
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def test_request_from_a_visitor_gets_a_7_day_deadline_and_a_confirmation(client)
     request = AccessibilityRequest.objects.get()
     assert request.deadline == timezone.localdate(request.received_at) + datetime.timedelta(days=7)
     email = RequestEmail.objects.get(request=request)
-    assert send_request_email(email.pk) == "sent"
+    assert request_email_send(email.pk) == "sent"
     assert mail.outbox[-1].to == ["maria@example.pl"]
     assert request.deadline.strftime("%Y") in mail.outbox[-1].body
 
@@ -164,7 +166,7 @@ def _request(received):
 
 
 def test_extension_is_allowed_up_to_two_months_with_a_reason(staff):
-    received = timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0))
+    received = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=WARSAW)
     request = _request(received)
     assert request.deadline == datetime.date(2026, 3, 9)
     with pytest.raises(services.AccessibilityError):
@@ -194,13 +196,13 @@ def test_staff_answer_in_admin_is_e_mailed(admin_client, admin_user):
     request.refresh_from_db()
     assert request.status == "answered" and request.answered_by == admin_user
     answer = RequestEmail.objects.get(request=request, kind="answer")
-    send_request_email(answer.pk)
+    request_email_send(answer.pk)
     assert "Opis wykresu: saldo rośnie." in mail.outbox[-1].body
-    assert send_request_email(answer.pk) == "skipped"  # sent once
+    assert request_email_send(answer.pk) == "skipped"  # sent once
 
 
 def test_admin_extension_beyond_two_months_is_refused(admin_client):
-    request = _request(timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0)))
+    request = _request(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=WARSAW))
     url = reverse("admin:accessibility_request_extend", args=[request.pk])
     response = admin_client.post(url, {"to": "2026-06-01", "reason": "Audyt"})
     assert response.status_code == 200

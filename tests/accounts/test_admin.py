@@ -47,7 +47,7 @@ def test_clerk_adds_a_community_with_spaces_and_dashes(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "field,value,message",
+    ("field", "value", "message"),
     [
         ("nip", "5252248482", "NIP"),
         ("nip", "12345", "NIP"),
@@ -115,7 +115,7 @@ def test_community_account_gets_the_communitys_virtual_range(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "changes,field",
+    ("changes", "field"),
     [
         ({"number": "12a"}, "number"),
         ({"number": "12345678901"}, "number"),
@@ -142,7 +142,7 @@ def test_commercial_premises_cannot_be_a_municipal_tenancy(clerk_client):
 
 
 @pytest.mark.parametrize(
-    "numerator,denominator,field",
+    ("numerator", "denominator", "field"),
     [
         ("5", "", "share_denominator"),
         ("5", "0", "share_denominator"),
@@ -209,7 +209,7 @@ def test_clerk_sends_an_activation_link(clerk_client, owner, django_capture_on_c
 
 
 @pytest.mark.parametrize(
-    "data,field",
+    ("data", "field"),
     [
         ({"document_type": "", "method": "letter"}, "document_type"),
         ({"document_type": "id_card", "method": "email", "email": ""}, "email"),
@@ -287,7 +287,7 @@ def test_the_activation_link_expiry_is_told_in_warsaw_time_in_admin_and_e_mail(
     message and the resident's e-mail show the same local time, and not the UTC one."""
     from zoneinfo import ZoneInfo
 
-    from accounts.tasks import send_activation_email
+    from accounts.tasks import activation_email_send
 
     url = reverse("admin:accounts_user_issue_credentials", args=[owner.pk])
     with django_capture_on_commit_callbacks(execute=False):
@@ -303,5 +303,5 @@ def test_the_activation_link_expiry_is_told_in_warsaw_time_in_admin_and_e_mail(
     assert shown == [f"Link aktywacyjny wysłano na adres {owner.email}; wygasa {expected}."]
     assert f"{utc:%H:%M}" not in shown[0]
 
-    send_activation_email(issue.pk)
+    activation_email_send(issue.pk)
     assert f"wygasa {expected}." in mail.outbox[-1].body

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import CredentialIssue, IdentityCheck
-from accounts.tasks import send_activation_email, sweep_unsent_activation_emails
+from accounts.tasks import activation_email_send, activation_emails_sweep
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def issue_email(user, clerk, capture):
             user=user, method="email", document_type="passport", clerk=clerk
         )
     assert len(callbacks) == 1  # the e-mail task is enqueued only after commit
-    send_activation_email(issue.pk)  # what the worker runs
+    activation_email_send(issue.pk)  # what the worker runs
     return issue
 
 
@@ -89,7 +89,7 @@ def test_email_link_activates_once(client, owner, staff, django_capture_on_commi
 
 def test_email_task_run_twice_sends_one_email(owner, staff, django_capture_on_commit_callbacks):
     issue = issue_email(owner, staff, django_capture_on_commit_callbacks)
-    assert send_activation_email(issue.pk) == "skipped"
+    assert activation_email_send(issue.pk) == "skipped"
     assert len(mail.outbox) == 1
     issue.refresh_from_db()
     assert issue.email_status == "sent" and issue.email_sent_at
@@ -185,6 +185,6 @@ def test_sweeper_resends_a_stuck_email(owner, staff, django_capture_on_commit_ca
         issued_at=timezone.now() - timedelta(hours=1),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_unsent_activation_emails.apply().get() == 1
+        assert activation_emails_sweep.apply().get() == 1
     issue.refresh_from_db()
     assert issue.email_status in {"pending", "sent"}

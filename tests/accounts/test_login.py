@@ -59,7 +59,7 @@ def test_no_public_signup(client):
 
 
 @pytest.mark.parametrize(
-    "login,password",
+    ("login", "password"),
     [
         ("", ""),
         ("owner", ""),

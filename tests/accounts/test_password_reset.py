@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import EmailChange
-from accounts.tasks import send_email_change_link
+from accounts.tasks import email_change_link_send
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_a_resident_confirms_the_current_address_from_the_profile(
     assert response.status_code == 302
     change = EmailChange.objects.get(user=owner)
     assert change.old_email == change.new_email == owner.email
-    assert send_email_change_link(change.pk) == "sent"
+    assert email_change_link_send(change.pk) == "sent"
     message = mail.outbox[-1]
     assert message.to == [owner.email]
     assert message.subject == "Potwierdź swój adres e-mail w e-BOK"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts import profile
 from accounts.models import Consent, EmailChange
 from accounts.queries import consent_is_given
-from accounts.tasks import send_email_change_link
+from accounts.tasks import email_change_link_send
 from messaging import Kind, notify
 from messaging.models import MessagingPreference, Notification
 from tests.factories import PASSWORD
@@ -45,7 +45,7 @@ def test_email_change_takes_effect_only_when_the_link_is_opened(owner_client, ow
     owner.refresh_from_db()
     assert owner.email == old  # not yet
     change = EmailChange.objects.get(user=owner)
-    assert send_email_change_link(change.pk) == "sent"
+    assert email_change_link_send(change.pk) == "sent"
     message = mail.outbox[-1]
     assert message.to == ["nowy@example.pl"]
     link = next(word for word in message.body.split() if "/profil/email/potwierdz/" in word)
@@ -116,5 +116,5 @@ def test_per_kind_email_opt_out_is_respected_by_notify(owner_client, owner):
 
 
 def test_notify_refuses_an_unknown_kind(owner):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown notification kind"):
         notify(owner, "x", "y", kind="spam")

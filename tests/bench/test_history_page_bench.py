@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from billing.models import Charge, Payment
 from tests.factories import AccessFactory
@@ -32,7 +33,7 @@ QUERY_GOAL = 10
 
 
 def fill(account, months):
-    today = datetime.date.today().replace(day=1)
+    today = timezone.localdate().replace(day=1)
     charges, payments = [], []
     for i in range(months, 0, -1):
         year, month = divmod(today.year * 12 + today.month - 1 - i, 12)

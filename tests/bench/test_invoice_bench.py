@@ -14,7 +14,7 @@ from weasyprint import CSS, HTML
 
 from billing.invoices import pdf as invoice_pdf
 from billing.invoices.services import invoice_issue_for_month
-from billing.invoices.tasks import render_invoice_pdf
+from billing.invoices.tasks import invoice_pdf_render
 from billing.models import Invoice
 from ebok.celery import app
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
@@ -90,7 +90,7 @@ def test_month_of_invoices_with_one_and_two_worker_processes(media):
             wait_for(lambda: app.control.ping(timeout=0.5), "the worker", timeout=60)
             start = time.perf_counter()
             for pk in ids:
-                render_invoice_pdf.delay(pk)
+                invoice_pdf_render.delay(pk)
             wait_for(
                 lambda: not Invoice.objects.filter(pk__in=ids).exclude(pdf_status="done").exists(),
                 f"{INVOICES} PDFs",

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meters import services, views
 from meters.models import Reading
@@ -34,7 +35,7 @@ def months_back(day, n):
 
 
 def fill(meter, user, months):
-    today = datetime.date.today()
+    today = timezone.localdate()
     Reading.objects.bulk_create(
         Reading(
             meter=meter,
@@ -80,7 +81,7 @@ def test_meters_pages_and_submit(capsys):
     # Validating and storing: every submit checks the window, the neighbours and the year's use.
     value = Decimal(3 * YEARS * 12)
     times = []
-    today = datetime.date.today()
+    today = timezone.localdate()
     for _ in range(SUBMITS):
         value += Decimal("0.1")
         start = time.perf_counter()

@@ -96,11 +96,11 @@ def test_notice_to_twenty_thousand_residents(client, settings, capsys):
         # What one worker does: deliver, split into batches, send each batch.
         mail.outbox = []
         started = time.perf_counter()
-        delivered = tasks.deliver_notice(notice.pk)
+        delivered = tasks.notice_deliver(notice.pk)
         deliver_s = time.perf_counter() - started
         batches = services.pending_delivery_batches(notice.pk)
         for ids in batches:
-            tasks.send_notice_emails(ids)
+            tasks.notice_emails_send(ids)
         worker_s = time.perf_counter() - started
         sent = len(mail.outbox)
     finally:

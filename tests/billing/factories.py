@@ -4,8 +4,8 @@ from decimal import Decimal
 import factory
 
 from billing.ledger.deadlines import is_working_day
-from billing.ledger.demo import RESIDENTIAL_EXEMPTION
 from billing.models import Charge, Component, Fee, Payment
+from demo.ledger import RESIDENTIAL_EXEMPTION
 from tests.factories import AccountFactory
 
 

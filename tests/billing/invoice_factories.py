@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal as D
 
 from accounts.models import Account, Premises
-from billing.ledger.demo import seed_components
 from billing.models import Component
+from demo.ledger import seed_components
 from tests.billing.factories import ChargeFactory
 from tests.factories import AccessFactory
 

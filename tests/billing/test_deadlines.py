@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.ledger.balances import build_ledger, interest_for, rate_schedule
 from billing.ledger.deadlines import deadline
@@ -26,7 +27,7 @@ class Row:
 
 
 @pytest.mark.parametrize(
-    "due,moved",
+    ("due", "moved"),
     [
         (d(2026, 10, 10), d(2026, 10, 12)),  # Saturday → Monday
         (d(2026, 10, 11), d(2026, 10, 12)),  # Sunday → Monday
@@ -81,7 +82,7 @@ def test_the_admin_front_page_warns_when_the_rate_table_is_old(client, settings)
     client.force_login(bok)  # BOK does not keep the table
     assert "Najnowsza stawka" not in client.get(reverse("admin:index")).content.decode()
     InterestRate.objects.create(
-        valid_from=datetime.date.today(), rate=D("9.00"), source="NBP, test"
+        valid_from=timezone.localdate(), rate=D("9.00"), source="NBP, test"
     )
     client.force_login(accountant)
     assert "Najnowsza stawka" not in client.get(reverse("admin:index")).content.decode()

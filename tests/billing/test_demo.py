@@ -12,10 +12,10 @@ from django.utils import timezone
 from accounts.models import Account
 from billing.invoices.fa3.schema import fa3_errors
 from billing.ledger.deadlines import deadline
-from billing.ledger.demo import HISTORY_MONTHS, SCALE_DEBTOR_EVERY, seed_billing_scale
 from billing.ledger.queries import ledger_for_account
 from billing.models import Charge, ChargeRun, Fee, Invoice, Payment, Settlement
 from core.dates import month_start, months_back
+from demo.ledger import HISTORY_MONTHS, SCALE_DEBTOR_EVERY, seed_billing_scale
 from tests.billing.factories import component
 from tests.factories import AccountFactory
 

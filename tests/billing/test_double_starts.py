@@ -16,9 +16,9 @@ from billing.ledger.charge_run import (
     charge_run_start,
     coming_month_run_start,
 )
-from billing.ledger.demo import seed_components
 from billing.ledger.services import BillingError
 from billing.models import Charge, ChargeRun
+from demo.ledger import seed_components
 from tests.billing.factories import FeeFactory
 from tests.migrations import migrate
 from tests.services import require_postgres

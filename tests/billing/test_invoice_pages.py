@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from billing.invoices.pdf_jobs import invoice_pdf_make
@@ -54,7 +55,7 @@ def test_list_shows_number_dates_amounts_and_overdue(client, tenant, invoice):
     assert "3\xa0496,40" in html and "630,90" in html and "2\xa0865,50" in html
     assert "10.11.2026" in html and "30.11.2026" in html
     # Due 10.11.2026, today is later in these tests' world only if the clock says so:
-    expected = "overdue" if invoice.due_date < datetime.date.today() else "unpaid"
+    expected = "overdue" if invoice.due_date < timezone.localdate() else "unpaid"
     assert row_status(response) == [expected]
 
 

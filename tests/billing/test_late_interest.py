@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from billing.account.queries import late_interest_of
 from billing.ledger import services
 from billing.ledger.balances import build_ledger, interest_for, rate_schedule
 from billing.ledger.late_interest import claim_start
-from billing.ledger.queries import late_interest_of
 from billing.models import Charge, InterestRate, Payment
 from core.money import money
 from tests.billing.factories import ChargeFactory, PaymentFactory

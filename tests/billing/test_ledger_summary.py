@@ -14,13 +14,9 @@ from django.db.models.signals import post_init
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.account.queries import month_end_points, year_history
 from billing.ledger import services
-from billing.ledger.queries import (
-    account_state_of,
-    ledger_for_account,
-    month_end_points,
-    year_history,
-)
+from billing.ledger.queries import account_state_of, ledger_for_account
 from billing.ledger.summary import summarize
 from billing.ledger.totals import summary_differences
 from billing.models import Charge, InterestRate, LedgerMonth, LedgerTotal, Payment

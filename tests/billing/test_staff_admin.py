@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.ledger.debtors import debtors_list
 from billing.ledger.vat_rules import vat_rules
+from billing.ledger_admin.debtors import debtors_list
 from billing.models import Charge, ChargeRun, Fee, Payment
 from tests.billing.factories import ChargeFactory, PaymentFactory, component
 from tests.clients import Client
@@ -63,7 +63,7 @@ def test_accountant_posts_a_cash_payment(accountant_client, accountant, account)
 
 
 @pytest.mark.parametrize(
-    "field,value,message",
+    ("field", "value", "message"),
     [
         ("reason", "", "receipt number"),
         ("reason", "   ", "receipt number"),
@@ -119,7 +119,7 @@ def test_accountant_corrects_a_charge(accountant_client, accountant, account):
 
 
 @pytest.mark.parametrize(
-    "data,field,message",
+    ("data", "field", "message"),
     [
         ({"new_amount": "80", "reason": ""}, "reason", "reason"),
         ({"new_amount": "100,00", "reason": "bez zmian"}, "new_amount", "already has"),
@@ -155,7 +155,9 @@ def test_a_payment_correction_without_a_reason_stores_nothing(accountant_client,
     assert Payment.objects.count() == 1
 
 
-@pytest.mark.parametrize("model,factory", [("charge", ChargeFactory), ("payment", PaymentFactory)])
+@pytest.mark.parametrize(
+    ("model", "factory"), [("charge", ChargeFactory), ("payment", PaymentFactory)]
+)
 def test_posted_money_is_read_only_even_for_the_accountant(
     accountant_client, account, model, factory
 ):
@@ -289,7 +291,7 @@ def test_accountant_starts_a_charge_run(
 
 
 @pytest.mark.parametrize(
-    "data,field",
+    ("data", "field"),
     [
         ({"period": "13/2026", "due_day": "10"}, "period"),
         ({"period": "grudzień", "due_day": "10"}, "period"),

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from billing.bank import tasks
 from billing.bank.formats import StatementFormatError
 from billing.bank.matching import AccountLookup
 from billing.bank.services import (
@@ -15,7 +16,6 @@ from billing.bank.services import (
     statement_line_ignore,
     statement_upload,
 )
-from billing.bank.tasks import import_statement
 from billing.models import Payment, StatementImport, StatementLine
 from tests.billing.statements import DATA, Transfer, mbank_csv, mt940
 from tests.factories import AccountFactory, StaffFactory
@@ -233,8 +233,8 @@ def test_upload_queues_the_task_after_commit_and_stores_under_a_random_name(
 def test_task_run_twice_books_once(clerk, a12345):
     data = mt940([Transfer(Decimal("10.00"), title="ID 12345")]).encode()
     statement = statement_upload(file=SimpleUploadedFile("x.sta", data), clerk=clerk)
-    assert import_statement(statement.pk) == "done"
-    assert import_statement(statement.pk) == "skipped"
+    assert tasks.statement_import_run(statement.pk) == "done"
+    assert tasks.statement_import_run(statement.pk) == "skipped"
     assert paid(a12345) == [Decimal("10.00")]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Account
 from billing.bank.services import statement_upload
-from billing.bank.tasks import import_statement
+from billing.bank.tasks import statement_import_run
 from billing.models import Payment, StatementImport, StatementLine
 from tests.billing.statements import Transfer, many_accounts, mt940
 from tests.factories import AccountFactory, StaffFactory
@@ -30,7 +30,7 @@ def test_100000_lines_import_in_the_worker():
     )
     assert statement.status == "pending"  # the upload only stored it
 
-    assert import_statement(statement.pk) == "done"
+    assert statement_import_run(statement.pk) == "done"
     statement.refresh_from_db()
     assert (statement.lines_total, statement.lines_new, statement.lines_matched) == (
         100_000,

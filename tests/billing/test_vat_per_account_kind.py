@@ -11,8 +11,8 @@ from lxml import etree
 from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.services import invoice_issue_for_month
 from billing.ledger.charge_run import charge_run_execute
-from billing.ledger.demo import RESIDENTIAL_EXEMPTION, seed_components
 from billing.models import Charge, ChargeRun, Invoice, VatRule
+from demo.ledger import RESIDENTIAL_EXEMPTION, seed_components
 from tests.billing.factories import ChargeFactory, FeeFactory, component
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import AccessFactory, AccountFactory, CommunityFactory

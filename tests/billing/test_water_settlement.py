@@ -19,7 +19,7 @@ from billing.invoices.services import current_lines, invoice_issue_for_month
 from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
 from billing.water import services
 from billing.water.models import Settlement, SettlementPlan, WaterTariff
-from billing.water.tasks import render_run_pdfs, render_settlement_pdf
+from billing.water.tasks import water_settlement_pdf_render, water_settlement_pdfs_render_run
 from messaging.models import Notification
 from tests.billing.factories import ChargeFactory, water_part_of_the_rent
 from tests.factories import AccessFactory, AccountFactory, BuildingFactory, PremisesFactory
@@ -311,10 +311,10 @@ def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk
     for shown in ("54,300", "27,300", "27,000", "401,31", "432,00", "833,31", "720,00",
                   "113,31", "146,00"):
         assert shown in page, shown
-    render_run_pdfs(run.pk)  # what the worker does after posting (already done when eager)
+    water_settlement_pdfs_render_run(run.pk)  # the worker's part after posting (done if eager)
     document.refresh_from_db()
     assert document.pdf_status == "done"
-    assert render_settlement_pdf(document.pk) == "skipped"  # never twice
+    assert water_settlement_pdf_render(document.pk) == "skipped"  # never twice
     response = client.get(reverse("billing:water_pdf", args=[document.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(

@@ -88,7 +88,7 @@ WALKS = [("admin", False, shard) for shard in range(SHARDS)] + [
 ]
 
 
-@pytest.mark.parametrize("username,object_views_only,shard", WALKS)
+@pytest.mark.parametrize(("username", "object_views_only", "shard"), WALKS)
 def test_every_admin_page_passes_axe(
     browser, live_server, demo, username, object_views_only, shard
 ):

@@ -5,6 +5,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -16,7 +17,7 @@ from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
 
 def test_tenant_submits_a_reading_with_a_photo(page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "private"
-    today = datetime.date.today()
+    today = timezone.localdate()
     access = AccessFactory(
         user__username="najemca",
         user__first_name="Tomasz",

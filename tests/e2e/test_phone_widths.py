@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from ebok.management.commands.seed_demo import DEMO_PASSWORD
+from demo.logins import DEMO_PASSWORD
 
 from .conftest import login
 

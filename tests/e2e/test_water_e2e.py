@@ -7,9 +7,9 @@ import re
 from pypdf import PdfReader
 
 from billing.water.models import Settlement
-from billing.water.tasks import render_run_pdfs
+from billing.water.tasks import water_settlement_pdfs_render_run
 from core.dates import months_back
-from ebok.management.commands.seed_demo import DEMO_PASSWORD
+from demo.logins import DEMO_PASSWORD
 
 from .conftest import assert_no_axe_violations, login, staff_client, staff_page
 
@@ -27,7 +27,7 @@ def test_a_resident_reads_a_settlement_and_downloads_its_pdf(page, live_server, 
     # The replaced cold meter counted to its final reading, the new one from installation.
     assert "ZW-2003" in meters and "ZW-2003-N" in meters and "przy montażu" in meters
     assert_no_axe_violations(page)
-    render_run_pdfs(document.run_id)  # the worker's part (the tasks only queue with Redis)
+    water_settlement_pdfs_render_run(document.run_id)  # the worker's part (queued with Redis)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Pobierz PDF").click()
     download = download_info.value

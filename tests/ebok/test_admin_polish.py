@@ -5,13 +5,14 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from accounts.models import User
-from core.admin_grammar import FORMS, count_phrase, forms_of
+from core.admin_grammar import count_phrase, declared_forms, forms_by_app, forms_of
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,36 @@ def title(page):
     return re.search(r"<title>(.*?) \|", page, re.S).group(1).strip()
 
 
-def test_every_registered_model_has_its_polish_forms():
-    assert {m._meta.label_lower for m in admin.site._registry} <= set(FORMS)
+# Models of Django and allauth: accounts, which brings in the logins, declares their forms.
+DECLARED_BY = dict.fromkeys(["auth", "account", "usersessions", "mfa"], "accounts")
+
+
+def _in_admin():
+    """Every model with a page or an inline in the admin."""
+    models = set(admin.site._registry)
     for model_admin in admin.site._registry.values():
-        for inline in model_admin.inlines:
-            assert inline.model._meta.label_lower in FORMS, inline.model
+        models |= {inline.model for inline in model_admin.inlines}
+    return models
+
+
+def test_every_registered_model_has_its_polish_forms():
+    assert {m._meta.label_lower for m in _in_admin()} <= set(declared_forms())
+
+
+def test_each_app_declares_the_forms_of_its_own_models():
+    """In its admin_grammar.py: core names no app, and no app names another's models (nor one
+    the admin no longer shows)."""
+    declared = forms_by_app()
+    assert set(declared_forms()) == {m._meta.label_lower for m in _in_admin()}
+    for model in _in_admin():
+        app = DECLARED_BY.get(model._meta.app_label, model._meta.app_label)
+        assert model._meta.label_lower in declared.get(app, {}), (app, model)
+    for app, forms in declared.items():
+        for label in forms:
+            model_app = label.split(".")[0]
+            assert DECLARED_BY.get(model_app, model_app) == app, (app, label)
+    core = "".join(path.read_text() for path in (settings.BASE_DIR / "core").glob("*.py"))
+    assert [label for label in declared_forms() if f'"{label}"' in core] == []
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.demo import demo_persons
 from accounts.models import Account, User
-from billing.ledger.demo import HISTORY_MONTHS, OVERPAYMENT, PART_PAID
 from billing.ledger.queries import account_state_of
 from billing.models import Charge, ChargeRun, Invoice, Payment, Settlement
 from core.dates import month_start, months_back
 from core.money import format_pln
+from demo.households import demo_persons
+from demo.ledger import HISTORY_MONTHS, OVERPAYMENT, PART_PAID
 from messaging.models import Notification
 from resolutions.models import Resolution
 from tests.clients import Client

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from demo.faults import seed_faults
 from faults import queries
-from faults.demo import seed_faults
 from faults.models import FaultEvent, FaultReport
 
 pytestmark = pytest.mark.django_db

@@ -82,7 +82,7 @@ def test_exif_is_stripped(owner_client, account):
 
 
 @pytest.mark.parametrize(
-    "name,content,content_type",
+    ("name", "content", "content_type"),
     [
         ("zdjecie.jpg", b"\xff\xd8\xff\xe0<script>alert(1)</script>", "image/jpeg"),
         ("zdjecie.jpg", b"#!/bin/sh\nrm -rf /\n", "image/jpeg"),

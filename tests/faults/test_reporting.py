@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from faults import services
 from faults.models import FaultReport
-from faults.tasks import send_duty_email, sweep_unsent_duty_emails
+from faults.tasks import duty_email_send, duty_emails_sweep
 from messaging.models import Notification
-from messaging.tasks import send_notification_email
+from messaging.tasks import notification_email_send
 from tests.faults.conftest import report_of
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,8 @@ def test_urgent_report_emails_the_staff_on_duty_once(
         assert mail.outbox == []
     assert len(callbacks) == 1
     assert report.email_status == "pending"
-    assert send_duty_email(report.pk) == "sent"
-    assert send_duty_email(report.pk) == "skipped"  # the task run twice
+    assert duty_email_send(report.pk) == "sent"
+    assert duty_email_send(report.pk) == "skipped"  # the task run twice
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["dyzur@zbm.example.pl", "kierownik@zbm.example.pl"]
@@ -89,15 +89,15 @@ def test_sweeper_nudges_a_duty_email_that_waited(
         created_at=timezone.now() - datetime.timedelta(minutes=10)
     )
     sent = []
-    monkeypatch.setattr(send_duty_email, "delay", sent.append)
-    assert sweep_unsent_duty_emails() == 1
+    monkeypatch.setattr(duty_email_send, "delay", sent.append)
+    assert duty_emails_sweep() == 1
     assert sent == [report.pk]
 
 
 def send_mail_of(notifications):
     # What the worker does after commit; called here so the test needs no broker.
     for n in notifications:
-        send_notification_email(n.pk)
+        notification_email_send(n.pk)
 
 
 def test_every_status_change_notifies_the_reporter_once(

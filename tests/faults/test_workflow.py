@@ -38,7 +38,7 @@ def test_the_transition_table_is_the_one_we_mean():
     assert table == ALLOWED
 
 
-@pytest.mark.parametrize("old,new", sorted(ALLOWED))
+@pytest.mark.parametrize(("old", "new"), sorted(ALLOWED))
 def test_allowed_transition_is_stored_with_an_event(owner, clerk, old, new):
     report = at(report_of(owner), old)
     services.fault_status_change(report=report, new_status=new, clerk=clerk, comment="Powód")
@@ -54,7 +54,7 @@ def test_allowed_transition_is_stored_with_an_event(owner, clerk, old, new):
 
 
 @pytest.mark.parametrize(
-    "old,new", [(o, n) for o in ALL for n in ALL if (o, n) not in ALLOWED], ids=str
+    ("old", "new"), [(o, n) for o in ALL for n in ALL if (o, n) not in ALLOWED], ids=str
 )
 def test_refused_transition_changes_nothing(owner, clerk, old, new):
     report = at(report_of(owner), old)
@@ -102,7 +102,7 @@ def test_database_refuses_premises_on_a_common_part_report(owner):
 def test_events_are_append_only(owner):
     event = report_of(owner).events.get()
     event.text = "changed"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="never changed"):
         event.save()
 
 

@@ -2,11 +2,11 @@
 statement uploaded by a clerk is booked, and a month's charge run charges the account and tells
 its resident by e-mail exactly once."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from billing.bank.services import statement_upload
 from billing.ledger.charge_run import charge_run_start
@@ -41,7 +41,7 @@ def test_worker_runs_the_month_and_mails_the_resident_once(worker, mailbox, owne
     FeeFactory(
         account=account, component=rent, unit_price=Decimal("10.0000"), quantity=Decimal("48.50")
     )
-    period = datetime.date.today().replace(day=1)
+    period = timezone.localdate().replace(day=1)
     run = charge_run_start(period=period, due_day=10)
     wait_for(
         lambda: ChargeRun.objects.filter(pk=run.pk, status="done").exists(),

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from billing.invoices.services import invoice_issue_for_month
-from billing.invoices.tasks import render_invoice_pdf
+from billing.invoices.tasks import invoice_pdf_render
 from billing.models import Invoice
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.workers import wait_for
@@ -24,7 +24,7 @@ def test_worker_renders_the_invoice_pdf_once(pdf_worker, media):
         "the PDF to be rendered",
         timeout=60,
     )
-    render_invoice_pdf.delay(invoice.pk)  # a redelivery
+    invoice_pdf_render.delay(invoice.pk)  # a redelivery
     # A second invoice, queued after it: when the solo worker is done with it, the redelivery
     # has been handled too.
     other = commercial_access("drugafirma").account

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from billing.invoices.services import invoice_issue_for_month
-from billing.invoices.tasks import sweep_ksef
+from billing.invoices.tasks import invoices_ksef_sweep
 from billing.ksef.client import is_valid_ksef_number
 from billing.models import Invoice
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
@@ -93,7 +93,7 @@ def test_a_worker_sends_the_invoice_and_catches_up_after_an_outage(ksef_worker):
     second.refresh_from_db()
     assert second.offline_until is not None and second.offline_until > second.issue_date
     peer_call(root, "/_peer/config", {"outage": False})
-    sweep_ksef.delay()  # what beat does every five minutes
+    invoices_ksef_sweep.delay()  # what beat does every five minutes
     wait_for(lambda: Invoice.objects.filter(pk=second.pk, ksef_status="accepted").exists(),
              "the offline invoice to reach KSeF", timeout=90)
     assert peer_call(root, "/_peer/state")["errors"] == []

@@ -10,7 +10,7 @@ from accounts import services
 from accounts.models import CredentialIssue
 from messaging import notify
 from messaging.models import Notification
-from messaging.tasks import send_notification_email
+from messaging.tasks import notification_email_send
 from tests.workers import body, messages_in, subject, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def test_notification_email_is_sent_once_by_the_worker(worker, mailbox, owner):
         "the e-mail to be sent",
     )
     # The same task again (a redelivery), then a new one the solo worker handles after it.
-    send_notification_email.delay(first.pk)
+    notification_email_send.delay(first.pk)
     with transaction.atomic():
         second = notify(owner, "Druga", "Treść")
     wait_for(

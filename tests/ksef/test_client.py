@@ -351,7 +351,7 @@ def test_environments_match_the_spec():
     assert environment("off") is None
     assert environment("prod").api_url == "https://api.ksef.mf.gov.pl/v2"
     assert environment("demo").qr_url == "https://qr-demo.ksef.mf.gov.pl"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unknown KSeF environment"):
         environment("staging")
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from messaging import services
 from messaging.models import NoticeDelivery
-from messaging.tasks import enqueue_notice_emails
+from messaging.tasks import notice_emails_enqueue
 from tests.factories import AccessFactory, BuildingFactory, PremisesFactory
 from tests.messaging.factories import notice
 from tests.workers import messages_in, subject, wait_for
@@ -30,7 +30,7 @@ def test_notice_emails_are_sent_once_each_by_a_real_worker(worker, mailbox, staf
         lambda: NoticeDelivery.objects.filter(notice=n).count() == RESIDENTS,
         "the worker to deliver the notice",
     )
-    enqueue_notice_emails.delay(n.pk)
+    notice_emails_enqueue.delay(n.pk)
     wait_for(
         lambda: not NoticeDelivery.objects.filter(
             notice=n, email_status__in=["pending", "sending"]
@@ -38,7 +38,7 @@ def test_notice_emails_are_sent_once_each_by_a_real_worker(worker, mailbox, staf
         "every e-mail to be sent",
         timeout=90,
     )
-    enqueue_notice_emails.delay(n.pk)  # once more after everything is sent: nothing new
+    notice_emails_enqueue.delay(n.pk)  # once more after everything is sent: nothing new
     messages = messages_in(mailbox)
     recipients = sorted(m["To"] for m in messages)
     expected = sorted(u.email for u in users[1:])

@@ -2,6 +2,7 @@
 state and the merged inbox."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.core import mail
@@ -22,6 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.messaging.factories import PDF_BYTES, delivered_notice, notice, notice_attachment
+from tests.messaging.failing_backend import FailsAfterFirst
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +38,9 @@ def publish(n, staff, run_tasks=True):
     """Publish as the admin does, then run what the worker would: delivery and e-mail batches."""
     services.notice_publish(notice_id=n.pk, clerk=staff)
     if run_tasks:
-        tasks.deliver_notice(n.pk)
+        tasks.notice_deliver(n.pk)
         for ids in services.pending_delivery_batches(n.pk):
-            tasks.send_notice_emails(ids)
+            tasks.notice_emails_send(ids)
 
 
 def recipients(n):
@@ -77,7 +79,7 @@ def test_revoked_access_ended_accounts_and_inactive_logins_are_left_out(staff):
     AccountAccess.objects.filter(user=revoked).update(revoked_at=timezone.now())
     ended = resident_in(building)
     Account.objects.filter(accesses__user=ended).update(valid_to=datetime.date(2021, 1, 1))
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     future = resident_in(building, account__valid_from=tomorrow)
     inactive = resident_in(building)
     inactive.is_active = False
@@ -132,12 +134,39 @@ def test_opting_out_after_publishing_but_before_the_batch_runs_is_respected(staf
     late = resident_in(building)
     n = notice(audience="building", audience_building=building)
     publish(n, staff, run_tasks=False)
-    tasks.deliver_notice(n.pk)
+    tasks.notice_deliver(n.pk)
     services.preference_set(user=late, email_notices=False)
     for ids in services.pending_delivery_batches(n.pk):
-        tasks.send_notice_emails(ids)
+        tasks.notice_emails_send(ids)
     assert mail.outbox == []
     assert NoticeDelivery.objects.get(notice=n).email_status == "skipped"
+
+
+@pytest.mark.parametrize(
+    ("error", "rest"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), "pending"),  # retried with the task
+        (smtplib.SMTPDataError(554, b"Message rejected"), "failed"),  # never retried
+    ],
+)
+def test_a_batch_that_fails_midway_keeps_what_it_sent(staff, settings, monkeypatch, error, rest):
+    settings.EMAIL_BACKEND = "tests.messaging.failing_backend.FailsAfterFirst"
+    monkeypatch.setattr(FailsAfterFirst, "error", error)
+    building = BuildingFactory()
+    for _ in range(3):
+        resident_in(building)
+    n = notice(audience="building", audience_building=building)
+    publish(n, staff, run_tasks=False)
+    tasks.notice_deliver(n.pk)
+    (ids,) = services.pending_delivery_batches(n.pk)
+    if rest == "pending":
+        with pytest.raises(Exception):  # noqa: B017 - Celery's Retry or the error itself
+            tasks.notice_emails_send.apply(args=[ids], throw=True)
+    else:
+        assert tasks.notice_emails_send.apply(args=[ids]).get() == 1
+    statuses = NoticeDelivery.objects.filter(notice=n).values_list("email_status", flat=True)
+    assert len(mail.outbox) == 1
+    assert sorted(statuses) == sorted(["sent", rest, rest])
 
 
 def test_emails_go_in_batches_and_a_repeated_batch_sends_nothing(staff, settings):
@@ -147,13 +176,13 @@ def test_emails_go_in_batches_and_a_repeated_batch_sends_nothing(staff, settings
         resident_in(building)
     n = notice(audience="building", audience_building=building)
     services.notice_publish(notice_id=n.pk, clerk=staff)
-    assert tasks.deliver_notice(n.pk) == 10
-    assert tasks.deliver_notice(n.pk) == 0  # already delivered: nothing new
+    assert tasks.notice_deliver(n.pk) == 10
+    assert tasks.notice_deliver(n.pk) == 0  # already delivered: nothing new
     batches = services.pending_delivery_batches(n.pk)
     assert [len(b) for b in batches] == [4, 4, 2]
     for ids in batches:
-        tasks.send_notice_emails(ids)
-        assert tasks.send_notice_emails(ids) == 0  # a redelivered task
+        tasks.notice_emails_send(ids)
+        assert tasks.notice_emails_send(ids) == 0  # a redelivered task
     assert len(mail.outbox) == 10
     assert len({m.to[0] for m in mail.outbox}) == 10
     message = mail.outbox[0]
@@ -189,10 +218,10 @@ def test_scheduled_notice_is_delivered_by_the_sweep_only_when_due(
     assert callbacks == []  # nothing to do until the time comes
     assert Notice.objects.get(pk=n.pk).status == "scheduled"
     assert services.notices_publish_due() == []
-    assert tasks.deliver_notice(n.pk) == 0  # a stray task before the time does nothing
+    assert tasks.notice_deliver(n.pk) == 0  # a stray task before the time does nothing
     Notice.objects.filter(pk=n.pk).update(publish_at=timezone.now() - datetime.timedelta(1))
     assert services.notices_publish_due() == [n.pk]
-    assert tasks.deliver_notice(n.pk) == 1
+    assert tasks.notice_deliver(n.pk) == 1
     n.refresh_from_db()
     assert n.status == "published" and n.published_at
     assert recipients(n) == {resident.username}
@@ -210,7 +239,7 @@ def test_stuck_deliveries_are_released_by_the_sweep(staff, owner):
     NoticeDelivery.objects.filter(notice=n).update(
         email_status="sending", email_claimed_at=long_ago, created_at=long_ago
     )
-    tasks.sweep_notices()  # eager in tests without Redis: the nudged batch runs at once
+    tasks.notices_sweep()  # eager in tests without Redis: the nudged batch runs at once
     delivery = NoticeDelivery.objects.get(notice=n)
     assert delivery.email_status in {"pending", "sent"}
     if delivery.email_status == "sent":
@@ -340,7 +369,7 @@ def test_clerk_writes_and_publishes_a_notice_in_admin(
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("admin:messaging_notice_publish", args=[n.pk]))
     assert response.status_code == 302 and len(callbacks) == 1
-    tasks.deliver_notice(n.pk)
+    tasks.notice_deliver(n.pk)
     assert recipients(n) == {resident.username}
     change = client.get(reverse("admin:messaging_notice_change", args=[n.pk])).content.decode()
     assert "0 of 1 read" in change or "0 z 1" in change

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from messaging import notify
 from messaging.models import Notification
-from messaging.tasks import send_notification_email
+from messaging.tasks import notification_email_send
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_notify_stores_and_mails_after_commit(owner, django_capture_on_commit_ca
         notification = notify(owner, "Nowa wiadomość", "Treść", link="/powiadomienia/")
         assert mail.outbox == []  # nothing leaves before the commit
     assert len(callbacks) == 1
-    assert send_notification_email(notification.pk) == "sent"
+    assert notification_email_send(notification.pk) == "sent"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [owner.email]
@@ -31,16 +31,20 @@ def test_notify_stores_and_mails_after_commit(owner, django_capture_on_commit_ca
 def test_email_task_run_twice_sends_once(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         notification = notify(owner, "Temat", "Treść")
-    send_notification_email(notification.pk)
-    assert send_notification_email(notification.pk) == "skipped"
+    notification_email_send(notification.pk)
+    assert notification_email_send(notification.pk) == "skipped"
     assert len(mail.outbox) == 1
 
 
 def test_rolled_back_caller_leaves_nothing(owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def failing_caller():
+        with transaction.atomic():
             notify(owner, "Temat", "Treść")
             raise RuntimeError("the caller failed")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError, match="the caller failed"):
+            failing_caller()
     assert callbacks == []
     assert not Notification.objects.exists()
 
@@ -61,7 +65,7 @@ def test_failed_send_goes_back_to_pending_for_a_retry(
     with django_capture_on_commit_callbacks():
         notification = notify(owner, "Temat", "Treść")
     with pytest.raises(Retry):  # autoretry with backoff
-        send_notification_email.apply(args=[notification.pk], throw=True)
+        notification_email_send.apply(args=[notification.pk], throw=True)
     notification.refresh_from_db()
     assert notification.email_status == "pending"
     assert notification.email_sent_at is None

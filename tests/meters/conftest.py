@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from tests.meters.factories import MeterFactory, WindowFactory
@@ -9,7 +10,7 @@ from tests.meters.factories import MeterFactory, WindowFactory
 
 @pytest.fixture
 def today():
-    return datetime.date.today()
+    return timezone.localdate()
 
 
 @pytest.fixture

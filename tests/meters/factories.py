@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from meters.models import Meter, Reading, ReadingWindow
 from tests.factories import PremisesFactory, UserFactory
@@ -36,8 +37,8 @@ class WindowFactory(factory.django.DjangoModelFactory):
         model = ReadingWindow
 
     name = "Odczyty"
-    starts_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=5))
-    ends_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=5))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=5))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
 
 
 def meter_of(user, **kwargs):

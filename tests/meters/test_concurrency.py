@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from meters import services
 from meters.models import Reading
@@ -21,7 +22,7 @@ def submit(user, meter, value, key):
         user=user,
         meter=meter,
         value=Decimal(value),
-        read_on=datetime.date.today(),
+        read_on=timezone.localdate(),
         idempotency_key=key,
     )
 
@@ -42,7 +43,7 @@ def test_two_readings_at_once_never_go_down(owner, account):
     WindowFactory()
     meter = MeterFactory(premises=account.premises)
     ReadingFactory(
-        meter=meter, value=Decimal(10), read_on=datetime.date.today() - datetime.timedelta(days=30)
+        meter=meter, value=Decimal(10), read_on=timezone.localdate() - datetime.timedelta(days=30)
     )
     results = run_at_once(
         [lambda v=v: submit(owner, meter, v, uuid.uuid4()) for v in ("11.0", "10.5")]

@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from demo.meters import seed_meters
 from meters import queries
-from meters.demo import seed_meters
 from meters.models import Meter, Reading, ReadingWindow
 
 pytestmark = pytest.mark.django_db

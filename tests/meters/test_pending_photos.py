@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from meters import pending
-from meters.tasks import sweep_pending_photos
+from meters.tasks import pending_photos_sweep
 from tests.meters.conftest import jpeg_bytes
 
 
@@ -24,12 +24,12 @@ def test_unconfirmed_photos_are_swept_and_fresh_ones_kept(owner, settings):
     os.utime(files[0], (three_hours_ago, three_hours_ago))
     aged_name = f"meters/pending/{files[0].name}"
 
-    assert sweep_pending_photos() == 1
+    assert pending_photos_sweep() == 1
     assert not files[0].exists() and files[1].exists()
     # The kept photo of the fresh reading still opens; the aged one is gone for good.
     names = {pending.take(owner, token)[0] for token in (old, fresh)}
     assert aged_name not in names and f"meters/pending/{files[1].name}" in names
-    assert sweep_pending_photos() == 0
+    assert pending_photos_sweep() == 0
 
 
 @pytest.mark.django_db

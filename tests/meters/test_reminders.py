@@ -8,7 +8,7 @@ from django.conf import settings
 
 from messaging.models import Notification
 from meters import services
-from meters.tasks import send_reading_reminders
+from meters.tasks import reading_reminders_send
 from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_reminder_goes_once_to_those_without_a_reading(
     ReadingFactory(meter=done, value=Decimal(5), read_on=today - datetime.timedelta(days=1))
     assert services.window_reminders_send(today=today) == 2
     assert services.window_reminders_send(today=today) == 0  # the second run tells nobody again
-    assert send_reading_reminders() == 0
+    assert reading_reminders_send() == 0
     reminded = Notification.objects.filter(subject__icontains="wodomierz").values_list(
         "user", flat=True
     )
@@ -46,4 +46,4 @@ def test_no_reminder_while_the_window_is_far_from_closing(owner, account, today)
 
 def test_beat_schedule_declares_the_reminder():
     entry = settings.CELERY_BEAT_SCHEDULE["meters-send-reading-reminders"]
-    assert entry["task"] == send_reading_reminders.name
+    assert entry["task"] == reading_reminders_send.name

@@ -93,7 +93,7 @@ def stack(tmp_path):
         """What beat runs every five minutes, in a process of its own."""
         subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", "shell", "-c",
-             "from faults.tasks import sweep_unsent_duty_emails as s; s()"],
+             "from faults.tasks import duty_emails_sweep as s; s()"],
             cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, timeout=60,
         )
 

@@ -12,10 +12,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tests.workers import free_port
 
@@ -177,7 +177,7 @@ def test_the_same_reading_sent_four_times_at_once_is_stored_once(portal):
         "csrfmiddlewaretoken": token,
         "token": once,
         "value": value,
-        "read_on": date.today().isoformat(),
+        "read_on": timezone.localdate().isoformat(),
         "confirmed": "on",
     }
     answers = at_once([lambda: browser.post(form_path, data, form_path) for _ in range(4)])

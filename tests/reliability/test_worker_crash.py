@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db.models import F
 
 from billing.invoices.services import invoice_issue_for_month
-from billing.invoices.tasks import sweep_invoice_pdfs
+from billing.invoices.tasks import invoice_pdfs_sweep
 from billing.models import Invoice
 from ebok.celery import app
 from messaging import notify
 from messaging.models import Notification
-from messaging.tasks import sweep_unsent_emails
+from messaging.tasks import notification_emails_sweep
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.factories import AccessFactory
 from tests.services import require_postgres, require_redis
@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(tra
 
 INVOICES = 4
 RESIDENTS = 5
-QUEUE = "celery"
+QUEUES = [queue.name for queue in settings.CELERY_TASK_QUEUES]
 
 
 @pytest.fixture
@@ -39,6 +39,10 @@ def mailbox(tmp_path):
     folder = tmp_path / "mail"
     folder.mkdir()
     return folder
+
+
+def queued(broker):
+    return sum(broker.llen(queue) for queue in QUEUES)
 
 
 @pytest.fixture
@@ -109,7 +113,7 @@ def ten_minutes_pass():
 
 def run_sweepers():
     """The beat tasks, called in this process; their nudges go to Redis."""
-    return sweep_invoice_pdfs() + sweep_unsent_emails()
+    return invoice_pdfs_sweep() + notification_emails_sweep()
 
 
 def wait_until_all_done():
@@ -156,7 +160,7 @@ def test_worker_killed_mid_render_then_sweepers_finish_everything_once(
     assert_everything_exactly_once(invoices, media, mailbox)
     # The original tasks still in the queue and the sweepers' nudges overlap: when the queue
     # is drained, the duplicates have found their rows done and changed nothing.
-    wait_for(lambda: broker.llen(QUEUE) == 0, "the queue to drain")
+    wait_for(lambda: queued(broker) == 0, "the queues to drain")
     time.sleep(1)
     assert run_sweepers() == 0
     assert_everything_exactly_once(invoices, media, mailbox)
@@ -164,7 +168,7 @@ def test_worker_killed_mid_render_then_sweepers_finish_everything_once(
 
 def test_redis_loses_the_queue_and_the_sweepers_recover_it(workers, broker, media, mailbox):
     invoices = queue_work()
-    assert broker.llen(QUEUE) == INVOICES + INVOICES + RESIDENTS  # PDFs, invoice e-mails, notices
+    assert queued(broker) == INVOICES + INVOICES + RESIDENTS  # PDFs, invoice e-mails, notices
     broker.flushdb()  # Redis restarted without persistence: every queued task is gone
     workers()
     wait_for(lambda: app.control.ping(timeout=0.5), "the worker to start", timeout=60)

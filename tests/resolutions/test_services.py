@@ -19,7 +19,7 @@ from resolutions.models import (
     Vote,
 )
 from resolutions.tally import tally
-from resolutions.tasks import render_resolution_documents
+from resolutions.tasks import resolution_documents_render
 from tests.factories import StaffFactory, UserFactory
 
 from .factories import ballot_of, close, community_with, draft, opened, own, vote
@@ -197,7 +197,7 @@ def test_result_notices_electronic_for_consent_letters_for_the_rest(four, tmp_pa
     assert {n.user for n in letters} == {o.user for o in owners[1:]}
     assert all(n.notified_at is None for n in letters)
     # The task queued on commit renders the protocol and one letter page per owner.
-    assert render_resolution_documents(closed.pk) is True
+    assert resolution_documents_render(closed.pk) is True
     closed.refresh_from_db()
     assert closed.protocol and closed.letters
     letters_pdf = PdfReader(closed.letters.open("rb"))

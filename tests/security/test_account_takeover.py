@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import CredentialIssue, EmailChange, SecurityNotice, User
-from accounts.tasks import send_security_notice
+from accounts.tasks import security_notice_send
 from audit.models import AuditEvent
 from tests.factories import PASSWORD, StaffFactory
 
@@ -316,8 +316,8 @@ def test_a_notice_says_what_changed_in_polish(owner):
     notice = services.security_notice_queue(
         user=owner, kind="email_changed", to_email="owner@example.pl", new_email="nowy@example.pl"
     )
-    assert send_security_notice(notice.pk) == "sent"
-    assert send_security_notice(notice.pk) == "skipped"  # run twice, sent once
+    assert security_notice_send(notice.pk) == "sent"
+    assert security_notice_send(notice.pk) == "skipped"  # run twice, sent once
     message = mail.outbox[-1]
     assert message.subject == "Zmieniono adres e-mail w e-BOK"
     assert "nowy@example.pl" in message.body

@@ -26,7 +26,7 @@ from tests.resolutions.factories import ballot_of, community_with, opened, own
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def snapshot(*models):
@@ -71,7 +71,7 @@ LOGIN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("login,password", LOGIN_CASES)
+@pytest.mark.parametrize(("login", "password"), LOGIN_CASES)
 def test_login(client, owner, login, password):
     models = (User, Session)
     before = snapshot(*models)
@@ -91,7 +91,7 @@ FIRST_PASSWORD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("one,two", FIRST_PASSWORD_CASES)
+@pytest.mark.parametrize(("one", "two"), FIRST_PASSWORD_CASES)
 def test_first_password(client, owner, one, two):
     owner.must_change_password = True
     owner.save()

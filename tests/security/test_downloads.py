@@ -33,12 +33,12 @@ MISSING_PL = "Tego pliku nie ma już w naszym archiwum"
 # module:function -> (URL name, arguments). Admin URLs need a staff login; the objects need not
 # exist, a refused method is answered before anything is looked up.
 DOWNLOADS = {
-    "billing/bank/views.py:pay_qr": ("billing:pay_qr", [1]),
+    "billing/account/pay_views.py:pay_qr": ("billing:pay_qr", [1]),
     "billing/certificates/views.py:certificate_pdf": ("billing:certificate_pdf", [1]),
     "billing/invoices/views.py:invoice_pdf": ("billing:invoice_pdf", [1]),
     "billing/invoices/views.py:invoice_xml": ("billing:invoice_xml", [1]),
-    "billing/ledger/views.py:history_export_csv": ("billing:history_csv", [1]),
-    "billing/ledger/views.py:history_export_pdf": ("billing:history_pdf", [1]),
+    "billing/account/views.py:history_export_csv": ("billing:history_csv", [1]),
+    "billing/account/views.py:history_export_pdf": ("billing:history_pdf", [1]),
     "billing/water/views.py:pdf": ("billing:water_pdf", [1]),
     "faults/views.py:photo": ("faults:photo", [1]),
     "meters/views.py:photo": ("meters:photo", [1]),
@@ -50,7 +50,7 @@ DOWNLOADS = {
     "billing/invoices/admin.py:InvoiceAdmin.pdf_view": ("admin:billing_invoice_pdf", [1]),
     "billing/invoices/admin.py:InvoiceAdmin.xml_view": ("admin:billing_invoice_xml", [1]),
     "billing/invoices/admin.py:InvoiceAdmin.upo_view": ("admin:billing_invoice_upo", [1]),
-    "billing/ledger/admin_views.py:debtors_view": ("admin:billing_debtors_csv", []),
+    "billing/ledger_admin/admin_views.py:debtors_view": ("admin:billing_debtors_csv", []),
     "billing/water/admin.py:SettlementRunAdmin.csv_view": ("admin:billing_settlementrun_csv", [1]),
     "faults/admin.py:FaultReportAdmin.photo_view": ("admin:faults_faultphoto_view", [1]),
     "messaging/admin.py:ThreadAdmin.attachment_view": ("admin:messaging_thread_attachment", [1, 1]),
@@ -208,7 +208,9 @@ RESIDENT_UPLOADS = [
 ]
 
 
-@pytest.mark.parametrize("name, make, args", RESIDENT_UPLOADS, ids=[u[0] for u in RESIDENT_UPLOADS])
+@pytest.mark.parametrize(
+    ("name", "make", "args"), RESIDENT_UPLOADS, ids=[u[0] for u in RESIDENT_UPLOADS]
+)
 def test_a_resident_upload_whose_file_is_gone_is_a_page_saying_so(
     owner_client, owner, caplog, name, make, args
 ):
@@ -237,7 +239,9 @@ STAFF_UPLOADS = [
 ]
 
 
-@pytest.mark.parametrize("name, make, args, back", STAFF_UPLOADS, ids=[u[0] for u in STAFF_UPLOADS])
+@pytest.mark.parametrize(
+    ("name", "make", "args", "back"), STAFF_UPLOADS, ids=[u[0] for u in STAFF_UPLOADS]
+)
 def test_a_staff_download_whose_file_is_gone_goes_back_with_a_message(
     client, staff, owner, caplog, name, make, args, back
 ):
