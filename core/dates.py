@@ -76,3 +76,8 @@ def _local_day(value: datetime | date) -> date:
 def moment_text(value: datetime) -> str:
     """A moment as residents and clerks read it, in Europe/Warsaw: "5 grudnia 2026, 17:45"."""
     return date_format(timezone.localtime(value), "j E Y, H:i")
+
+
+def day_from(text: str, fmt: str) -> date:
+    """A calendar date written as `fmt` ("%d.%m.%Y"): a day has no time, so no time zone."""
+    return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - only the date is kept

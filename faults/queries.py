@@ -56,7 +56,7 @@ def get_photo_for_user(user, pk):
     return photo
 
 
-def report_by_token(user, token):
+def report_by_token(user, token) -> FaultReport | None:
     """The report this user already sent with this form's one-time token, or None."""
     if token is None:
         return None

@@ -55,7 +55,7 @@ def _link(report):
     return reverse("faults:detail", args=[report.pk])
 
 
-def _event(report, kind, author, **values):
+def _event(report, kind, author, **values) -> FaultEvent:
     return FaultEvent.objects.create(report=report, kind=kind, author=author, **values)
 
 
@@ -64,7 +64,7 @@ def _touch(report, *fields):
     report.save(update_fields=[*fields, "updated_at"])
 
 
-def _locked(report):
+def _locked(report) -> FaultReport:
     return FaultReport.objects.select_for_update().get(pk=report.pk)
 
 
@@ -131,12 +131,26 @@ def fault_report(
     if done is not None:
         return done
     urgent = _report_checked(
-        user, account, place, category, title, description, emergency_declared,
+        user,
+        account,
+        place,
+        category,
+        title,
+        description,
+        emergency_declared,
         no_access=FaultRejected(_("Choose one of your own accounts."), field="account"),
     )
     try:
         return _report_store(
-            user, account, place, category, title, description, contact_phone, urgent, photos,
+            user,
+            account,
+            place,
+            category,
+            title,
+            description,
+            contact_phone,
+            urgent,
+            photos,
             idempotency_key,
         )
     except IntegrityError:
@@ -147,9 +161,19 @@ def fault_report(
 
 
 def _report_store(
-    user, account, place, category, title, description, contact_phone, urgent, photos, key,
-    channel=Channel.PORTAL, clerk=None,
-):
+    user,
+    account,
+    place,
+    category,
+    title,
+    description,
+    contact_phone,
+    urgent,
+    photos,
+    key,
+    channel=Channel.PORTAL,
+    clerk=None,
+) -> FaultReport:
     with transaction.atomic(durable=True):
         report = FaultReport(
             idempotency_key=key,
@@ -215,14 +239,30 @@ def fault_record_for_resident(
     if channel not in (Channel.PHONE, Channel.OFFICE):
         raise FaultRejected(_("Choose how the resident reported it."), field="channel")
     urgent = _report_checked(
-        resident, account, place, category, title, description, urgent,
+        resident,
+        account,
+        place,
+        category,
+        title,
+        description,
+        urgent,
         no_access=FaultRejected(
             _("This person has no current access to the account."), field="resident"
         ),
     )
     return _report_store(
-        resident, account, place, category, title, description, contact_phone, urgent, (),
-        None, channel=channel, clerk=clerk,
+        resident,
+        account,
+        place,
+        category,
+        title,
+        description,
+        contact_phone,
+        urgent,
+        (),
+        None,
+        channel=channel,
+        clerk=clerk,
     )
 
 
@@ -233,7 +273,7 @@ def _check_open(report):
         )
 
 
-def fault_resident_comment(*, user, report, text: str = "", photo=None) -> FaultReport:
+def fault_resident_comment(*, user, report: FaultReport, text: str = "", photo=None) -> FaultReport:
     """A comment and/or one photo from a resident who may see the report, while it is open."""
     text = text.strip()
     if not text and photo is None:
@@ -250,7 +290,7 @@ def fault_resident_comment(*, user, report, text: str = "", photo=None) -> Fault
     return report
 
 
-def fault_confirm(*, user, report) -> FaultReport:
+def fault_confirm(*, user, report: FaultReport) -> FaultReport:
     """The resident confirms a resolved report is fixed; it stays resolved for good."""
     with transaction.atomic(durable=True):
         report = _locked(report)
@@ -262,7 +302,7 @@ def fault_confirm(*, user, report) -> FaultReport:
     return report
 
 
-def fault_reopen(*, user, report, reason: str) -> FaultReport:
+def fault_reopen(*, user, report: FaultReport, reason: str) -> FaultReport:
     """The fault is back: a resolved, unconfirmed report returns to the office as accepted."""
     reason = reason.strip()
     if not reason:
@@ -288,7 +328,9 @@ def fault_reopen(*, user, report, reason: str) -> FaultReport:
 # -- staff ----------------------------------------------------------------------------------------
 
 
-def fault_status_change(*, report, new_status: str, clerk, comment: str = "") -> FaultReport:
+def fault_status_change(
+    *, report: FaultReport, new_status: str, clerk, comment: str = ""
+) -> FaultReport:
     """Move the report along TRANSITIONS; a rejection needs the reason (in `comment`), which
     the resident sees. The reporter is notified once."""
     comment = comment.strip()
@@ -375,7 +417,9 @@ def fault_comment_internal(*, report, clerk, text: str) -> FaultEvent:
     return event
 
 
-def fault_assign(*, report, clerk, assigned_to=None, contractor: str = "") -> FaultReport:
+def fault_assign(
+    *, report: FaultReport, clerk, assigned_to=None, contractor: str = ""
+) -> FaultReport:
     """Who handles the report: a clerk, a contractor's name, or both (or nobody)."""
     contractor = contractor.strip()
     if assigned_to is not None and not assigned_to.is_staff:

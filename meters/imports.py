@@ -11,13 +11,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Premises
 from audit.services import Action, audit_clerk, values_of
+from core.dates import day_from
 
 from .models import Meter
 
@@ -72,7 +73,7 @@ def decode(content: bytes) -> str:
 def _date(text):
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            return day_from(text, fmt)
         except ValueError:
             continue
     return None

@@ -74,8 +74,8 @@ class Meter(models.Model):
         return first_resident(self.premises)
 
 
-class ReadingQuerySet(models.QuerySet):
-    def effective(self):
+class ReadingQuerySet(models.QuerySet["Reading"]):
+    def effective(self) -> "ReadingQuerySet":
         """Readings that count: a corrected one is replaced by its correction, a withdrawn one
         counts no more."""
         return self.exclude(status__in=Reading.NOT_COUNTED)

@@ -88,9 +88,7 @@ def _visible_since(user):
     """premises id → the first day the user's accounts there began: a new tenant or owner does
     not see the readings (and photos) of the people before them."""
     since: dict[int, date] = {}
-    for premises_id, valid_from in accounts_for_user(user).values_list(
-        "premises_id", "valid_from"
-    ):
+    for premises_id, valid_from in accounts_for_user(user).values_list("premises_id", "valid_from"):
         since[premises_id] = min(valid_from, since.get(premises_id, valid_from))
     return since
 
@@ -135,11 +133,7 @@ def meter_history(meter, since=None):
     found = Reading.objects.filter(meter=meter)
     if since is not None:
         found = found.filter(read_on__gte=since)
-    readings = list(
-        found
-        .order_by("read_on", "created_at")
-        .select_related("correction_of")
-    )
+    readings = list(found.order_by("read_on", "created_at").select_related("correction_of"))
     points = [(r.read_on, r.value) for r in readings if r.status not in Reading.NOT_COUNTED]
     monthly = monthly_consumption(points)
     return History(
@@ -150,15 +144,12 @@ def meter_history(meter, since=None):
     )
 
 
-def withdrawable_reading(user, meter):
+def withdrawable_reading(user, meter) -> Reading | None:
     """The meter's newest counted reading if this user sent it lately and staff have not
     looked at it yet: a resident may take back a mistyped reading (say 999 999,999) that would
     otherwise block every later one."""
     newest = (
-        Reading.objects.effective()
-        .filter(meter=meter)
-        .order_by("-read_on", "-created_at")
-        .first()
+        Reading.objects.effective().filter(meter=meter).order_by("-read_on", "-created_at").first()
     )
     if (
         newest is None

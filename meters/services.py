@@ -128,7 +128,7 @@ def _same_day(meter, read_on, exclude=None):
     return readings.order_by("-created_at").first()
 
 
-def legalisation_expired(meter, read_on) -> bool:
+def legalisation_expired(meter: Meter, read_on: date) -> bool:
     return read_on > meter.legalisation_expires_on
 
 
@@ -230,8 +230,14 @@ def reading_submit(
             _check_window(meter, read_on, today)
             replaced = _replaceable(user, meter, read_on)
             reading = _resident_reading(
-                user, meter, value, read_on, today,
-                replaced=replaced, confirmed=confirmed, idempotency_key=idempotency_key,
+                user,
+                meter,
+                value,
+                read_on,
+                today,
+                replaced=replaced,
+                confirmed=confirmed,
+                idempotency_key=idempotency_key,
             )
             if photo is not None:
                 reading.photo.save("photo.jpg", photo, save=False)

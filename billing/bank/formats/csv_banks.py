@@ -30,7 +30,7 @@ import csv
 import io
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from billing.bank.formats.base import (
     normalize_account,
     parse_amount,
 )
+from core.dates import day_from
 from core.money import format_pln
 
 FORMAT = "mbank_csv"
@@ -83,7 +84,7 @@ def _parse_date(text: str) -> date:
         raise ValueError(text)
     if "-" in text[:5] and len(text.split("-")[0]) == 4:
         return date.fromisoformat(text)
-    return datetime.strptime(text.replace("-", "."), "%d.%m.%Y").date()
+    return day_from(text.replace("-", "."), "%d.%m.%Y")
 
 
 def _preamble(lines):
