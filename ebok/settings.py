@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip as stdnum_nip
 
+from ebok.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -244,43 +246,10 @@ STORAGES = {
 }
 # Uploaded files are private: kept outside any served path, handed out by views that check access.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "private")
-# Several web nodes and workers share one object store (S3, MinIO, Ceph) when a bucket is set;
-# without it files stay on local disk. The bucket is private: objects are written with the
-# private ACL and only ever read by the app, which streams them after its access check.
-STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
-if STORAGE_S3_BUCKET:
-    from botocore.config import Config as _S3Config
-
-    _s3_endpoint = env.str("STORAGE_S3_ENDPOINT_URL", default="")
-    _s3_options = {
-        "bucket_name": STORAGE_S3_BUCKET,
-        "location": env.str("STORAGE_S3_PREFIX", default="").strip("/"),
-        "default_acl": "private",
-        "querystring_auth": True,  # a URL of an object, if one is ever made, is signed...
-        "querystring_expire": 300,  # ...and short-lived
-        "file_overwrite": False,  # a name taken gets a new one, as on local disk
-        "client_config": _S3Config(
-            signature_version="s3v4",
-            # MinIO and Ceph behind one host name want path-style URLs; AWS takes either.
-            s3={
-                "addressing_style": env.str(
-                    "STORAGE_S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "auto"
-                )
-            },
-            connect_timeout=5,
-            read_timeout=30,
-            retries={"mode": "standard", "max_attempts": 3},
-        ),
-    }
-    for _option, _name in [
-        ("endpoint_url", "STORAGE_S3_ENDPOINT_URL"),
-        ("region_name", "STORAGE_S3_REGION"),
-        ("access_key", "STORAGE_S3_ACCESS_KEY_ID"),  # else boto3's own chain (AWS_*, roles)
-        ("secret_key", "STORAGE_S3_SECRET_ACCESS_KEY"),
-    ]:
-        if _value := env.str(_name, default=""):
-            _s3_options[_option] = _value
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+# Several web nodes and workers share one object store (S3, MinIO, Ceph) when STORAGE_S3_BUCKET
+# is set (ebok/object_storage.py); without it files stay on local disk.
+if (_s3_storage := s3_storage(env)) is not None:
+    STORAGES["default"] = _s3_storage
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
