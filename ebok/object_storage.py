@@ -1,7 +1,8 @@
 """The shared object store (S3, MinIO, Ceph) of uploaded and rendered files, read from the
 environment by ebok/settings.py; without STORAGE_S3_BUCKET files stay on local disk
 (MEDIA_ROOT). The bucket is private: objects are written with the private ACL and only ever
-read by the app, which streams them after its access check; no public URL is made."""
+read by the app, which streams them after its access check; no URL of an object is made
+(core/private_storage.py)."""
 
 import environ
 
@@ -18,8 +19,8 @@ def s3_storage(env: environ.Env) -> dict | None:
         "bucket_name": bucket,
         "location": env.str("STORAGE_S3_PREFIX", default="").strip("/"),
         "default_acl": "private",
-        "querystring_auth": True,  # a URL of an object, if one is ever made, is signed...
-        "querystring_expire": 300,  # ...and short-lived
+        "querystring_auth": True,  # no URL is made; were one ever, it would be signed
+        "querystring_expire": 300,
         "file_overwrite": False,  # a name taken gets a new one, as on local disk
         "client_config": Config(
             signature_version="s3v4",
@@ -42,4 +43,4 @@ def s3_storage(env: environ.Env) -> dict | None:
     ]:
         if value := env.str(name, default=""):
             options[option] = value
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "core.private_storage.PrivateS3Storage", "OPTIONS": options}
