@@ -16,7 +16,6 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -53,7 +52,6 @@ class Cluster:
     node1: str
     node2: str
     s3: S3Server
-    media: list[Path]  # each process's own MEDIA_ROOT
 
     def keys(self, prefix=""):
         return self.s3.keys(BUCKET, prefix)
@@ -96,7 +94,7 @@ def cluster(django_db_setup, tmp_path_factory):
             for base in bases:
                 wait_for(lambda base=base: answers(base), f"gunicorn at {base}", timeout=60)
             wait_for(lambda: app.control.ping(timeout=0.5), "the worker to start", timeout=60)
-            yield Cluster(*bases, s3, media)
+            yield Cluster(*bases, s3)
         finally:
             for process in processes:
                 process.send_signal(signal.SIGQUIT)  # gunicorn and Celery: stop at once
