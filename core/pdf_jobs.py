@@ -8,6 +8,11 @@ STUCK_AFTER and nudges every pending row, so each invoice ends with exactly one 
 A stored PDF is not rendered again on request; only a change of what it shows does that (an
 invoice's KSeF number): pdf_redo, after which a render under way loses its claim and throws
 its file away.
+
+A row keeps naming its last file until a new render replaces it (pdf_again and pdf_redo only
+set it pending), and the render that stores the new file deletes the old one: a row drawn
+twice leaves one file in storage, not two. Files go through the row's storage (local disk or
+the shared bucket, ebok/settings.py), never a path.
 """
 
 import logging
@@ -16,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -48,17 +52,21 @@ def pdf_make(
     if not claimed:
         return "skipped"
     mine = model._default_manager.filter(pk=pk, pdf_status="rendering", pdf_claimed_at=claimed_at)
-    row = model._default_manager.select_related(*related).get(pk=pk)
+    row: Any = model._default_manager.select_related(*related).get(pk=pk)
+    previous = row.pdf_file.name  # an earlier render's file, replaced by this one
     try:
         filename, _content_type, content = render(row)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded for staff to see
         log.exception("%s %s: PDF failed", model._meta.model_name, row)
         mine.update(pdf_status="failed", pdf_error=str(exc)[:2000])
         return "failed"
-    name = default_storage.save(upload_to(row, filename), ContentFile(content))
+    storage = row.pdf_file.storage
+    name = storage.save(upload_to(row, filename), ContentFile(content))
     if not mine.update(pdf_status="done", pdf_file=name, pdf_error=""):
-        default_storage.delete(name)  # the sweeper gave the row to another worker meanwhile
+        storage.delete(name)  # the sweeper gave the row to another worker meanwhile
         return "skipped"
+    if previous and previous != name:
+        storage.delete(previous)
     return "done"
 
 
@@ -90,19 +98,16 @@ def pdf_again(model: type[models.Model], row: Any, task_name: str) -> bool:
         return False
     with transaction.atomic():
         model._default_manager.filter(pk=row.pk, pdf_status=row.pdf_status).update(
-            pdf_status="pending", pdf_file="", pdf_error=""
+            pdf_status="pending", pdf_error=""
         )
         enqueue_on_commit(task_name, row.pk)
     return True
 
 
 def pdf_redo(model: type[models.Model], pk: int, task_name: str) -> None:
-    """Draw a row's PDF again because what it shows changed. The old file goes once this
-    commits, so the row keeps one stored PDF."""
-    old = model._default_manager.filter(pk=pk).values_list("pdf_file", flat=True).first()
-    model._default_manager.filter(pk=pk).update(pdf_status="pending", pdf_file="", pdf_error="")
-    if old:
-        transaction.on_commit(lambda: default_storage.delete(old))
+    """Draw a row's PDF again because what it shows changed. The old file is no longer
+    served (the row is pending) and the new render deletes it, so the row keeps one PDF."""
+    model._default_manager.filter(pk=pk).update(pdf_status="pending", pdf_error="")
     enqueue_on_commit(task_name, pk)
 
 

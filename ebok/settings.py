@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 from stdnum.pl import nip as stdnum_nip
 
+from ebok.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -245,6 +247,10 @@ STORAGES = {
 }
 # Uploaded files are private: kept outside any served path, handed out by views that check access.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Several web nodes and workers share one object store (S3, MinIO, Ceph) when STORAGE_S3_BUCKET
+# is set (ebok/object_storage.py); without it files stay on local disk.
+if (_s3_storage := s3_storage(env)) is not None:
+    STORAGES["default"] = _s3_storage
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -21,16 +21,27 @@ def keep(user, photo: ContentFile) -> str:
     return signing.dumps(name, salt=_salt(user))
 
 
+class PhotoGone(Exception):
+    """The resident attached a photo, but it is kept no longer (past MAX_AGE, or swept)."""
+
+
 def take(user, token: str):
-    """(name, ContentFile) of a kept photo, or (None, None) for a missing or forged token."""
+    """(name, ContentFile) of a kept photo, or (None, None) for a forged token; PhotoGone when
+    the photo this user attached is no longer kept, so that the reading is not stored without
+    it while the page says all went well."""
     try:
         name = signing.loads(token, salt=_salt(user), max_age=MAX_AGE)
+    except signing.SignatureExpired as expired:
+        raise PhotoGone from expired
     except signing.BadSignature:
         return None, None
-    if not name.startswith(f"{FOLDER}/") or not default_storage.exists(name):
+    if not name.startswith(f"{FOLDER}/"):
         return None, None
-    with default_storage.open(name, "rb") as f:
-        return name, ContentFile(f.read(), name="photo.jpg")
+    try:
+        with default_storage.open(name, "rb") as f:
+            return name, ContentFile(f.read(), name="photo.jpg")
+    except FileNotFoundError as gone:
+        raise PhotoGone from gone
 
 
 def drop(name):

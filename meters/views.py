@@ -90,7 +90,11 @@ def submit(request, pk):
         return render(request, "meters/submit.html", context)
     photo, kept = data["photo"], None
     if photo is None and data["pending_photo"]:
-        kept, photo = pending.take(request.user, data["pending_photo"])
+        try:
+            kept, photo = pending.take(request.user, data["pending_photo"])
+        except pending.PhotoGone:
+            form.add_error("photo", _("The photo you attached is no longer kept; attach it again."))
+            return render(request, "meters/submit.html", context)
     try:
         reading = services.reading_submit(
             user=request.user,

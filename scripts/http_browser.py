@@ -164,6 +164,7 @@ class Browser:
         raise SmokeFailure(f"no form posting to {action_pattern!r} on {self.url}")
 
     def submit(self, form, values):
+        """`values` override the form's; a file is (filename, bytes, content type)."""
         fields = [(n, v) for n, v in form["fields"] if n not in values]
         fields += [(n, v) for n, v in values.items() if v is not None]
         action = urllib.parse.urljoin(self.url, form["action"])
@@ -171,6 +172,14 @@ class Browser:
             boundary = uuid.uuid4().hex
             buffer = io.BytesIO()
             for name, value in fields:
+                if isinstance(value, tuple):
+                    filename, content, content_type = value
+                    buffer.write(
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                    )
+                    buffer.write(content + b"\r\n")
+                    continue
                 buffer.write(
                     f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
                     f"\r\n\r\n{value}\r\n".encode()

@@ -139,7 +139,7 @@ def certificate_pdf_again(*, certificate_id) -> bool:
                 Certificate.PdfStatus.DONE,
                 Certificate.PdfStatus.PENDING,
             ],
-        ).update(pdf_status=Certificate.PdfStatus.PENDING, pdf_file="", pdf_error="")
+        ).update(pdf_status=Certificate.PdfStatus.PENDING, pdf_error="")  # file: see pdf_make
         if changed:
             enqueue_on_commit("billing.certificate_pdf_render", certificate_id)
     return bool(changed)

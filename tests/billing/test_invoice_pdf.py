@@ -18,7 +18,7 @@ from billing.invoices.services import (
     invoices_pdf_request,
 )
 from billing.models import Invoice
-from core.pdf_jobs import STUCK_AFTER
+from core.pdf_jobs import STUCK_AFTER, pdf_redo
 from tests.billing.invoice_factories import BUYER_NIP, PERIOD, commercial_access, month_charges
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,24 @@ def test_missing_file_is_rendered_again(invoice, media):
     assert invoice.pdf_status == "pending"
     assert invoice_pdf_make(invoice_id=invoice.pk) == "done"
     assert len(stored_pdfs(media)) == 1
+
+
+def test_drawing_a_stored_pdf_again_leaves_one_file(invoice, media):
+    """A render replaces the row's earlier file: redrawn (its KSeF label changed) or queued
+    again after a failure, the invoice still has exactly one PDF in storage."""
+    assert invoice_pdf_make(invoice_id=invoice.pk) == "done"
+    first = Invoice.objects.get(pk=invoice.pk).pdf_file.name
+    pdf_redo(Invoice, invoice.pk, "billing.invoice_pdf_render")
+    assert invoice_pdf_make(invoice_id=invoice.pk) == "done"
+    second = Invoice.objects.get(pk=invoice.pk).pdf_file.name
+    assert second != first
+    assert stored_pdfs(media) == [media / second]
+    # Marked failed with its file still stored (e.g. a render error after an earlier success).
+    Invoice.objects.filter(pk=invoice.pk).update(pdf_status="failed")
+    assert invoices_pdf_request(invoice_ids=[invoice.pk]) == 1
+    assert invoice_pdf_make(invoice_id=invoice.pk) == "done"
+    invoice.refresh_from_db()
+    assert stored_pdfs(media) == [media / invoice.pdf_file.name]
 
 
 def test_qr_code_carries_the_invoice_total_and_number(invoice):

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -159,6 +161,24 @@ def test_unusual_reading_is_confirmed_in_a_second_step_keeping_the_photo(
     reading = Reading.objects.get(meter=meter, value=D("1234.5"))
     assert reading.status == "flagged"
     assert reading.photo
+
+
+def test_a_kept_photo_gone_before_the_confirmation_is_asked_for_again(
+    owner_client, owner, meter, window, today
+):
+    """Never stored without the photo the resident attached while the page says all is well."""
+    ReadingFactory(meter=meter, value=D("123.450"), read_on=today - datetime.timedelta(days=30))
+    photo = SimpleUploadedFile("m.jpg", jpeg_bytes(), "image/jpeg")
+    form = post(owner_client, meter, "1234,5", today, photo=photo).context["form"]
+    kept = signing.loads(form.data["pending_photo"], salt=f"meters.pending_photo.{owner.pk}")
+    default_storage.delete(kept)  # swept, or on a node of its own disk (issue #30)
+    data = {**form.data.dict(), "confirmed": "on"}
+    response = owner_client.post(reverse("meters:submit", args=[meter.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == [
+        "The photo you attached is no longer kept; attach it again."
+    ]
+    assert not Reading.objects.filter(value=D("1234.5")).exists()
 
 
 def test_forged_pending_photo_is_ignored(owner_client, meter, window, today):
