@@ -22,9 +22,17 @@ def broken(request):
     raise RuntimeError("a bug")
 
 
+def broken_with_personal_data(request):
+    # As a database error quotes the row it refused (built here, so that the source lines an
+    # error report shows do not hold them).
+    pesel, email = "9001011" + "2345", "jan.kowalski" + "@example.pl"
+    raise ValueError(f"Key (pesel, email)=({pesel}, {email}) already exists")
+
+
 urlpatterns = [
     path("test-403/", forbidden),
     path("test-404/", missing),
     path("test-500/", broken),
+    path("test-500-personal/", broken_with_personal_data),
     *site_urls,
 ]

@@ -1,7 +1,6 @@
 """Prometheus metrics at /metrics: only for the scraper's token; requests by view, database
 queries, and the Celery queues, heartbeats and failures read from Redis."""
 
-import re
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from django.urls import reverse
 from ebok import celery_monitor
 from ebok.celery import app
 from tests.clients import Client
+from tests.prometheus import sample
 from tests.services import require_redis
 
 TOKEN = "s3cr3t-scraper-token"
@@ -25,18 +25,6 @@ def scrape():
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=")
     return response.content.decode()
-
-
-def value(text, name, **labels):
-    """The sample `name{labels}` in the exposition text, or None."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-    for line in text.splitlines():
-        match = re.fullmatch(r"([a-z_]+)(?:\{(.*)\})? (\S+)", line)
-        if match and match.group(1) == name:
-            found = ",".join(sorted((match.group(2) or "").split(","))) if match.group(2) else ""
-            if found == wanted:
-                return float(match.group(3))
-    return None
 
 
 def test_without_a_token_configured_there_is_no_metrics_page(settings):
@@ -59,14 +47,14 @@ def test_requests_and_their_queries_are_counted_by_view(token, owner):
     assert client.get("/nie-ma/").status_code == 404
     after = scrape()
     labels = {"view": "dashboard", "method": "GET", "status": "200"}
-    assert value(after, "ebok_http_requests_total", **labels) == (
-        value(before, "ebok_http_requests_total", **labels) or 0
+    assert sample(after, "ebok_http_requests_total", **labels) == (
+        sample(before, "ebok_http_requests_total", **labels) or 0
     ) + 1
-    assert value(after, "ebok_http_requests_total", view="unresolved", method="GET", status="404")
-    assert value(after, "ebok_http_request_duration_seconds_count", view="dashboard", method="GET")
-    queries = value(after, "ebok_db_queries_total", database="default")
-    assert queries > (value(before, "ebok_db_queries_total", database="default") or 0)
-    assert value(after, "ebok_db_query_duration_seconds_count", database="default") == queries
+    assert sample(after, "ebok_http_requests_total", view="unresolved", method="GET", status="404")
+    assert sample(after, "ebok_http_request_duration_seconds_count", view="dashboard", method="GET")
+    queries = sample(after, "ebok_db_queries_total", database="default")
+    assert queries > (sample(before, "ebok_db_queries_total", database="default") or 0)
+    assert sample(after, "ebok_db_query_duration_seconds_count", database="default") == queries
     assert owner.username not in after
 
 
@@ -74,8 +62,8 @@ def test_without_redis_there_are_no_celery_figures(token, settings):
     settings.REDIS_URL = ""
     text = scrape()
     assert "# TYPE ebok_celery_queue_length gauge" in text
-    assert value(text, "ebok_celery_queue_length", queue="celery") is None
-    assert value(text, "ebok_redis_up") is None
+    assert sample(text, "ebok_celery_queue_length", queue="celery") is None
+    assert sample(text, "ebok_redis_up") is None
 
 
 def test_the_celery_figures_come_from_redis(token, settings):
@@ -92,16 +80,16 @@ def test_the_celery_figures_come_from_redis(token, settings):
         text = scrape()
     finally:
         app.control.purge()
-    assert value(text, "ebok_redis_up") == 1
-    assert value(text, "ebok_celery_queue_length", queue="celery") == 3
-    assert 0 <= value(text, "ebok_celery_beat_heartbeat_age_seconds") < 60
-    assert 0 <= value(text, "ebok_celery_worker_heartbeat_age_seconds", queue="celery") < 60
-    failures = value(text, "ebok_celery_task_failures_total", task="billing.invoice_pdf_render")
+    assert sample(text, "ebok_redis_up") == 1
+    assert sample(text, "ebok_celery_queue_length", queue="celery") == 3
+    assert 0 <= sample(text, "ebok_celery_beat_heartbeat_age_seconds") < 60
+    assert 0 <= sample(text, "ebok_celery_worker_heartbeat_age_seconds", queue="celery") < 60
+    failures = sample(text, "ebok_celery_task_failures_total", task="billing.invoice_pdf_render")
     assert failures == 2
 
 
 def test_an_unreachable_redis_is_reported(token, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     started = time.monotonic()
-    assert value(scrape(), "ebok_redis_up") == 0
+    assert sample(scrape(), "ebok_redis_up") == 0
     assert time.monotonic() - started < 5
