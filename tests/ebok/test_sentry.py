@@ -10,7 +10,6 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import brotli
 import pytest
 import sentry_sdk
 from django.conf import settings
@@ -54,7 +53,9 @@ def sentry_server():
             encoding = self.headers.get("Content-Encoding")
             if encoding == "gzip":
                 body = gzip.decompress(body)
-            elif encoding == "br":
+            elif encoding == "br":  # the SDK compresses so when brotli is installed
+                import brotli
+
                 body = brotli.decompress(body)
             received.append((self.path, body))
             self.send_response(200)
