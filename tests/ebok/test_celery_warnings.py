@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 BEAT_SILENT = "Harmonogram Celery (beat) nie"
 NO_WORKER = "Żaden proces roboczy Celery"
-BACKED_UP = "W kolejce „celery” czeka"
+QUEUE = app.conf.task_default_queue
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ def beat_at(client, seconds_ago):
     client.set(celery_monitor.BEAT_KEY, repr(time.time() - seconds_ago))
 
 
-def worker_at(client, seconds_ago, queues=("celery",)):
+def worker_at(client, seconds_ago, queues=None):
+    """A worker taking tasks from `queues` (by default every queue tasks are sent to)."""
+    queues = celery_monitor.configured_queues() if queues is None else queues
     record = {"at": time.time() - seconds_ago, "queues": list(queues)}
     client.hset(celery_monitor.WORKERS_KEY, "celery@host", json.dumps(record))
 
@@ -78,10 +80,10 @@ def test_beat_that_never_beat_is_shown(admin_page, redis):
 
 def test_a_queue_whose_workers_are_silent_is_shown(admin_page, redis):
     beat_at(redis, 0)
-    assert "Żaden proces roboczy Celery nie pobiera zadań z kolejki „celery”" in admin_page()
+    assert f"Żaden proces roboczy Celery nie pobiera zadań z kolejki „{QUEUE}”" in admin_page()
     worker_at(redis, 11 * 60)
     assert (
-        "Żaden proces roboczy Celery pobierający zadania z kolejki „celery” nie daje znaku "
+        f"Żaden proces roboczy Celery pobierający zadania z kolejki „{QUEUE}” nie daje znaku "
         "życia od 11 minut" in admin_page()
     )
     worker_at(redis, 4 * 60)
@@ -90,8 +92,8 @@ def test_a_queue_whose_workers_are_silent_is_shown(admin_page, redis):
 
 def test_a_worker_of_another_queue_does_not_count(admin_page, redis):
     beat_at(redis, 0)
-    worker_at(redis, 0, queues=["pdf"])
-    assert "nie pobiera zadań z kolejki „celery”" in admin_page()
+    worker_at(redis, 0, queues=["some-other-queue"])
+    assert f"nie pobiera zadań z kolejki „{QUEUE}”" in admin_page()
 
 
 def test_a_backed_up_queue_is_shown(admin_page, redis, settings):
@@ -99,10 +101,10 @@ def test_a_backed_up_queue_is_shown(admin_page, redis, settings):
     worker_at(redis, 0)
     settings.QUEUE_BACKLOG_THRESHOLD = 3
     for _ in range(3):
-        app.send_task("ebok.heartbeat_record")
-    assert BACKED_UP not in admin_page()
-    app.send_task("ebok.heartbeat_record", priority=9)  # a queue's lists by priority count
-    assert "W kolejce „celery” czekają 4 zadania: procesy robocze nie nadążają." in admin_page()
+        app.send_task("ebok.heartbeat_record", queue=QUEUE)
+    assert f"W kolejce „{QUEUE}” czeka" not in admin_page()
+    app.send_task("ebok.heartbeat_record", queue=QUEUE, priority=9)  # every priority's list
+    assert f"W kolejce „{QUEUE}” czekają 4 zadania: procesy robocze nie nadążają." in admin_page()
 
 
 def test_unreachable_redis_is_shown(admin_page, settings):

@@ -62,7 +62,7 @@ def test_without_redis_there_are_no_celery_figures(token, settings):
     settings.REDIS_URL = ""
     text = scrape()
     assert "# TYPE ebok_celery_queue_length gauge" in text
-    assert sample(text, "ebok_celery_queue_length", queue="celery") is None
+    assert sample(text, "ebok_celery_queue_length", queue=app.conf.task_default_queue) is None
     assert sample(text, "ebok_redis_up") is None
 
 
@@ -71,9 +71,10 @@ def test_the_celery_figures_come_from_redis(token, settings):
     app.control.purge()
     client = celery_monitor.redis_client()
     client.delete(celery_monitor.BEAT_KEY, celery_monitor.WORKERS_KEY, celery_monitor.FAILURES_KEY)
+    queue = app.conf.task_default_queue
     for _ in range(3):  # nobody takes them: no worker runs in this test
-        app.send_task("ebok.heartbeat_record")  # also beat's heartbeat, as when beat sends it
-    celery_monitor.worker_heartbeat("w1@test", ["celery"])
+        app.send_task("ebok.heartbeat_record", queue=queue)  # beat's heartbeat, as beat sends it
+    celery_monitor.worker_heartbeat("w1@test", [queue])
     celery_monitor.task_failed("billing.invoice_pdf_render")
     celery_monitor.task_failed("billing.invoice_pdf_render")
     try:
@@ -81,9 +82,9 @@ def test_the_celery_figures_come_from_redis(token, settings):
     finally:
         app.control.purge()
     assert sample(text, "ebok_redis_up") == 1
-    assert sample(text, "ebok_celery_queue_length", queue="celery") == 3
+    assert sample(text, "ebok_celery_queue_length", queue=queue) == 3
     assert 0 <= sample(text, "ebok_celery_beat_heartbeat_age_seconds") < 60
-    assert 0 <= sample(text, "ebok_celery_worker_heartbeat_age_seconds", queue="celery") < 60
+    assert 0 <= sample(text, "ebok_celery_worker_heartbeat_age_seconds", queue=queue) < 60
     failures = sample(text, "ebok_celery_task_failures_total", task="billing.invoice_pdf_render")
     assert failures == 2
 
