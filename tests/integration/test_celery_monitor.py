@@ -14,6 +14,7 @@ from ebok.celery import app
 from ebok.metrics import CeleryCollector
 from tests.clients import Client
 from tests.factories import StaffFactory
+from tests.services import require_postgres, require_redis
 from tests.workers import running_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,6 +27,8 @@ def json_lines(text):
 
 
 def test_a_real_worker_beats_runs_the_heartbeat_and_counts_failures(tmp_path, capfd):
+    require_redis()
+    require_postgres()
     client = celery_monitor.redis_client()
     keys = [
         celery_monitor.WORKERS_KEY,
