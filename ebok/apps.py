@@ -9,3 +9,9 @@ class EbokConfig(AppConfig):
         from . import checks, middleware, staff_roles  # noqa: F401 - checks, login-time signal
 
         staff_roles.connect()
+
+        from core.admin_warnings import register
+
+        from .celery_monitor import admin_warnings
+
+        register(admin_warnings)

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The load balancer's and the scraper's addresses, before any host check or redirect.
+    "ebok.probes.ProbesMiddleware",
+    "ebok.request_context.RequestIdMiddleware",
+    "ebok.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -301,6 +305,8 @@ CELERY_TASK_ROUTES = {
             "accounts.activation_emails_sweep",
             "accounts.email_change_link_send",
             "accounts.email_change_links_sweep",
+            # beat's heartbeat: tiny, and every worker of docker-compose.yml takes urgent
+            "ebok.heartbeat_record",
         ],
         "default": [
             "messaging.notification_email_send",
@@ -446,6 +452,11 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-sweep-data-exports": {  # stuck exports again; expired ones deleted
         "task": "privacy.data_exports_sweep",
         "schedule": crontab(minute="*/10"),
+    },
+    "ebok-heartbeat": {  # beat's heartbeat, and proof its tasks reach a worker (admin warning)
+        "task": "ebok.heartbeat_record",
+        "schedule": 60.0,
+        "options": {"expires": 120},  # a heartbeat nobody ran in time is dropped, not queued
     },
 }
 
@@ -621,10 +632,21 @@ if not DEBUG:
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Logs go to the console: plain lines by default (make run), one JSON object a line with
+# LOG_FORMAT=json (time, level, logger, message, request id, user id; ebok/request_context.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise environ.ImproperlyConfigured("LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ebok.request_context.RequestContextFilter"}},
+    "formatters": {"json": {"()": "ebok.request_context.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        if LOG_FORMAT == "plain"
+        else {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "json"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; the mt940 parser logs the statement's
     # content (names, titles, accounts) at DEBUG, and again at ERROR when it refuses a file:
@@ -635,3 +657,24 @@ LOGGING = {
         "mt940": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }
+# A worker logs through the configuration above rather than Celery's own when it is JSON.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "plain"
+
+# Error reports (ebok/sentry.py): nothing is sent, or even loaded, without SENTRY_DSN.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ebok import sentry
+
+    sentry.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# Operations: /metrics answers only a scraper sending this token (ebok/metrics.py); the admin's
+# front page warns staff when beat or a queue's workers have been silent this many minutes, or
+# a queue holds more tasks than this (ebok/celery_monitor.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+HEARTBEAT_MAX_AGE_MINUTES = env.int("HEARTBEAT_MAX_AGE_MINUTES", default=5)
+QUEUE_BACKLOG_THRESHOLD = env.int("QUEUE_BACKLOG_THRESHOLD", default=500)

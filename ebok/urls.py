@@ -38,5 +38,9 @@ urlpatterns = [
     path("", include("accessibility.urls")),
     path("", include("privacy.urls")),
 ]
+# 403 and 404 render templates/403.html and 404.html (Django's handlers); a 500 renders
+# without the request, so that no context processor touches the database that may be down.
+handler500 = views.server_error
+
 if settings.BENCH_HELLO:  # make bench: the floor every page is compared with
     urlpatterns.append(path("bench/hello/", views.hello, name="bench_hello"))

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from accounts.register_cache import cached_accounts_for_user
 from billing.ledger.queries import states_of
@@ -34,3 +36,14 @@ def dashboard(request):
 def hello(request):
     """A bare Django response, mounted only with EBOK_BENCH_HELLO=true (make bench)."""
     return HttpResponse("hello", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page, rendered without the request: no context processor runs, so nothing
+    reads the database, the cache or the session that may be what failed."""
+    context = {
+        "MANAGER_NAME": settings.MANAGER_NAME,
+        "MANAGER_PHONE": settings.MANAGER_PHONE,
+        "MANAGER_EMAIL": settings.MANAGER_EMAIL,
+    }
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

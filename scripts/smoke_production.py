@@ -307,6 +307,25 @@ def check_mail(mailbox, fault_id, title):
 # -- main ---------------------------------------------------------------------------------------
 
 
+
+def probes(base):
+    """The load balancer's view: plain HTTP by the container's address, no proxy headers."""
+    step("probes: /health/live and /health/ready, plain HTTP, a host not in ALLOWED_HOSTS")
+    for path in ("/health/live", "/health/ready"):
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}{path}", headers={"Host": "10.0.0.7:8000"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                status, body = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        if status != 200:
+            raise SmokeFailure(f"{path} answered {status}: {body}")
+    if '"redis": "ok"' not in body or '"migrations": "ok"' not in body:
+        raise SmokeFailure(f"/health/ready did not check everything: {body}")
+
+
 def main():
     temp = Path(tempfile.mkdtemp(prefix="ebok-smoke-"))
     mailbox, media, logs = temp / "mail", temp / "media", temp / "logs"
@@ -408,6 +427,7 @@ def journeys(base, mailbox, processes) -> str:
             return False
 
     wait_for(answers, "gunicorn to answer /auth/login/", timeout=30)
+    probes(base)
     smoke_security.run(base, step)
     fault_id, title = tenant_journey(base)
     owner_journey(base)

@@ -92,7 +92,7 @@ def wrk(url, *, connections, duration, script=None, cookie=None):
 @pytest.fixture
 def gunicorn(tmp_path):
     port = free_port()
-    env = web_env(tmp_path, EBOK_BENCH_HELLO="true", LOG_LEVEL="WARNING")
+    env = web_env(tmp_path, EBOK_BENCH_HELLO="true", LOG_LEVEL="WARNING", GUNICORN_ACCESS_LOG="")
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "ebok.wsgi:application", "--workers", str(WORKERS)]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],

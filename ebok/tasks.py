@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import celery_monitor
+
+
+@shared_task(name="ebok.heartbeat_record")
+def heartbeat_record():
+    """Beat, every minute: beat's sending it is beat's heartbeat (ebok/celery.py); a worker's
+    running it shows that beat's tasks reach the workers."""
+    celery_monitor.heartbeat_task_ran()
