@@ -71,7 +71,7 @@ def wrk(url, *, connections, duration, script=None, cookie=None):
         args += ["-H", f"Cookie: {cookie}"]
     if script:
         args += ["-s", str(script)]
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [*args, url], capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -93,7 +93,7 @@ def wrk(url, *, connections, duration, script=None, cookie=None):
 def gunicorn(tmp_path):
     port = free_port()
     env = web_env(tmp_path, EBOK_BENCH_HELLO="true", LOG_LEVEL="WARNING")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "ebok.wsgi:application", "--workers", str(WORKERS)]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=settings.BASE_DIR,

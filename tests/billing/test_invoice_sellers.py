@@ -31,7 +31,7 @@ from tests.migrations import migrate
 pytestmark = pytest.mark.django_db
 ISSUED = datetime.date(2026, 11, 3)  # a Tuesday
 BOBRECKA_NIP = "5482311964"
-BOBRECKA_TOKEN = "TOKEN-WSPOLNOTA-BOBRECKA-12"  # noqa: S105 - the peer's test token
+BOBRECKA_TOKEN = "TOKEN-WSPOLNOTA-BOBRECKA-12"  # the peer's test token
 FA = "{http://crd.gov.pl/wzor/2025/06/25/13775/}"
 
 
@@ -131,7 +131,7 @@ def test_corrections_and_settlement_invoices_follow_their_sellers_series(setting
 @pytest.fixture
 def ksef_on(settings):
     settings.KSEF_ENV = "test"
-    settings.KSEF_TOKEN = "TOKEN-TEST-EBOK"  # noqa: S105
+    settings.KSEF_TOKEN = "TOKEN-TEST-EBOK"
     settings.KSEF_NIP = settings.MANAGER_NIP
     settings.KSEF_SELLER_TOKENS = {}
 

@@ -20,7 +20,7 @@ def decode(png: bytes, tmp_path) -> str:
     require(ZBARIMG is not None, "zbarimg (Debian zbar-tools)")
     path = tmp_path / "qr.png"
     path.write_bytes(png)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [ZBARIMG, "--raw", "-q", "-Sqrcode.enable", str(path)],
         capture_output=True,
         check=True,

@@ -61,7 +61,7 @@ def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):
         assert_no_axe_violations(page)
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Eksportuj podgląd do CSV").click()
-        csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+        csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()
         assert csv_text.splitlines()[0].startswith("Konto;Lokal;Zużycie (m³)")
         before = Settlement.objects.count()
         page.get_by_role("button", name="Zaksięguj rozliczenia").click()

@@ -27,7 +27,7 @@ TOKEN = "TOKEN-WORKER-TEST"
 @pytest.fixture
 def peer_process():
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "tests.ksef.peer", "--port", str(port),
          "--nip", django_settings.MANAGER_NIP, "--token", TOKEN],
         cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, text=True,

@@ -23,7 +23,7 @@ OVERLAP = 5  # seconds both beats run; the schedule ticks every second
 
 
 def start_beat(env, log):
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tests.beat_ticks", "beat", "--loglevel", "info"],
         cwd=settings.BASE_DIR,
         env=env,

@@ -39,7 +39,7 @@ def portal(tmp_path_factory):
     db = folder / "db.sqlite3"
     env = embedded_env(db)
     for command in (["migrate", "--no-input"], ["seed_demo"]):
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=settings.BASE_DIR,
             env=env,
@@ -47,7 +47,7 @@ def portal(tmp_path_factory):
             capture_output=True,
         )
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=settings.BASE_DIR,
         env=env,
