@@ -69,7 +69,8 @@ def axe_walk(page, urls):
     found, checked = {}, 0
     for url in urls:
         response = page.goto(url)
-        assert response is not None and response.status == 200, url
+        assert response is not None, url
+        assert response.status == 200, url
         checked += 1
         violations = axe_violations(page)
         if violations:

@@ -914,7 +914,8 @@ class Peer:
     def upo(self, invoice_reference: str) -> bytes:
         """The UPO of an accepted invoice, shaped like faktury/upo/przyklady (unsigned)."""
         invoice = self._invoices[invoice_reference]
-        assert invoice.ksef_number and invoice.acquired
+        assert invoice.ksef_number
+        assert invoice.acquired
         issued = invoice.issued or f"{invoice.acquired:%Y-%m-%d}"
         rows = {
             "NipSprzedawcy": invoice.seller or invoice.context,

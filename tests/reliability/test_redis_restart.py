@@ -139,7 +139,8 @@ def report_emergency(browser, title):
             "emergency": "on",
         },
     )
-    assert browser.path.startswith("/awarie/") and title in browser.text, browser.path
+    assert browser.path.startswith("/awarie/"), browser.path
+    assert title in browser.text, browser.path
     return FaultReport.objects.get(title=title)
 
 

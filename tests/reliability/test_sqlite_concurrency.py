@@ -61,7 +61,8 @@ def portal(tmp_path_factory):
             urllib.request.urlopen(f"{base}/auth/login/", timeout=2).close()  # noqa: S310
             break
         except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "runserver did not start"
+            assert server.poll() is None, "runserver exited"
+            assert time.monotonic() < deadline, "runserver did not start"
             time.sleep(0.3)
     yield base, db
     server.terminate()
@@ -149,7 +150,8 @@ def test_four_votes_of_one_owner_at_once(portal):
     current = rows(
         db, "SELECT choice FROM resolutions_currentvote WHERE ballot_id = ?", int(ballot)
     )
-    assert len(current) == 1 and current[0][0] in choices  # one vote counts: the last one
+    assert len(current) == 1  # one vote counts: the last one
+    assert current[0][0] in choices
     assert rows(db, "SELECT COUNT(*) FROM resolutions_vote WHERE ballot_id = ?", int(ballot)) == [
         (4,)
     ]
