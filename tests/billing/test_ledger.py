@@ -242,5 +242,5 @@ def test_set_wise_posting_keeps_the_rules_of_one_payment(account):
         services.payments_post_select(
             VALUES, [account.pk, "0.004", day, "", "", day], method="bank"
         )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="posted one at a time"):
         services.payments_post_select(VALUES, [account.pk, "1", day, "", "", day], method="cash")

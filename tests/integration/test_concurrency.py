@@ -20,7 +20,7 @@ def run_at_once(functions):
         barrier.wait()
         try:
             results[i] = function()
-        except Exception as exc:  # the outcome is what the test checks
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
             results[i] = exc
         finally:
             connection.close()
