@@ -56,7 +56,7 @@ def pdf_make(
     previous = row.pdf_file.name  # an earlier render's file, replaced by this one
     try:
         filename, _content_type, content = render(row)
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded for staff to see
+    except Exception as exc:  # any failure is recorded for staff to see
         log.exception("%s %s: PDF failed", model._meta.model_name, row)
         mine.update(pdf_status="failed", pdf_error=str(exc)[:2000])
         return "failed"

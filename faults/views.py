@@ -72,40 +72,18 @@ def new(request):
 @login_required
 def detail(request, pk):
     report = queries.get_report_for_user(request.user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
     comment_form, reopen_form = CommentForm(), ReopenForm()
+    if action == "comment":
+        comment_form = CommentForm(request.POST, request.FILES)
+    elif action == "reopen":
+        reopen_form = ReopenForm(request.POST)
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = reopen_form if action == "reopen" else comment_form
         try:
-            if action == "comment":
-                comment_form = CommentForm(request.POST, request.FILES)
-                if comment_form.is_valid():
-                    if not rate_limits.allowed(request, "fault_comment"):
-                        raise services.FaultRejected(
-                            _("You have sent many comments in a short time; try again later.")
-                        )
-                    if comment_form.decode_photos():
-                        services.fault_resident_comment(
-                            user=request.user,
-                            report=report,
-                            text=comment_form.cleaned_data["text"],
-                            photo=comment_form.cleaned_data["photo"],
-                        )
-                        messages.success(request, _("Added to your report."))
-                        return redirect("faults:detail", report.pk)
-            elif action == "confirm":
-                services.fault_confirm(user=request.user, report=report)
-                messages.success(request, _("Thank you for confirming the repair."))
+            if _act(request, report, action, form):
                 return redirect("faults:detail", report.pk)
-            elif action == "reopen":
-                reopen_form = ReopenForm(request.POST)
-                if reopen_form.is_valid():
-                    services.fault_reopen(
-                        user=request.user, report=report, reason=reopen_form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The report was reopened; the office will act."))
-                    return redirect("faults:detail", report.pk)
         except services.FaultRejected as rejected:
-            form = reopen_form if action == "reopen" else comment_form
             field = rejected.field if rejected.field in form.fields else None
             if form.is_bound:
                 form.add_error(field, str(rejected))
@@ -117,6 +95,46 @@ def detail(request, pk):
         "faults/detail.html",
         {"report": report, "comment_form": comment_form, "reopen_form": reopen_form},
     )
+
+
+def _act(request, report, action, form) -> bool:
+    """The resident's action on the report: True when done, False when the form has errors."""
+    if action == "comment":
+        return _comment(request, report, form)
+    if action == "confirm":
+        services.fault_confirm(user=request.user, report=report)
+        messages.success(request, _("Thank you for confirming the repair."))
+        return True
+    if action == "reopen":
+        return _reopen(request, report, form)
+    return False
+
+
+def _comment(request, report, form) -> bool:
+    if not form.is_valid():
+        return False
+    if not rate_limits.allowed(request, "fault_comment"):
+        raise services.FaultRejected(
+            _("You have sent many comments in a short time; try again later.")
+        )
+    if not form.decode_photos():
+        return False
+    services.fault_resident_comment(
+        user=request.user,
+        report=report,
+        text=form.cleaned_data["text"],
+        photo=form.cleaned_data["photo"],
+    )
+    messages.success(request, _("Added to your report."))
+    return True
+
+
+def _reopen(request, report, form) -> bool:
+    if not form.is_valid():
+        return False
+    services.fault_reopen(user=request.user, report=report, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The report was reopened; the office will act."))
+    return True
 
 
 @download_view

@@ -216,7 +216,7 @@ def _insert_deliveries(notice) -> int:
     select, params = rows.query.sql_with_params()
     table = NoticeDelivery._meta.db_table
     sql = (
-        f'INSERT INTO "{table}" ("notice_id", "user_id", "email_status", "created_at") '  # noqa: S608
+        f'INSERT INTO "{table}" ("notice_id", "user_id", "email_status", "created_at") '
         f'{select} ON CONFLICT ("notice_id", "user_id") DO NOTHING'
     )
     with connection.cursor() as cursor:

@@ -88,13 +88,26 @@ def submit(request, pk):
         return render(request, "meters/submit.html", context, status=429)
     if not form.decode_photos():
         return render(request, "meters/submit.html", context)
-    photo, kept = data["photo"], None
-    if photo is None and data["pending_photo"]:
-        try:
-            kept, photo = pending.take(request.user, data["pending_photo"])
-        except pending.PhotoGone:
-            form.add_error("photo", _("The photo you attached is no longer kept; attach it again."))
-            return render(request, "meters/submit.html", context)
+    try:
+        photo, kept = _photo_to_save(request.user, data)
+    except pending.PhotoGone:
+        form.add_error("photo", _("The photo you attached is no longer kept; attach it again."))
+        return render(request, "meters/submit.html", context)
+    return _save(request, meter, form, context, photo, kept)
+
+
+def _photo_to_save(user, data):
+    """The photo of the reading and the kept one it came from: sent now, or kept from the
+    submit that asked to confirm (raises pending.PhotoGone when that one is gone)."""
+    if data["photo"] is None and data["pending_photo"]:
+        kept, photo = pending.take(user, data["pending_photo"])
+        return photo, kept
+    return data["photo"], None
+
+
+def _save(request, meter, form, context, photo, kept):
+    """The reading submitted: saved, or the form again with why not."""
+    data = form.cleaned_data
     try:
         reading = services.reading_submit(
             user=request.user,

@@ -133,7 +133,7 @@ def export_build(*, export_id) -> str:
     export = DataExport.objects.select_related("user").get(pk=export_id)
     try:
         content = build_zip(export.user)
-    except Exception as exc:  # noqa: BLE001 - recorded; the resident may ask again
+    except Exception as exc:  # recorded; the resident may ask again
         log.exception("data export %s failed", export_id)
         mine.update(
             status=DataExport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()

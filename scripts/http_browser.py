@@ -33,34 +33,44 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = {
-                "action": a.get("action") or "",
-                "method": a.get("method", "get"),
-                "enctype": a.get("enctype", ""),
-                "fields": [],
-                "radios": {},
-            }
-            self.forms.append(self._form)
+            self._start_form(a)
         elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if self._select[1] is None:
-                self._select[1] = value
-            if "selected" in a:
-                self._select[2] = value
+            self._option(a)
         elif self._form is None or "name" not in a or "disabled" in a:
             return
         elif tag == "input":
-            kind = a.get("type", "text").lower()
-            if kind in {"checkbox", "radio"}:
-                self._form["radios"].setdefault(a["name"], []).append(a.get("value", "on"))
-                if "checked" in a:
-                    self._form["fields"].append([a["name"], a.get("value", "on")])
-            elif kind not in {"submit", "button", "file", "image", "reset"}:
-                self._form["fields"].append([a["name"], a.get("value", "")])
+            self._input(a)
         elif tag == "select":
             self._select = [a["name"], None, None]
         elif tag == "textarea":
             self._textarea = [a["name"], ""]
+
+    def _start_form(self, a):
+        self._form = {
+            "action": a.get("action") or "",
+            "method": a.get("method", "get"),
+            "enctype": a.get("enctype", ""),
+            "fields": [],
+            "radios": {},
+        }
+        self.forms.append(self._form)
+
+    def _option(self, a):
+        """An option of the open <select>: the first one unless one is selected."""
+        value = a.get("value", "")
+        if self._select[1] is None:
+            self._select[1] = value
+        if "selected" in a:
+            self._select[2] = value
+
+    def _input(self, a):
+        kind = a.get("type", "text").lower()
+        if kind in {"checkbox", "radio"}:
+            self._form["radios"].setdefault(a["name"], []).append(a.get("value", "on"))
+            if "checked" in a:
+                self._form["fields"].append([a["name"], a.get("value", "on")])
+        elif kind not in {"submit", "button", "file", "image", "reset"}:
+            self._form["fields"].append([a["name"], a.get("value", "")])
 
     def handle_data(self, data):
         if self._textarea:

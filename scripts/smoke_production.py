@@ -38,8 +38,8 @@ from psycopg import sql
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import smoke_security  # noqa: E402
-from http_browser import Browser, SmokeFailure, check  # noqa: E402
+import smoke_security
+from http_browser import Browser, SmokeFailure, check
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable

@@ -85,7 +85,7 @@ def web_env(folder, **overrides):
         "STATIC_ROOT": str(folder / "static"),
         **overrides,
     }
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -103,7 +103,7 @@ def free_port():
 
 def start_worker(env, name, *options, new_session=False):
     """`celery -A ebok worker` with `options` (pool, concurrency); `name` must be unique."""
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ebok", "worker", *options]
         + ["--loglevel", "warning", "--without-gossip", "--without-mingle", "-n", name],
         cwd=settings.BASE_DIR,

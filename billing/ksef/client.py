@@ -129,49 +129,62 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
+# What an error body says: its code, description and details.
+_ErrorFields = tuple[int | None, str, list[str]]
+
+
+def _from_entries(
+    entries: list, code_key: str, description_key: str, code: int | None, description: str
+) -> _ErrorFields:
+    """A list of errors: the first one leads, the others join its details."""
+    first = entries[0]
+    details = list(first.get("details") or [])
+    for extra in entries[1:]:
+        details.append(f"[{extra.get(code_key)}] {extra.get(description_key) or ''}")
+        details.extend(extra.get("details") or [])
+    return first.get(code_key, code), first.get(description_key) or description, details
+
+
+def _from_status(status: dict, code: int | None, description: str) -> _ErrorFields:
+    details = list(status.get("details") or [])
+    return status.get("code", code), status.get("description") or description, details
+
+
+def _from_problem(body: dict, code: int | None, description: str) -> _ErrorFields:
+    """Problem Details (RFC 9457): title, detail and KSeF's reasonCode."""
+    details = [body["detail"]] if body.get("detail") else []
+    if body.get("reasonCode"):
+        details.append(f"reasonCode: {body['reasonCode']}")
+    return code, body.get("title") or description, details
+
+
+def _error_fields(body: object, code: int | None, description: str) -> _ErrorFields:
+    """The fields of whichever error body this is; the HTTP status and reason otherwise."""
+    if not isinstance(body, dict):
+        return code, description, []
+    exception = body.get("exception")
+    if isinstance(exception, dict) and exception.get("exceptionDetailList"):
+        entries = exception["exceptionDetailList"]
+        return _from_entries(entries, "exceptionCode", "exceptionDescription", code, description)
+    if isinstance(body.get("errors"), list) and body["errors"]:
+        return _from_entries(body["errors"], "code", "description", code, description)
+    if isinstance(body.get("status"), dict):
+        return _from_status(body["status"], code, description)
+    if body.get("title") or body.get("detail"):
+        return _from_problem(body, code, description)
+    return code, description, []
+
+
 def error_from_response(response: requests.Response) -> KsefError:
     """A KsefError out of an error answer, in any of the spec's error bodies:
     ExceptionResponse (the default), Problem Details (400/401/403/410/429) or the old
     TooManyRequestsResponse."""
     status = response.status_code
-    code: int | None = status
-    description = response.reason or f"HTTP {status}"
-    details: list[str] = []
     try:
         body = response.json()
     except ValueError:
         body = None
-    if isinstance(body, dict):
-        exception = body.get("exception")
-        if isinstance(exception, dict) and exception.get("exceptionDetailList"):
-            entries = exception["exceptionDetailList"]
-            first = entries[0]
-            code = first.get("exceptionCode", code)
-            description = first.get("exceptionDescription") or description
-            details = list(first.get("details") or [])
-            for extra in entries[1:]:
-                details.append(
-                    f"[{extra.get('exceptionCode')}] {extra.get('exceptionDescription') or ''}"
-                )
-                details.extend(extra.get("details") or [])
-        elif isinstance(body.get("errors"), list) and body["errors"]:
-            first = body["errors"][0]
-            code = first.get("code", code)
-            description = first.get("description") or description
-            details = list(first.get("details") or [])
-            for extra in body["errors"][1:]:
-                details.append(f"[{extra.get('code')}] {extra.get('description') or ''}")
-                details.extend(extra.get("details") or [])
-        elif isinstance(body.get("status"), dict):
-            code = body["status"].get("code", code)
-            description = body["status"].get("description") or description
-            details = list(body["status"].get("details") or [])
-        elif body.get("title") or body.get("detail"):
-            description = body.get("title") or description
-            if body.get("detail"):
-                details = [body["detail"]]
-            if body.get("reasonCode"):
-                details.append(f"reasonCode: {body['reasonCode']}")
+    code, description, details = _error_fields(body, status, response.reason or f"HTTP {status}")
     if status == 429 or status >= 500:
         return KsefUnavailable(
             description,

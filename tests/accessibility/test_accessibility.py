@@ -72,7 +72,8 @@ def test_statement_edited_in_admin_is_shown(admin_client, client):
     change = reverse("admin:accessibility_accessibilitystatement_change", args=[stored.pk])
     admin_client.post(change, {**STATEMENT, "contact_name": "Jan Nowy"})
     page = client.get(reverse("accessibility:statement")).content.decode()
-    assert "Jan Nowy" in page and "Anna Dostępna" not in page
+    assert "Jan Nowy" in page
+    assert "Anna Dostępna" not in page
 
 
 def test_unpublished_statement_is_not_shown(client):
@@ -194,7 +195,8 @@ def test_staff_answer_in_admin_is_e_mailed(admin_client, admin_user):
     assert admin_client.post(url, {"answer": ""}).status_code == 200
     assert admin_client.post(url, {"answer": "Opis wykresu: saldo rośnie."}).status_code == 302
     request.refresh_from_db()
-    assert request.status == "answered" and request.answered_by == admin_user
+    assert request.status == "answered"
+    assert request.answered_by == admin_user
     answer = RequestEmail.objects.get(request=request, kind="answer")
     request_email_send(answer.pk)
     assert "Opis wykresu: saldo rośnie." in mail.outbox[-1].body

@@ -174,10 +174,12 @@ def test_clerk_prints_a_credential_letter(clerk_client, owner, staff):
     assert response["Cache-Control"] == "no-store"
     password = response.context["password"]
     page = response.content.decode()
-    assert password in page and owner.username in page
+    assert password in page
+    assert owner.username in page
     assert owner.account_accesses.get().account.number in page
     owner.refresh_from_db()
-    assert owner.check_password(password) and owner.must_change_password
+    assert owner.check_password(password)
+    assert owner.must_change_password
     check = IdentityCheck.objects.get(user=owner)
     assert check.checked_by == staff
 
@@ -199,7 +201,8 @@ def test_clerk_sends_an_activation_link(clerk_client, owner, django_capture_on_c
     owner.refresh_from_db()
     assert owner.email == "new@example.pl"
     issue = CredentialIssue.objects.get(user=owner)
-    assert issue.method == "email" and issue.email_status == "pending"
+    assert issue.method == "email"
+    assert issue.email_status == "pending"
     # The activation link to the new address and the notice of the change to the old one.
     notice = SecurityNotice.objects.get(user=owner)
     assert (notice.kind, notice.to_email, notice.new_email) == (
@@ -268,10 +271,12 @@ def test_a_share_reads_as_one_reduced_fraction_for_clerk_and_resident(
     premises.share_numerator, premises.share_denominator = 7140, 25310
     premises.save()
     listing = clerk_client.get(reverse("admin:accounts_premises_changelist")).content.decode()
-    assert "714/2531" in listing and "7140" not in listing
+    assert "714/2531" in listing
+    assert "7140" not in listing
     client.force_login(owner)
     page = client.get(reverse("account_detail", args=[account.pk])).content.decode()
-    assert "714/2531" in page and "7140/25310" not in page
+    assert "714/2531" in page
+    assert "7140/25310" not in page
 
 
 GENITIVE_MONTHS = [

@@ -75,7 +75,8 @@ def test_email_link_activates_once(client, owner, staff, django_capture_on_commi
     response = client.post(
         path_of(url), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
     assert authenticate(username=owner.username, password=NEW_PASSWORD) == owner
     issue.refresh_from_db()
     assert issue.used_at is not None
@@ -92,7 +93,8 @@ def test_email_task_run_twice_sends_one_email(owner, staff, django_capture_on_co
     assert activation_email_send(issue.pk) == "skipped"
     assert len(mail.outbox) == 1
     issue.refresh_from_db()
-    assert issue.email_status == "sent" and issue.email_sent_at
+    assert issue.email_status == "sent"
+    assert issue.email_sent_at
 
 
 def test_expired_link_is_refused(client, owner, staff, django_capture_on_commit_callbacks):

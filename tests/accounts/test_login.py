@@ -108,7 +108,8 @@ def test_one_time_password_forces_a_change_first(client, owner, account, staff):
         reverse("messaging:notification_list"),
     ):
         blocked = client.get(path)
-        assert blocked.status_code == 302 and blocked["Location"] == reverse("first_password")
+        assert blocked.status_code == 302
+        assert blocked["Location"] == reverse("first_password")
 
     page = client.post(
         reverse("first_password"), {"new_password1": NEW_PASSWORD, "new_password2": "different-1"}
@@ -125,7 +126,8 @@ def test_one_time_password_forces_a_change_first(client, owner, account, staff):
     done = client.post(
         reverse("first_password"), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert done.status_code == 302 and done["Location"] == reverse("dashboard")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("dashboard")
     assert client.get(reverse("dashboard")).status_code == 200  # the session survived
     client.logout()
     assert log_in(client, "owner", password).status_code == 200  # the one-time one is gone
@@ -135,7 +137,8 @@ def test_one_time_password_forces_a_change_first(client, owner, account, staff):
 def test_first_password_page_is_not_needed_after_the_change(client, owner):
     client.force_login(owner)
     response = client.get(reverse("first_password"))
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
 
 
 def test_reset_goes_only_to_a_verified_address(client, owner):
@@ -146,7 +149,8 @@ def test_reset_goes_only_to_a_verified_address(client, owner):
     EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
     response = client.post(reverse("account_reset_password"), {"email": owner.email})
     assert response.status_code == 302
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [owner.email]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [owner.email]
 
     link = re.search(r"https?://[^/\s]+(/auth/password/reset/key/\S+)", mail.outbox[0].body)
     form_page = client.get(link.group(1), follow=True)
@@ -178,7 +182,8 @@ def test_idle_session_expires(client, owner, settings):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     cache.clear()  # the cached copy of a session expires after the same idle time
     response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 def test_a_request_a_minute_later_extends_the_idle_timeout(client, owner, settings):

@@ -48,7 +48,8 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin_opens(client):
     # Logged in, but neither the admin index nor any admin page opens.
     for url in (ADMIN, reverse("admin:accounts_account_changelist")):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"] == ACTIVATE
+        assert response.status_code == 302
+        assert response["Location"] == ACTIVATE
     reauthenticate(client)
     page = client.get(ACTIVATE)
     assert page.status_code == 200
@@ -74,12 +75,14 @@ def test_staff_sets_up_totp_then_the_admin_opens(client):
 def test_staff_with_totp_logs_in_with_the_code(client):
     StaffFactory(username="bok")
     response = admin_login(client, "bok")
-    assert response.status_code == 302 and response["Location"].startswith(MFA_AUTH)
+    assert response.status_code == 302
+    assert response["Location"].startswith(MFA_AUTH)
     assert "_auth_user_id" not in client.session  # the password alone logs nobody in
     assert client.get(ADMIN).status_code == 302
 
     wrong = client.post(MFA_AUTH, {"code": "000000" if totp_now(TOTP_SECRET) != "000000" else "1"})
-    assert wrong.status_code == 200 and wrong.context["form"].errors
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors
     assert AuditEvent.objects.filter(action="mfa_failed", actor_label="bok").exists()
 
     response = client.post(MFA_AUTH, {"code": totp_now(TOTP_SECRET)})
@@ -95,7 +98,8 @@ def test_a_totp_code_works_only_once(client):
     client.post(reverse("account_logout"))
     admin_login(client, "bok")
     replay = client.post(MFA_AUTH, {"code": code})
-    assert replay.status_code == 200 and "_auth_user_id" not in client.session
+    assert replay.status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 def test_recovery_code_works_once(client):
@@ -109,7 +113,8 @@ def test_recovery_code_works_once(client):
     cache.clear()  # not the TOTP replay guard: the code itself must be spent
     admin_login(client, "bok")
     again = client.post(MFA_AUTH, {"code": codes[0]})
-    assert again.status_code == 200 and "_auth_user_id" not in client.session
+    assert again.status_code == 200
+    assert "_auth_user_id" not in client.session
     assert client.post(MFA_AUTH, {"code": codes[1]}).status_code == 302
 
 
@@ -125,7 +130,8 @@ def test_resident_may_enable_and_disable_totp(client, owner):
     reauthenticate(client)
     secret = client.get(ACTIVATE).context["form"].secret
     bad = client.post(ACTIVATE, {"code": "12x456"})
-    assert bad.status_code == 200 and bad.context["form"].errors
+    assert bad.status_code == 200
+    assert bad.context["form"].errors
     assert not Authenticator.objects.filter(user=owner).exists()
     assert client.post(ACTIVATE, {"code": totp_now(secret)}).status_code == 302
     assert Authenticator.objects.filter(user=owner, type="totp").exists()

@@ -149,5 +149,6 @@ def test_the_mail_a_person_waits_for_is_urgent_and_every_pdf_render_in_pdf():
     assert routes["faults.duty_email_send"] == "urgent"
     assert routes["accounts.activation_email_send"] == "urgent"
     renders = {name for name in _registered() if name.endswith("_render")}
-    assert renders and {routes[name] for name in renders} == {"pdf"}
+    assert renders
+    assert {routes[name] for name in renders} == {"pdf"}
     assert routes["messaging.notice_emails_send"] == "bulk"

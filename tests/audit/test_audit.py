@@ -52,7 +52,8 @@ def events(**filters):
 def test_a_login_is_recorded_with_the_ip(client, owner):
     client.post(LOGIN, {"login": "owner", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
     [event] = events(action="login")
-    assert event.actor == owner and event.resident == owner
+    assert event.actor == owner
+    assert event.resident == owner
     assert event.ip == "198.51.100.7"
 
 
@@ -71,7 +72,8 @@ def test_a_lock_out_is_recorded(client, owner):
     assert locked.actor_label == "owner"
     # Even the right password is refused now, and that is recorded too.
     client.post(LOGIN, {"login": "owner", "password": PASSWORD})
-    assert len(events(action="login_locked")) == 2 and not events(action="login")
+    assert len(events(action="login_locked")) == 2
+    assert not events(action="login")
 
 
 def test_staff_reading_residents_data_in_the_admin_is_recorded(clerk_client, staff, owner, account):
@@ -83,7 +85,8 @@ def test_staff_reading_residents_data_in_the_admin_is_recorded(clerk_client, sta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         assert clerk_client.get(url).status_code == 200, url
         [event] = events(action="view", object_type=opts.label_lower)
-        assert event.actor == staff and event.object_id == str(obj.pk)
+        assert event.actor == staff
+        assert event.object_id == str(obj.pk)
         assert event.resident == owner, opts.label_lower
     # A list page is one read of its own (tests/audit/test_audit_custom_views.py), not a read
     # of each row's resident; an unknown id reads nothing.
@@ -91,7 +94,8 @@ def test_staff_reading_residents_data_in_the_admin_is_recorded(clerk_client, sta
     clerk_client.get(reverse("admin:billing_payment_change", args=[999999]))
     assert len(events(action="view")) == 6
     [listed] = events(action="view", object_id="")
-    assert listed.object_type == "billing.payment" and listed.resident is None
+    assert listed.object_type == "billing.payment"
+    assert listed.resident is None
 
 
 def test_a_staff_change_is_recorded_with_old_and_new_values(clerk_client, staff, owner, account):
@@ -101,7 +105,8 @@ def test_a_staff_change_is_recorded_with_old_and_new_values(clerk_client, staff,
     response = clerk_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     [event] = events(action="change", object_type="accounts.account")
-    assert event.actor == staff and event.resident == owner
+    assert event.actor == staff
+    assert event.resident == owner
     assert event.old == {"holder_name": old_name}
     assert event.new == {"holder_name": "Anna Nowak-Kowalska"}  # only what changed
 
@@ -114,13 +119,15 @@ def test_a_staff_add_and_delete_are_recorded(clerk_client, staff):
     assert response.status_code == 302
     community = Community.objects.get()
     [added] = events(action="add")
-    assert added.object_id == str(community.pk) and added.new["nip"] == "5252248481"
+    assert added.object_id == str(community.pk)
+    assert added.new["nip"] == "5252248481"
     url = reverse("admin:accounts_community_delete", args=[community.pk])
     staff.is_superuser = True
     staff.save()
     assert clerk_client.post(url, {"post": "yes"}).status_code == 302
     [deleted] = events(action="delete")
-    assert deleted.object_id == str(community.pk) and deleted.old["nip"] == "5252248481"
+    assert deleted.object_id == str(community.pk)
+    assert deleted.old["nip"] == "5252248481"
 
 
 def test_events_are_append_only(client, owner):
@@ -147,11 +154,13 @@ def test_only_a_superuser_browses_the_log_and_nobody_edits_it(client, staff, own
     boss = StaffFactory(is_superuser=True)
     client.force_login(boss)
     page = client.get(changelist, {"action__exact": "login_failed", "q": "owner"})
-    assert page.status_code == 200 and list(page.context["cl"].result_list) == [event]
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [event]
     logins = client.get(changelist, {"action__exact": "login"}).context["cl"].result_list
     assert {e.actor for e in logins} == {staff, boss}
     detail = client.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
-    assert detail.status_code == 200 and b'name="actor_label"' not in detail.content
+    assert detail.status_code == 200
+    assert b'name="actor_label"' not in detail.content
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     delete = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -226,7 +226,8 @@ def test_corrections_record_the_old_and_new_amount(client, accountant, owner, ac
     url = reverse("admin:billing_charge_correct", args=[charge.pk])
     assert client.get(url).status_code == 200
     read = only(action="view", object_type="billing.charge")
-    assert read.object_id == str(charge.pk) and read.resident == owner
+    assert read.object_id == str(charge.pk)
+    assert read.resident == owner
     assert read.new == {"view": "Correction form"}
     assert client.post(url, {"new_amount": "80,00", "reason": "Zła stawka"}).status_code == 302
     correction = Charge.objects.get(corrects=charge)
@@ -238,8 +239,10 @@ def test_corrections_record_the_old_and_new_amount(client, accountant, owner, ac
     url = reverse("admin:billing_payment_correct", args=[payment.pk])
     assert client.post(url, {"new_amount": "0", "reason": "Zły rachunek"}).status_code == 302
     event = only(action="change", object_type="billing.payment")
-    assert event.object_id == str(payment.pk) and event.resident == owner
-    assert event.old == {"amount": "50.00"} and event.new["amount"] == "0.00"
+    assert event.object_id == str(payment.pk)
+    assert event.resident == owner
+    assert event.old == {"amount": "50.00"}
+    assert event.new["amount"] == "0.00"
     # A refused correction changes nothing and records nothing.
     client.post(url, {"new_amount": "0", "reason": ""})
     assert changes().count() == 2
@@ -251,7 +254,9 @@ def test_the_debtors_list_and_its_csv_are_recorded(client, accountant, account):
     response = client.get(reverse("admin:billing_debtors"), {"creditor": "municipal"})
     assert response.status_code == 200
     page = only(action="view", object_type="accounts.account")
-    assert page.actor == accountant and page.object_id == "" and page.resident is None
+    assert page.actor == accountant
+    assert page.object_id == ""
+    assert page.resident is None
     assert page.object_repr == "Debtors list"
     assert page.new == {"view": "Debtors list", "creditor": "municipal", "rows": 1, "page": "1"}
     assert client.get(reverse("admin:billing_debtors_csv")).status_code == 200
@@ -273,7 +278,8 @@ def test_charge_runs_started_by_a_clerk_are_recorded(
     assert response.status_code == 302
     run = ChargeRun.objects.get()
     event = only(action="add", object_type="billing.chargerun")
-    assert event.actor == accountant and event.object_id == str(run.pk)
+    assert event.actor == accountant
+    assert event.object_id == str(run.pk)
     assert event.new == {"period": "2026-12-01", "due_day": 15}
     ChargeRun.objects.update(status=ChargeRun.Status.DONE)
     with django_capture_on_commit_callbacks():
@@ -299,7 +305,8 @@ def test_statement_upload_assign_and_ignore(client, accountant, owner, account):
     )
     assert response.status_code == 302
     upload = only(action="add", object_type="billing.statementimport")
-    assert upload.actor == accountant and upload.new["original_name"] == "wyciag.sta"
+    assert upload.actor == accountant
+    assert upload.new["original_name"] == "wyciag.sta"
     assert upload.new["file_format"] == "mt940"  # its lines are read by the worker, later
     statement_import_run(statement_id=int(upload.object_id))
     first, second = StatementLine.objects.order_by("amount").reverse()
@@ -311,7 +318,8 @@ def test_statement_upload_assign_and_ignore(client, accountant, owner, account):
     assert line.old == {"status": "unmatched", "account": None}
     assert line.new == {"status": "matched", "account": account.pk}
     payment = only(action="add", object_type="billing.payment")
-    assert payment.resident == owner and payment.new["amount"] == "77.00"
+    assert payment.resident == owner
+    assert payment.new["amount"] == "77.00"
 
     url = reverse("admin:billing_statementline_ignore", args=[second.pk])
     assert client.post(url, {"reason": "Zwrot od dostawcy"}).status_code == 302
@@ -343,7 +351,8 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
     assert response.status_code == 302
     correction = Invoice.objects.get(kind="correction")
     corrected = only(action="change", object_type="billing.invoice")
-    assert corrected.object_id == str(invoice.pk) and corrected.resident == owner
+    assert corrected.object_id == str(invoice.pk)
+    assert corrected.resident == owner
     assert corrected.old == {"gross_total": "3496.40"}
     assert corrected.new == {
         "gross_total": "3436.40",  # 3 326.40 + 60.00 + 50.00
@@ -355,10 +364,12 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
     Invoice.objects.filter(pk=invoice.pk).update(pdf_status="done", pdf_file=invoice.pdf_file.name)
     assert client.get(reverse("admin:billing_invoice_pdf", args=[invoice.pk])).status_code == 200
     export = only(action="export", object_type="billing.invoice")
-    assert export.object_id == str(invoice.pk) and export.resident == owner
+    assert export.object_id == str(invoice.pk)
+    assert export.resident == owner
     assert export.new == {"view": "Invoice PDF"}
     response = client.get(reverse("admin:billing_invoice_xml", args=[invoice.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"<?xml")
+    assert response.status_code == 200
+    assert response.content.startswith(b"<?xml")
     InvoiceXml.objects.filter(invoice=invoice).update(upo=b"<UPO/>")
     assert client.get(reverse("admin:billing_invoice_upo", args=[invoice.pk])).content == b"<UPO/>"
     exports = AuditEvent.objects.filter(action="export", object_id=str(invoice.pk))
@@ -370,11 +381,13 @@ def test_invoices_issued_corrected_downloaded_and_resent(client, accountant, own
     Invoice.objects.filter(pk=invoice.pk).update(ksef_status="rejected", ksef_error="450: x")
     run_action(client, Invoice, "rebuild_for_ksef", invoice)
     rebuilt = latest(object_type="billing.invoice", object_id=str(invoice.pk))
-    assert rebuilt.new == {"ksef": "rebuilt", "ksef_status": "off"} and rebuilt.resident == owner
+    assert rebuilt.new == {"ksef": "rebuilt", "ksef_status": "off"}
+    assert rebuilt.resident == owner
 
     run_action(client, Invoice, "send_again", invoice)
     resent = latest(object_type="billing.invoice", object_id=str(invoice.pk))
-    assert resent.new == {"resent_to": 1} and resent.resident == owner
+    assert resent.new == {"resent_to": 1}
+    assert resent.resident == owner
 
 
 def test_revoking_a_certificate_is_recorded(client, boss, owner, account):
@@ -386,7 +399,8 @@ def test_revoking_a_certificate_is_recorded(client, boss, owner, account):
     event = only(action="change", object_type="billing.certificate")
     assert (event.actor, event.resident) == (boss, owner)
     assert event.old == {"revoked_at": None}
-    assert event.new["revoke_reason"] == "Błąd w saldzie" and event.new["revoked_at"]
+    assert event.new["revoke_reason"] == "Błąd w saldzie"
+    assert event.new["revoked_at"]
 
 
 # -- people -----------------------------------------------------------------------------------
@@ -399,7 +413,8 @@ def test_issuing_credentials_records_the_e_mail_and_the_issue_never_the_password
     url = reverse("admin:accounts_user_issue_credentials", args=[owner.pk])
     assert client.get(url).status_code == 200
     read = only(action="view", object_type="accounts.user")
-    assert read.resident == owner and read.new == {"view": "Issue credentials"}
+    assert read.resident == owner
+    assert read.new == {"view": "Issue credentials"}
     old_email = owner.email
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
@@ -416,13 +431,16 @@ def test_issuing_credentials_records_the_e_mail_and_the_issue_never_the_password
     assert (email.actor, email.resident) == (bok, owner)
     assert (email.old, email.new) == ({"email": old_email}, {"email": "new@example.pl"})
     issue = only(action="add", object_type="accounts.credentialissue")
-    assert issue.resident == owner and issue.ip == "127.0.0.1"
-    assert issue.new["method"] == "email" and issue.new["document_type"] == "passport"
+    assert issue.resident == owner
+    assert issue.ip == "127.0.0.1"
+    assert issue.new["method"] == "email"
+    assert issue.new["document_type"] == "passport"
 
     letter = client.post(url, {"document_type": "id_card", "method": "letter"})
     password = letter.context["password"]
     second = latest(object_type="accounts.credentialissue")
-    assert second.new["credentials_ended"] == 1 and second.new["expires_at"] is None
+    assert second.new["credentials_ended"] == 1
+    assert second.new["expires_at"] is None
     stored = [str(e.old) + str(e.new) + e.object_repr for e in AuditEvent.objects.all()]
     assert not any(password in text for text in stored)
 
@@ -454,7 +472,8 @@ def test_the_fault_handling_page_and_its_changes(client, bok, owner):
     url = reverse("admin:faults_faultreport_handle", args=[report.pk])
     assert client.get(url).status_code == 200
     read = only(action="view", object_type="faults.faultreport")
-    assert read.resident == owner and read.new == {"view": "Fault handling page"}
+    assert read.resident == owner
+    assert read.new == {"view": "Fault handling page"}
 
     posts = [
         ({"action": "status", "status-new_status": "accepted"}, {"status": "new"}),
@@ -485,14 +504,16 @@ def test_the_fault_handling_page_and_its_changes(client, bok, owner):
     photo = PhotoFactory(report=report)
     assert client.get(reverse("admin:faults_faultphoto_view", args=[photo.pk])).status_code == 200
     seen = only(action="view", object_type="faults.faultphoto")
-    assert seen.object_id == str(photo.pk) and seen.resident == owner
+    assert seen.object_id == str(photo.pk)
+    assert seen.resident == owner
 
 
 def test_every_action_run_is_recorded(client, bok, owner):
     report = ReportFactory(reporter=owner)
     run_action(as_user(client, bok), FaultReport, "accept", report)
     detail = only(action="change", object_type="faults.faultreport", object_id=str(report.pk))
-    assert detail.new == {"status": "accepted", "comment": ""} and detail.resident == owner
+    assert detail.new == {"status": "accepted", "comment": ""}
+    assert detail.resident == owner
     run = only(action="change", object_type="faults.faultreport", object_id="")
     assert run.new == {"action": "accept", "rows": [report.pk]}
     assert (run.actor, run.resident) == (bok, owner)
@@ -527,7 +548,8 @@ def test_a_meter_import_is_recorded_meter_by_meter(client, bok, owner, account):
     added = changes(action="add", object_type="meters.meter").order_by("pk")
     assert [e.new["serial_number"] for e in added] == ["C-100", "Z-200"]
     assert {(e.actor, e.resident) for e in added} == {(bok, owner)}
-    assert added[0].new["premises"] == premises.pk and added[0].new["installed_on"] == "2026-01-15"
+    assert added[0].new["premises"] == premises.pk
+    assert added[0].new["installed_on"] == "2026-01-15"
     replaced = only(action="change", object_type="meters.meter")
     new = Meter.objects.get(serial_number="Z-200")
     assert replaced.object_id == str(old.pk)
@@ -550,7 +572,8 @@ def test_readings_entered_corrected_and_accepted(client, bok, owner):
     assert response.status_code == 302
     entered = only(action="add", object_type="meters.reading")
     assert (entered.actor, entered.resident) == (bok, owner)  # through the meter's premises
-    assert D(entered.new["value"]) == D("12.5") and entered.new["reason"] == "wizyta"
+    assert D(entered.new["value"]) == D("12.5")
+    assert entered.new["reason"] == "wizyta"
 
     wrong = ReadingFactory(
         meter=meter, value=D("1000"), read_on=today - datetime.timedelta(days=1), submitted_by=owner
@@ -558,7 +581,8 @@ def test_readings_entered_corrected_and_accepted(client, bok, owner):
     url = reverse("admin:meters_reading_correct", args=[wrong.pk])
     assert client.get(url).status_code == 200
     read = only(action="view", object_type="meters.reading")
-    assert read.object_id == str(wrong.pk) and read.new == {"view": "Correction form"}
+    assert read.object_id == str(wrong.pk)
+    assert read.new == {"view": "Correction form"}
     response = client.post(
         url, {"value": "14,5", "read_on": wrong.read_on.isoformat(), "reason": "Ze zdjęcia"}
     )
@@ -566,8 +590,10 @@ def test_readings_entered_corrected_and_accepted(client, bok, owner):
     correction = Reading.objects.get(correction_of=wrong)
     corrected = only(action="change", object_type="meters.reading", object_id=str(wrong.pk))
     assert corrected.resident == owner
-    assert D(corrected.old["value"]) == D("1000") and corrected.old["status"] == "accepted"
-    assert D(corrected.new["value"]) == D("14.5") and corrected.new["status"] == "corrected"
+    assert D(corrected.old["value"]) == D("1000")
+    assert corrected.old["status"] == "accepted"
+    assert D(corrected.new["value"]) == D("14.5")
+    assert corrected.new["status"] == "corrected"
     assert corrected.new["correction"] == correction.pk
 
     flagged = ReadingFactory(
@@ -595,7 +621,8 @@ def test_missing_readings_and_the_export(client, bok, owner):
     response = client.get(reverse("admin:meters_readingwindow_export", args=[window.pk]))
     assert response.status_code == 200
     export = only(action="export", object_type="meters.readingwindow")
-    assert export.actor == bok and export.new["view"] == "Readings export"
+    assert export.actor == bok
+    assert export.new["view"] == "Readings export"
     assert export.new["file"] in response["Content-Disposition"]
 
 
@@ -650,12 +677,14 @@ def test_deliveries_and_a_message_attachment_are_reads(client, bok, owner):
     url = reverse("admin:messaging_user_deliveries", args=[owner.pk])
     assert client.get(url).status_code == 200
     read = only(action="view", object_type="accounts.user")
-    assert read.resident == owner and read.new == {"view": "Deliveries to a person"}
+    assert read.resident == owner
+    assert read.new == {"view": "Deliveries to a person"}
     message = message_with_attachment(thread_of(owner))
     url = reverse("admin:messaging_thread_attachment", args=[message.thread_id, message.pk])
     assert client.get(url).status_code == 200
     opened = only(action="view", object_type="messaging.threadmessage")
-    assert opened.object_id == str(message.pk) and opened.resident == owner
+    assert opened.object_id == str(message.pk)
+    assert opened.resident == owner
 
 
 def test_a_reply_close_and_reopen_are_recorded(client, bok, owner):
@@ -687,8 +716,10 @@ def test_publishing_and_withdrawing_a_notice(client, bok, django_capture_on_comm
     with django_capture_on_commit_callbacks():
         client.post(reverse("admin:messaging_notice_publish", args=[draft_notice.pk]))
     published = only(object_type="messaging.notice", object_id=str(draft_notice.pk))
-    assert published.actor == bok and published.old == {"status": "draft"}
-    assert published.new["status"] == "scheduled" and published.new["publish_at"]
+    assert published.actor == bok
+    assert published.old == {"status": "draft"}
+    assert published.new["status"] == "scheduled"
+    assert published.new["publish_at"]
     run_action(client, Notice, "publish", later)
     run_action(client, Notice, "withdraw", later)
     withdrawn = latest(object_type="messaging.notice", object_id=str(later.pk))
@@ -707,7 +738,8 @@ def test_a_vote_from_opening_to_the_letters(client, boss, owner, settings):
     client = as_user(client, boss)
     run_action(client, Resolution, "open_votes", resolution)
     opened = latest(object_type="resolutions.resolution", object_id=str(resolution.pk))
-    assert opened.old == {"status": "draft"} and opened.new == {"status": "open", "ballots": 4}
+    assert opened.old == {"status": "draft"}
+    assert opened.new == {"status": "open", "ballots": 4}
 
     url = reverse("admin:resolutions_resolution_paper", args=[resolution.pk])
     assert client.get(url).status_code == 200
@@ -727,7 +759,8 @@ def test_a_vote_from_opening_to_the_letters(client, boss, owner, settings):
     )
     run_action(client, Resolution, "close_votes", resolution)
     closed = latest(object_type="resolutions.resolution", object_id=str(resolution.pk))
-    assert closed.old == {"status": "open"} and closed.new["status"] == "closed"
+    assert closed.old == {"status": "open"}
+    assert closed.new["status"] == "closed"
     for name, what in (("protocol", "Voting protocol"), ("letters", "Result letters")):
         url = reverse(f"admin:resolutions_resolution_{name}", args=[resolution.pk])
         assert client.get(url).status_code == 200
@@ -786,9 +819,12 @@ def test_a_list_page_is_one_read_with_its_search_and_filters(client, bok, owner,
     client = as_user(client, bok)
     url = reverse("admin:accounts_account_changelist")
     page = client.get(url, {"q": "Kowalski", "kind__exact": "municipal_tenancy"})
-    assert page.status_code == 200 and page.context["cl"].result_count == 1
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
     listed = only(action="view", object_type="accounts.account")
-    assert listed.actor == bok and listed.object_id == "" and listed.resident is None
+    assert listed.actor == bok
+    assert listed.object_id == ""
+    assert listed.resident is None
     assert "q=Kowalski" in listed.object_repr  # what a superuser searches the log for
     assert listed.new == {
         "view": "changelist",

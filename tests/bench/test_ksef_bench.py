@@ -89,7 +89,8 @@ def test_send_1000_invoices_to_the_local_peer():
                    for ref in references]
         client.close_session(session)
         total = time.perf_counter() - start
-        assert all(numbers) and peer.errors == []
+        assert all(numbers)
+        assert peer.errors == []
     print(f"\nKSeF: {INVOICES} invoices sent in {sent:.1f} s, with their statuses "
           f"{total:.1f} s ({total / INVOICES * 1000:.1f} ms each, client and peer on one "
           f"machine, every request checked against open-api.json)")

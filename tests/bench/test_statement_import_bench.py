@@ -57,8 +57,10 @@ def test_import_10000_lines():
         f"process's CPU {cpu:.2f} s); "
         f"same file again {second_finished - second_started:.2f} s"
     )
-    assert statement.status == "done" and statement.lines_new == LINES
+    assert statement.status == "done"
+    assert statement.lines_new == LINES
     assert StatementLine.objects.count() == LINES
     assert Payment.objects.count() == statement.lines_matched == LINES - LINES // 50
-    assert again.lines_new == 0 and again.lines_duplicate == LINES
+    assert again.lines_new == 0
+    assert again.lines_duplicate == LINES
     assert total <= GOAL_SECONDS

@@ -132,7 +132,9 @@ def test_water_settlement_of_20000_premises():
         f"{per_account:.1f} queries per account\n"
         f"  first account: {sample.used} m³, {sample.gross} zł, difference {sample.difference} zł"
     )
-    assert len(rows) == PREMISES and posted == PREMISES
+    assert len(rows) == PREMISES
+    assert posted == PREMISES
     assert Settlement.objects.filter(run=run).count() == PREMISES
     assert len(preview_queries) < 20  # the preview reads in bulk, not per account
-    assert preview <= PREVIEW_GOAL and posting <= POST_GOAL
+    assert preview <= PREVIEW_GOAL
+    assert posting <= POST_GOAL

@@ -128,7 +128,8 @@ def test_each_dialect_books_what_it_should(name, clerk, register):
 def test_an_entry_far_outside_the_period_waits_with_the_reason(clerk, register):
     run("alior.sta", clerk)
     held = StatementLine.objects.get(booked_on=date(2025, 8, 5))
-    assert held.status == "unmatched" and held.account is None
+    assert held.status == "unmatched"
+    assert held.account is None
     assert "5 sierpnia 2025" in held.hold_reason or "5 August 2025" in held.hold_reason
     assert not Payment.objects.filter(account=register["0067890"]).exists()
 
@@ -139,7 +140,8 @@ def test_a_community_statement_pays_only_the_communitys_accounts(clerk, register
     lines = list(StatementLine.objects.filter(statement=statement).order_by("pk"))
     # "CZYNSZ ID 1001" names the municipal account 0001001: not the community's money to give.
     assert (lines[0].status, lines[0].account) == ("unmatched", None)
-    assert lines[1].account == register["0002001"] and lines[1].matched_by == "title"
+    assert lines[1].account == register["0002001"]
+    assert lines[1].matched_by == "title"
     # Paid to a municipal virtual account but received on the community's: the clerk decides.
     assert (lines[2].status, lines[2].account) == ("unmatched", None)
     assert {line.bank_account for line in lines} == {COMMUNITY_ACCOUNT}
@@ -180,7 +182,8 @@ def test_a_statement_of_an_unknown_account_is_refused_when_the_managers_are_list
     statement_import_run(statement_id=statement.pk)
     statement.refresh_from_db()
     # the worker refuses it whole: the reason on the job's page, nothing of it booked
-    assert statement.status == "error" and "45102035410000540201234567" in statement.error
+    assert statement.status == "error"
+    assert "45102035410000540201234567" in statement.error
     assert not statement.lines.exists()
 
 
@@ -189,5 +192,6 @@ def test_a_refused_file_prints_and_logs_nothing_of_its_content(capsys, caplog):
     with caplog.at_level(logging.DEBUG), pytest.raises(StatementFormatError):
         parse_statement(broken, "pekao.sta")
     captured = capsys.readouterr()
-    assert captured.out == "" and "ANNA NOWAK" not in captured.err
+    assert captured.out == ""
+    assert "ANNA NOWAK" not in captured.err
     assert not [r for r in caplog.records if r.name.startswith("mt940")]

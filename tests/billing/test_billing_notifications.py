@@ -112,7 +112,8 @@ def test_reminder_when_something_due_soon_is_unpaid(account, owner, co_holder, s
     assert notices.due_reminders_send(today=TODAY) == 1
     reminders = Notification.objects.order_by("user__username")
     assert [n.user for n in reminders] == [co_holder, owner]
-    assert "350,00" in reminders[0].body and "10.03.2026" in reminders[0].body
+    assert "350,00" in reminders[0].body
+    assert "10.03.2026" in reminders[0].body
     assert reminders[0].link == reverse("billing:balance", args=[account.pk])
     # the next days of the window: not again
     assert notices.due_reminders_send(today=TODAY + datetime.timedelta(days=1)) == 0
@@ -125,7 +126,8 @@ def test_no_reminder_when_paid(account, settings):
     ChargeFactory(account=account, amount=D("400.00"), due_date=datetime.date(2026, 3, 10))
     PaymentFactory(account=account, amount=D("400.00"), paid_on=datetime.date(2026, 3, 1))
     assert notices.due_reminders_send(today=TODAY) == 0
-    assert not Notification.objects.exists() and not BillingNotice.objects.exists()
+    assert not Notification.objects.exists()
+    assert not BillingNotice.objects.exists()
 
 
 def test_no_reminder_before_the_window(account, settings):

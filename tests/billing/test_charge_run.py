@@ -78,7 +78,8 @@ def test_charges_are_computed_per_m2_per_person_fixed_and_per_meter(flat):
     assert {c.due_date for c in charges.values()} == {d(2026, 3, 10)}
     assert {c.run_id for c in charges.values()} == {run.pk}
     assert (run.status, run.accounts_charged, run.charges_created) == ("done", 1, 4)
-    assert run.started_at and run.finished_at
+    assert run.started_at
+    assert run.finished_at
 
 
 def test_a_month_already_charged_is_refused_unless_run_again(flat):
@@ -105,7 +106,8 @@ def test_a_per_person_fee_with_nobody_is_not_charged():
     account = AccountFactory()
     FeeFactory(account=account, component=component("waste"), basis=Fee.Basis.PER_PERSON)
     run = run_month(MARCH)
-    assert run.charges_created == 0 and not Charge.objects.exists()
+    assert run.charges_created == 0
+    assert not Charge.objects.exists()
 
 
 def test_a_fee_is_charged_only_in_the_months_it_is_valid():
@@ -189,7 +191,8 @@ def test_each_charge_carries_its_components_vat_rule_for_the_kind_and_month():
     assert {c.vat_basis for c in rows} == {""}
     # a home's rent: exempt, the legal basis on the charge
     rent = Charge.objects.get(account=flat, component__code="rent", period=MARCH)
-    assert rent.vat_rate == "zw" and rent.vat_basis.startswith("art. 43 ust. 1 pkt 36")
+    assert rent.vat_rate == "zw"
+    assert rent.vat_basis.startswith("art. 43 ust. 1 pkt 36")
     rent = Charge.objects.get(account=shop, component__code="commercial_rent", period=MARCH)
     assert (rent.vat_rate, rent.amount) == ("23", D("1940.00"))  # 48.50 m² × 40
 
@@ -199,7 +202,8 @@ def test_start_takes_the_first_of_the_month_and_enqueues_after_commit(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         run = charge_run_start(period=d(2026, 3, 17), due_day=10)
-    assert run.period == MARCH and run.status == "pending"
+    assert run.period == MARCH
+    assert run.status == "pending"
     assert len(callbacks) == 1
 
 
@@ -231,7 +235,8 @@ def test_a_failing_run_is_marked_as_an_error_and_leaves_nothing(flat, monkeypatc
 
     monkeypatch.setattr(charge_run, "build_charges", broken)
     run = run_month(MARCH)
-    assert run.status == "error" and "boom" in run.error
+    assert run.status == "error"
+    assert "boom" in run.error
     assert not Charge.objects.exists()
 
 
@@ -263,4 +268,5 @@ def test_sweep_nudges_waiting_runs_and_ends_stuck_ones(django_capture_on_commit_
     assert charge_runs_sweep() == [waiting.pk]
     stuck.refresh_from_db()
     fresh.refresh_from_db()
-    assert stuck.status == "error" and fresh.status == "pending"
+    assert stuck.status == "error"
+    assert fresh.status == "pending"

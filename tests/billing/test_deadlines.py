@@ -63,9 +63,11 @@ def test_paying_on_the_monday_after_a_saturday_deadline_owes_no_interest():
 def test_unpaid_after_a_saturday_deadline_is_not_overdue_until_tuesday():
     charge = Row("100.00", due_date=d(2026, 10, 10))
     on_monday = build_ledger([charge], [], rates=RATES, today=d(2026, 10, 12))
-    assert on_monday.overdue == 0 and on_monday.next_due_date == d(2026, 10, 12)
+    assert on_monday.overdue == 0
+    assert on_monday.next_due_date == d(2026, 10, 12)
     on_tuesday = build_ledger([charge], [], rates=RATES, today=d(2026, 10, 13))
-    assert on_tuesday.overdue == D("100.00") and on_tuesday.oldest_overdue_date == d(2026, 10, 12)
+    assert on_tuesday.overdue == D("100.00")
+    assert on_tuesday.oldest_overdue_date == d(2026, 10, 12)
 
 
 @pytest.mark.django_db

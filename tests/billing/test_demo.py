@@ -169,7 +169,8 @@ def test_demo_invoices_are_valid_fa3_with_coherent_dates():
         assert invoice.ksef_status == "off"  # the demo runs with KSEF_ENV=off
         assert invoice.issue_date <= invoice.due_date, invoice.number
         if invoice.is_correction:  # a water settlement's overpayment, given back today
-            assert invoice.issue_date >= invoice.corrects.issue_date and invoice.is_refund
+            assert invoice.issue_date >= invoice.corrects.issue_date
+            assert invoice.is_refund
         elif invoice.issue_date != timezone.localdate():  # back-filled by the demo
             # issued on the day its month was charged: never paid before it was issued
             assert invoice.issue_date == invoice.period, invoice.number

@@ -85,7 +85,8 @@ def test_four_simultaneous_submits_start_one_run():
 
     # One run, three refusals, no other run at all; the run charges the one fee: 1 charge
     # (run here: with a broker the start only queues it for a worker).
-    assert len(results) == 1 and len(errors) == WORKERS - 1
+    assert len(results) == 1
+    assert len(errors) == WORKERS - 1
     assert all(isinstance(e, BillingError) for e in errors), errors
     (run,) = ChargeRun.objects.filter(period=MARCH)
     charge_run_execute(run_id=run.pk, notify=False)
@@ -175,7 +176,8 @@ def test_two_simultaneous_new_advances_leave_one_open_ended_fee():
     )
 
     # One applied (1 account changed), the other refused as a second submit is.
-    assert results == [1] and len(errors) == 1
+    assert results == [1]
+    assert len(errors) == 1
     assert isinstance(errors[0], services.SettlementError), errors
     # 36,2 + 18,1 = 54,3 m³ / 181 days = 0,3 m³ a day × 365/12 = 9,125 m³
     # × (6,50 + 8,20 = 14,70) = 134,1375 → 134,14 zł

@@ -78,7 +78,8 @@ def test_csv_opens_in_polish_excel(owner_client, account, two_years):
     date, description, charge, payment, balance = rows[4]
     assert (date, charge, payment, balance) == ("15.01.2026", "", "1486,50", "0,00")
     assert description.startswith(("Przelew", "Bank transfer"))
-    assert "=HYPERLINK" in description and not description.startswith("=")
+    assert "=HYPERLINK" in description
+    assert not description.startswith("=")
     assert len(rows) == 5
 
 

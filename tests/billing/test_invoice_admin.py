@@ -49,7 +49,8 @@ def test_accountant_issues_a_month_from_the_form(accountant_client, tenant):
     response = accountant_client.post(url, {"period": "11/2026", "account": ""})
     assert response.status_code == 302
     invoice = Invoice.objects.get()
-    assert invoice.account == tenant.account and invoice.gross_total == D("3496.40")
+    assert invoice.account == tenant.account
+    assert invoice.gross_total == D("3496.40")
     assert invoice.issued_by.username == "ksiegowa"
     # Again: nothing new.
     accountant_client.post(url, {"period": "11/2026", "account": ""})
@@ -71,7 +72,8 @@ def test_a_flat_is_invoiced_only_when_the_clerk_picks_it(accountant_client):
 def test_issue_form_rejects_a_bad_month_without_a_500(accountant_client, tenant):
     url = reverse("admin:billing_invoice_issue")
     response = accountant_client.post(url, {"period": "2026e3", "account": ""})
-    assert response.status_code == 200 and "MM/YYYY" in response.content.decode()
+    assert response.status_code == 200
+    assert "MM/YYYY" in response.content.decode()
     assert not Invoice.objects.exists()
 
 
@@ -89,7 +91,8 @@ def test_accountant_corrects_with_typed_amounts(accountant_client, tenant):
     assert response.status_code == 302
     correction = Invoice.objects.get(kind="correction")
     # water 120,00 → 60,00: 60,00 back
-    assert correction.gross_total == D("-60.00") and correction.corrects == invoice
+    assert correction.gross_total == D("-60.00")
+    assert correction.corrects == invoice
 
 
 def test_bad_amount_in_the_correction_is_a_message_not_a_500(accountant_client, tenant):
@@ -106,7 +109,8 @@ def test_issued_invoice_cannot_be_changed_or_deleted(accountant_client, tenant):
     invoice = invoice_issue_for_month(account=tenant.account, period=PERIOD)
     change = reverse("admin:billing_invoice_change", args=[invoice.pk])
     response = accountant_client.get(change)
-    assert response.status_code == 200 and 'name="buyer_name"' not in response.content.decode()
+    assert response.status_code == 200
+    assert 'name="buyer_name"' not in response.content.decode()
     response = accountant_client.post(change, {"buyer_name": "Inna firma"})
     assert response.status_code == 403
     delete = reverse("admin:billing_invoice_delete", args=[invoice.pk])
@@ -141,4 +145,5 @@ def test_render_missing_pdfs_action_queues_them(
             {"action": "render_missing_pdfs", "_selected_action": [invoice.pk]},
         )
     invoice.refresh_from_db()
-    assert invoice.pdf_status == "pending" and len(callbacks) == 1
+    assert invoice.pdf_status == "pending"
+    assert len(callbacks) == 1

@@ -31,7 +31,7 @@ from tests.migrations import migrate
 pytestmark = pytest.mark.django_db
 ISSUED = datetime.date(2026, 11, 3)  # a Tuesday
 BOBRECKA_NIP = "5482311964"
-BOBRECKA_TOKEN = "TOKEN-WSPOLNOTA-BOBRECKA-12"  # noqa: S105 - the peer's test token
+BOBRECKA_TOKEN = "TOKEN-WSPOLNOTA-BOBRECKA-12"  # the peer's test token
 FA = "{http://crd.gov.pl/wzor/2025/06/25/13775/}"
 
 
@@ -131,7 +131,7 @@ def test_corrections_and_settlement_invoices_follow_their_sellers_series(setting
 @pytest.fixture
 def ksef_on(settings):
     settings.KSEF_ENV = "test"
-    settings.KSEF_TOKEN = "TOKEN-TEST-EBOK"  # noqa: S105
+    settings.KSEF_TOKEN = "TOKEN-TEST-EBOK"
     settings.KSEF_NIP = settings.MANAGER_NIP
     settings.KSEF_SELLER_TOKENS = {}
 
@@ -142,7 +142,8 @@ def test_without_the_communitys_permission_its_invoice_is_not_sent_and_has_no_ko
     access = tenant("sklep2", bobrecka)
     invoice = issue(access)
     invoice.refresh_from_db()
-    assert invoice.ksef_status == "seller" and invoice.ksef_error == ""
+    assert invoice.ksef_status == "seller"
+    assert invoice.ksef_error == ""
     assert (
         invoice.get_ksef_status_display() == "niewysyłana do KSeF: wspólnota wystawia faktury sama"
     )
@@ -150,7 +151,8 @@ def test_without_the_communitys_permission_its_invoice_is_not_sent_and_has_no_ko
     invoice.refresh_from_db()
     assert invoice.ksef_status == "seller"
     text = pdf_text(invoice)
-    assert "OFFLINE" not in text and "Kod QR weryfikacji faktury" not in html_of(invoice)
+    assert "OFFLINE" not in text
+    assert "Kod QR weryfikacji faktury" not in html_of(invoice)
     assert (
         "Zarządca nie przesyła tej faktury do Krajowego Systemu e-Faktur: Wspólnota "
         "Mieszkaniowa Bobrecka 12 wystawia swoje faktury w KSeF sama." in text
@@ -220,7 +222,8 @@ def test_a_wrong_community_token_leaves_only_its_invoices_waiting_with_ksefs_rea
     zbm.refresh_from_db()
     community.refresh_from_db()
     assert zbm.ksef_status == "accepted"  # the manager's context is unaffected
-    assert community.ksef_status == "queued" and community.ksef_error.startswith("KSeF:")
+    assert community.ksef_status == "queued"
+    assert community.ksef_error.startswith("KSeF:")
     assert "450" in community.ksef_error
     assert "TOKEN-REVOKED-SECRET" not in community.ksef_error
     assert "TOKEN-REVOKED-SECRET" not in caplog.text

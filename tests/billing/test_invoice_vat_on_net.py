@@ -76,14 +76,17 @@ def test_the_invoice_and_the_ledger_agree_to_the_grosz():
         return [e.text for e in etree.fromstring(xml).xpath(f"//fa:{name}", namespaces=NS)]
 
     # figures of test_a_multi_line_multi_rate_invoice_by_hand
-    assert field("Fa/fa:P_13_1") == ["1333.41"] and field("Fa/fa:P_14_1") == ["306.68"]
-    assert field("Fa/fa:P_13_2") == ["201.11"] and field("Fa/fa:P_14_2") == ["16.09"]
+    assert field("Fa/fa:P_13_1") == ["1333.41"]
+    assert field("Fa/fa:P_14_1") == ["306.68"]
+    assert field("Fa/fa:P_13_2") == ["201.11"]
+    assert field("Fa/fa:P_14_2") == ["16.09"]
     assert field("Fa/fa:P_13_7") == ["50.00"]
     assert field("Fa/fa:P_15") == ["1907.29"]
     assert field("FaWiersz/fa:P_11") == ["1000.00", "333.41", "111.11", "90.00", "50.00"]
     # the grosz the invoice could not ask for is a correction of the heating charge
     (rounding,) = Charge.objects.filter(corrects__isnull=False)
-    assert rounding.corrects == charges[1] and rounding.amount == D("-0.01")
+    assert rounding.corrects == charges[1]
+    assert rounding.amount == D("-0.01")
     assert invoice.number in rounding.reason
     # the tenant owes what the invoice says: 1 907,30 charged − 0,01 = 1 907,29
     assert ledger_for_account(account).balance == -D("1907.29") == -invoice.gross_total

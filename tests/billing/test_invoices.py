@@ -70,7 +70,8 @@ def test_hand_computed_multi_rate_invoice(account, settings):
         (D("111.11"), "8"),
         (D("50.00"), "zw"),
     ]
-    assert lines[0].quantity == D("86.400") and lines[0].unit == "m²"
+    assert lines[0].quantity == D("86.400")
+    assert lines[0].unit == "m²"
     # 2 704.39 / 86.4 = 31.30081…; 31.30 × 86.4 = 2 704.32 and 31.301 × 86.4 = 2 704.41 miss
     # the net, 31.3008 × 86.4 = 2 704.389 → 2 704.39 gives it back: four places.
     assert lines[0].unit_net_price == D("31.3008")
@@ -90,7 +91,8 @@ def test_hand_computed_multi_rate_invoice(account, settings):
         datetime.date(2026, 11, 30),
         DUE,
     )
-    assert invoice.seller_nip == settings.MANAGER_NIP and invoice.buyer_nip == BUYER_NIP
+    assert invoice.seller_nip == settings.MANAGER_NIP
+    assert invoice.buyer_nip == BUYER_NIP
     assert invoice.bank_account == account.virtual_nrb
     assert invoice.buyer_name == "Kawiarnia Pod Ratuszem sp. z o.o."
 
@@ -111,7 +113,8 @@ def test_hand_computed_multi_rate_invoice(account, settings):
 def test_vat_per_rate_is_taken_from_the_rate_total_half_up(gross, rate, vat):
     line = invoice_vat.Line("x", D(1), "szt.", D(gross), rate)
     (total,) = invoice_vat.compute([line]).rates
-    assert total.vat == D(vat) and total.net + total.vat == D(gross)
+    assert total.vat == D(vat)
+    assert total.net + total.vat == D(gross)
 
 
 def test_vat_is_computed_on_the_rate_total_not_summed_per_line():
@@ -143,7 +146,8 @@ def test_issuing_twice_gives_the_same_invoice_and_one_notice(account, tenant):
     assert first.pk == second.pk
     assert Invoice.objects.count() == 1
     (notice,) = Notification.objects.filter(user=tenant.user)
-    assert first.number in notice.subject and notice.link == "/faktury/"
+    assert first.number in notice.subject
+    assert notice.link == "/faktury/"
     first.refresh_from_db()
     assert first.notified_at is not None
 
@@ -222,7 +226,8 @@ def test_correction_shows_before_after_and_difference(account, tenant, staff):
         issue_date=datetime.date(2026, 11, 5),
     )
     assert correction.number == "FK/2026/11/0001"
-    assert correction.corrects == invoice and correction.kind == "correction"
+    assert correction.corrects == invoice
+    assert correction.kind == "correction"
     assert rates(correction, "before")["8"] == (D("111.11"), D("8.89"), D("120.00"))
     # after: 60.00 at 8% → VAT 60 × 8 / 108 = 4.444… → 4.44, net 55.56
     assert rates(correction, "after")["8"] == (D("55.56"), D("4.44"), D("60.00"))
@@ -231,7 +236,8 @@ def test_correction_shows_before_after_and_difference(account, tenant, staff):
         "8": (D("-55.55"), D("-4.45"), D("-60.00")),
         "zw": (D("0.00"), D("0.00"), D("0.00")),
     }
-    assert correction.gross_total == D("-60.00") and correction.is_refund
+    assert correction.gross_total == D("-60.00")
+    assert correction.is_refund
     assert correction.lines.filter(state="before").count() == 3
     assert correction.lines.filter(state="after").count() == 3
     # A second correction starts from the first one's "after".
@@ -265,8 +271,10 @@ def test_charge_run_issues_invoices_with_their_pdfs(
     with django_capture_on_commit_callbacks(execute=True):
         charge_run_execute(run_id=run.pk)
     invoice = Invoice.objects.get(account=account)
-    assert invoice.gross_total == D("3326.40") and invoice.period == PERIOD
-    assert invoice.pdf_status == "done" and invoice.pdf_file.name.endswith(".pdf")
+    assert invoice.gross_total == D("3326.40")
+    assert invoice.period == PERIOD
+    assert invoice.pdf_status == "done"
+    assert invoice.pdf_file.name.endswith(".pdf")
     assert invoices_issue_for_run(run_id=run.pk) == 0  # a second delivery adds nothing
     assert Invoice.objects.count() == 1
 
@@ -277,10 +285,12 @@ def test_month_issue_skips_other_kinds_and_reports_refusals(account, owner):
     month_charges(broken)
     Account.objects.filter(pk=broken.pk).update(holder_nip="1234567890")
     issued, refused = invoices_issue_for_month(period=PERIOD)
-    assert issued == 1 and len(refused) == 1
+    assert issued == 1
+    assert len(refused) == 1
     assert list(Invoice.objects.values_list("account_id", flat=True)) == [account.pk]
 
 
 def test_owner_fixture_helper_makes_a_commercial_account(owner):
     account = commercial_account_with_charges(owner)
-    assert account.kind == Account.Kind.COMMERCIAL_LEASE and account.charges.count() == 4
+    assert account.kind == Account.Kind.COMMERCIAL_LEASE
+    assert account.charges.count() == 4

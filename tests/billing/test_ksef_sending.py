@@ -52,7 +52,8 @@ def test_an_invoice_is_sent_numbered_and_its_upo_kept(peer, settings):
     assert Invoice.objects.get(pk=invoice.pk).ksef_status == "queued"
     assert send() == {"accepted": 1}
     invoice = Invoice.objects.select_related("fa3").get(pk=invoice.pk)
-    assert invoice.ksef_status == "accepted" and is_valid_ksef_number(invoice.ksef_number)
+    assert invoice.ksef_status == "accepted"
+    assert is_valid_ksef_number(invoice.ksef_number)
     assert invoice.ksef_number.startswith(f"{settings.MANAGER_NIP}-")
     # what KSeF decrypted is byte for byte what e-BOK stored (and hashed for KOD I)
     assert list(peer.invoices.values()) == [bytes(invoice.fa3.xml)]
@@ -66,8 +67,10 @@ def test_a_rejection_shows_ksefs_reason_and_a_rebuilt_invoice_goes_through(peer)
     peer.reject_next = (450, "Błąd weryfikacji semantyki dokumentu faktury")
     assert send() == {"rejected": 1}
     invoice.refresh_from_db()
-    assert invoice.ksef_status == "rejected" and invoice.ksef_number == ""
-    assert "450" in invoice.ksef_error and "semantyki" in invoice.ksef_error
+    assert invoice.ksef_status == "rejected"
+    assert invoice.ksef_number == ""
+    assert "450" in invoice.ksef_error
+    assert "semantyki" in invoice.ksef_error
     assert invoices_ksef_rebuild(invoice_ids=[invoice.pk]) == (1, [])
     assert send() == {"accepted": 1}
 
@@ -152,6 +155,7 @@ def test_a_refused_token_leaves_the_invoice_waiting_with_the_reason(peer, settin
     invoice = issue()
     assert send() == {"queued": 1}
     invoice.refresh_from_db()
-    assert invoice.ksef_status == "queued" and invoice.ksef_claimed_at is None
+    assert invoice.ksef_status == "queued"
+    assert invoice.ksef_claimed_at is None
     assert "450" in invoice.ksef_error  # the peer's authentication status for a wrong token
     assert "REVOKED-TOKEN" not in invoice.ksef_error  # never the token itself

@@ -44,7 +44,8 @@ def test_domain_worked_example_interest_across_a_rate_change():
     payment = Row("1000.00", paid_on=d(2026, 3, 31))
     ledger = build_ledger([charge], [payment], rates=RATES, today=d(2026, 6, 1))
     assert ledger.interest == D("12.57")
-    assert ledger.balance == D("0.00") and ledger.overdue == D("0.00")
+    assert ledger.balance == D("0.00")
+    assert ledger.overdue == D("0.00")
 
 
 def test_no_interest_when_paid_on_the_due_date():
@@ -94,13 +95,16 @@ def test_underpaid_overpaid_and_settled():
         d(2026, 1, 12),
     )
     over = build_ledger([charge], [Row("200.00", paid_on=d(2026, 1, 9))], today=d(2026, 1, 20))
-    assert over.balance == D("79.50") and over.overdue == D("0.00") and not over.unpaid
+    assert over.balance == D("79.50")
+    assert over.overdue == D("0.00")
+    assert not over.unpaid
     # The overpayment pays next month's charge when it comes.
     feb = Row("100.00", due_date=d(2026, 2, 10))
     later = build_ledger(
         [charge, feb], [Row("200.00", paid_on=d(2026, 1, 9))], today=d(2026, 2, 20)
     )
-    assert later.balance == D("-20.50") and later.overdue == D("20.50")
+    assert later.balance == D("-20.50")
+    assert later.overdue == D("20.50")
 
 
 def test_interest_on_part_paid_late_and_part_still_unpaid():
@@ -117,7 +121,8 @@ def test_charge_correction_folds_into_the_original():
     fix = Row("-100.00", due_date=d(2026, 1, 10), corrects=jan)
     ledger = build_ledger([jan, fix], [Row("200.00", paid_on=d(2026, 1, 10))], today=d(2026, 2, 1))
     assert len(ledger.charges) == 1
-    assert ledger.charges[0].amount == D("200.00") and ledger.charges[0].unpaid == 0
+    assert ledger.charges[0].amount == D("200.00")
+    assert ledger.charges[0].unpaid == 0
     assert ledger.balance == D("0.00")
 
 
@@ -126,7 +131,8 @@ def test_reversed_payment_pays_nothing():
     wrong = Row("300.00", paid_on=d(2026, 1, 5))
     reversal = Row("-300.00", paid_on=d(2026, 1, 5), corrects=wrong)
     ledger = build_ledger([jan], [wrong, reversal], today=d(2026, 1, 20))
-    assert ledger.charges[0].unpaid == D("300.00") and ledger.overdue == D("300.00")
+    assert ledger.charges[0].unpaid == D("300.00")
+    assert ledger.overdue == D("300.00")
     assert ledger.balance == D("-300.00")
 
 
@@ -134,7 +140,8 @@ def test_no_rates_no_interest():
     ledger = build_ledger(
         [Row("10.00", due_date=d(2020, 1, 10))], [], rates=[], today=d(2026, 1, 1)
     )
-    assert ledger.interest == 0 and ledger.overdue == D("10.00")
+    assert ledger.interest == 0
+    assert ledger.overdue == D("10.00")
 
 
 @pytest.mark.django_db
@@ -162,7 +169,8 @@ def test_correction_services_post_new_rows_and_keep_the_old(account, staff):
     fix = services.charge_correct(
         charge=charge, new_amount="250,00".replace(",", "."), reason="Błędny metraż", clerk=staff
     )
-    assert fix.amount == D("-50.00") and fix.due_date == charge.due_date
+    assert fix.amount == D("-50.00")
+    assert fix.due_date == charge.due_date
     charge.refresh_from_db()
     assert charge.amount == D("300.00")
     with pytest.raises(services.BillingError):
@@ -176,7 +184,8 @@ def test_correction_services_post_new_rows_and_keep_the_old(account, staff):
     reversal = services.payment_correct(
         payment=payment, new_amount=D("0"), reason="Wpłata na złe konto", clerk=staff
     )
-    assert reversal.amount == D("-300.00") and reversal.method == Payment.Method.CORRECTION
+    assert reversal.amount == D("-300.00")
+    assert reversal.method == Payment.Method.CORRECTION
     assert ledger_for_account(account, today=d(2026, 2, 1)).balance == D("-250.00")
 
 
@@ -233,5 +242,5 @@ def test_set_wise_posting_keeps_the_rules_of_one_payment(account):
         services.payments_post_select(
             VALUES, [account.pk, "0.004", day, "", "", day], method="bank"
         )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="posted one at a time"):
         services.payments_post_select(VALUES, [account.pk, "1", day, "", "", day], method="cash")

@@ -141,7 +141,8 @@ def test_corrections_in_the_same_due_date_group_fold_across_reading_chunks(accou
     PaymentFactory(account=account, amount=D("100.00"), paid_on=d(2026, 11, 9))
     # Charged 25 × 10 + 5 × 4 = 270.00; paid 100.00; owed 170.00.
     state = account_state_of(account, d(2026, 11, 20))
-    assert state.owed == D("170.00") and sum(s.unpaid for s in state.unpaid) == D("170.00")
+    assert state.owed == D("170.00")
+    assert sum(s.unpaid for s in state.unpaid) == D("170.00")
     same_figures(account, d(2026, 11, 20))
 
 
@@ -249,7 +250,8 @@ def test_history_carries_the_opening_balance_in(owner_client, account):
     response = owner_client.get(reverse("billing:history", args=[account.pk]) + f"?rok={year}")
     hist = response.context["history"]
     # Every earlier month was paid in full: the year opens and closes at 0,00.
-    assert hist.opening == D("0.00") and hist.closing == D("0.00")
+    assert hist.opening == D("0.00")
+    assert hist.closing == D("0.00")
     assert len(hist.entries) == 36  # 12 × (two charges + one payment)
     this_year = owner_client.get(reverse("billing:history", args=[account.pk]))
     assert this_year.context["history"].closing == D("-1200.90")

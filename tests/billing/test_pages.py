@@ -107,7 +107,8 @@ def test_balance_shows_owed_overdue_and_next_due_date(owner_client, account, led
     assert polish_date(ledger["late"]) in page
     assert says(page, "overdue", "po terminie")  # said in words, not by colour alone
     # next payment: this month's 500.00 + 80.25 by their due date
-    assert zl("580,25") in page and polish_date(ledger["soon"]) in page
+    assert zl("580,25") in page
+    assert polish_date(ledger["soon"]) in page
 
 
 def test_balance_shows_the_interest_estimate_when_enabled(owner_client, account, ledger, settings):
@@ -159,8 +160,10 @@ def test_balance_chart_has_24_months_and_a_table(owner_client, account, ledger, 
         assert response.context["summary"].balance == bars[-1].balance
     assert bars[-1].css_class == "bar-debt"
     assert bars[0].balance == D("0.00")
-    assert 'role="img"' in page and "<desc" in page
-    assert "<details" in page and page.count("<rect") == 24
+    assert 'role="img"' in page
+    assert "<desc" in page
+    assert "<details" in page
+    assert page.count("<rect") == 24
     # the table alternative carries the same month-end figures
     assert f'<td class="num">{MINUS}220,50</td>' in page
 
@@ -189,7 +192,8 @@ def test_history_has_every_entry_with_a_running_balance(owner_client, account, l
         (D("80.25"), None, D("-800.75")),
     ]
     page = response.content.decode()
-    assert "Woda i ścieki" in page and "Czynsz za lokal" in page
+    assert "Woda i ścieki" in page
+    assert "Czynsz za lokal" in page
     assert f"{MINUS}800,75" in page
 
 
@@ -210,7 +214,8 @@ def test_history_year_filter_with_opening_balance(owner_client, account):
     )
     hist = owner_client.get(url + "?rok=2025").context["history"]
     assert [e.day.year for e in hist.entries] == [2025, 2025]
-    assert hist.opening == D("0.00") and hist.closing == D("-50.00")
+    assert hist.opening == D("0.00")
+    assert hist.closing == D("-50.00")
 
 
 def test_history_defaults_to_this_year_and_rejects_a_bad_year(owner_client, account, today):
@@ -238,9 +243,11 @@ def test_index_lists_each_account_with_its_balance(client, owner, account, make_
     response = client.get(reverse("billing:index"))
     rows = {a.number: s for a, s in response.context["rows"]}
     assert rows[account.number].owed == D("800.75")
-    assert rows["7777"].state == "overpaid" and rows["7777"].overpaid == D("25.00")
+    assert rows["7777"].state == "overpaid"
+    assert rows["7777"].overpaid == D("25.00")
     page = response.content.decode()
-    assert zl("800,75") in page and zl("25,00") in page
+    assert zl("800,75") in page
+    assert zl("25,00") in page
 
 
 def test_pay_page_shows_amount_number_title_and_recipient(owner_client, account, ledger, settings):
@@ -248,12 +255,14 @@ def test_pay_page_shows_amount_number_title_and_recipient(owner_client, account,
     assert zl("800,75") in page
     assert account.virtual_nrb_display in page  # in groups of four
     assert f"konto {account.number}" in page
-    assert settings.MANAGER_NAME in page and settings.MANAGER_NIP in page
+    assert settings.MANAGER_NAME in page
+    assert settings.MANAGER_NIP in page
     assert reverse("billing:pay_qr", args=[account.pk]) in page
     assert 'alt="' in page
     # the copy buttons are hidden until the script finds a clipboard: without JavaScript
     # the number is plain text
-    assert "copy.js" in page and " hidden>" in page
+    assert "copy.js" in page
+    assert " hidden>" in page
 
 
 def test_fees_tile_and_nav_link_on_the_dashboard(owner_client):

@@ -20,7 +20,7 @@ def decode(png: bytes, tmp_path) -> str:
     require(ZBARIMG is not None, "zbarimg (Debian zbar-tools)")
     path = tmp_path / "qr.png"
     path.write_bytes(png)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [ZBARIMG, "--raw", "-q", "-Sqrcode.enable", str(path)],
         capture_output=True,
         check=True,
@@ -52,7 +52,8 @@ def test_municipal_flat_qr_carries_every_field(db, client, settings, tmp_path):
     nip, country, nrb, amount, name, title, *reserved = fields_of(client, account, tmp_path)
     assert nip == settings.MANAGER_NIP
     assert country == "PL"
-    assert nrb == account.virtual_nrb and len(nrb) == 26
+    assert nrb == account.virtual_nrb
+    assert len(nrb) == 26
     assert amount == "051234"  # 512.34 zł in grosze
     # "Zakład Budynków Miejskich w Cieszynie": ASCII, at most 20, cut at a word
     assert name == "Zaklad Budynkow"

@@ -96,7 +96,8 @@ def test_bok_may_not_post_cash_or_correct(bok_client, account):
     assert bok_client.post(url, {"new_amount": "1", "reason": "x"}).status_code == 403
     url = reverse("admin:billing_payment_correct", args=[payment.pk])
     assert bok_client.post(url, {"new_amount": "1", "reason": "x"}).status_code == 403
-    assert Charge.objects.count() == 1 and Payment.objects.count() == 1
+    assert Charge.objects.count() == 1
+    assert Payment.objects.count() == 1
     # …but sees the lists and the debtors
     assert bok_client.get(reverse("admin:billing_charge_changelist")).status_code == 200
     assert bok_client.get(reverse("admin:billing_payment_changelist")).status_code == 200
@@ -228,10 +229,13 @@ def test_debtors_page_and_csv(accountant_client, debts):
     response = accountant_client.get(reverse("admin:billing_debtors"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Anna Dłużna" in page and "7002" not in page
-    assert "650,00" in page and "350,00" in page
+    assert "Anna Dłużna" in page
+    assert "7002" not in page
+    assert "650,00" in page
+    assert "350,00" in page
     assert "1\u00a0010,00" not in page  # sanity: no made-up totals
-    assert "710,00" in page and "410,00" in page  # totals: 650 + 60, 350 + 60
+    assert "710,00" in page  # totals: 650 + 60, 350 + 60
+    assert "410,00" in page
     response = accountant_client.get(reverse("admin:billing_debtors_csv"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -317,7 +321,9 @@ def test_a_month_already_charged_is_refused_next_to_the_month(accountant_client,
     response = accountant_client.post(url, {"period": "12/2026", "due_day": "10"})
     assert response.status_code == 200
     error = response.context["form"].errors["period"][0]
-    assert "12/2026" in error and "20 listopada 2026" in error and "Uruchom ponownie" in error
+    assert "12/2026" in error
+    assert "20 listopada 2026" in error
+    assert "Uruchom ponownie" in error
     assert list(ChargeRun.objects.all()) == [done]
 
 

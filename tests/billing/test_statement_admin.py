@@ -41,7 +41,8 @@ def test_accountant_uploads_and_sees_the_result(
     assert response["Location"] == reverse(
         "admin:billing_statementimport_change", args=[statement.pk]
     )
-    assert statement.status == "done" and statement.lines_new == 2
+    assert statement.status == "done"
+    assert statement.lines_new == 2
     assert Payment.objects.get(account=account).amount == Decimal("450.00")
 
     page = accountant.get(response["Location"])
@@ -68,7 +69,8 @@ def test_a_file_that_is_no_statement_is_refused_next_to_the_field(accountant):
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
     assert response.context["form"].errors["file"]
-    assert not StatementImport.objects.exists() and not StatementLine.objects.exists()
+    assert not StatementImport.objects.exists()
+    assert not StatementLine.objects.exists()
 
 
 def test_a_truncated_statement_is_refused_on_the_job_page(
@@ -78,9 +80,11 @@ def test_a_truncated_statement_is_refused_on_the_job_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(accountant, data[: data.index(b":62F:")])
     statement = StatementImport.objects.get()
-    assert response.status_code == 302 and statement.status == "error"
+    assert response.status_code == 302
+    assert statement.status == "error"
     html = accountant.get(response["Location"]).content.decode()
-    assert 'class="errornote"' in html and "62F" in html  # the reason: no closing balance
+    assert 'class="errornote"' in html
+    assert "62F" in html  # the reason: no closing balance
     assert 'http-equiv="refresh"' not in html
     assert not StatementLine.objects.exists()
 
@@ -117,7 +121,8 @@ def test_accountant_assigns_a_line_by_account_number(accountant):
     account = AccountFactory(number="0067890")
     line = imported_unmatched_line(accountant)
     page = accountant.get(reverse("admin:billing_statementline_change", args=[line.pk]))
-    assert page.status_code == 200 and "account_number" in page.content.decode()
+    assert page.status_code == 200
+    assert "account_number" in page.content.decode()
     assign = reverse("admin:billing_statementline_assign", args=[line.pk])
 
     unknown = accountant.post(assign, {"account_number": "9999999"})
@@ -128,7 +133,8 @@ def test_accountant_assigns_a_line_by_account_number(accountant):
     response = accountant.post(assign, {"account_number": "67890"})  # without the zeros
     assert response.status_code == 302
     payment = Payment.objects.get()
-    assert payment.account == account and payment.amount == Decimal("77.00")
+    assert payment.account == account
+    assert payment.amount == Decimal("77.00")
     again = accountant.post(assign, {"account_number": "67890"})
     assert again.status_code == 400
     assert Payment.objects.count() == 1
@@ -140,7 +146,8 @@ def test_accountant_marks_a_line_as_not_a_payment(accountant):
     assert accountant.post(ignore, {"reason": ""}).status_code == 400
     assert accountant.post(ignore, {"reason": "Zwrot od dostawcy"}).status_code == 302
     line.refresh_from_db()
-    assert line.status == "ignored" and line.ignore_reason == "Zwrot od dostawcy"
+    assert line.status == "ignored"
+    assert line.ignore_reason == "Zwrot od dostawcy"
 
 
 def test_bok_cannot_assign(bok):
@@ -151,5 +158,6 @@ def test_bok_cannot_assign(bok):
     )
     assert response.status_code == 403
     page = bok.get(reverse("admin:billing_statementline_change", args=[line.pk]))
-    assert page.status_code == 200 and "account_number" not in page.content.decode()
+    assert page.status_code == 200
+    assert "account_number" not in page.content.decode()
     assert not Payment.objects.exists()

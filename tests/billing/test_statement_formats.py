@@ -30,7 +30,8 @@ def test_mt940_with_subfields_in_every_encoding(name, encoding):
     assert statement.account == "PL61109010140000071219812874"
     first, second, fee, unknown = statement.lines
     assert first.booked_on == date(2026, 3, 2)
-    assert first.amount == Decimal("450.00") and first.credit
+    assert first.amount == Decimal("450.00")
+    assert first.credit
     assert first.title == "CZYNSZ 03/2026 ID 0012345"
     assert first.counterparty_name == "JAN KOWALSKI UL. GŁĘBOKA 1/2 CIESZYN"
     assert first.counterparty_account == "45102035410000540201234567"
@@ -39,7 +40,8 @@ def test_mt940_with_subfields_in_every_encoding(name, encoding):
     assert second.title == "OPŁATA ZA LOKAL, NR KONTA 67 890, MARZEC"
     assert second.counterparty_name == "ŻANETA ĆWIK-ŁĘCKA UL. ŚLĄSKA 5 43-400 CIESZYN"
     assert second.amount == Decimal("1200.50")
-    assert not fee.credit and fee.amount == Decimal("35.00")
+    assert not fee.credit
+    assert fee.amount == Decimal("35.00")
     assert unknown.amount == Decimal("23000.00")
     assert unknown.title == "ZALICZKA ŹRÓDŁO ŚWIĘTOKRZYSKIE 2026"
     assert [line.position for line in statement.credits] == [1, 2, 4]
@@ -98,7 +100,8 @@ def test_mbank_csv_in_every_encoding(name, encoding):
     assert statement.encoding == encoding
     assert statement.account == "07114020040000320276034397"
     big, fee, small = statement.lines
-    assert big.amount == Decimal("23000.00") and big.credit  # written `23.000,00`
+    assert big.amount == Decimal("23000.00")  # written `23.000,00`
+    assert big.credit
     assert big.booked_on == date(2026, 3, 5)
     assert big.title == "CZYNSZ ZA MARZEC, ID 0012345"
     assert big.counterparty_name == "ŻANETA ŹRÓDŁOWSKA UL. ŚLĄSKA 5 43-400 CIESZYN"

@@ -53,7 +53,8 @@ def test_mbank_statement_books_by_virtual_account_and_title(clerk, a12345, a6789
     statement = upload_and_run((DATA / "mt940_mbank_iph_cp1250.sta").read_bytes(), clerk)
     assert statement.status == "done"
     assert (statement.lines_total, statement.lines_new, statement.lines_matched) == (2, 2, 2)
-    assert statement.encoding == "cp1250" and statement.file_format == "mt940"
+    assert statement.encoding == "cp1250"
+    assert statement.file_format == "mt940"
     payment = Payment.objects.get(account=a12345)
     assert payment.amount == Decimal("450.00")
     assert payment.paid_on == date(2026, 3, 2)
@@ -73,13 +74,15 @@ def test_same_file_twice_adds_nothing(clerk, a12345, a67890):
     assert (second.lines_new, second.lines_duplicate, second.status) == (0, 3, "done")
     assert StatementLine.objects.count() == 3
     assert Payment.objects.count() == 2
-    assert paid(a12345) == [Decimal("450.00")] and paid(a67890) == [Decimal("1200.50")]
+    assert paid(a12345) == [Decimal("450.00")]
+    assert paid(a67890) == [Decimal("1200.50")]
 
 
 def test_the_same_statement_in_another_encoding_adds_nothing(clerk, a12345, a67890):
     upload_and_run((DATA / "mt940_pko_tilde_cp852.sta").read_bytes(), clerk)
     again = upload_and_run((DATA / "mt940_pko_tilde_utf8bom.sta").read_bytes(), clerk)
-    assert again.lines_new == 0 and Payment.objects.count() == 2
+    assert again.lines_new == 0
+    assert Payment.objects.count() == 2
 
 
 def test_two_identical_genuine_transfers_both_count(clerk, a12345):
@@ -104,7 +107,9 @@ def test_unknown_account_waits_for_a_clerk(clerk, a12345):
     transfers = [Transfer(Decimal("99.99"), title="WPŁATA ZA LUTY 2026", iph="000000099999")]
     statement = upload_and_run(mt940(transfers).encode(), clerk)
     line = StatementLine.objects.get()
-    assert line.status == "unmatched" and line.account is None and line.matched_by == ""
+    assert line.status == "unmatched"
+    assert line.account is None
+    assert line.matched_by == ""
     assert statement.lines_matched == 0
     assert not Payment.objects.exists()
 
@@ -194,8 +199,10 @@ def test_truncated_file_books_nothing(clerk, a12345, cut):
     else:  # the worker reads it and refuses it whole
         statement_import_run(statement_id=statement.pk)
         statement.refresh_from_db()
-        assert statement.status == "error" and statement.error
-    assert not StatementLine.objects.exists() and not Payment.objects.exists()
+        assert statement.status == "error"
+        assert statement.error
+    assert not StatementLine.objects.exists()
+    assert not Payment.objects.exists()
 
 
 def test_upload_of_what_is_no_statement_stores_nothing(clerk):
@@ -211,8 +218,10 @@ def test_file_damaged_after_upload_ends_in_error_with_nothing_booked(clerk, a123
         handle.write(data[:60])
     statement_import_run(statement_id=statement.pk)
     statement.refresh_from_db()
-    assert statement.status == "error" and statement.error
-    assert not StatementLine.objects.exists() and not Payment.objects.exists()
+    assert statement.status == "error"
+    assert statement.error
+    assert not StatementLine.objects.exists()
+    assert not Payment.objects.exists()
 
 
 def test_upload_queues_the_task_after_commit_and_stores_under_a_random_name(
@@ -224,7 +233,8 @@ def test_upload_queues_the_task_after_commit_and_stores_under_a_random_name(
         statement = statement_upload(file=upload, clerk=clerk)
     assert len(callbacks) == 1
     # the upload only stores the file: the worker reads it (lines_total is set then)
-    assert statement.status == "pending" and statement.lines_total == 0
+    assert statement.status == "pending"
+    assert statement.lines_total == 0
     assert statement.original_name == "wyciąg marzec.sta"
     assert "marzec" not in statement.file.name
     assert statement.file.read() == data
@@ -242,8 +252,10 @@ def test_clerk_assigns_an_unmatched_line_once(clerk, a12345, a67890):
     upload_and_run(mt940([Transfer(Decimal("77.00"), title="WPŁATA")]).encode(), clerk)
     line = StatementLine.objects.get()
     payment = statement_line_assign(line=line, account=a67890, clerk=clerk)
-    assert payment.account == a67890 and payment.amount == Decimal("77.00")
-    assert payment.paid_on == line.booked_on and payment.posted_by == clerk
+    assert payment.account == a67890
+    assert payment.amount == Decimal("77.00")
+    assert payment.paid_on == line.booked_on
+    assert payment.posted_by == clerk
     line.refresh_from_db()
     assert (line.status, line.matched_by, line.account, line.assigned_by) == (
         "matched",
@@ -271,7 +283,8 @@ def test_clerk_ignores_a_line_with_a_reason(clerk, a12345):
         statement_line_ignore(line=line, clerk=clerk, reason="  ")
     statement_line_ignore(line=line, clerk=clerk, reason="Zwrot nadpłaty od dostawcy")
     line.refresh_from_db()
-    assert line.status == "ignored" and line.ignore_reason == "Zwrot nadpłaty od dostawcy"
+    assert line.status == "ignored"
+    assert line.ignore_reason == "Zwrot nadpłaty od dostawcy"
     with pytest.raises(StatementLineError):
         statement_line_assign(line=line, account=a12345, clerk=clerk)
     assert not Payment.objects.exists()

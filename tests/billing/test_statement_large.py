@@ -95,7 +95,8 @@ def test_job_page_of_a_waiting_file_refreshes_and_offers_a_reload_link(
     html = accountant.get(url).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in html
     assert f'<a href="{url}">' in html  # a reload link for a browser that ignores the meta
-    assert statement.lines_total == 0 and statement.status == "pending"
+    assert statement.lines_total == 0
+    assert statement.status == "pending"
 
 
 def test_a_10_mb_statement_is_stored_by_the_upload_at_once(accountant, settings):
@@ -109,7 +110,8 @@ def test_a_10_mb_statement_is_stored_by_the_upload_at_once(accountant, settings)
             {"file": SimpleUploadedFile("duzy.sta", data)},
         )
     statement = StatementImport.objects.get()
-    assert response.status_code == 302 and statement.status == "pending"
+    assert response.status_code == 302
+    assert statement.status == "pending"
     assert statement.lines_total == 0  # not read in the request: the worker reads it
     assert statement.file.size == len(data)
     enqueue.assert_called_once_with("billing.statement_import_run", statement.pk)
@@ -121,6 +123,7 @@ def test_a_file_over_20_mb_is_refused_next_to_the_field(accountant):
         reverse("admin:billing_statementimport_add"),
         {"file": SimpleUploadedFile("ogromny.sta", data)},
     )
-    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
     assert "20" in response.context["form"].errors["file"][0]  # at most 20 MB
     assert not StatementImport.objects.exists()

@@ -205,7 +205,8 @@ def test_the_clerk_starts_a_move_out_in_admin(building, flat, clerk, client, tod
     url = reverse("admin:billing_settlementrun_move_out")
     today(date(2026, 10, 14))
     page = client.post(url, {"account": "1004"}).content.decode()
-    assert 'id="id_account_error"' in page and "15.10.2026" in page
+    assert 'id="id_account_error"' in page
+    assert "15.10.2026" in page
     assert not SettlementRun.objects.exists()
 
     today(date(2026, 10, 15))

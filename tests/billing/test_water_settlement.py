@@ -101,11 +101,13 @@ def test_an_underpaid_account_gets_a_charge_of_exactly_the_difference(building, 
     # 0,3 m³ a day (54,3 / 181) × 365/12 = 9,125 m³ at 16,00 = 146,00 zł a month
     assert document.new_advance == D("146.00")
     notice = Notification.objects.get(user=account.accesses.get().user)
-    assert "113,31 zł" in notice.body and "do zapłaty" in notice.body
+    assert "113,31 zł" in notice.body
+    assert "do zapłaty" in notice.body
 
     # Posting again posts nothing twice.
     assert services.run_post(run=run, clerk=clerk) == 0
-    assert Settlement.objects.count() == 1 and balance(account) == before - D("113.31")
+    assert Settlement.objects.count() == 1
+    assert balance(account) == before - D("113.31")
 
 
 def test_an_overpaid_account_is_credited(building, clerk):
@@ -115,7 +117,8 @@ def test_an_overpaid_account_is_credited(building, clerk):
     run = services.run_create(building=building, period_start=H1, clerk=clerk)
     services.run_post(run=run, clerk=clerk)
     document = Settlement.objects.get(account=account)
-    assert document.difference == D("-66.69") and document.charge is None
+    assert document.difference == D("-66.69")
+    assert document.charge is None
     assert (document.credit.amount, document.credit.method) == (D("66.69"), "settlement")
     assert balance(account) == D("-900.00") + D("66.69")
 
@@ -166,7 +169,8 @@ def test_a_commercial_settlement_owing_more_gets_a_settlement_invoice(building, 
     document = Settlement.objects.get(account=account)
     assert document.difference == D("59.97")  # 899,97 − 840,00
     (invoice,) = document.invoices.all()
-    assert invoice.kind == "settlement" and invoice.gross_total == D("59.97")
+    assert invoice.kind == "settlement"
+    assert invoice.gross_total == D("59.97")
     # 59,97 × 8/108 = 4,4422… → VAT 4,44, net 55,53
     assert (invoice.net_total, invoice.vat_total) == (D("55.53"), D("4.44"))
     (line,) = invoice.lines.all()
@@ -177,7 +181,8 @@ def test_a_commercial_settlement_owing_more_gets_a_settlement_invoice(building, 
     assert line.charge == document.charge
     assert fa3_field(invoice, "P_6_Od") == ["2026-01-01"]
     assert fa3_field(invoice, "P_6_Do") == ["2026-06-30"]
-    assert fa3_field(invoice, "P_13_2") == ["55.53"] and fa3_field(invoice, "P_15") == ["59.97"]
+    assert fa3_field(invoice, "P_13_2") == ["55.53"]
+    assert fa3_field(invoice, "P_15") == ["59.97"]
     # The document states what the invoices carry: six advances of 140,00 at net 129,63
     # (129,63 × 8% = 10,3704 → 10,37, 140,00) = net 777,78, VAT 62,22; plus 55,53 / 4,44:
     # net 833,31, VAT 66,66, gross 899,97, the same as VAT on the period's net here.
@@ -200,7 +205,8 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     assert document.difference == D("-60.03")  # 899,97 − 960,00
     (correction,) = document.invoices.all()
     june = Invoice.objects.get(account=account, period=date(2026, 6, 1), kind="invoice")
-    assert correction.corrects == june and correction.is_refund
+    assert correction.corrects == june
+    assert correction.is_refund
     # June's advance 160,00 → 99,97, VAT on the net at 8%: before net 160 × 100/108 = 148,15,
     # VAT 148,15 × 8% = 11,852 → 11,85 (= 160,00); after net 99,97 × 100/108 = 92,56, VAT
     # 92,56 × 8% = 7,4048 → 7,40, gross 99,96 (92,57 would give 92,57 + 7,41 = 99,98, so 99,97
@@ -258,7 +264,8 @@ def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, c
     document = Settlement.objects.get(account=account)
     # cold: 0,1 m³ a day from 31 May → 118,000 estimated; 18,0 + 18,1 = 36,1 m³
     # 36,1 × 91/181 = 18,150 × 14,70 = 266,81; 17,950 × 16,00 = 287,20 → 554,01 − 600 = −45,99
-    assert document.estimated and document.used == D("36.100")
+    assert document.estimated
+    assert document.used == D("36.100")
     assert document.difference == D("-45.99")
     cold_row = next(m for m in document.meters if m["kind"] == "cold")
     assert (cold_row["end_value"], cold_row["end_source"]) == ("118.000", "estimated")
@@ -268,7 +275,8 @@ def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, c
     # 38,1 × 91/181 = 19,155 × 14,70 = 281,58; 18,945 × 16,00 = 303,12 → 584,70 − 600 = −15,30
     ReadingFactory(meter=cold, value=D("120"), read_on=date(2026, 6, 30))
     corrected = services.settlement_correct(document=document, reason="Odczyt", clerk=clerk)
-    assert corrected.corrects == document and corrected.number.endswith("/K1")
+    assert corrected.corrects == document
+    assert corrected.number.endswith("/K1")
     assert (corrected.estimated, corrected.difference) == (False, D("-15.30"))
     reversal = Payment.objects.get(corrects=document.credit)
     assert reversal.amount == D("45.99") * -1
@@ -306,7 +314,8 @@ def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk
     document = Settlement.objects.get(account=account)
     client.force_login(access.user)
     listing = client.get(reverse("billing:water")).content.decode()
-    assert document.number in listing and "113,31" in listing
+    assert document.number in listing
+    assert "113,31" in listing
     page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
     for shown in ("54,300", "27,300", "27,000", "401,31", "432,00", "833,31", "720,00",
                   "113,31", "146,00"):
@@ -320,7 +329,9 @@ def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages
     )
-    assert document.number in text and "113,31 zł" in text and "833,31 zł" in text
+    assert document.number in text
+    assert "113,31 zł" in text
+    assert "833,31 zł" in text
 
 
 def test_a_stranger_gets_404(building, clerk, client):
@@ -346,7 +357,9 @@ def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
     assert response.status_code == 302
     run_url = response["Location"]
     page = client.get(run_url).content.decode()
-    assert account.number in page and "113,31" in page and "nie zaksięgowano" in page.lower()
+    assert account.number in page
+    assert "113,31" in page
+    assert "nie zaksięgowano" in page.lower()
     csv_response = client.get(run_url.replace("podglad/", "podglad.csv"))
     assert "113,31" in csv_response.content.decode("utf-8-sig")
     assert not Charge.objects.filter(component__code="water_settlement").exists()
@@ -365,7 +378,8 @@ def test_the_tenant_sees_which_invoice_billed_the_settlement(building, clerk, cl
     page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
     assert f"Faktura: <a href=\"{reverse('billing:invoices')}\">{invoice.number}</a>" in page
     listing = client.get(reverse("billing:invoices")).content.decode()
-    assert invoice.number in listing and "59,97" in listing
+    assert invoice.number in listing
+    assert "59,97" in listing
 
 
 def test_the_tenant_reads_the_vat_as_invoiced_and_the_rounding(building, clerk, client):
@@ -379,7 +393,11 @@ def test_the_tenant_reads_the_vat_as_invoiced_and_the_rounding(building, clerk, 
     page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
     page = page.replace("\xa0", " ")
     # the figures of test_a_commercial_overpayment_corrects_the_advance_invoices
-    assert "899,96 zł" in page and "netto 833,31 zł + VAT 8% 66,65 zł" in page
-    assert "Netto według taryf" in page and "833,31" in page
-    assert "Zaokrąglenie na fakturach" in page and "−0,01 zł" in page
-    assert "Nadpłata" in page and "60,03 zł" in page
+    assert "899,96 zł" in page
+    assert "netto 833,31 zł + VAT 8% 66,65 zł" in page
+    assert "Netto według taryf" in page
+    assert "833,31" in page
+    assert "Zaokrąglenie na fakturach" in page
+    assert "−0,01 zł" in page
+    assert "Nadpłata" in page
+    assert "60,03 zł" in page

@@ -119,7 +119,7 @@ def demo(db):
         interest_rate.objects.get_or_create(
             valid_from=valid_from, defaults={"rate": Decimal(rate), "source": rates.SOURCE}
         )
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
 
 
 def staff_client(username):

@@ -27,31 +27,36 @@ def admin_pages(object_views_only=False):
     for model, model_admin in admin.site._registry.items():
         first = model._default_manager.order_by("-pk").first()
         for pattern in model_admin.get_urls():
-            if not isinstance(pattern, URLPattern) or not pattern.name:
-                continue
-            name = pattern.name
-            if any(skip in name for skip in SKIP_NAMES):
-                continue
-            params = PARAM.findall(str(pattern.pattern))
-            if object_views_only and not params:
-                continue
-            if len(params) == 1 and "user" in params[0]:  # a resident's page, by user
-                target = User.objects.filter(username="wlasciciel").first()
-            else:
-                target = first
-            try:
-                if not params:
-                    url = reverse(f"admin:{name}")
-                elif len(params) == 1 and target is not None:
-                    url = reverse(f"admin:{name}", args=[target.pk])
-                else:
-                    continue
-            except NoReverseMatch:
-                continue
-            pages.append((name, url))
+            url = page_url(pattern, first, object_views_only)
+            if url is not None:
+                pages.append((pattern.name, url))
     if not object_views_only:
         pages.append(("index", reverse("admin:index")))
     return sorted(set(pages))
+
+
+def page_url(pattern, first, object_views_only):
+    """The URL of a named admin page without arguments or of one object (`first`, or the
+    resident for a page by user); None for any other pattern."""
+    if not isinstance(pattern, URLPattern) or not pattern.name:
+        return None
+    if any(skip in pattern.name for skip in SKIP_NAMES):
+        return None
+    params = PARAM.findall(str(pattern.pattern))
+    if not params:
+        return None if object_views_only else admin_url(pattern.name)
+    if len(params) > 1:
+        return None
+    if "user" in params[0]:  # a resident's page, by user
+        first = User.objects.filter(username="wlasciciel").first()
+    return None if first is None else admin_url(pattern.name, first.pk)
+
+
+def admin_url(name, *args):
+    try:
+        return reverse(f"admin:{name}", args=args)
+    except NoReverseMatch:
+        return None
 
 
 def html_pages(client, pages):
@@ -69,7 +74,8 @@ def axe_walk(page, urls):
     found, checked = {}, 0
     for url in urls:
         response = page.goto(url)
-        assert response is not None and response.status == 200, url
+        assert response is not None, url
+        assert response.status == 200, url
         checked += 1
         violations = axe_violations(page)
         if violations:

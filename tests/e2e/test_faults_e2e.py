@@ -48,7 +48,8 @@ def test_tenant_reports_a_fault_and_follows_it(page, tmp_path, settings):
     photo_url = f"/awarie/zdjecia/{report.photos.get().pk}/"
     expect(page.locator(f'main img[src="{photo_url}"]')).to_be_visible()
     response = page.request.get(photo_url)
-    assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/jpeg"
     assert_no_axe_violations(page)
 
     services.fault_status_change(

@@ -101,7 +101,8 @@ def test_dashboard_query_count_does_not_grow_with_history(client, owner):
     assert count() == baseline + 1  # the register changed: the list of accounts is read again
     assert count() == baseline
     page = client.get(reverse("dashboard"))
-    assert len(page.context["accounts"]) == 7 and page.context["unread_count"] == 6
+    assert len(page.context["accounts"]) == 7
+    assert page.context["unread_count"] == 6
 
 
 def test_the_dashboard_lists_an_account_the_moment_it_is_granted_or_ended(client, owner, account):

@@ -20,11 +20,14 @@ def test_a_bucket_is_private_and_path_style_on_its_own_endpoint(monkeypatch):
     storage = s3_storage(environ.Env())
     options = storage["OPTIONS"]
     assert storage["BACKEND"] == "core.private_storage.PrivateS3Storage"
-    assert options["bucket_name"] == "ebok-pliki" and options["location"] == "produkcja"
-    assert options["default_acl"] == "private" and options["file_overwrite"] is False
+    assert options["bucket_name"] == "ebok-pliki"
+    assert options["location"] == "produkcja"
+    assert options["default_acl"] == "private"
+    assert options["file_overwrite"] is False
     assert options["endpoint_url"] == "http://minio:9000"
     assert "access_key" not in options  # boto3's own chain: AWS_* variables, an instance role
     config = options["client_config"]
-    assert isinstance(config, Config) and config.s3 == {"addressing_style": "path"}
+    assert isinstance(config, Config)
+    assert config.s3 == {"addressing_style": "path"}
     monkeypatch.delenv("STORAGE_S3_ENDPOINT_URL")
     assert s3_storage(environ.Env())["OPTIONS"]["client_config"].s3 == {"addressing_style": "auto"}

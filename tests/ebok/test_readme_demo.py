@@ -73,7 +73,8 @@ def test_history_length_and_the_printed_balances(story, seeded):
         state = account_state_of(Account.objects.get(number=number), today)
         figure = format_pln(state.owed if state.balance < 0 else state.balance)
         line = next(line for line in seeded.splitlines() if f"account {number}:" in line)
-        assert username in line and figure in line, line
+        assert username in line, line
+        assert figure in line, line
 
 
 def test_najemca_owes_two_months_less_the_part_paid_and_the_water_credits(story, seeded):

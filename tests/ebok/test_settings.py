@@ -57,7 +57,8 @@ def test_production_must_say_how_many_proxies_it_trusts():
     env = {"DEBUG": "false", "ALLOWED_HOSTS": "ebok.example.pl", "SECRET_KEY": "x" * 50 + "Zq9!"}
     result = manage("check", "--deploy", **env)
     assert result.returncode != 0
-    assert "ebok.E001" in result.stderr and "TRUSTED_PROXY_COUNT" in result.stderr
+    assert "ebok.E001" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
     assert manage("check", "--deploy", TRUSTED_PROXY_COUNT="0", **env).returncode == 0
 
 

@@ -91,9 +91,11 @@ def test_comments_notes_and_assignment(staff_client, owner, clerk):
     ):
         assert staff_client.post(handle_url(report), data).status_code == 302
     report.refresh_from_db()
-    assert report.assigned_to == other and report.contractor == "Hydro-Serwis"
+    assert report.assigned_to == other
+    assert report.contractor == "Hydro-Serwis"
     kinds = list(report.events.values_list("kind", "public"))
-    assert ("public_comment", True) in kinds and ("internal_note", False) in kinds
+    assert ("public_comment", True) in kinds
+    assert ("internal_note", False) in kinds
     assert Notification.objects.filter(user=owner).count() == 1
     page = staff_client.get(handle_url(report)).content.decode()
     assert "Lokator trudny w kontakcie." in page  # staff see internal notes
@@ -114,7 +116,8 @@ def test_photos_for_staff_only(client, staff_client, owner):
     report = report_of(owner, photos=[_clean()])
     photo_url = reverse("admin:faults_faultphoto_view", args=[report.photos.get().pk])
     response = staff_client.get(photo_url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
     assert (
         staff_client.get(reverse("admin:faults_faultreport_change", args=[report.pk])).status_code
         == 200

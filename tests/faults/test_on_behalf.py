@@ -44,7 +44,8 @@ def test_clerk_records_a_phone_report_the_resident_sees_it(
     assert (report.reporter, report.account, report.channel, report.recorded_by) == (
         owner, account, "phone", clerk
     )
-    assert report.contact_phone == "600123456" and report.premises == account.premises
+    assert report.contact_phone == "600123456"
+    assert report.premises == account.premises
     assert report.events.get().author == clerk
     assert Notification.objects.get(user=owner).link == reverse(
         "faults:detail", args=[report.pk]
@@ -76,7 +77,8 @@ def test_bad_input_polish_messages_nothing_stored(staff_client, owner, account, 
     assert "Wybierz poprawną wartość" in errors["resident"][0]  # not one of the account's people
     assert errors["channel"] == ["To pole jest wymagane."]
     assert errors["title"] == ["To pole jest wymagane."]
-    assert not FaultReport.objects.exists() and not Notification.objects.exists()
+    assert not FaultReport.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_unknown_account_number_is_explained(staff_client):

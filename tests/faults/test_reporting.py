@@ -22,7 +22,8 @@ def test_report_about_premises(owner, account):
     assert report.status == "new"
     assert report.premises == account.premises
     assert report.building == account.premises.building
-    assert not report.urgent and report.email_status == ""
+    assert not report.urgent
+    assert report.email_status == ""
     assert list(report.events.values_list("kind", "public")) == [("reported", True)]
 
 
@@ -71,7 +72,8 @@ def test_urgent_report_emails_the_staff_on_duty_once(
     assert "600123456" in message.body
     assert f"/admin/faults/faultreport/{report.pk}/handle/" in message.body
     report.refresh_from_db()
-    assert report.email_status == "sent" and report.email_sent_at
+    assert report.email_status == "sent"
+    assert report.email_sent_at
 
 
 def test_ordinary_report_sends_no_duty_email(owner, django_capture_on_commit_callbacks):
@@ -156,7 +158,8 @@ def test_assignment_is_internal(owner, clerk):
     report = report_of(owner)
     services.fault_assign(report=report, clerk=clerk, assigned_to=clerk, contractor="Hydro-Serwis")
     report.refresh_from_db()
-    assert report.assigned_to == clerk and report.contractor == "Hydro-Serwis"
+    assert report.assigned_to == clerk
+    assert report.contractor == "Hydro-Serwis"
     assert report.events.get(kind="assigned").public is False
     assert not Notification.objects.exists()
     with pytest.raises(services.FaultRejected):

@@ -162,4 +162,5 @@ def test_staff_moving_a_confirmed_report_back_clears_the_confirmation(owner, cle
     services.fault_confirm(user=owner, report=report)
     services.fault_status_change(report=report, new_status="in_progress", clerk=clerk)
     report.refresh_from_db()
-    assert report.status == Status.IN_PROGRESS and report.confirmed_at is None
+    assert report.status == Status.IN_PROGRESS
+    assert report.confirmed_at is None

@@ -27,7 +27,7 @@ TOKEN = "TOKEN-WORKER-TEST"
 @pytest.fixture
 def peer_process():
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "tests.ksef.peer", "--port", str(port),
          "--nip", django_settings.MANAGER_NIP, "--token", TOKEN],
         cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, text=True,
@@ -91,7 +91,8 @@ def test_a_worker_sends_the_invoice_and_catches_up_after_an_outage(ksef_worker):
     wait_for(lambda: Invoice.objects.filter(pk=second.pk, ksef_status="offline").exists(),
              "the invoice to be issued offline", timeout=60)
     second.refresh_from_db()
-    assert second.offline_until is not None and second.offline_until > second.issue_date
+    assert second.offline_until is not None
+    assert second.offline_until > second.issue_date
     peer_call(root, "/_peer/config", {"outage": False})
     invoices_ksef_sweep.delay()  # what beat does every five minutes
     wait_for(lambda: Invoice.objects.filter(pk=second.pk, ksef_status="accepted").exists(),

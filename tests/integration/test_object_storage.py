@@ -159,7 +159,8 @@ def test_meter_photos_and_the_unusual_reading_confirmed_on_the_other_node(cluste
     assert cluster.keys("meters/photos/") == [reading.photo.name]
     shown = get(browser, cluster.node2, reverse("meters:photo", args=[reading.pk]))
     assert shown.headers["Content-Type"] == "image/jpeg"
-    assert shown.body == cluster.stored(reading.photo.name) and shown.body[:2] == b"\xff\xd8"
+    assert shown.body == cluster.stored(reading.photo.name)
+    assert shown.body[:2] == b"\xff\xd8"
 
     # Unusual: the photo is kept between the two steps, which land on different nodes.
     other = MeterFactory(premises=account.premises, serial_number="ZW-2")
@@ -173,7 +174,8 @@ def test_meter_photos_and_the_unusual_reading_confirmed_on_the_other_node(cluste
     assert len(cluster.keys("meters/pending/")) == 1
     on(browser, cluster.node2).submit(browser.form(r"/odczyt/$"), {"confirmed": "on"})
     unusual = Reading.objects.get(meter=other, value=D("1234.5"))
-    assert unusual.status == "flagged" and unusual.photo
+    assert unusual.status == "flagged"
+    assert unusual.photo
     assert cluster.stored(unusual.photo.name)[:2] == b"\xff\xd8"
     assert cluster.keys("meters/pending/") == []  # taken when the reading was stored
     shown = get(browser, cluster.node1, reverse("meters:photo", args=[unusual.pk]))

@@ -45,13 +45,16 @@ def test_worker_renders_the_certificate_the_resident_downloads(
     assert len(list(media.rglob("*.pdf"))) == 1
 
     response = owner_client.get(reverse("billing:certificate_pdf", args=[certificate.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    assert certificate.number in text and account.number in text
+    assert certificate.number in text
+    assert account.number in text
     assert certificate.code_display in text
     # Whoever is shown the paper checks it without logging in.
     verified = Client().get(reverse("billing:verify_code", args=[certificate.verification_code]))
-    assert verified.status_code == 200 and account.number in verified.content.decode()
+    assert verified.status_code == 200
+    assert account.number in verified.content.decode()
 
 
 def test_worker_builds_the_my_data_export_the_resident_downloads(
@@ -69,7 +72,8 @@ def test_worker_builds_the_my_data_export_the_resident_downloads(
     assert 'http-equiv="refresh"' not in index  # ready: the page stops refreshing itself
 
     response = owner_client.get(reverse("privacy:download", args=[export.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     data = json.loads(archive.read("dane.json"))
     assert data["profile"]["login"] == owner.username

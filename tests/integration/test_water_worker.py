@@ -47,7 +47,8 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
     with document.pdf_file.open("rb") as stored:
         pages = PdfReader(io.BytesIO(stored.read())).pages
     text = " ".join(" ".join(p.extract_text().split()) for p in pages)  # NBSP → space too
-    assert document.number in text and "147,00 zł" in text
+    assert document.number in text
+    assert "147,00 zł" in text
 
     wait_for(
         lambda: Notification.objects.filter(user=owner, email_status="sent").exists(),
@@ -55,4 +56,5 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
         timeout=60,
     )
     mails = [m for m in messages_in(mailbox) if "Rozliczenie wody" in subject(m)]
-    assert len(mails) == 1 and mails[0]["To"] == owner.email
+    assert len(mails) == 1
+    assert mails[0]["To"] == owner.email

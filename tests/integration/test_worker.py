@@ -33,7 +33,8 @@ def test_notification_email_is_sent_once_by_the_worker(worker, mailbox, owner):
     )
     messages = messages_in(mailbox)
     by_subject = {subject(m): m for m in messages}
-    assert len(messages) == 2 and set(by_subject) == {"Zaległa płatność", "Druga"}
+    assert len(messages) == 2
+    assert set(by_subject) == {"Zaległa płatność", "Druga"}
     assert by_subject["Zaległa płatność"]["To"] == owner.email
     assert "Prosimy o wpłatę." in body(by_subject["Zaległa płatność"])
 
@@ -50,5 +51,6 @@ def test_activation_link_reaches_the_mailbox(worker, mailbox, owner, staff):
     assert message["To"] == owner.email
     # The signed token carries its signing time, so compare what it points to, not its text.
     link = re.search(r"https?://\S+/aktywacja/(\S+)/", body(message))
-    assert link and link.group(0).startswith(settings.SITE_URL)
+    assert link
+    assert link.group(0).startswith(settings.SITE_URL)
     assert services.activation_lookup(link.group(1)).pk == issue.pk

@@ -259,6 +259,14 @@ class Refusal(Exception):
         self.answer = answer
 
 
+class _InvoiceRejected(Exception):
+    """An invoice KSeF refuses after accepting the file: its status code and the detail."""
+
+    def __init__(self, code: int, detail: str):
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
 def _field(xml_root: Any, name: str) -> str | None:
     found = xml_root.xpath(f"//*[local-name()='{name}']") if xml_root is not None else []
     text = found[0].text if found else None
@@ -424,7 +432,7 @@ class Peer:
                 answer = self._route(handler, path, result.body)
         except Refusal as refusal:
             answer = refusal.answer
-        except Exception as exc:  # a bug of the peer's: make the test fail, not hang
+        except Exception as exc:  # noqa: BLE001 - a bug of the peer's fails the test, not hangs it
             with self._lock:
                 self.errors.append(f"peer crashed on {handler.command} {path}: {exc!r}")
             answer = _Answer(500, b"peer error", "text/plain", validate=False)
@@ -780,49 +788,13 @@ class Peer:
 
     def _verify(self, invoice: _Invoice, session: _Session, body: dict, content: bytes) -> None:
         """What KSeF checks after accepting the file (faktury/weryfikacja-faktury.md)."""
-
-        def fail(code: int, *details: str) -> None:
-            invoice.code = code
-            invoice.details = list(details)
-
-        if session.key is None or session.iv is None:
-            return fail(435, "Nie udało się odszyfrować klucza sesji.")
         try:
-            xml = crypto.aes_decrypt(content, session.key, session.iv)
-        except crypto.CryptoError:
-            return fail(435, "Nie udało się odszyfrować pliku faktury.")
-        self.invoices[invoice.reference] = xml
-        if len(xml) != body["invoiceSize"] or crypto.sha256_b64(xml) != invoice.invoice_hash:
-            return fail(430, "Skrót lub rozmiar faktury nie zgadza się z zadeklarowanym.")
-        if xml.startswith(b"\xef\xbb\xbf"):
-            return fail(450, "Faktura nie może zaczynać się znakiem BOM.")
-        try:
-            root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            return fail(450, f"Dokument nie jest poprawnym XML: {exc}")
-        invoice.number = _field(root, "P_2")
-        invoice.issued = _field(root, "P_1")
-        invoice.kind = _field(root, "RodzajFaktury")
-        sellers = root.xpath(
-            "//*[local-name()='Podmiot1']/*[local-name()='DaneIdentyfikacyjne']"
-            "/*[local-name()='NIP']"
-        )
-        invoice.seller = sellers[0].text.strip() if sellers and sellers[0].text else None
-        if invoice.seller is not None and invoice.seller != session.context:
-            return fail(
-                410,
-                f"Brak uprawnień do wystawienia faktury w imieniu podmiotu {invoice.seller} "
-                f"w kontekście {session.context}.",
-            )
-        if self.validate_invoice is not None:
-            problem = self.validate_invoice(xml)
-            if problem:
-                return fail(450, problem)
-        if self.reject_next is not None:
-            code, description = self.reject_next
-            self.reject_next = None
-            invoice.description = description
-            return fail(code, description)
+            xml = self._decrypt(invoice, session, body, content)
+            self._read(invoice, xml)
+            self._check(invoice, session, xml)
+        except _InvoiceRejected as rejected:
+            invoice.code, invoice.details = rejected.code, [rejected.detail]
+            return
         duplicate = self._duplicate_of(invoice)
         if duplicate is not None:
             invoice.code = 440
@@ -834,10 +806,59 @@ class Peer:
                 "originalSessionReferenceNumber": duplicate.session,
                 "originalKsefNumber": duplicate.ksef_number or "",
             }
-            return None
+            return
         invoice.acquired = _now()
         invoice.ksef_number = ksef_number(invoice.seller or invoice.context, invoice.acquired)
-        return None
+
+    def _decrypt(self, invoice: _Invoice, session: _Session, body: dict, content: bytes) -> bytes:
+        """The invoice's XML out of the file, of the declared size and hash."""
+        if session.key is None or session.iv is None:
+            raise _InvoiceRejected(435, "Nie udało się odszyfrować klucza sesji.")
+        try:
+            xml = crypto.aes_decrypt(content, session.key, session.iv)
+        except crypto.CryptoError:
+            raise _InvoiceRejected(435, "Nie udało się odszyfrować pliku faktury.") from None
+        self.invoices[invoice.reference] = xml
+        if len(xml) != body["invoiceSize"] or crypto.sha256_b64(xml) != invoice.invoice_hash:
+            raise _InvoiceRejected(
+                430, "Skrót lub rozmiar faktury nie zgadza się z zadeklarowanym."
+            )
+        if xml.startswith(b"\xef\xbb\xbf"):
+            raise _InvoiceRejected(450, "Faktura nie może zaczynać się znakiem BOM.")
+        return xml
+
+    def _read(self, invoice: _Invoice, xml: bytes) -> None:
+        """The invoice's number, date, kind and seller, out of its XML."""
+        try:
+            root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise _InvoiceRejected(450, f"Dokument nie jest poprawnym XML: {exc}") from None
+        invoice.number = _field(root, "P_2")
+        invoice.issued = _field(root, "P_1")
+        invoice.kind = _field(root, "RodzajFaktury")
+        sellers = root.xpath(
+            "//*[local-name()='Podmiot1']/*[local-name()='DaneIdentyfikacyjne']"
+            "/*[local-name()='NIP']"
+        )
+        invoice.seller = sellers[0].text.strip() if sellers and sellers[0].text else None
+
+    def _check(self, invoice: _Invoice, session: _Session, xml: bytes) -> None:
+        """The seller is the session's, the test's own check passes, no rejection is queued."""
+        if invoice.seller is not None and invoice.seller != session.context:
+            raise _InvoiceRejected(
+                410,
+                f"Brak uprawnień do wystawienia faktury w imieniu podmiotu {invoice.seller} "
+                f"w kontekście {session.context}.",
+            )
+        if self.validate_invoice is not None:
+            problem = self.validate_invoice(xml)
+            if problem:
+                raise _InvoiceRejected(450, problem)
+        if self.reject_next is not None:
+            code, description = self.reject_next
+            self.reject_next = None
+            invoice.description = description
+            raise _InvoiceRejected(code, description)
 
     def _duplicate_of(self, invoice: _Invoice) -> _Invoice | None:
         # KSeF: the same seller NIP, kind (RodzajFaktury) and number (P_2); without a P_2 (test
@@ -914,7 +935,8 @@ class Peer:
     def upo(self, invoice_reference: str) -> bytes:
         """The UPO of an accepted invoice, shaped like faktury/upo/przyklady (unsigned)."""
         invoice = self._invoices[invoice_reference]
-        assert invoice.ksef_number and invoice.acquired
+        assert invoice.ksef_number
+        assert invoice.acquired
         issued = invoice.issued or f"{invoice.acquired:%Y-%m-%d}"
         rows = {
             "NipSprzedawcy": invoice.seller or invoice.context,

@@ -77,15 +77,19 @@ def test_full_flow(peer, client):
     references = [client.send_invoice(session, xml) for xml in (first, second)]
 
     pending = client.invoice_status(session.reference_number, references[0])
-    assert pending.code == 150 and pending.pending and pending.ksef_number is None
+    assert pending.code == 150
+    assert pending.pending
+    assert pending.ksef_number is None
 
     statuses = [wait_for(client, session.reference_number, ref) for ref in references]
     for status in statuses:
-        assert status.code == 200 and status.accepted, status
+        assert status.code == 200, status
+        assert status.accepted, status
         assert status.description == "Sukces"
         assert is_valid_ksef_number(status.ksef_number)
         assert status.ksef_number.startswith(f"{NIP}-")
-        assert status.acquired_at and status.upo_url
+        assert status.acquired_at
+        assert status.upo_url
     assert statuses[0].ksef_number != statuses[1].ksef_number
 
     schema = etree.XMLSchema(etree.parse(str(UPO_XSD)))
@@ -141,7 +145,8 @@ def test_wrong_token_is_a_readable_error_without_the_token(peer):
     assert error.details == ["Nieprawidłowy token"]
     assert "Nieprawidłowy token" in str(error)
     for text in (str(error), repr(error), repr(client)):
-        assert wrong not in text and TOKEN not in text
+        assert wrong not in text
+        assert TOKEN not in text
     assert ("POST", "/v2/auth/token/redeem") not in peer.requests
     assert peer.errors == []
 
@@ -227,8 +232,10 @@ def test_rejected_invoice(peer, client):
     status = client.invoice_status(session.reference_number, rejected)
     assert status.code == 450
     assert status.description == "Błąd weryfikacji semantyki dokumentu faktury"
-    assert status.ksef_number is None and status.upo_url is None
-    assert not status.accepted and not status.pending
+    assert status.ksef_number is None
+    assert status.upo_url is None
+    assert not status.accepted
+    assert not status.pending
     assert client.invoice_status(session.reference_number, accepted).code == 200
     with pytest.raises(KsefError) as caught:
         client.invoice_upo(session.reference_number, f"{NIP}-20250101-000000000000-00")
@@ -318,7 +325,8 @@ def test_problem_details_errors_are_parsed(peer):
     )
     assert response.headers["Content-Type"] == "application/problem+json"
     error = error_from_response(response)
-    assert error.code == 21405 and error.description == "Błąd walidacji danych wejściowych."
+    assert error.code == 21405
+    assert error.description == "Błąd walidacji danych wejściowych."
 
 
 def test_ksef_number_checksum_matches_the_documentation():

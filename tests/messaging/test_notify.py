@@ -23,9 +23,11 @@ def test_notify_stores_and_mails_after_commit(owner, django_capture_on_commit_ca
     message = mail.outbox[0]
     assert message.to == [owner.email]
     assert message.subject == "Nowa wiadomość"
-    assert "Treść" in message.body and "http://127.0.0.1:8000/powiadomienia/" in message.body
+    assert "Treść" in message.body
+    assert "http://127.0.0.1:8000/powiadomienia/" in message.body
     notification.refresh_from_db()
-    assert notification.email_status == "sent" and notification.email_sent_at
+    assert notification.email_status == "sent"
+    assert notification.email_sent_at
 
 
 def test_email_task_run_twice_sends_once(owner, django_capture_on_commit_callbacks):
@@ -81,7 +83,8 @@ def test_inbox_lists_own_notifications_and_marks_read(client, owner, stranger):
     notify(stranger, "Cudza sprawa", "Treść")
     client.force_login(owner)
     page = client.get(reverse("messaging:notification_list")).content.decode()
-    assert "Moja sprawa" in page and "Cudza sprawa" not in page
+    assert "Moja sprawa" in page
+    assert "Cudza sprawa" not in page
 
     detail = client.get(reverse("messaging:notification_detail", args=[mine.pk]))
     assert "Treść" in detail.content.decode()
@@ -95,7 +98,8 @@ def test_mark_all_read_touches_only_own(client, owner, stranger):
     theirs = notify(stranger, "C", "c")
     client.force_login(owner)
     response = client.post(reverse("messaging:read_all"), {"next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == reverse(
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
         "messaging:notification_list"
     )
     assert not Notification.objects.filter(user=owner, read_at__isnull=True).exists()
@@ -126,7 +130,8 @@ def test_staff_see_deliveries_and_reads_per_resident(client, owner):
     page = client.get(reverse("admin:messaging_user_deliveries", args=[owner.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Nowe naliczenie" in text and notice.title in text
+    assert "Nowe naliczenie" in text
+    assert notice.title in text
     user_page = client.get(reverse("admin:accounts_user_change", args=[owner.pk]))
     assert reverse("admin:messaging_user_deliveries", args=[owner.pk]) in user_page.content.decode()
 

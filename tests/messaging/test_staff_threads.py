@@ -75,7 +75,8 @@ def test_bad_input_polish_messages_and_nothing_stored(staff_client, account, str
     assert errors["subject"]
     page = response.content.decode()
     assert "To pole jest wymagane." in page
-    assert not Thread.objects.exists() and not ThreadMessage.objects.exists()
+    assert not Thread.objects.exists()
+    assert not ThreadMessage.objects.exists()
     assert not Notification.objects.exists()
 
 
@@ -107,7 +108,8 @@ def test_reply_is_its_own_form_and_no_save_button_can_drop_it(staff_client, owne
     assert f'action="{reply_action}"' in reply
     assert "Wyślij odpowiedź" in reply
     # No save buttons anywhere on the page: "Zapisz i kontynuuj edycję" cannot discard a reply.
-    assert 'name="_continue"' not in page and 'name="_save"' not in page
+    assert 'name="_continue"' not in page
+    assert 'name="_save"' not in page
 
     response = staff_client.post(reply_action, {"text": "Odpowiedź BOK."})
     assert response.status_code == 302

@@ -32,7 +32,8 @@ def test_resident_writes_to_bok_about_own_account(owner_client, owner, account):
     assert response["Location"] == reverse("messaging:thread_detail", args=[thread.pk])
     assert (thread.account, thread.created_by, thread.status) == (account, owner, "open")
     message = thread.messages.get()
-    assert message.text == "Proszę o zwrot nadpłaty." and not message.from_staff
+    assert message.text == "Proszę o zwrot nadpłaty."
+    assert not message.from_staff
     assert message.attachment_name == "potwierdzenie.pdf"
     page = owner_client.get(reverse("messaging:thread_list")).content.decode()
     assert "Nadpłata za marzec" in page
@@ -48,7 +49,8 @@ def test_a_file_that_is_not_pdf_or_image_is_refused_and_nothing_stored(owner_cli
     response = start(owner_client, account, attachment=SimpleUploadedFile("a.txt", b"hello"))
     assert response.status_code == 200
     assert response.context["form"].errors["attachment"]
-    assert not Thread.objects.exists() and not ThreadMessage.objects.exists()
+    assert not Thread.objects.exists()
+    assert not ThreadMessage.objects.exists()
 
 
 def test_stranger_gets_404_and_co_holder_sees_the_thread(client, owner, co_holder, stranger):
@@ -92,9 +94,11 @@ def test_staff_reply_in_admin_notifies_the_resident(
         )
     assert response.status_code == 302
     thread.refresh_from_db()
-    assert thread.status == "closed" and not thread.awaiting_staff
+    assert thread.status == "closed"
+    assert not thread.awaiting_staff
     answer = thread.messages.last()
-    assert answer.from_staff and answer.author == staff
+    assert answer.from_staff
+    assert answer.author == staff
     notification = Notification.objects.get(user=owner)
     assert notification.link == reverse("messaging:thread_detail", args=[thread.pk])
     assert "Nadpłata zostanie zwrócona." in notification.body
@@ -125,7 +129,8 @@ def test_thread_queue_filters_open_and_old(client, owner, staff):
     client.force_login(staff)
     url = reverse("admin:messaging_thread_changelist")
     page = client.get(url + "?status__exact=open&age=7").content.decode()
-    assert "Stara sprawa" in page and "Nowa sprawa" not in page
+    assert "Stara sprawa" in page
+    assert "Nowa sprawa" not in page
     assert "10" in page  # the age column
 
 

@@ -41,7 +41,8 @@ def test_unread_list_matches_the_inbox_and_counts_beyond_the_limit(owner):
     assert all(isinstance(i.at, type(now)) and i.at.tzinfo for i in items)
 
     items, count = unread_for_user(owner, limit=10)
-    assert shown(items) == expected and count == 5
+    assert shown(items) == expected
+    assert count == 5
     assert "Przerwa w dostawie wody" in [i.title for i in items]
 
 

@@ -25,7 +25,8 @@ def test_unconfirmed_photos_are_swept_and_fresh_ones_kept(owner, settings):
     aged_name = f"meters/pending/{files[0].name}"
 
     assert pending_photos_sweep() == 1
-    assert not files[0].exists() and files[1].exists()
+    assert not files[0].exists()
+    assert files[1].exists()
     # The kept photo of the fresh reading still opens; the aged one is gone for good, which
     # the page then says (pending.PhotoGone).
     def opens(token):

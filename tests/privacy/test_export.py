@@ -99,7 +99,8 @@ def test_expired_export_is_deleted(owner_client, owner):
     result = services.exports_sweep(now=later)
     assert result["expired"] == 1
     export.refresh_from_db()
-    assert export.status == "expired" and not export.file
+    assert export.status == "expired"
+    assert not export.file
     from django.core.files.storage import default_storage
 
     assert not default_storage.exists(name)

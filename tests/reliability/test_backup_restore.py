@@ -87,7 +87,7 @@ def test_pg_dump_and_pg_restore_keep_every_balance(tmp_path):
     restored = f"{source}_restored"
     dump = tmp_path / "ebok.dump"
     env = {"PATH": "/usr/bin:/bin", "PGPASSWORD": connection.settings_dict["PASSWORD"] or ""}
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["pg_dump", "--format=custom", f"--file={dump}", f"--dbname={conninfo(source)}"],
         check=True,
         env=env,
@@ -97,7 +97,7 @@ def test_pg_dump_and_pg_restore_keep_every_balance(tmp_path):
         admin.execute(drop)
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(restored)))
         try:
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [
                     "pg_restore",
                     "--exit-on-error",

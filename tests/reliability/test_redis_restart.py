@@ -34,7 +34,7 @@ class RedisServer:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
             + ["--save", "", "--appendonly", "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
@@ -76,7 +76,7 @@ def stack(tmp_path):
 
     def start(args):
         processes.append(
-            subprocess.Popen(  # noqa: S603
+            subprocess.Popen(
                 [sys.executable, "-m", *args], cwd=settings.BASE_DIR, env=env,
                 start_new_session=True,
             )
@@ -91,7 +91,7 @@ def stack(tmp_path):
 
     def sweep():
         """What beat runs every five minutes, in a process of its own."""
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [sys.executable, "manage.py", "shell", "-c",
              "from faults.tasks import duty_emails_sweep as s; s()"],
             cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, timeout=60,
@@ -139,7 +139,8 @@ def report_emergency(browser, title):
             "emergency": "on",
         },
     )
-    assert browser.path.startswith("/awarie/") and title in browser.text, browser.path
+    assert browser.path.startswith("/awarie/"), browser.path
+    assert title in browser.text, browser.path
     return FaultReport.objects.get(title=title)
 
 

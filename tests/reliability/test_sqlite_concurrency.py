@@ -39,7 +39,7 @@ def portal(tmp_path_factory):
     db = folder / "db.sqlite3"
     env = embedded_env(db)
     for command in (["migrate", "--no-input"], ["seed_demo"]):
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=settings.BASE_DIR,
             env=env,
@@ -47,7 +47,7 @@ def portal(tmp_path_factory):
             capture_output=True,
         )
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -61,7 +61,8 @@ def portal(tmp_path_factory):
             urllib.request.urlopen(f"{base}/auth/login/", timeout=2).close()  # noqa: S310
             break
         except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "runserver did not start"
+            assert server.poll() is None, "runserver exited"
+            assert time.monotonic() < deadline, "runserver did not start"
             time.sleep(0.3)
     yield base, db
     server.terminate()
@@ -149,7 +150,8 @@ def test_four_votes_of_one_owner_at_once(portal):
     current = rows(
         db, "SELECT choice FROM resolutions_currentvote WHERE ballot_id = ?", int(ballot)
     )
-    assert len(current) == 1 and current[0][0] in choices  # one vote counts: the last one
+    assert len(current) == 1  # one vote counts: the last one
+    assert current[0][0] in choices
     assert rows(db, "SELECT COUNT(*) FROM resolutions_vote WHERE ballot_id = ?", int(ballot)) == [
         (4,)
     ]

@@ -128,7 +128,8 @@ def wait_until_all_done():
 def assert_everything_exactly_once(invoices, media, mailbox):
     stored = {str(path.relative_to(media)) for path in media.rglob("*.pdf")}
     names = set(Invoice.objects.values_list("pdf_file", flat=True))
-    assert len(names) == len(invoices) and stored == names  # one file each, no stray copies
+    assert len(names) == len(invoices)  # one file each, no stray copies
+    assert stored == names
     expected = Counter(Notification.objects.values_list("user__email", "subject"))
     delivered = Counter((m["To"], subject(m)) for m in messages_in(mailbox))
     assert delivered == expected
@@ -150,7 +151,8 @@ def test_worker_killed_mid_render_then_sweepers_finish_everything_once(
     # ~0.15 s may end between the look and the kill, on a loaded machine: then the kill fell
     # between two tasks and no claim is left, which the sweepers must survive just the same.)
     killed_in = Invoice.objects.filter(pdf_status=Invoice.PdfStatus.RENDERING)
-    assert killed_in.count() <= 1 and not any(i.pdf_file for i in killed_in)
+    assert killed_in.count() <= 1
+    assert not any(i.pdf_file for i in killed_in)
     assert Invoice.objects.exclude(pdf_status=Invoice.PdfStatus.DONE).count() >= 1
 
     ten_minutes_pass()

@@ -141,12 +141,14 @@ def test_after_closing_the_result_and_the_challenge_deadline_are_shown(client, c
     assert reverse("resolutions:protocol", args=[resolution.pk]) in page
     assert resolution.result == "adopted"
     notice = resolution.notices.get(user=owner)
-    assert notice.channel == "letter" and notice.notified_at is None
+    assert notice.channel == "letter"
+    assert notice.notified_at is None
     services.letters_mark_delivered(notice_ids=[notice.pk], on=resolution.closed_at.date())
     notice.refresh_from_db()
     page = client.get(reverse("resolutions:detail", args=[resolution.pk])).content.decode()
     deadline = notice.challenge_deadline
-    assert f"{deadline.day} " in page and str(deadline.year) in page
+    assert f"{deadline.day} " in page
+    assert str(deadline.year) in page
 
 
 def test_vote_list_and_protocol_for_owners_of_the_community(client, closed_vote):

@@ -199,7 +199,8 @@ def test_result_notices_electronic_for_consent_letters_for_the_rest(four, tmp_pa
     # The task queued on commit renders the protocol and one letter page per owner.
     assert resolution_documents_render(closed.pk) is True
     closed.refresh_from_db()
-    assert closed.protocol and closed.letters
+    assert closed.protocol
+    assert closed.letters
     letters_pdf = PdfReader(closed.letters.open("rb"))
     assert len(letters_pdf.pages) == 3
     pages = [page.extract_text() for page in letters_pdf.pages]

@@ -89,12 +89,14 @@ def test_an_activation_link_of_staff_with_totp_still_asks_for_the_code(
     path = issue_by_email(clerk, boss, django_capture_on_commit_callbacks)
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     # The password is set, but the session opens only after the code from the app.
-    assert response.status_code == 302 and response["Location"].startswith(MFA_AUTH)
+    assert response.status_code == 302
+    assert response["Location"].startswith(MFA_AUTH)
     assert "_auth_user_id" not in client.session
     clerk.refresh_from_db()
     assert clerk.check_password(NEW_PASSWORD)
     admin = client.get(ADMIN)
-    assert admin.status_code == 302 and admin["Location"].startswith(reverse("admin:login"))
+    assert admin.status_code == 302
+    assert admin["Location"].startswith(reverse("admin:login"))
 
 
 def test_an_activation_link_of_a_resident_without_an_app_logs_in(
@@ -102,7 +104,8 @@ def test_an_activation_link_of_a_resident_without_an_app_logs_in(
 ):
     path = issue_by_email(owner, staff, django_capture_on_commit_callbacks)
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
     assert client.session["_auth_user_id"] == str(owner.pk)
 
 
@@ -112,7 +115,8 @@ def test_a_one_time_password_letter_of_staff_with_totp_asks_for_the_code(client,
         user=clerk, method="letter", document_type="id_card", clerk=boss
     )
     response = client.post(LOGIN, {"login": "bok3", "password": password})
-    assert response.status_code == 302 and response["Location"].startswith(MFA_AUTH)
+    assert response.status_code == 302
+    assert response["Location"].startswith(MFA_AUTH)
     assert "_auth_user_id" not in client.session
 
 
@@ -137,7 +141,8 @@ def test_a_password_reset_logs_nobody_in_and_the_next_login_asks_for_the_code(cl
     assert done.status_code == 302
     assert "_auth_user_id" not in client.session
     response = client.post(LOGIN, {"login": boss.username, "password": NEW_PASSWORD})
-    assert response.status_code == 302 and response["Location"].startswith(MFA_AUTH)
+    assert response.status_code == 302
+    assert response["Location"].startswith(MFA_AUTH)
     assert "_auth_user_id" not in client.session
 
 
@@ -228,7 +233,8 @@ def test_issuing_credentials_with_another_address_needs_the_clerks_tick(clerk_cl
     assert response.context["form"].errors["confirm_email_change"]
     owner.refresh_from_db()
     assert owner.email == "owner@example.pl"
-    assert not CredentialIssue.objects.exists() and not SecurityNotice.objects.exists()
+    assert not CredentialIssue.objects.exists()
+    assert not SecurityNotice.objects.exists()
 
 
 # -- finding 3: e-mail and password changes need the password and tell the old address ----------
@@ -237,7 +243,8 @@ def test_issuing_credentials_with_another_address_needs_the_clerks_tick(clerk_cl
 def test_allauths_e_mail_page_adds_no_address_on_a_session_alone(owner_client, owner):
     url = reverse("account_email")
     response = owner_client.post(url, {"action_add": "", "email": "intruz@example.pl"})
-    assert response.status_code in (301, 302) and response["Location"] == reverse("profile")
+    assert response.status_code in (301, 302)
+    assert response["Location"] == reverse("profile")
     assert not EmailAddress.objects.filter(email="intruz@example.pl").exists()
     owner.refresh_from_db()
     assert owner.email == "owner@example.pl"
@@ -250,7 +257,8 @@ def test_an_e_mail_change_needs_the_current_password(owner_client, owner, passwo
     )
     assert response.status_code == 400
     assert response.context["email_form"].errors["password"]
-    assert not EmailChange.objects.exists() and not SecurityNotice.objects.exists()
+    assert not EmailChange.objects.exists()
+    assert not SecurityNotice.objects.exists()
 
 
 def test_an_e_mail_change_is_told_to_the_old_address_and_recorded(
@@ -265,9 +273,11 @@ def test_an_e_mail_change_is_told_to_the_old_address_and_recorded(
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {"nowy@example.pl", "owner@example.pl"}
     warning = by_address["owner@example.pl"]
-    assert "nowy@example.pl" in warning.body and "BOK" in warning.body
+    assert "nowy@example.pl" in warning.body
+    assert "BOK" in warning.body
     requested = AuditEvent.objects.get(action="add", object_type="accounts.emailchange")
-    assert requested.actor == owner and requested.new["new_email"] == "nowy@example.pl"
+    assert requested.actor == owner
+    assert requested.new["new_email"] == "nowy@example.pl"
 
     link = re.search(r"https?://[^/\s]+(/profil/email/potwierdz/\S+/)", by_address[
         "nowy@example.pl"].body).group(1)
@@ -276,7 +286,8 @@ def test_an_e_mail_change_is_told_to_the_old_address_and_recorded(
     owner.refresh_from_db()
     assert owner.email == "nowy@example.pl"
     changed = SecurityNotice.objects.get(kind="email_changed")
-    assert changed.to_email == "owner@example.pl" and changed.email_status == "sent"
+    assert changed.to_email == "owner@example.pl"
+    assert changed.email_status == "sent"
     assert mail.outbox[-1].to == ["owner@example.pl"]
     event = AuditEvent.objects.get(action="change", object_type="accounts.user")
     assert (event.old, event.new) == ({"email": "owner@example.pl"}, {"email": "nowy@example.pl"})
@@ -289,7 +300,8 @@ def test_e_mail_change_requests_are_rate_limited(owner_client, owner):
         ).status_code
         for i in range(15)
     ]
-    assert codes[:3] == [302, 302, 302] and set(codes[3:]) == {429}
+    assert codes[:3] == [302, 302, 302]
+    assert set(codes[3:]) == {429}
     assert EmailChange.objects.count() == 3
 
 
@@ -334,7 +346,8 @@ def test_a_session_ends_twelve_hours_after_login_however_active(owner_client, se
     session["_logged_in_at"] = int(time.time()) - 12 * 3600 - 1
     session.save()
     response = owner_client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
     assert "_auth_user_id" not in owner_client.session
 
 
@@ -389,4 +402,5 @@ def test_a_proxy_without_the_trusted_proxy_setting_is_logged_once(client, caplog
     for _ in range(3):
         client.get(LOGIN, HTTP_X_FORWARDED_FOR="203.0.113.7")
     warnings = [r for r in caplog.records if "TRUSTED_PROXY_COUNT" in r.getMessage()]
-    assert len(warnings) == 1 and warnings[0].levelname == "ERROR"
+    assert len(warnings) == 1
+    assert warnings[0].levelname == "ERROR"

@@ -291,7 +291,8 @@ def test_statement_upload(accountant_client, content):
     (statement,) = StatementImport.objects.all()
     statement_import_run(statement_id=statement.pk)
     statement.refresh_from_db()
-    assert statement.status == StatementImport.Status.ERROR and statement.error.strip()
+    assert statement.status == StatementImport.Status.ERROR
+    assert statement.error.strip()
     after = snapshot(*models)
     for model in (StatementLine, Payment):
         assert after[model._meta.label] == before[model._meta.label]

@@ -57,8 +57,11 @@ def assert_inert(rows, where):
 
 def test_the_helper_quotes_formulas_and_leaves_numbers():
     assert [inert(a) for a in ATTACKS] == ["'" + a for a in ATTACKS]
-    assert inert("-12,50") == "-12,50" and inert("+48 600 123 456") == "'+48 600 123 456"
-    assert inert("1234,56") == "1234,56" and inert("Czynsz") == "Czynsz" and inert(7) == 7
+    assert inert("-12,50") == "-12,50"
+    assert inert("+48 600 123 456") == "'+48 600 123 456"
+    assert inert("1234,56") == "1234,56"
+    assert inert("Czynsz") == "Czynsz"
+    assert inert(7) == 7
 
 
 def test_no_csv_is_written_any_other_way():
@@ -133,7 +136,8 @@ def test_the_meter_readings_export(client, account):
     assert response.status_code == 200
     rows = rows_of(response.content)
     assert_inert(rows, "readings")
-    assert rows[1][0] == "'" + ATTACKS[0] and rows[1][3] == "'=1+1"
+    assert rows[1][0] == "'" + ATTACKS[0]
+    assert rows[1][3] == "'=1+1"
 
 
 def test_the_water_settlement_preview_csv(client, account):
@@ -165,4 +169,5 @@ def test_the_water_settlement_preview_csv(client, account):
     rows = rows_of(client.get(url).content)
     assert_inert(rows, "water settlement preview")
     # 1 m³ × 14,70 = 14,70 zł against 100,00 zł of advances: −85,30
-    assert rows[1][1].startswith("'=HYPERLINK") and rows[1][9] == "-85,30"
+    assert rows[1][1].startswith("'=HYPERLINK")
+    assert rows[1][9] == "-85,30"

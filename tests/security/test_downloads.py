@@ -124,7 +124,8 @@ def test_downloads_answer_only_get_and_head(client, staff, owner, view):
     client.force_login(staff if name.startswith("admin:") else owner)
     url = reverse(name, args=args)
     response = client.post(url)
-    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
     for method in ("put", "patch", "delete"):  # refused for every page by PageMethodsMiddleware
         assert getattr(client, method)(url).status_code == 405, (method, url)
     assert client.head(url).status_code != 405
@@ -252,9 +253,11 @@ def test_a_staff_download_whose_file_is_gone_goes_back_with_a_message(
     client.force_login(staff)
     with caplog.at_level(logging.ERROR, logger="core.downloads"):
         response = client.get(reverse(name, args=args(stored)))
-    assert response.status_code == 302 and response["Location"] == back(stored)
+    assert response.status_code == 302
+    assert response["Location"] == back(stored)
     shown = [str(m) for m in get_messages(response.wsgi_request)]
-    assert len(shown) == 1 and (MISSING_EN in shown[0] or MISSING_PL in shown[0])
+    assert len(shown) == 1
+    assert MISSING_EN in shown[0] or MISSING_PL in shown[0]
     assert any(stored.name in record.getMessage() for record in caplog.records)
 
 
@@ -263,7 +266,8 @@ def test_a_data_export_whose_file_is_gone_is_prepared_again(owner_client, owner)
     export = DataExport.objects.get(pk=pk)
     _gone(export.file)
     response = owner_client.get(reverse("privacy:download", args=[pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("privacy:index")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("privacy:index")
     # The gone one stays listed as it was; one new export is queued: 1 + 1 = 2 rows.
     assert DataExport.objects.filter(user=owner).count() == 2
     newest = DataExport.objects.filter(user=owner).exclude(pk=pk).get()

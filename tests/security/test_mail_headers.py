@@ -68,9 +68,11 @@ def test_an_old_subject_with_a_line_break_is_mailed_on_one_line(
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("admin:messaging_thread_reply", args=[thread.pk]), {"text": "Tak."})
     notification = Notification.objects.get(user=owner)
-    assert "\r" not in notification.subject and "\n" not in notification.subject
+    assert "\r" not in notification.subject
+    assert "\n" not in notification.subject
     assert notification_email_send.apply(args=[notification.pk]).get() == "sent"
-    assert mail.outbox[-1].to == [owner.email] and "Bcc" not in mail.outbox[-1].extra_headers
+    assert mail.outbox[-1].to == [owner.email]
+    assert "Bcc" not in mail.outbox[-1].extra_headers
     assert mail.outbox[-1].bcc == []
 
 
