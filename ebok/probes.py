@@ -76,7 +76,7 @@ def ready():
         try:
             check()
             results[name] = "ok"
-        except Exception:  # noqa: BLE001 - any failure makes the process not ready
+        except Exception:  # any failure makes the process not ready
             log.warning("Readiness check %s failed", name, exc_info=True)
             results[name] = "failed"
     ok = all(result == "ok" for result in results.values())

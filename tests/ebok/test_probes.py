@@ -33,9 +33,11 @@ def get(path):
 def test_live_answers_without_the_database(production):
     # No `db` fixture: any query here would fail the test.
     response = get("/health/live")
-    assert response.status_code == 200 and response.content == b"ok"
+    assert response.status_code == 200
+    assert response.content == b"ok"
     assert response["Cache-Control"] == "no-store"
-    assert "Set-Cookie" not in response and "sessionid" not in str(response.cookies)
+    assert "Set-Cookie" not in response
+    assert "sessionid" not in str(response.cookies)
 
 
 @pytest.mark.django_db
@@ -65,7 +67,8 @@ def test_ready_is_503_when_the_storage_cannot_be_written(production, settings, t
     blocked.write_text("not a folder")
     settings.MEDIA_ROOT = blocked
     response = get("/health/ready")
-    assert response.status_code == 503 and response.json()["checks"]["storage"] == "failed"
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "failed"
 
 
 @pytest.mark.django_db
@@ -74,7 +77,8 @@ def test_ready_asks_redis_when_it_is_configured(production, settings):
     assert get("/health/ready").json()["checks"]["redis"] == "ok"
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     response = get("/health/ready")
-    assert response.status_code == 503 and response.json()["checks"]["redis"] == "failed"
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == "failed"
 
 
 @pytest.mark.django_db

@@ -45,7 +45,8 @@ def test_a_real_worker_beats_runs_the_heartbeat_and_counts_failures(tmp_path, ca
             timeout=60,
         )
         ((name, (at, queues)),) = state.workers.items()
-        assert name.startswith("monitor@") and queues == sorted(app.amqp.queues)
+        assert name.startswith("monitor@")
+        assert queues == sorted(app.amqp.queues)
         assert time.time() - at < 30
 
         app.send_task("ebok.heartbeat_record")  # as beat sends it: beat's heartbeat
@@ -68,7 +69,8 @@ def test_a_real_worker_beats_runs_the_heartbeat_and_counts_failures(tmp_path, ca
         )
         families = {family.name: family for family in CeleryCollector().collect()}
         (failed,) = families["ebok_celery_task_failures"].samples
-        assert failed.labels == {"task": "ebok.heartbeat_record"} and failed.value == 1
+        assert failed.labels == {"task": "ebok.heartbeat_record"}
+        assert failed.value == 1
 
         staff = StaffFactory(username="bok_worker_check")
         browser = Client()
@@ -82,5 +84,6 @@ def test_a_real_worker_beats_runs_the_heartbeat_and_counts_failures(tmp_path, ca
         for line in json_lines(capfd.readouterr().err)
         if line["level"] == "ERROR" and line.get("task") == "ebok.heartbeat_record"
     ]
-    assert failure["request_id"] == "req-from-a-page" and failure["logger"] == "celery.app.trace"
+    assert failure["request_id"] == "req-from-a-page"
+    assert failure["logger"] == "celery.app.trace"
     assert "TypeError" in failure["exc_info"]
