@@ -46,19 +46,9 @@
     nameFilterIcons(document);
   }
 
-  // select2 draws its boxes when jQuery is ready, after a new inline row and after each choice,
-  // so name whatever it has drawn each time the page changes.
-  var pending = false;
-  function soon() {
-    if (!pending) {
-      pending = true;
-      window.requestAnimationFrame(function () {
-        pending = false;
-        run();
-      });
-    }
-  }
-
+  // select2 draws its boxes when jQuery is ready, after a new inline row and after each choice.
+  // The observer's callback runs as a microtask, before any later task (a screen reader's
+  // or a checker's read), so the names are there as soon as the boxes are.
   document.addEventListener("DOMContentLoaded", function () {
     run();
     new MutationObserver(function (changes) {
@@ -69,7 +59,7 @@
         });
       });
       if (drawn) {
-        soon();
+        run();
       }
     }).observe(document.body, { childList: true, subtree: true });
   });
