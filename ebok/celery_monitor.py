@@ -195,26 +195,38 @@ def admin_warnings(request) -> list[str]:
         ]
     now = time.time()
     limit = settings.HEARTBEAT_MAX_AGE_MINUTES * 60
-    messages = []
+    return [
+        *_beat_warnings(state, now, limit),
+        *_worker_warnings(state, now, limit),
+        *_backlog_warnings(state),
+    ]
+
+
+def _beat_warnings(state: Snapshot, now: float, limit: float) -> list[str]:
     if state.beat_at is None:
-        messages.append(
+        return [
             _(
                 "Celery beat has sent no heartbeat: periodic tasks (sweepers, reminders, the "
                 "monthly charge run) are not being started."
             )
+        ]
+    if now - state.beat_at <= limit:
+        return []
+    minutes = _minutes(now - state.beat_at)
+    return [
+        ngettext(
+            "Celery beat has sent no heartbeat for %(minutes)d minute: periodic tasks "
+            "(sweepers, reminders, the monthly charge run) are not being started.",
+            "Celery beat has sent no heartbeat for %(minutes)d minutes: periodic tasks "
+            "(sweepers, reminders, the monthly charge run) are not being started.",
+            minutes,
         )
-    elif now - state.beat_at > limit:
-        minutes = _minutes(now - state.beat_at)
-        messages.append(
-            ngettext(
-                "Celery beat has sent no heartbeat for %(minutes)d minute: periodic tasks "
-                "(sweepers, reminders, the monthly charge run) are not being started.",
-                "Celery beat has sent no heartbeat for %(minutes)d minutes: periodic tasks "
-                "(sweepers, reminders, the monthly charge run) are not being started.",
-                minutes,
-            )
-            % {"minutes": minutes}
-        )
+        % {"minutes": minutes}
+    ]
+
+
+def _worker_warnings(state: Snapshot, now: float, limit: float) -> list[str]:
+    messages = []
     for queue in configured_queues():
         newest = state.newest_worker_on(queue)
         if newest is None:
@@ -233,14 +245,17 @@ def admin_warnings(request) -> list[str]:
                 )
                 % {"queue": queue, "minutes": minutes}
             )
-    for queue, length in sorted(state.queue_lengths.items()):
-        if length > settings.QUEUE_BACKLOG_THRESHOLD:
-            messages.append(
-                ngettext(
-                    "%(count)d task waits in the queue “%(queue)s”: the workers do not keep up.",
-                    "%(count)d tasks wait in the queue “%(queue)s”: the workers do not keep up.",
-                    length,
-                )
-                % {"count": length, "queue": queue}
-            )
     return messages
+
+
+def _backlog_warnings(state: Snapshot) -> list[str]:
+    return [
+        ngettext(
+            "%(count)d task waits in the queue “%(queue)s”: the workers do not keep up.",
+            "%(count)d tasks wait in the queue “%(queue)s”: the workers do not keep up.",
+            length,
+        )
+        % {"count": length, "queue": queue}
+        for queue, length in sorted(state.queue_lengths.items())
+        if length > settings.QUEUE_BACKLOG_THRESHOLD
+    ]
