@@ -53,7 +53,7 @@ TILES = [
         frozenset({Account.Kind.COMMUNITY_OWNERSHIP}),
     ),
     Tile(
-        _("Inbox"),
+        _("Notifications"),
         _("Notices from the manager and notifications about your accounts."),
         "messaging:notification_list",
     ),

@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
@@ -9,6 +10,7 @@ from core.text import validate_one_line
 from .models import MessagingPreference, Thread
 
 ACCEPT = "application/pdf,image/jpeg,image/png"
+CHOOSE = _("— choose —")
 ATTACHMENT_HELP = _("Optional. A PDF, JPEG or PNG file, at most 10 MB.")
 
 
@@ -22,22 +24,31 @@ def attachment_field():
 
 
 class ThreadForm(OneTimeTokenForm):
-    account = forms.TypedChoiceField(label=_("Account"), coerce=int)
-    topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
+    account = forms.TypedChoiceField(label=_("Premises"), coerce=int)
+    # No topic is preselected: the topic decides who at BOK reads the message.
+    topic = forms.ChoiceField(
+        label=pgettext_lazy("what a message to BOK is about", "About"),
+        choices=[("", CHOOSE), *Thread.Topic.choices],
+        error_messages={"required": _("Choose what your message is about.")},
+    )
     subject = forms.CharField(
-        label=_("Subject"), max_length=200, validators=[validate_one_line], strip=False
+        label=_("Title"), max_length=200, validators=[validate_one_line], strip=False
     )
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = attachment_field()
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["account"]).choices = [
+        field = cast(forms.TypedChoiceField, self.fields["account"])
+        field.choices = [
             (a.pk, f"{a.premises.building.street} / {a.premises.number} ({a.number})")
             for a in accounts
         ]
         if len(accounts) == 1:
-            self.fields["account"].initial = accounts[0].pk
+            field.initial = accounts[0].pk
+        else:  # as with the topic, nothing is chosen for the resident
+            field.choices = [("", CHOOSE), *field.choices]
+            field.error_messages["required"] = _("Choose the premises your message is about.")
 
 
 class ReplyForm(OneTimeTokenForm):
@@ -49,7 +60,7 @@ class PreferenceForm(forms.Form):
     email_notices = forms.BooleanField(
         label=_("E-mail me the manager's notices"),
         required=False,
-        help_text=_("Everything always appears in your e-BOK inbox."),
+        help_text=_("Everything always appears under Notifications in e-BOK."),
     )
     email_billing = forms.BooleanField(
         label=_("E-mail me about charges and payment reminders"), required=False

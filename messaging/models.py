@@ -89,7 +89,7 @@ class MessagingPreference(models.Model):
     email_notices = models.BooleanField(
         _("e-mail me the manager's notices"),
         default=True,
-        help_text=_("Notices always appear in your e-BOK inbox."),
+        help_text=_("Notices always appear under Notifications in e-BOK."),
     )
     email_billing = models.BooleanField(_("e-mail me about charges and payments"), default=True)
     email_meters = models.BooleanField(_("e-mail me meter reading reminders"), default=True)

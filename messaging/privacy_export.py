@@ -44,7 +44,7 @@ def _notices(person: Person) -> Iterator[Row]:
 
 SECTIONS = [
     Section(
-        "messages", "wiadomosci", _("Messages"),
+        "messages", "wiadomosci", _("Messages to BOK"),
         [
             Column("thread", _("Conversation")),
             Column("subject", _("Subject")),

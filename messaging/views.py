@@ -34,7 +34,7 @@ def _files(request):
 
 @login_required
 def notification_list(request):
-    """The inbox: notices and notifications together, newest first."""
+    """Notifications: the manager's notices and the user's own notifications, newest first."""
     page = Paginator(queries.inbox_for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -56,12 +56,14 @@ def notifications_read_all(request):
         messages.success(
             request,
             ngettext(
-                "%(count)d message marked as read.", "%(count)d messages marked as read.", count
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
             )
             % {"count": count},
         )
     else:
-        messages.info(request, _("There were no unread messages."))
+        messages.info(request, _("There were no unread notifications."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "messaging:notification_list"

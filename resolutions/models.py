@@ -382,8 +382,9 @@ class Choice(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("online (e-BOK)")
-    PAPER = "paper", _("paper ballot")
+    # Read in a sentence too: "… cast by Anna Nowak on 5 December (vote cast in e-BOK)".
+    ONLINE = "online", _("vote cast in e-BOK")
+    PAPER = "paper", _("vote cast on a paper ballot")
 
 
 class Vote(models.Model):

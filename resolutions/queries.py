@@ -111,3 +111,26 @@ def consents_to_electronic_delivery(user):
     """Whether notices may be delivered to the user electronically: the consent the resident
     gives or withdraws in the profile (accounts.Consent, history kept)."""
     return consent_is_given(user, Consent.Kind.ELECTRONIC_DELIVERY)
+
+
+def premises_to_vote(user, resolution_ids):
+    """Per resolution, the user's ballots they may cast: [(premises, has a counted vote)]."""
+    found: dict[int, list[tuple[str, bool]]] = {}
+    for resolution_id, label, choice in (
+        Ballot.objects.filter(
+            resolution_id__in=resolution_ids, holders__user=user, holders__may_vote=True
+        )
+        .order_by("premises_label", "pk")
+        .values_list("resolution_id", "premises_label", "current__choice")
+    ):
+        found.setdefault(resolution_id, []).append((label, choice is not None))
+    return found
+
+
+def unvoted_premises(user, resolution_ids):
+    """Per resolution, the user's premises they may vote for that have no counted vote yet."""
+    return {
+        pk: unvoted
+        for pk, rows in premises_to_vote(user, resolution_ids).items()
+        if (unvoted := [label for label, voted in rows if not voted])
+    }

@@ -232,6 +232,8 @@ def _cast(*, user, resolution, ballot, choice, channel, now, confirmed=True):
         CurrentVote.objects.update_or_create(
             ballot=ballot, defaults={"resolution": resolution, "vote": vote, "choice": choice}
         )
+        if channel == Channel.ONLINE:
+            _vote_receipt(resolution, ballot, vote)
         if channel == Channel.PAPER:  # a clerk keyed it in for the owners
             audit_clerk(
                 user,
@@ -243,6 +245,33 @@ def _cast(*, user, resolution, ballot, choice, channel, now, confirmed=True):
         if replaces_other:
             _notify_vote_replaced(resolution, ballot, previous, vote)
     return vote
+
+
+def _vote_receipt(resolution, ballot, vote):
+    """Confirm an online vote to the voter, one message per ballot. A vote recorded with a past
+    time into a vote already over (the demo's history) gets none, as it gets no invitation."""
+    if resolution.ends_at <= timezone.now():
+        return
+    notify(
+        vote.user,
+        _("Your vote on resolution %(number)s for %(premises)s")
+        % {"number": resolution.number, "premises": ballot.premises_label},
+        _(
+            "Your vote “%(choice)s” for %(premises)s on resolution %(number)s “%(title)s” was "
+            "recorded on %(when)s. You may change it in e-BOK until %(end)s. If you did not "
+            "cast it, call BOK at once."
+        )
+        % {
+            "choice": vote.get_choice_display(),
+            "premises": ballot.premises_label,
+            "number": resolution.number,
+            "title": resolution.title,
+            "when": _when(vote.cast_at),
+            "end": _when(resolution.ends_at),
+        },
+        link=reverse("resolutions:detail", args=[resolution.pk]),
+        kind=Kind.RESOLUTIONS,
+    )
 
 
 def _notify_vote_replaced(resolution, ballot, previous, vote):
@@ -288,6 +317,32 @@ def vote_cast(*, user, resolution, ballot, choice, now=None, confirmed=True):
         now=now,
         confirmed=confirmed,
     )
+
+
+def votes_cast(*, user, resolution, ballot_ids, choice, now=None):
+    """One online vote for several of an owner's ballots, each cast on its own as by
+    `vote_cast`: its own log row and confirmation. A ballot for which another person has
+    meanwhile cast a different vote keeps that vote. Returns (the votes cast, the ballots
+    kept)."""
+    votes, kept = [], []
+    for ballot in Ballot.objects.filter(resolution=resolution, pk__in=ballot_ids).order_by(
+        "premises_label", "pk"
+    ):
+        try:
+            votes.append(
+                _cast(
+                    user=user,
+                    resolution=resolution,
+                    ballot=ballot,
+                    choice=choice,
+                    channel=Channel.ONLINE,
+                    now=now,
+                    confirmed=False,
+                )
+            )
+        except CoOwnerVoted:
+            kept.append(ballot)
+    return votes, kept
 
 
 def vote_cast_paper(*, clerk, resolution, ballot, choice, now=None):

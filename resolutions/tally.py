@@ -26,6 +26,9 @@ class Tally:
     not_voting: Fraction
     ballots: int
     cast: int  # ballots with a current vote
+    # The one denominator every share of the vote is shown over (5062 for 1257/5062 and
+    # 543/2531): the least common multiple of the total's and the ballots' denominators.
+    unit: int = 1
 
     @property
     def adopted(self):
@@ -39,6 +42,12 @@ class Tally:
         if not self.total:
             return Fraction(0)
         return (self.for_ + self.against + self.abstain) / self.total
+
+    def over_unit(self, part):
+        """A part as numerator/unit, e.g. 1086/5062 for 543/2531 (whole owners and 0 as numbers)."""
+        if self.unit == 1 or not part:
+            return str(part.numerator // part.denominator)
+        return f"{part.numerator * (self.unit // part.denominator)}/{self.unit}"
 
     def percent(self, part):
         """A part of the total in percent, rounded half up to 2 places: for display only."""
@@ -75,8 +84,10 @@ def _exact_sum(pairs):
 def count(rule, total, rows):
     """rows: (weight numerator, weight denominator, choice or None) of every ballot."""
     groups = {Choice.FOR: [], Choice.AGAINST: [], Choice.ABSTAIN: [], None: []}
+    denominators = {total.denominator}
     for numerator, denominator, choice in rows:
         groups[choice].append((numerator, denominator))
+        denominators.add(Fraction(numerator, denominator).denominator)
     for_ = _exact_sum(groups[Choice.FOR])
     against = _exact_sum(groups[Choice.AGAINST])
     abstain = _exact_sum(groups[Choice.ABSTAIN])
@@ -92,6 +103,7 @@ def count(rule, total, rows):
         not_voting=not_voting,
         ballots=ballots,
         cast=ballots - len(groups[None]),
+        unit=lcm(*denominators),
     )
 
 

@@ -192,6 +192,7 @@ SCOPED = [
     ScopedURL("faults:photo", own_fault_photo),
     ScopedURL("resolutions:detail", own_resolution),
     ScopedURL("resolutions:vote", own_resolution, method="post"),
+    ScopedURL("resolutions:vote_all", own_resolution, method="post"),
     ScopedURL("resolutions:votes", own_closed_resolution),
     ScopedURL("resolutions:protocol", own_closed_resolution),
     ScopedURL("resolutions:attachment", own_resolution_attachment),

@@ -55,3 +55,28 @@ def test_owner_votes_and_the_co_owner_sees_the_tally_change(page, browser, live_
     expect(other.locator("table.tally")).to_contain_text("30,00")
     assert_no_axe_violations(other)
     context.close()
+
+
+def test_an_owner_of_a_flat_and_a_garage_votes_for_the_garage_too_at_320_px(page, live_server):
+    community, premises = community_with([(3, 10), (3, 10), (2, 10), (2, 10)])
+    owner = UserFactory(username="wlasciciel", first_name="Piotr", last_name="Zieliński")
+    own(premises[0], owner)
+    own(premises[1], owner)
+    for p in premises[2:]:
+        own(p)
+    resolution = opened(community, title="Docieplenie ściany północnej")
+    flat, garage = (resolution.ballots.get(premises=p) for p in premises[:2])
+    page.set_viewport_size({"width": 320, "height": 640})
+    login(page, "wlasciciel", PASSWORD)
+    page.goto(f"/uchwaly/{resolution.pk}/")
+    page.locator(f"#id_b{flat.pk}-choice_0").check()  # "za" for the flat
+    page.locator(f"section[aria-labelledby='ballot-{flat.pk}'] button[type=submit]").click()
+    unvoted = page.locator("#unvoted")
+    expect(unvoted).to_contain_text(garage.premises_label)
+    expect(unvoted.locator('input[value="for"]')).to_be_checked()  # the vote just cast
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    unvoted.get_by_role("button", name="Oddaj 1 głos").click()
+    expect(page.locator(f"#my-vote-{garage.pk}")).to_contain_text("Twój głos: za")
+    expect(page.locator("#unvoted")).to_have_count(0)
+    expect(page.locator("#turnout")).to_contain_text("Oddano 2 z 4 kart; to 60,00% udziałów.")

@@ -58,7 +58,7 @@ def test_unread_messages_and_faults_being_handled_are_counted(owner_client, owne
     ReportFactory(reporter=owner, status=Status.IN_PROGRESS)
     ReportFactory(reporter=owner, status=Status.RESOLVED)
     page = text(owner_client.get(reverse("dashboard")).content.decode())
-    assert "5 nieprzeczytanych wiadomości" in page  # 5: the third Polish form
+    assert "5 nieprzeczytanych powiadomień" in page  # 5: the third Polish form
     assert "2 awarie w toku" in page  # new + in progress; the resolved one is not counted
 
 
@@ -90,7 +90,8 @@ def test_the_main_menu_lists_tasks_by_the_kind_of_account(client, kind, invoices
     client.force_login(user)
     main, account_menu = menu_links(client)
     assert main[:1] == ["Opłaty"]
-    assert {"Wodomierze", "Awarie", "Wiadomości"} <= set(main)
+    assert {"Wodomierze", "Awarie", "Powiadomienia"} <= set(main)
+    assert "Wiadomości do BOK" in " ".join(main)
     assert ("Faktury" in main) is invoices
     assert ("Uchwały" in main) is resolutions
     # settings live in the account menu, not among the tasks

@@ -99,9 +99,7 @@ def test_mark_all_read_touches_only_own(client, owner, stranger):
     client.force_login(owner)
     response = client.post(reverse("messaging:read_all"), {"next": "https://evil.example/"})
     assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "messaging:notification_list"
-    )
+    assert response["Location"] == reverse("messaging:notification_list")
     assert not Notification.objects.filter(user=owner, read_at__isnull=True).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -139,10 +137,10 @@ def test_staff_see_deliveries_and_reads_per_resident(client, owner):
 @pytest.mark.parametrize(
     ("count", "text"),
     [
-        (1, "Oznaczono 1 wiadomość jako przeczytaną."),
-        (3, "Oznaczono 3 wiadomości jako przeczytane."),
-        (5, "Oznaczono 5 wiadomości jako przeczytane."),
-        (0, "Nie było nieprzeczytanych wiadomości."),
+        (1, "Oznaczono 1 powiadomienie jako przeczytane."),
+        (3, "Oznaczono 3 powiadomienia jako przeczytane."),
+        (5, "Oznaczono 5 powiadomień jako przeczytane."),
+        (0, "Nie było nieprzeczytanych powiadomień."),
     ],
 )
 def test_mark_all_read_says_how_many(client, owner, count, text):

@@ -235,8 +235,9 @@ def test_protocol_pdf_has_the_facts_the_votes_and_the_totals(four, tmp_path, set
         "7/2026",
         "Wymiana wind",
         resolution.text_hash,
-        "3/10",
-        "1/5",
+        "3/10 (30,00%)",  # owner 0's share and its part of the total 10/10
+        "2/10 (20,00%)",  # owner 3's share 2/10 (1/5) over the vote's one denominator, 10
+        "10/10",  # all shares of the community
         owners[0].owner_name,
         "Ewa Mazur",
         "30,00",

@@ -56,6 +56,19 @@ def test_premises_without_an_owner_in_the_register_count_as_not_voting():
     assert result.adopted  # 6/10 > 1/2
 
 
+def test_every_share_reads_over_the_votes_one_denominator():
+    # 1257/5062 and 543/2531: the least common multiple of 5062 and 2531 is 5062.
+    result = count(SHARES, F(1), [(1257, 5062, "for"), (543, 2531, "against"), (2719, 5062, None)])
+    assert result.unit == 5062
+    assert result.over_unit(F(543, 2531)) == "1086/5062"
+    assert result.over_unit(result.for_) == "1257/5062"
+    assert result.over_unit(result.total) == "5062/5062"
+    assert result.over_unit(result.not_voting) == "2719/5062"  # 5062 - 1257 - 1086
+    # one owner, one vote: whole numbers of owners
+    heads = count(HEADS, F(5), [(1, 1, "for"), (1, 1, "for"), (1, 1, None)])
+    assert (heads.unit, heads.over_unit(heads.for_), heads.over_unit(heads.total)) == (1, "2", "5")
+
+
 def test_percent_is_rounded_half_up_for_display_only():
     result = count(SHARES, F(3), [(1, 1, "for"), (2, 1, None)])
     assert result.for_ == F(1)
