@@ -184,6 +184,6 @@ def render(key: str, params: dict[str, JsonValue], fallback: str = "") -> str:
         return fallback
     try:
         text = _translated(key)
-        return text % {name: decode(value) for name, value in params.items()} if params else text
+        return text % {name: decode(value) for name, value in params.items()}
     except (KeyError, TypeError, ValueError):
         return fallback or key

@@ -3,6 +3,7 @@ text's Polish pattern becomes a regular expression whose groups give the paramet
 read as its type (core.stored_text's tags). A text no pattern matches stays as it is."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -83,7 +84,7 @@ class Pattern:
         return params
 
 
-def first_match(patterns, text: str) -> tuple[str, dict[str, Any]] | None:
+def first_match(patterns: Iterable[Pattern], text: str) -> tuple[str, dict[str, Any]] | None:
     for pattern in patterns:
         params = pattern.match(text)
         if params is not None:

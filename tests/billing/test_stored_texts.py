@@ -17,10 +17,11 @@ from billing.ledger.charge_run import charge_run_execute, charge_run_start
 from billing.ledger.services import charge_correct
 from billing.models import Charge, Component, Invoice
 from billing.reminders.services import charges_posted_notify
+from demo.ledger import seed_billing_scale
 from messaging.models import Notification
 from tests.billing.factories import FeeFactory
 from tests.billing.invoice_factories import commercial_access
-from tests.factories import StaffFactory
+from tests.factories import AccountFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = datetime.date(2026, 11, 1)
@@ -143,3 +144,13 @@ def test_invoices_stay_polish_in_the_english_interface(client, invoice):
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "Czynsz za lokal użytkowy 11/2026" in " ".join(text.split())
     assert "Rent for commercial premises" not in text
+
+
+def test_the_scale_history_is_keyed_like_a_charge_run():
+    account = AccountFactory(valid_from=datetime.date(2016, 1, 1))
+    Component.objects.filter(code="rent").update(name="Czynsz", name_en="Rent")
+    seed_billing_scale([account.pk], months=2, today=datetime.date(2026, 11, 25))
+    charge = Charge.objects.get(account=account, period=NOVEMBER, component__code="rent")
+    assert charge.title == "Czynsz 11/2026"
+    with translation.override("en"):
+        assert charge.description == "Rent 11/2026"
