@@ -7,10 +7,12 @@ from decimal import Decimal as D
 
 import pytest
 from django.conf import settings as conf
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from accounts.models import User
 from billing.invoices.pdf_jobs import invoice_pdf_make
 from billing.invoices.services import invoice_issue_for_month
 from billing.ledger.charge_run import charge_run_execute, charge_run_start
@@ -154,3 +156,19 @@ def test_the_scale_history_is_keyed_like_a_charge_run():
     assert charge.title == "Czynsz 11/2026"
     with translation.override("en"):
         assert charge.description == "Rent 11/2026"
+
+
+def test_the_demo_writes_keyed_texts(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    charges = Charge.objects.filter(period__isnull=False, component__isnull=False)
+    assert charges.exists()
+    assert not charges.filter(text_key="").exists()
+    najemca = User.objects.get(username="najemca")
+    notifications = Notification.objects.filter(user=najemca)
+    assert notifications.exists()
+    assert not notifications.filter(subject_key="").exists()
+    client.force_login(najemca)
+    account = najemca.account_accesses.get().account
+    english = page(client, reverse("billing:history", args=[account.pk]), "en")
+    assert "Rent " in english
+    assert "Czynsz " not in english
