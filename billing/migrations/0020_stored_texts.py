@@ -4,35 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0019_vat_rules_per_account_kind'),
+        ("billing", "0019_vat_rules_per_account_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='charge',
-            name='text_key',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=300),
+            model_name="charge",
+            name="text_key",
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=300),
         ),
         migrations.AddField(
-            model_name='charge',
-            name='text_params',
+            model_name="charge",
+            name="text_params",
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='component',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Shown to residents who read e-BOK in English; empty: the Polish name.', max_length=100, verbose_name='name in English'),
+            model_name="component",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown to residents who read e-BOK in English; empty: the Polish name.",
+                max_length=100,
+                verbose_name="name in English",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='text_key',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=300),
+            model_name="payment",
+            name="text_key",
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=300),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='text_params',
+            model_name="payment",
+            name="text_params",
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0008_thread_reading_permission'),
+        ("messaging", "0008_thread_reading_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='body_key',
-            field=models.TextField(blank=True, db_default='', editable=False),
+            model_name="notification",
+            name="body_key",
+            field=models.TextField(blank=True, db_default="", editable=False),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='subject_key',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=300),
+            model_name="notification",
+            name="subject_key",
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=300),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='text_params',
+            model_name="notification",
+            name="text_params",
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False),
         ),
     ]

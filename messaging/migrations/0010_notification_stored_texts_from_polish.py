@@ -24,7 +24,9 @@ SUBJECTS = [
     Pattern("New invoice %(number)s", "Nowa faktura %(number)s"),
     Pattern("A message from BOK: %(subject)s", "Wiadomość od BOK: %(subject)s"),
     Pattern("BOK answered: %(subject)s", "Odpowiedź z BOK: %(subject)s"),
-    Pattern("Your water meter reading was corrected", "Odczyt Twojego wodomierza został skorygowany"),
+    Pattern(
+        "Your water meter reading was corrected", "Odczyt Twojego wodomierza został skorygowany"
+    ),
     Pattern("Please submit your water meter readings", "Podaj odczyty wodomierzy"),
 ]
 BODIES = [

@@ -38,25 +38,45 @@ def test_polish_titles_become_keys_and_typed_ones_stay():
         )
         common = {"account_id": account.pk, "quantity": 1, "vat_rate": "zw"}
         monthly = OldCharge.objects.create(
-            component_id=rent.pk, period=NOVEMBER, title="Czynsz 11/2026", unit_price=D("380"),
-            amount=D("380.00"), due_date=datetime.date(2026, 11, 10), **common,
+            component_id=rent.pk,
+            period=NOVEMBER,
+            title="Czynsz 11/2026",
+            unit_price=D("380"),
+            amount=D("380.00"),
+            due_date=datetime.date(2026, 11, 10),
+            **common,
         )
         correction = OldCharge.objects.create(
-            component_id=rent.pk, period=NOVEMBER, title="Korekta: Czynsz 11/2026",
-            unit_price=D("-80"), amount=D("-80.00"), due_date=datetime.date(2026, 11, 10),
-            corrects_id=monthly.pk, reason="Błędny metraż", **common,
+            component_id=rent.pk,
+            period=NOVEMBER,
+            title="Korekta: Czynsz 11/2026",
+            unit_price=D("-80"),
+            amount=D("-80.00"),
+            due_date=datetime.date(2026, 11, 10),
+            corrects_id=monthly.pk,
+            reason="Błędny metraż",
+            **common,
         )
         typed = OldCharge.objects.create(
-            title="Opłata za duplikat klucza", unit_price=D("25"), amount=D("25.00"),
-            due_date=datetime.date(2026, 11, 20), **common,
+            title="Opłata za duplikat klucza",
+            unit_price=D("25"),
+            amount=D("25.00"),
+            due_date=datetime.date(2026, 11, 20),
+            **common,
         )
         credit = OldPayment.objects.create(
-            account_id=account.pk, amount=D("140.37"), paid_on=datetime.date(2026, 7, 15),
-            method="settlement", title="Rozliczenie wody i ścieków 01.01.2026–30.06.2026",
+            account_id=account.pk,
+            amount=D("140.37"),
+            paid_on=datetime.date(2026, 7, 15),
+            method="settlement",
+            title="Rozliczenie wody i ścieków 01.01.2026–30.06.2026",
         )
         bank = OldPayment.objects.create(
-            account_id=account.pk, amount=D("300.00"), paid_on=datetime.date(2026, 11, 8),
-            method="bank", title="Rozliczenie wody i ścieków 01.01.2026–30.06.2026",
+            account_id=account.pk,
+            amount=D("300.00"),
+            paid_on=datetime.date(2026, 11, 8),
+            method="bank",
+            title="Rozliczenie wody i ścieków 01.01.2026–30.06.2026",
         )
         settled = OldNotification.objects.create(
             user_id=user.pk,
