@@ -19,7 +19,7 @@ def _charges(person: Person) -> Iterator[Row]:
         .order_by("account__number", "due_date", "pk")
     )
     for c in charges:
-        yield [c.account.number, c.title, c.period, c.due_date, c.amount]
+        yield [c.account.number, c.description, c.period, c.due_date, c.amount]
 
 
 def _payments(person: Person) -> Iterator[Row]:
@@ -29,7 +29,7 @@ def _payments(person: Person) -> Iterator[Row]:
         .order_by("account__number", "paid_on", "pk")
     )
     for p in payments:
-        yield [p.account.number, p.paid_on, p.amount, p.get_method_display(), p.title]
+        yield [p.account.number, p.paid_on, p.amount, p.get_method_display(), p.title_text]
 
 
 def _invoices(person: Person) -> Iterator[Row]:

@@ -6,6 +6,7 @@ month, so one month's worth is overdue; `firma` (1005) is up to date; the flat 2
 `wlasciciel` is slightly overpaid; everybody else pays on time.
 """
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account, Premises
-from billing.ledger.charge_run import charge_run_execute
+from billing.ledger.charge_run import charge_run_execute, charge_title
 from billing.ledger.deadlines import deadline
 from billing.ledger.models import (
     Charge,
@@ -28,6 +29,7 @@ from billing.ledger.models import (
 )
 from core.dates import month_end, month_start, months_back
 from core.money import money
+from core.stored_text import Names
 from demo.households import demo_persons
 
 HISTORY_MONTHS = 24
@@ -107,6 +109,19 @@ COMPONENTS = [
     ("meter_fee", "Opłata za wodomierze", 80, "zw", {LEASE: "23", OWNERSHIP: "23"}),
 ]
 RULES_FROM = date(2000, 1, 1)
+# What English readers of e-BOK read (Component.name_en); migration billing/0021 writes them too.
+ENGLISH_NAMES = {
+    "rent": "Rent",
+    "commercial_rent": "Rent for commercial premises",
+    "management": "Advance for management costs",
+    "repair_fund": "Repair fund",
+    "heating": "Central heating advance",
+    "hot_water": "Water heating advance",
+    "water_sewage": "Water and sewage advance",
+    "waste": "Municipal waste collection",
+    "meter_fee": "Water meter fee",
+    "water_settlement": "Water and sewage settlement",
+}
 
 
 def seed_components() -> int:
@@ -115,9 +130,11 @@ def seed_components() -> int:
     created = 0
     for code, name, order, rate, kinds in COMPONENTS:
         component, new = Component.objects.get_or_create(
-            code=code, defaults={"name": name, "order": order}
+            code=code, defaults={"name": name, "name_en": ENGLISH_NAMES[code], "order": order}
         )
         created += new
+        if not component.name_en:
+            Component.objects.filter(pk=component.pk).update(name_en=ENGLISH_NAMES[code])
         for kind, vat in (("", rate), *kinds.items()):
             _rule, new = VatRule.objects.get_or_create(
                 component=component,
@@ -264,11 +281,16 @@ def seed_billing(accounts_by_number: dict, *, today: date) -> int:
 SCALE_CHUNK = 1000  # accounts per statement (SQLite caps query parameters)
 SCALE_DEBTOR_EVERY = 20  # every 20th account left the last two months unpaid
 
+# The titles as the charge run keys them (billing.ledger.charge_run.charge_title): one row per
+# component and month in t, the parameters as JSON text.
 CHARGES_SQL = """
-WITH m(period, month_end, due_date, label) AS (VALUES {months})
-INSERT INTO billing_charge (account_id, component_id, period, title, quantity, unit_price,
-                            amount, vat_rate, vat_basis, due_date, reason, posted_at)
-SELECT f.account_id, f.component_id, m.period, c.name || ' ' || m.label, {qty}, f.unit_price,
+WITH m(period, month_end, due_date, label) AS (VALUES {months}),
+     t(component_id, period, params) AS (VALUES {titles})
+INSERT INTO billing_charge (account_id, component_id, period, title, text_key, text_params,
+                            quantity, unit_price, amount, vat_rate, vat_basis, due_date, reason,
+                            posted_at)
+SELECT f.account_id, f.component_id, m.period, c.name || ' ' || m.label, %s, {params},
+       {qty}, f.unit_price,
        ROUND({qty} * f.unit_price, 2), COALESCE({rule}vat_rate{rule_end}, 'zw'),
        COALESCE({rule}exemption_basis{rule_end}, ''), m.due_date, '', %s
 FROM billing_fee f
@@ -276,6 +298,7 @@ JOIN billing_component c ON c.id = f.component_id
 JOIN accounts_account a ON a.id = f.account_id
 JOIN accounts_premises p ON p.id = a.premises_id
 CROSS JOIN m
+JOIN t ON t.component_id = f.component_id AND t.period = m.period
 WHERE f.account_id IN ({ids})
   AND f.valid_from <= m.month_end AND (f.valid_to IS NULL OR f.valid_to >= m.period)
   AND a.valid_from <= m.month_end AND (a.valid_to IS NULL OR a.valid_to >= m.period)
@@ -340,6 +363,12 @@ def seed_billing_scale(account_ids, *, months: int, today: date) -> dict:
         for p in periods
         if p.replace(day=due_day) - timedelta(days=2) <= today
     ]
+    key = charge_title(Names(""), current).key
+    titles = [
+        (c.pk, p, json.dumps(charge_title(c.names, p).encoded()))
+        for c in Component.objects.all()
+        for p in periods
+    ]
     now = ops.adapt_datetimefield_value(timezone.now())
     unpaid_from = ops.adapt_datefield_value(months_back(current, 1))
 
@@ -357,15 +386,20 @@ def seed_billing_scale(account_ids, *, months: int, today: date) -> dict:
             id_marks = ", ".join(["%s"] * len(chunk))
             with transaction.atomic():
                 months_sql, months_params = _values(adapt(charge_months))
+                titles_sql, titles_params = _values(adapt(titles))
                 cursor.execute(
                     CHARGES_SQL.format(
                         months=months_sql,
+                        titles=titles_sql,
+                        params="CAST(t.params AS jsonb)"
+                        if connection.vendor == "postgresql"
+                        else "t.params",
                         qty=QUANTITY_SQL,
                         ids=id_marks,
                         rule=RULE_SQL[0],
                         rule_end=RULE_SQL[1],
                     ),
-                    [*months_params, now, *chunk],
+                    [*months_params, *titles_params, key, now, *chunk],
                 )
                 if paid_months:
                     months_sql, months_params = _values(adapt(paid_months))

@@ -18,6 +18,7 @@ from billing.ledger.models import Component
 from billing.water import services
 from billing.water.models import SettlementPlan, SettlementRun, WaterTariff
 from core.dates import months_back
+from demo.ledger import ENGLISH_NAMES
 from meters.models import Meter, Reading
 
 TARIFFS = [
@@ -57,7 +58,11 @@ def seed_water(*, today: date) -> int:
         # Written by migration billing/0010; a flushed test database has lost it.
         Component.objects.get_or_create(
             code=services.SETTLEMENT_COMPONENT,
-            defaults={"name": "Rozliczenie wody i ścieków", "order": 61},
+            defaults={
+                "name": "Rozliczenie wody i ścieków",
+                "name_en": ENGLISH_NAMES[services.SETTLEMENT_COMPONENT],
+                "order": 61,
+            },
         )
         for valid_from, water, sewage in TARIFFS:
             _tariff, new = WaterTariff.objects.get_or_create(

@@ -6,12 +6,14 @@ messaging.notify, and an urgent report goes to the staff on duty by e-mail after
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.queries import accounts_for_user
 from audit.services import Action, audit_clerk
 from core.enqueue import enqueue_on_commit
+from core.stored_text import StoredText, lazy_key
 from core.text import has_control_characters
 from messaging import Kind, notify
 
@@ -203,14 +205,18 @@ def _report_store(
                 obj=report,
                 new={"channel": channel, "reporter": user.pk, "title": report.title},
             )
-            with translation.override(settings.LANGUAGE_CODE):
-                notify(
-                    user,
-                    _("BOK recorded your fault report: %(title)s") % {"title": report.title},
-                    _("You can follow it in e-BOK like the reports you make yourself."),
-                    link=_link(report),
-                    kind=Kind.FAULTS,
-                )
+            notify(
+                user,
+                StoredText(
+                    gettext_noop("BOK recorded your fault report: %(title)s"),
+                    {"title": report.title},
+                ),
+                StoredText(
+                    gettext_noop("You can follow it in e-BOK like the reports you make yourself.")
+                ),
+                link=_link(report),
+                kind=Kind.FAULTS,
+            )
         for photo in _store_photos(report, list(photos), user):
             _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=photo)
         if report.email_status == FaultReport.EmailStatus.PENDING:
@@ -360,24 +366,36 @@ def fault_status_change(
             old={"status": old},
             new={"status": new, "comment": comment},
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            _notify_status(report, old, new, comment)
+        _notify_status(report, old, new, comment)
     return report
 
 
 def _notify_status(report, old, new, comment):
-    body = _("The status of your fault report “%(title)s” changed from %(old)s to %(new)s.") % {
+    params = {
         "title": report.title,
-        "old": old.label,
-        "new": new.label,
+        "number": report.pk,
+        "old": StoredText(lazy_key(old.label)),
+        "new": StoredText(lazy_key(new.label)),
+        "comment": comment,
     }
-    if comment:
-        label = _("Reason") if new == Status.REJECTED else _("Comment from the office")
-        body += f"\n\n{label}: {comment}"
+    if not comment:
+        body = gettext_noop(
+            "The status of your fault report “%(title)s” changed from %(old)s to %(new)s."
+        )
+    elif new == Status.REJECTED:
+        body = gettext_noop(
+            "The status of your fault report “%(title)s” changed from %(old)s to %(new)s."
+            "\n\nReason: %(comment)s"
+        )
+    else:
+        body = gettext_noop(
+            "The status of your fault report “%(title)s” changed from %(old)s to %(new)s."
+            "\n\nComment from the office: %(comment)s"
+        )
     notify(
         report.reporter,
-        _("Fault report #%(number)d: %(status)s") % {"number": report.pk, "status": new.label},
-        body,
+        StoredText(gettext_noop("Fault report #%(number)s: %(new)s"), params),
+        StoredText(body, params),
         link=_link(report),
         kind=Kind.FAULTS,
     )
@@ -393,14 +411,14 @@ def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
         event = _event(report, FaultEvent.Kind.PUBLIC_COMMENT, clerk, text=text)
         _touch(report)
         audit_clerk(clerk, action=Action.CHANGE, obj=report, new={"public_comment": text})
-        with translation.override(settings.LANGUAGE_CODE):
-            notify(
-                report.reporter,
-                _("Fault report #%(number)d: a message from the office") % {"number": report.pk},
-                _("About your fault report “%(title)s”:") % {"title": report.title} + f"\n\n{text}",
-                link=_link(report),
-                kind=Kind.FAULTS,
-            )
+        params = {"number": report.pk, "title": report.title, "text": text}
+        notify(
+            report.reporter,
+            StoredText(gettext_noop("Fault report #%(number)s: a message from the office"), params),
+            StoredText(gettext_noop("About your fault report “%(title)s”:\n\n%(text)s"), params),
+            link=_link(report),
+            kind=Kind.FAULTS,
+        )
     return event
 
 

@@ -14,6 +14,7 @@ from .models import Notice, NoticeDelivery, Notification
 
 def notification_email_send(notification_id: int) -> None:
     notification = Notification.objects.select_related("user").get(pk=notification_id)
+    # No one's language is stored: the e-mail is in the site's, whatever the sender's.
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "messaging/email/notification.txt",
@@ -23,7 +24,8 @@ def notification_email_send(notification_id: int) -> None:
                 "manager_name": settings.MANAGER_NAME,
             },
         )
-    send_mail(notification.subject, body, None, [notification.user.email])
+        subject = notification.subject_text
+    send_mail(subject, body, None, [notification.user.email])
 
 
 def notice_email_body(notice: Notice) -> str:

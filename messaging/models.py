@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Building, Community
 from audit.subjects import first_resident
 from core.outbox import OutboxEmail
-from core.text import validate_one_line
+from core.stored_text import render
+from core.text import one_line, validate_one_line
 
 
 class NotificationKind(models.TextChoices):
@@ -44,8 +45,13 @@ class Notification(OutboxEmail):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # The Polish texts (the admin, e-mail); the keys and text_params render them in the
+    # reader's language (core.stored_text). No key: the text as it was written.
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
+    subject_key = models.CharField(max_length=300, blank=True, db_default="", editable=False)
+    body_key = models.TextField(blank=True, db_default="", editable=False)
+    text_params = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     link = models.CharField(_("link"), max_length=500, blank=True)
     # "kind" is taken by the inbox query's UNION column
     category = models.CharField(
@@ -72,6 +78,16 @@ class Notification(OutboxEmail):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language."""
+        return one_line(render(self.subject_key, self.text_params, self.subject))[:200]
+
+    @property
+    def body_text(self) -> str:
+        """The body in the reader's language."""
+        return render(self.body_key, self.text_params, self.body)
 
     def audit_resident(self):
         return first_resident(self.user)

@@ -25,7 +25,9 @@ def _messages(person: Person) -> Iterator[Row]:
 
 def _notifications(person: Person) -> Iterator[Row]:
     for n in Notification.objects.filter(user=person.user).order_by("created_at", "pk"):
-        yield [n.subject, n.created_at, n.read_at, n.get_email_status_display(), n.email_sent_at]
+        yield [
+            n.subject_text, n.created_at, n.read_at, n.get_email_status_display(), n.email_sent_at
+        ]
 
 
 def _notices(person: Person) -> Iterator[Row]:

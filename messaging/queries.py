@@ -1,13 +1,16 @@
 """Reads for resident pages, scoped to the user; another user's object is a 404."""
 
+import json
 from collections import namedtuple
 
 from django.db import connection
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, JSONField, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Account, AccountAccess, User
+from core.stored_text import render
+from core.text import one_line
 
 from .models import Notice, NoticeAttachment, NoticeDelivery, Notification, Thread, ThreadMessage
 
@@ -19,28 +22,33 @@ def notifications_for_user(user):
 def visible_deliveries(user):
     """The user's delivered notices that are published and not expired."""
     now = timezone.now()
-    return NoticeDelivery.objects.filter(
-        user=user, notice__status=Notice.Status.PUBLISHED
-    ).filter(Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now))
+    return NoticeDelivery.objects.filter(user=user, notice__status=Notice.Status.PUBLISHED).filter(
+        Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now)
+    )
 
 
-INBOX_COLUMNS = ("kind", "item_id", "title", "at", "read_at")
+INBOX_COLUMNS = ("kind", "item_id", "title", "at", "read_at", "title_key", "title_params")
 
 
 def inbox_for_user(user, unread=False):
     """Notices and notifications in one list, newest first: a UNION the paginator can slice,
-    so a page costs two queries (count and rows) however many items there are."""
+    so a page costs two queries (count and rows) however many items there are. Its rows carry
+    a notification's subject key and parameters: `inbox_rows` renders them."""
     notices = visible_deliveries(user).annotate(
         kind=Value("notice", output_field=CharField()),
         item_id=F("notice_id"),
         title=F("notice__title"),
         at=F("notice__published_at"),
+        title_key=Value("", output_field=CharField()),
+        title_params=Value(None, output_field=JSONField()),
     )
     notifications = notifications_for_user(user).annotate(
         kind=Value("notification", output_field=CharField()),
         item_id=F("pk"),
         title=F("subject"),
         at=F("created_at"),
+        title_key=F("subject_key"),
+        title_params=F("text_params"),
     )
     if unread:
         notices = notices.filter(read_at__isnull=True)
@@ -55,16 +63,39 @@ def inbox_for_user(user, unread=False):
 
 InboxRow = namedtuple("InboxRow", ["kind", "item_id", "title", "at", "read_at"])
 
+
+def _title(title, key, params) -> str:
+    if isinstance(params, str):  # SQLite's raw rows give JSON as text
+        params = json.loads(params)
+    return one_line(render(key, params or {}, title))[:200]
+
+
+def inbox_rows(rows) -> list[InboxRow]:
+    """Rows of inbox_for_user with each title in the reader's language."""
+    return [
+        InboxRow(
+            row.kind,
+            row.item_id,
+            _title(row.title, row.title_key, row.title_params),
+            row.at,
+            row.read_at,
+        )
+        for row in rows
+    ]
+
+
 # Table names from the models; every value is a parameter.
 UNREAD_SQL = f"""
-    SELECT kind, item_id, title, at, COUNT(*) OVER () FROM (
-        SELECT 'notice' AS kind, d.notice_id AS item_id, n.title AS title, n.published_at AS at
+    SELECT kind, item_id, title, at, title_key, title_params, COUNT(*) OVER () FROM (
+        SELECT 'notice' AS kind, d.notice_id AS item_id, n.title AS title, n.published_at AS at,
+          '' AS title_key, NULL AS title_params
         FROM {NoticeDelivery._meta.db_table} d
         JOIN {Notice._meta.db_table} n ON n.id = d.notice_id
         WHERE d.user_id = %s AND d.read_at IS NULL AND n.status = %s
           AND (n.expires_at IS NULL OR n.expires_at > %s)
         UNION ALL
-        SELECT 'notification', id, subject, created_at FROM {Notification._meta.db_table}
+        SELECT 'notification', id, subject, created_at, subject_key, text_params
+        FROM {Notification._meta.db_table}
         WHERE user_id = %s AND read_at IS NULL
     ) AS unread ORDER BY at DESC, item_id DESC LIMIT %s
 """  # noqa: S608
@@ -81,10 +112,16 @@ def unread_for_user(user, limit=5):
         rows = cursor.fetchall()
     convert = getattr(ops, "convert_datetimefield_value", None)  # SQLite returns text
     items = [
-        InboxRow(kind, item_id, title, convert(at, None, connection) if convert else at, None)
-        for kind, item_id, title, at, _count in rows
+        InboxRow(
+            kind,
+            item_id,
+            _title(title, key, params),
+            convert(at, None, connection) if convert else at,
+            None,
+        )
+        for kind, item_id, title, at, key, params, _count in rows
     ]
-    return items, rows[0][4] if rows else 0
+    return items, rows[0][6] if rows else 0
 
 
 def get_notification_for_user(user, pk):
@@ -96,12 +133,7 @@ def get_notification_for_user(user, pk):
 
 def get_notice_for_user(user, notice_id):
     """(notice with its attachments, the user's delivery) or 404."""
-    delivery = (
-        visible_deliveries(user)
-        .filter(notice_id=notice_id)
-        .select_related("notice")
-        .first()
-    )
+    delivery = visible_deliveries(user).filter(notice_id=notice_id).select_related("notice").first()
     if delivery is None:
         raise Http404
     notice = delivery.notice
@@ -110,12 +142,9 @@ def get_notice_for_user(user, notice_id):
 
 
 def get_notice_attachment_for_user(user, notice_id, pk):
-    attachment = (
-        NoticeAttachment.objects.filter(
-            pk=pk, notice_id=notice_id, notice__in=visible_deliveries(user).values("notice_id")
-        )
-        .first()
-    )
+    attachment = NoticeAttachment.objects.filter(
+        pk=pk, notice_id=notice_id, notice__in=visible_deliveries(user).values("notice_id")
+    ).first()
     if attachment is None:
         raise Http404
     return attachment

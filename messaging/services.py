@@ -7,11 +7,13 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account, AccountAccess, User
 from audit.services import Action, audit_clerk, resident_of
 from core import outbox
 from core.enqueue import enqueue_on_commit
+from core.stored_text import StoredText
 from core.text import has_control_characters, one_line
 
 from . import queries
@@ -60,9 +62,33 @@ def wants_email(user, kind) -> bool:
     return not MessagingPreference.objects.filter(user=user, **{field: False}).exists()
 
 
-def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
+def _polish(text: str | StoredText) -> str:
+    return text.polish() if isinstance(text, StoredText) else text
+
+
+def _key(text: str | StoredText) -> str:
+    return text.key if isinstance(text, StoredText) else ""
+
+
+def _params(*texts: str | StoredText) -> dict:
+    """One set of parameters for the subject and the body: a name both use means one value."""
+    params: dict = {}
+    for text in texts:
+        if isinstance(text, StoredText):
+            params.update(text.encoded())
+    return params
+
+
+def notify(
+    user,
+    subject: str | StoredText,
+    body: str | StoredText,
+    link=None,
+    kind=Notification.Kind.GENERAL,
+):
     """Tell a user something: an in-app notification now and an e-mail after commit, unless
-    the user turned e-mail off for this kind.
+    the user turned e-mail off for this kind. A subject or body composed in code is a
+    StoredText (core.stored_text), so that each reader reads it in their language.
 
     Safe inside a caller's transaction: if it rolls back, neither exists.
     """
@@ -77,8 +103,11 @@ def notify(user, subject, body, link=None, kind=Notification.Kind.GENERAL):
     with transaction.atomic():
         notification = Notification.objects.create(
             user=user,
-            subject=one_line(subject)[:200],
-            body=body,
+            subject=one_line(_polish(subject))[:200],
+            body=_polish(body),
+            subject_key=_key(subject),
+            body_key=_key(body),
+            text_params=_params(subject, body),
             link=link or "",
             category=kind,
             email_status=status,
@@ -444,7 +473,9 @@ def thread_staff_start(
         for resident in [recipient] if recipient else queries.thread_residents(thread):
             notify(
                 resident,
-                _("A message from BOK: %(subject)s") % {"subject": thread.subject},
+                StoredText(
+                    gettext_noop("A message from BOK: %(subject)s"), {"subject": thread.subject}
+                ),
                 message.text,
                 link=link,
             )
@@ -473,7 +504,7 @@ def thread_staff_reply(*, clerk, thread_id, text, attachment=None) -> ThreadMess
         for resident in queries.thread_residents(thread):
             notify(
                 resident,
-                _("BOK answered: %(subject)s") % {"subject": thread.subject},
+                StoredText(gettext_noop("BOK answered: %(subject)s"), {"subject": thread.subject}),
                 message.text,
                 link=link,
             )

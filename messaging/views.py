@@ -38,6 +38,7 @@ def notification_list(request):
     page = Paginator(queries.inbox_for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = queries.inbox_rows(page.object_list)
     return render(request, "messaging/inbox.html", {"page": page})
 
 

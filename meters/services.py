@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import AccountAccess
 from audit.services import Action, audit_clerk, audit_record
+from core.stored_text import LongDay, StoredText, Volume
 from messaging import Kind, notify
 
 from .consumption import average_daily_use, year_before
@@ -509,18 +511,20 @@ def _tell_corrected(reading, value, reason):
     for user in _residents_of(meter.premises):
         notify(
             user,
-            _("Your water meter reading was corrected"),
-            _(
-                "The reading of meter %(serial)s of %(day)s was corrected from %(old)s m³ "
-                "to %(new)s m³. Reason: %(reason)s"
-            )
-            % {
-                "serial": meter.serial_number,
-                "day": _day(reading.read_on),
-                "old": _volume(reading.value),
-                "new": _volume(value),
-                "reason": reason,
-            },
+            StoredText(gettext_noop("Your water meter reading was corrected")),
+            StoredText(
+                gettext_noop(
+                    "The reading of meter %(serial)s of %(day)s was corrected from %(old)s m³ "
+                    "to %(new)s m³. Reason: %(reason)s"
+                ),
+                {
+                    "serial": meter.serial_number,
+                    "day": LongDay(reading.read_on),
+                    "old": Volume(reading.value),
+                    "new": Volume(value),
+                    "reason": reason,
+                },
+            ),
             link=link,
         )
 
@@ -556,12 +560,14 @@ def window_reminders_send(*, today: date | None = None) -> int:
                     continue
                 notify(
                     user,
-                    _("Please submit your water meter readings"),
-                    _(
-                        "Readings are collected until %(day)s and we do not have yours yet. "
-                        "Submit them in e-BOK under Water meters."
-                    )
-                    % {"day": _day(window.ends_on)},
+                    StoredText(gettext_noop("Please submit your water meter readings")),
+                    StoredText(
+                        gettext_noop(
+                            "Readings are collected until %(day)s and we do not have yours "
+                            "yet. Submit them in e-BOK under Water meters."
+                        ),
+                        {"day": LongDay(window.ends_on)},
+                    ),
                     link=reverse("meters:index"),
                     kind=Kind.METERS,
                 )

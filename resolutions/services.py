@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import profile
 from accounts.models import Consent
 from audit.services import Action, audit_clerk, resident_of
 from core.enqueue import enqueue_on_commit
+from core.stored_text import StoredText, lazy_key
 from messaging import Kind, notify
 
 from . import register
@@ -152,21 +154,24 @@ def _ballots_store(resolution, planned) -> list[Ballot]:
 
 def _invite(resolution):
     link = reverse("resolutions:detail", args=[resolution.pk])
+    params = {
+        "community": resolution.community.name,
+        "number": resolution.number,
+        "title": resolution.title,
+        "start": resolution.starts_at,
+        "end": resolution.ends_at,
+    }
     for user in _owners(resolution):
         notify(
             user,
-            _("Vote on resolution %(number)s") % {"number": resolution.number},
-            _(
-                "%(community)s asks you to vote on resolution %(number)s “%(title)s”. "
-                "Voting is open from %(start)s to %(end)s."
-            )
-            % {
-                "community": resolution.community.name,
-                "number": resolution.number,
-                "title": resolution.title,
-                "start": _when(resolution.starts_at),
-                "end": _when(resolution.ends_at),
-            },
+            StoredText(gettext_noop("Vote on resolution %(number)s"), params),
+            StoredText(
+                gettext_noop(
+                    "%(community)s asks you to vote on resolution %(number)s “%(title)s”. "
+                    "Voting is open from %(start)s to %(end)s."
+                ),
+                params,
+            ),
             link=link,
             kind=Kind.RESOLUTIONS,
         )
@@ -276,29 +281,33 @@ def _vote_receipt(resolution, ballot, vote):
 
 def _notify_vote_replaced(resolution, ballot, previous, vote):
     """Tell the ballot's other owners that their shared vote changed, and who changed it."""
-    who = vote.user.get_full_name() or vote.user.username
+    params = {
+        "who": vote.user.get_full_name() or vote.user.username,
+        "premises": ballot.premises_label,
+        "number": resolution.number,
+        "title": resolution.title,
+        "old": StoredText(lazy_key(Choice(previous.choice).label)),
+        "new": StoredText(lazy_key(Choice(vote.choice).label)),
+        "when": vote.cast_at,
+        "end": resolution.ends_at,
+    }
     for holder in (
         BallotUser.objects.filter(ballot=ballot).exclude(user=vote.user).select_related("user")
     ):
         notify(
             holder.user,
-            _("The vote for %(premises)s on resolution %(number)s was changed")
-            % {"premises": ballot.premises_label, "number": resolution.number},
-            _(
-                "%(who)s changed the vote for %(premises)s on resolution %(number)s "
-                "“%(title)s” from “%(old)s” to “%(new)s” on %(when)s. You may vote again "
-                "until %(end)s."
-            )
-            % {
-                "who": who,
-                "premises": ballot.premises_label,
-                "number": resolution.number,
-                "title": resolution.title,
-                "old": previous.get_choice_display(),
-                "new": vote.get_choice_display(),
-                "when": _when(vote.cast_at),
-                "end": _when(resolution.ends_at),
-            },
+            StoredText(
+                gettext_noop("The vote for %(premises)s on resolution %(number)s was changed"),
+                params,
+            ),
+            StoredText(
+                gettext_noop(
+                    "%(who)s changed the vote for %(premises)s on resolution %(number)s "
+                    "“%(title)s” from “%(old)s” to “%(new)s” on %(when)s. You may vote again "
+                    "until %(end)s."
+                ),
+                params,
+            ),
             link=reverse("resolutions:detail", args=[resolution.pk]),
             kind=Kind.RESOLUTIONS,
         )

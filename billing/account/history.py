@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from billing.ledger.models import Payment
+from billing.ledger.models import Charge, Payment
 
 ZERO = Decimal("0.00")
 
@@ -20,7 +20,7 @@ ZERO = Decimal("0.00")
 @dataclass
 class Entry:
     day: date
-    label: object  # the description, or the Payment it is worded from when first shown
+    label: object  # the description, or the Charge or Payment it is worded from when first shown
     charge: Decimal | None  # what was charged (a correction may be negative)
     payment: Decimal | None  # what was paid
     balance: Decimal = ZERO  # payments − charges after this entry
@@ -28,7 +28,9 @@ class Entry:
     @property
     def description(self) -> str:
         # Worded only for the entries a page shows: a 10-year history has hundreds.
-        if not isinstance(self.label, str):
+        if isinstance(self.label, Charge):
+            self.label = self.label.description
+        elif not isinstance(self.label, str):
             self.label = payment_description(self.label)
         return self.label
 
@@ -79,7 +81,7 @@ def payment_description(payment) -> str:
 
 def entries_of(charges, payments, opening: Decimal = ZERO) -> list:
     """Every entry in date order with the running balance, starting from `opening`."""
-    rows = [(c.due_date, 0, c.pk, Entry(c.due_date, c.title, c.amount, None)) for c in charges]
+    rows = [(c.due_date, 0, c.pk, Entry(c.due_date, c, c.amount, None)) for c in charges]
     rows += [
         (p.paid_on, 1, p.pk, Entry(p.paid_on, p, None, p.amount))
         for p in payments

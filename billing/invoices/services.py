@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account
 from accounts.queries import people_of
@@ -36,8 +37,8 @@ from billing.ledger.models import Charge, ChargeRun, VatRate
 from billing.ledger.services import charge_correction_post
 from core.dates import month_end, month_start
 from core.enqueue import enqueue_on_commit
-from core.formats import format_amount, format_day
 from core.pdf_jobs import pdf_again
+from core.stored_text import StoredText
 from messaging import Kind, notify
 
 log = logging.getLogger(__name__)
@@ -197,34 +198,33 @@ def _post_rounding(invoice, computed, clerk) -> Decimal:
 
 def _tell(invoice, account):
     """Tell the account's people about a new invoice; once, as it runs where it is issued."""
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "number": invoice.number,
-            "account": account.number,
-            "amount": format_amount(invoice.gross_total),
-            "due": format_day(invoice.due_date),
-        }
-        if invoice.is_correction:
-            subject = _("Correcting invoice %(number)s") % values
-            body = (
-                _(
-                    "A correcting invoice %(number)s has been issued for account %(account)s: "
-                    "%(amount)s. You can download it in e-BOK."
-                )
-                % values
-            )
-        else:
-            subject = _("New invoice %(number)s") % values
-            body = (
-                _(
-                    "Invoice %(number)s for account %(account)s has been issued: %(amount)s, due "
-                    "by %(due)s. You can download it in e-BOK."
-                )
-                % values
-            )
+    values = {
+        "number": invoice.number,
+        "account": account.number,
+        "amount": invoice.gross_total,
+        "due": invoice.due_date,
+    }
+    if invoice.is_correction:
+        subject = gettext_noop("Correcting invoice %(number)s")
+        body = gettext_noop(
+            "A correcting invoice %(number)s has been issued for account %(account)s: "
+            "%(amount)s. You can download it in e-BOK."
+        )
+    else:
+        subject = gettext_noop("New invoice %(number)s")
+        body = gettext_noop(
+            "Invoice %(number)s for account %(account)s has been issued: %(amount)s, due "
+            "by %(due)s. You can download it in e-BOK."
+        )
     link = reverse("billing:invoices")
     for user in people_of([account.pk]).get(account.pk, (None, []))[1]:
-        notify(user, subject, body, link=link, kind=Kind.BILLING)
+        notify(
+            user,
+            StoredText(subject, values),
+            StoredText(body, values),
+            link=link,
+            kind=Kind.BILLING,
+        )
     invoice.notified_at = timezone.now()
     invoice.save(update_fields=["notified_at"])
 

@@ -11,6 +11,7 @@ overlaps that month (no pro rata), and when two fees of one component overlap a 
 that starts later wins; an account is charged for every month its validity overlaps.
 """
 
+import json
 import logging
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import Action, audit_clerk
 from billing.ledger.deadlines import deadline
@@ -27,6 +29,7 @@ from billing.ledger.services import BillingError
 from billing.ledger.vat_rules import vat_rules
 from core.dates import month_end, month_start, next_month
 from core.enqueue import enqueue, enqueue_on_commit
+from core.stored_text import Month, Names, StoredText
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -48,9 +51,7 @@ def charge_run_start(
         # the first and fail, so only one of simultaneous starts gets here.
         try:
             with transaction.atomic():
-                run = ChargeRun.objects.create(
-                    period=period, due_day=due_day, created_by=clerk
-                )
+                run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
         except IntegrityError:
             raise BillingError(busy) from None
         # Read after the insert: a run that finished meanwhile is seen here.
@@ -73,9 +74,7 @@ def charge_run_start(
                     ),
                 }
             )
-        audit_clerk(
-            clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day}
-        )
+        audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
         enqueue_on_commit("billing.charge_run_execute", run.pk)
     return run
 
@@ -106,6 +105,7 @@ def fees_to_charge(period: date):
             floor_area=F("account__premises__floor_area"),
             terms_due_day=F("account__payment_terms__due_day"),
             component_name=F("component__name"),
+            component_name_en=F("component__name_en"),
             account_kind=F("account__kind"),
             small_taxpayer=F("account__premises__building__community__vat_small_taxpayer"),
         )
@@ -119,6 +119,8 @@ ROW_COLUMNS = (
     "account_id",
     "component_id",
     "title",
+    "text_key",
+    "text_params",
     "quantity",
     "unit_price",
     "amount",
@@ -126,6 +128,13 @@ ROW_COLUMNS = (
     "vat_basis",
     "due_date",
 )
+
+
+def charge_title(component: Names, period: date) -> StoredText:
+    """ "Czynsz 11/2026": the component's name in the reader's language and the month."""
+    # Translators: a monthly charge's title, e.g. "Rent 11/2026".
+    key = gettext_noop("%(component)s %(month)s")
+    return StoredText(key, {"component": component, "month": Month(period)})
 
 
 def build_charges(run: ChargeRun, fees) -> list[tuple]:
@@ -136,6 +145,7 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
     for fee in fees:
         latest[fee.account_id, fee.component_id] = fee
     rows = []
+    titles: dict[int, tuple] = {}  # component -> (Polish title, key, parameters)
     for fee in latest.values():
         amount = fee.amount_for(fee.floor_area)
         if amount <= 0:
@@ -144,11 +154,14 @@ def build_charges(run: ChargeRun, fees) -> list[tuple]:
         vat = rules.vat(
             fee.component_id, fee.account_kind, run.period, small_taxpayer=bool(fee.small_taxpayer)
         )
+        if fee.component_id not in titles:
+            title = charge_title(Names(fee.component_name, fee.component_name_en), run.period)
+            titles[fee.component_id] = (title.polish(), title.key, title.encoded())
         rows.append(
             (
                 fee.account_id,
                 fee.component_id,
-                f"{fee.component_name} {run.period:%m/%Y}",
+                *titles[fee.component_id],
                 fee.quantity_for(fee.floor_area),
                 fee.unit_price,
                 amount,
@@ -183,12 +196,13 @@ def insert_charges(run: ChargeRun, rows) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE charge_run_rows (account_id bigint, component_id bigint, "
-            "title text, quantity numeric, unit_price numeric, amount numeric, vat_rate text, "
-            "vat_basis text, due_date date) ON COMMIT DROP"
+            "title text, text_key text, text_params jsonb, quantity numeric, unit_price numeric, "
+            "amount numeric, vat_rate text, vat_basis text, due_date date) ON COMMIT DROP"
         )
         with cursor.cursor.copy(f"COPY charge_run_rows ({columns}) FROM STDIN") as copy:
+            params = ROW_COLUMNS.index("text_params")
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row[:params], json.dumps(row[params]), *row[params + 1 :]))
         cursor.execute(
             f"INSERT INTO {table} ({columns}, period, reason, run_id, posted_at, posted_by_id) "  # noqa: S608
             f"SELECT {columns}, %s, '', %s, %s, %s FROM charge_run_rows ON CONFLICT DO NOTHING",

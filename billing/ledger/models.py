@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from audit.subjects import first_resident
 from core.money import MONEY, money
+from core.stored_text import Names, render
 
 
 class VatRate(models.TextChoices):
@@ -29,6 +30,12 @@ class Component(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to residents who read e-BOK in English; empty: the Polish name."),
+    )
     order = models.PositiveSmallIntegerField(_("order on statements"), default=0)
 
     class Meta:
@@ -38,6 +45,10 @@ class Component(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def names(self) -> Names:
+        return Names(pl=self.name, en=self.name_en)
 
 
 class VatRule(models.Model):
@@ -241,7 +252,11 @@ class Charge(models.Model):
     period = models.DateField(
         _("month"), null=True, blank=True, help_text=_("The first day of the month charged.")
     )
+    # The Polish text (admin search, invoices); text_key and text_params render it in the
+    # reader's language (core.stored_text). No key: free text a clerk typed.
     title = models.CharField(_("title"), max_length=200)
+    text_key = models.CharField(max_length=300, blank=True, db_default="", editable=False)
+    text_params = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=1)
     unit_price = models.DecimalField(_("unit price (zł)"), max_digits=12, decimal_places=4)
     amount = models.DecimalField(_("amount (zł)"), **MONEY)
@@ -304,6 +319,11 @@ class Charge(models.Model):
     def __str__(self):
         return f"{self.title}: {self.amount} zł"
 
+    @property
+    def description(self) -> str:
+        """The title in the reader's language."""
+        return render(self.text_key, self.text_params, self.title)
+
     def audit_resident(self):
         return first_resident(self.account)
 
@@ -326,7 +346,11 @@ class Payment(models.Model):
         _("paid on"), help_text=_("The day the money reached the creditor's account.")
     )
     method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    # The bank's title as it came, or the Polish text of one the system wrote, whose key and
+    # parameters render it in the reader's language (core.stored_text).
     title = models.CharField(_("transfer title"), max_length=300, blank=True)
+    text_key = models.CharField(max_length=300, blank=True, db_default="", editable=False)
+    text_params = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     payer = models.CharField(_("payer"), max_length=200, blank=True)
     statement_line = models.OneToOneField(
         "StatementLine",
@@ -382,6 +406,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.amount} zł ({self.paid_on:%d.%m.%Y})"
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language (a bank's title as it came)."""
+        return render(self.text_key, self.text_params, self.title)
 
     def audit_resident(self):
         return first_resident(self.account)

@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import Action, audit_clerk, values_of
 from billing.ledger.models import Charge, Payment
 from core.money import money
+from core.stored_text import StoredText, stored_param
 
 
 class BillingError(Exception):
@@ -46,11 +48,17 @@ def charge_correct(*, charge: Charge, new_amount: Decimal, reason: str, clerk) -
 def charge_correction_post(*, charge: Charge, difference: Decimal, reason: str, clerk) -> Charge:
     """The entry that corrects `charge` by `difference`, in the caller's transaction (the
     caller checks and audits: charge_correct, a water settlement's reversal)."""
+    title = StoredText(
+        gettext_noop("Correction: %(title)s"),
+        {"title": stored_param(charge.text_key, charge.text_params, charge.title)},
+    )
     return Charge.objects.create(
         account_id=charge.account_id,
         component_id=charge.component_id,
         period=charge.period,
-        title=_("Correction: %(title)s") % {"title": charge.title},
+        title=title.polish()[:200],
+        text_key=title.key,
+        text_params=title.encoded(),
         quantity=1,
         unit_price=difference,
         amount=difference,
@@ -202,6 +210,8 @@ def payment_correction_post(
         paid_on=paid_on,
         method=Payment.Method.CORRECTION,
         title=payment.title,
+        text_key=payment.text_key,
+        text_params=payment.text_params,
         payer=payment.payer,
         corrects=payment,
         reason=reason,

@@ -17,15 +17,14 @@ from django.db import connection, transaction
 from django.db.models import DecimalField, Exists, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.queries import people_of
 from billing.ledger.models import Charge, ChargeRun, Payment
 from billing.reminders.models import BillingNotice
-from core.dates import month_label
-from core.formats import format_amount, format_day
 from core.money import MONEY, money
+from core.stored_text import MonthName, StoredText
 from messaging import Kind, notify
 
 BATCH = 200
@@ -82,24 +81,24 @@ def charges_posted_notify(*, period: date) -> int:
             marked = mark_once(kind, period, batch)
             for pk, (account, users) in people_of(marked).items():
                 row = summary[pk]
-                with translation.override(settings.LANGUAGE_CODE):
-                    values = {
-                        "number": account.number,
-                        "month": month_label(period),
-                        "address": str(account.premises),
-                        "amount": format_amount(row["total"]),
-                        "due": format_day(row["due"]),
-                    }
-                    subject = (
-                        _("New charges for %(month)s — account %(number)s, %(address)s") % values
-                    )
-                    body = (
-                        _(
-                            "The charges of account %(number)s for %(month)s have been posted: "
-                            "%(amount)s in total, due by %(due)s."
-                        )
-                        % values
-                    )
+                values = {
+                    "number": account.number,
+                    "month": MonthName(period),
+                    "address": str(account.premises),
+                    "amount": row["total"],
+                    "due": row["due"],
+                }
+                subject = StoredText(
+                    gettext_noop("New charges for %(month)s — account %(number)s, %(address)s"),
+                    values,
+                )
+                body = StoredText(
+                    gettext_noop(
+                        "The charges of account %(number)s for %(month)s have been posted: "
+                        "%(amount)s in total, due by %(due)s."
+                    ),
+                    values,
+                )
                 link = reverse("billing:balance", args=[pk])
                 for user in users:
                     notify(user, subject, body, link=link, kind=Kind.BILLING)
@@ -163,25 +162,26 @@ def due_reminders_send(*, today: date) -> int:
             with transaction.atomic(durable=True):
                 marked = mark_once(kind, due, batch)
                 for pk, (account, users) in people_of(marked).items():
-                    with translation.override(settings.LANGUAGE_CODE):
-                        values = {
-                            "number": account.number,
-                            "address": str(account.premises),
-                            "amount": format_amount(unpaid[pk]),
-                            "due": format_day(due),
-                        }
-                        subject = (
-                            _("Payment reminder: due %(due)s — account %(number)s, %(address)s")
-                            % values
-                        )
-                        body = (
-                            _(
-                                "%(amount)s of the charges of account %(number)s is still unpaid "
-                                "and due by %(due)s. If you have already paid, please ignore "
-                                "this message."
-                            )
-                            % values
-                        )
+                    values = {
+                        "number": account.number,
+                        "address": str(account.premises),
+                        "amount": unpaid[pk],
+                        "due": due,
+                    }
+                    subject = StoredText(
+                        gettext_noop(
+                            "Payment reminder: due %(due)s — account %(number)s, %(address)s"
+                        ),
+                        values,
+                    )
+                    body = StoredText(
+                        gettext_noop(
+                            "%(amount)s of the charges of account %(number)s is still unpaid "
+                            "and due by %(due)s. If you have already paid, please ignore "
+                            "this message."
+                        ),
+                        values,
+                    )
                     link = reverse("billing:balance", args=[pk])
                     for user in users:
                         notify(user, subject, body, link=link, kind=Kind.BILLING)

@@ -12,6 +12,7 @@ from django.db.models import Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account, AccountAccess, User
 from accounts.queries import people_of
@@ -29,6 +30,7 @@ from billing.ledger.vat_rules import vat_rules
 from core.dates import month_start, months_back
 from core.enqueue import enqueue, enqueue_on_commit
 from core.formats import format_amount, format_day
+from core.stored_text import StoredText
 from messaging import Kind, notify
 from meters.models import Meter, Reading, ReadingWindow
 
@@ -374,11 +376,14 @@ def _number(run, account, corrects=None):
     return f"{base}/K{count + 1}"
 
 
-def _title(run, start=None):
-    return _("Water and sewage settlement %(start)s–%(end)s") % {
-        "start": f"{start or run.period_start:%d.%m.%Y}",
-        "end": f"{run.period_end:%d.%m.%Y}",
-    }
+def _title(run, start=None) -> StoredText:
+    key = gettext_noop("Water and sewage settlement %(start)s–%(end)s")
+    return StoredText(key, {"start": start or run.period_start, "end": run.period_end})
+
+
+def _title_fields(run, start=None) -> dict:
+    title = _title(run, start)
+    return {"title": title.polish(), "text_key": title.key, "text_params": title.encoded()}
 
 
 def _snapshot(rows) -> list[dict]:
@@ -432,7 +437,7 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
         charge = Charge.objects.create(
             account=computed.account,
             component=component,
-            title=_title(run, computed.start),
+            **_title_fields(run, computed.start),
             quantity=1,
             unit_price=difference,
             amount=difference,
@@ -448,7 +453,7 @@ def _post_difference(run, computed: Computed, posting: Posting, clerk):
             amount=-difference,
             paid_on=posted_on,
             method=Payment.Method.SETTLEMENT,
-            title=_title(run, computed.start),
+            **_title_fields(run, computed.start),
             posted_by=clerk,
         )
         return None, credit
@@ -488,7 +493,7 @@ def _invoices(run, computed: Computed, charge, clerk, reason="") -> list:
         return invoices_credit_for_charges(
             charge_ids=_advance_charge_ids(run, computed.account),
             amount=-computed.difference,
-            reason=reason or _title(run),
+            reason=reason or _title(run).polish(),
             clerk=clerk,
         )
 
@@ -581,36 +586,32 @@ def _store(
 
 
 def _notify(document, users):
-    with translation.override(settings.LANGUAGE_CODE):  # not the clerk's language
-        _notify_holders(document, users)
-
-
-def _notify_holders(document, users):
-    values = {
+    params = {
         "number": document.number,
         "account": document.account.number,
-        "amount": format_amount(abs(document.difference)),
-        "due": format_day(document.due_date) if document.due_date else "",
+        "amount": abs(document.difference),
     }
-    subject = _("Water settlement for account %(account)s") % values
+    if document.due_date:
+        params["due"] = document.due_date
+    subject = StoredText(gettext_noop("Water settlement for account %(account)s"), params)
     if document.difference > 0:
-        body = _(
+        body = gettext_noop(
             "The water and sewage settlement %(number)s for account %(account)s is ready: "
             "%(amount)s to pay by %(due)s."
-        ) % values
+        )
     elif document.difference < 0:
-        body = _(
+        body = gettext_noop(
             "The water and sewage settlement %(number)s for account %(account)s is ready: "
             "an overpayment of %(amount)s is credited against your next charges."
-        ) % values
+        )
     else:
-        body = _(
+        body = gettext_noop(
             "The water and sewage settlement %(number)s for account %(account)s is ready: "
             "the advances covered the use exactly."
-        ) % values
+        )
     link = reverse("billing:water_detail", args=[document.pk])
     for user in users:
-        notify(user, subject, body, link=link, kind=Kind.BILLING)
+        notify(user, subject, StoredText(body, params), link=link, kind=Kind.BILLING)
 
 
 def _relaxed_commit():

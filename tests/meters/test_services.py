@@ -177,7 +177,9 @@ def test_correction_is_a_new_staff_reading_and_tells_the_resident(
     assert submit(owner, meter, "111", today).status == "accepted"
     for user in (owner, co_holder):
         note = Notification.objects.get(user=user)
-        assert "1000,000 m³ to 110,500 m³" in note.body
+        assert "z 1000 m³ na 110,5 m³" in note.body  # stored in Polish, whoever corrects
+        with translation.override("en"):
+            assert "from 1000 m³ to 110.5 m³" in note.body_text
         assert "Zdjęcie pokazuje" in note.body
 
 
