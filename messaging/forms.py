@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.pending_uploads import KeepingFileInput, KeepsUploadsForm
 from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
 
@@ -17,11 +18,13 @@ def attachment_field():
         label=_("Attachment"),
         required=False,
         help_text=ATTACHMENT_HELP,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=KeepingFileInput(attrs={"accept": ACCEPT}),
     )
 
 
-class ThreadForm(OneTimeTokenForm):
+class ThreadForm(KeepsUploadsForm, OneTimeTokenForm):
+    upload_fields = ("attachment",)
+
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
     topic = forms.ChoiceField(label=_("Topic"), choices=Thread.Topic.choices)
     subject = forms.CharField(
@@ -40,7 +43,9 @@ class ThreadForm(OneTimeTokenForm):
             self.fields["account"].initial = accounts[0].pk
 
 
-class ReplyForm(OneTimeTokenForm):
+class ReplyForm(KeepsUploadsForm, OneTimeTokenForm):
+    upload_fields = ("attachment",)
+
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = attachment_field()
 
