@@ -164,5 +164,6 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("If not, what is still wrong?"),
         max_length=2000,
+        required=False,  # only with "No": the service asks for it then (fault_reopen)
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -193,3 +193,17 @@ def test_a_login_and_a_written_name_at_once_are_refused(staff_client, account, o
         "Wybierz osobę z listy albo wpisz imię i nazwisko osoby zgłaszającej – nie jedno i drugie."
     ]
     assert not FaultReport.objects.exists()
+
+
+def test_an_anonymous_gas_call_reaches_the_duty_inbox(
+    staff_client, account, settings, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    settings.FAULTS_DUTY_EMAILS = ["dyzur@example.pl"]
+    url = reverse("admin:faults_faultreport_add") + f"?building={account.premises.building_id}"
+    data = {**FORM, "place": "basement", "category": "gas", "contact_phone": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(url, data).status_code == 302
+    (mail,) = mailoutbox
+    assert mail.to == ["dyzur@example.pl"]
+    assert "Zgłaszający: —" in mail.body
+    assert "Telefon kontaktowy: —" in mail.body
