@@ -6,7 +6,8 @@ from allauth.account.models import EmailAddress
 from django.db.models import Prefetch
 from django.http import Http404
 
-from .models import Account, AccountAccess, Consent
+from .models import Account, AccountAccess, Consent, User
+from .roles import BOK
 
 
 def accounts_for_user(user):
@@ -64,6 +65,14 @@ def people_of(account_ids):
         accounts[access.account_id] = access.account
         people[access.account_id].append(access.user)
     return {pk: (accounts[pk], people[pk]) for pk in accounts}
+
+
+def bok_staff():
+    """The active staff of the BOK group, by name: those a fault or a matter is assigned to
+    (not the accountants, nor a superuser outside the group)."""
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=BOK).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def consent_is_given(user, kind=Consent.Kind.ELECTRONIC_DELIVERY) -> bool:

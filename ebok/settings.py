@@ -317,6 +317,7 @@ CELERY_TASK_ROUTES = {
             "billing.statement_import_run",
             "resolutions.ended_resolutions_close",
             "meters.pending_photos_sweep",
+            "ebok.pending_uploads_sweep",
         ],
         # Every PDF render.
         "pdf": [
@@ -412,6 +413,10 @@ CELERY_BEAT_SCHEDULE = {
     "resolutions-sweep-documents": {  # protocols and letters whose task was lost
         "task": "resolutions.resolution_documents_sweep",
         "schedule": crontab(minute="*/10"),
+    },
+    "ebok-sweep-pending-uploads": {  # files kept across a form's error, never sent again
+        "task": "ebok.pending_uploads_sweep",
+        "schedule": crontab(minute=23),
     },
     "meters-sweep-pending-photos": {  # photos of readings never confirmed
         "task": "meters.pending_photos_sweep",

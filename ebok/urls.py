@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core import pending_uploads
+
 from . import profile_views, views
 
 # The admin login goes through allauth, so it is rate-limited like every other login.
@@ -29,6 +31,7 @@ urlpatterns = [
     path("auth/email/", RedirectView.as_view(pattern_name="profile"), name="account_email"),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("zalaczone/<str:token>/", pending_uploads.preview, name="pending_upload"),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
     path("", include("billing.urls")),

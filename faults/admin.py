@@ -9,7 +9,6 @@ from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
+from accounts.models import Building
+from accounts.queries import bok_staff
 from accounts.staff_forms import PersonChoiceField, account_from_query, account_people
 from audit.services import audit_read
 from core.downloads import download_view, stored_file_response
@@ -77,22 +78,47 @@ class TextForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(
-        label=gettext_lazy("Clerk"),
-        required=False,
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+    assigned_to = PersonChoiceField(
+        label=gettext_lazy("Clerk"), required=False, queryset=bok_staff()
     )
     contractor = forms.CharField(label=gettext_lazy("Contractor"), required=False, max_length=200)
 
 
-class RecordForm(forms.Form):
-    """A fault a resident reported by phone or at the office, recorded by a clerk."""
+class BuildingForm(forms.Form):
+    """The first step without an account: a common part of a building (an anonymous call, a
+    passer-by)."""
 
-    resident = PersonChoiceField(label=gettext_lazy("Reported by"), queryset=None)
+    building = forms.ModelChoiceField(
+        label=gettext_lazy("Building"), queryset=Building.objects.order_by("city", "street")
+    )
+
+
+class RecordForm(forms.Form):
+    """A fault reported by phone or at the office, recorded by a clerk: by a resident with a
+    login, by anyone else named in words, or anonymously."""
+
+    resident = PersonChoiceField(
+        label=gettext_lazy("Reported by (e-BOK login)"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("— the caller has no e-BOK login —"),
+        help_text=gettext_lazy("The people who may act for the account and have an e-BOK login."),
+    )
+    caller_name = forms.CharField(
+        label=gettext_lazy("Caller's name"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy(
+            "When the caller is not on the list: a tenant without a login, a neighbour. "
+            "Leave it empty for an anonymous call."
+        ),
+    )
     channel = forms.ChoiceField(
         label=pgettext_lazy("fault report", "Channel"),
-        choices=[(Channel.PHONE.value, Channel.PHONE.label),
-                 (Channel.OFFICE.value, Channel.OFFICE.label)],
+        choices=[
+            (Channel.PHONE.value, Channel.PHONE.label),
+            (Channel.OFFICE.value, Channel.OFFICE.label),
+        ],
         widget=forms.RadioSelect,
     )
     place = forms.ChoiceField(label=gettext_lazy("Where is the fault?"), choices=Place.choices)
@@ -103,18 +129,35 @@ class RecordForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    contact_phone = PhoneField(label=gettext_lazy("Contact phone"))
+    contact_phone = PhoneField(
+        label=gettext_lazy("Contact phone"),
+        required=False,
+        help_text=gettext_lazy("Optional: an anonymous caller may not give one."),
+    )
     urgent = forms.BooleanField(
         label=gettext_lazy("Emergency (gas smell, flooding, no power, danger to people)"),
         required=False,
     )
 
-    def __init__(self, *args, account, **kwargs):
+    def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = account_people(account)
-        cast(PersonChoiceField, self.fields["resident"]).queryset = people
-        if len(people) == 1:
-            self.fields["resident"].initial = people[0].pk
+        if account is None:  # a common part of a building: nobody's flat, nobody's login
+            del self.fields["resident"]
+            cast(forms.ChoiceField, self.fields["place"]).choices = [
+                choice for choice in Place.choices if choice[0] != Place.PREMISES
+            ]
+        else:
+            cast(PersonChoiceField, self.fields["resident"]).queryset = account_people(account)
+
+
+def _step(request):
+    """The first step's answer: (account, building, account form, building form)."""
+    account, account_form = account_from_query(request)
+    building_form = BuildingForm(request.GET if "building" in request.GET else None)
+    building = None
+    if account is None and building_form.is_valid():
+        building = building_form.cleaned_data["building"]
+    return account, building, account_form, building_form
 
 
 class EventInline(admin.TabularInline):
@@ -161,7 +204,7 @@ class FaultReportAdmin(admin.ModelAdmin):
         "channel",
         "category",
         "place_column",
-        "reporter",
+        "reported_by",
         "assigned_to",
         "contractor",
         "created_at",
@@ -185,6 +228,7 @@ class FaultReportAdmin(admin.ModelAdmin):
         "contractor",
         "reporter__username",
         "reporter__last_name",
+        "caller_name",
         "account__number",
         "building__street",
         "premises__number",
@@ -207,6 +251,7 @@ class FaultReportAdmin(admin.ModelAdmin):
                     "premises",
                     "account",
                     "reporter",
+                    "caller_name",
                     "channel",
                     "recorded_by",
                     "contact_phone",
@@ -233,26 +278,17 @@ class FaultReportAdmin(admin.ModelAdmin):
         admin's own add form: the service opens its own transaction."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        account, account_form = account_from_query(request)
+        account, building, account_form, building_form = _step(request)
         form = None
-        if account is not None:
-            form = RecordForm(
-                request.POST if request.method == "POST" else None, account=account
-            )
+        if account is not None or building is not None:
+            form = RecordForm(request.POST if request.method == "POST" else None, account=account)
             if form.is_valid():
-                data = form.cleaned_data
                 try:
-                    report = services.fault_record_for_resident(
+                    report = services.fault_record_for_caller(
                         clerk=request.user,
-                        resident=data["resident"],
                         account=account,
-                        channel=data["channel"],
-                        place=data["place"],
-                        category=data["category"],
-                        title=data["title"],
-                        description=data["description"],
-                        contact_phone=data["contact_phone"],
-                        urgent=data["urgent"],
+                        building=building,
+                        **form.cleaned_data,
                     )
                 except services.FaultRejected as rejected:
                     field = rejected.field if rejected.field in form.fields else None
@@ -260,8 +296,7 @@ class FaultReportAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _("Fault report #%(number)d was recorded; the resident was notified.")
-                        % {"number": report.pk},
+                        _("Fault report #%(number)d was recorded.") % {"number": report.pk},
                         messages.SUCCESS,
                     )
                     return redirect("admin:faults_faultreport_handle", report.pk)
@@ -271,9 +306,11 @@ class FaultReportAdmin(admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": _("Record a fault reported by a resident"),
+                "title": _("Record a fault reported by phone or at the office"),
                 "account": account,
+                "building": building,
                 "account_form": account_form,
+                "building_form": building_form,
                 "form": form,
             },
         )
@@ -284,6 +321,10 @@ class FaultReportAdmin(admin.ModelAdmin):
     @admin.display(description="#", ordering="pk")
     def number(self, obj):
         return obj.pk
+
+    @admin.display(description=gettext_lazy("reported by"), ordering="reporter__last_name")
+    def reported_by(self, obj):
+        return obj.reported_by_display or "—"
 
     @admin.display(description=gettext_lazy("place"))
     def place_column(self, obj):
@@ -322,7 +363,10 @@ class FaultReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         photo = get_object_or_404(FaultPhoto, pk=pk)
         response = stored_file_response(
-            request, photo.image, content_type="image/jpeg", as_attachment=False,
+            request,
+            photo.image,
+            content_type="image/jpeg",
+            as_attachment=False,
             back=reverse("admin:faults_faultreport_change", args=[photo.report_id]),
         )
         if response.status_code == 200:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.queries import accounts_for_user
+from core.pending_uploads import KeepingFileInput, KeepsUploadsForm
 from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
 from core.uploads import ACCEPT, PhotoForm, PhotoRejected, check_photo, check_request_pixels
@@ -37,16 +38,12 @@ class FaultPhotoForm(PhotoForm):
         return _refusal(photo, error)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class PhotosField(forms.FileField):
     """Up to FAULTS_MAX_PHOTOS photos, each checked from its header and all within the pixel
     budget of one request; a list of CheckedPhotos."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("widget", KeepingFileInput(attrs={"accept": ACCEPT}, multiple=True))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -92,8 +89,8 @@ class PhoneField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class ReportForm(FaultPhotoForm, OneTimeTokenForm):
-    photo_fields = ("photos",)
+class ReportForm(KeepsUploadsForm, FaultPhotoForm, OneTimeTokenForm):
+    photo_fields = upload_fields = ("photos",)
 
     account = AccountChoiceField(label=_("Your premises"), queryset=None, empty_label=None)
     place = forms.ChoiceField(
@@ -135,8 +132,8 @@ class ReportForm(FaultPhotoForm, OneTimeTokenForm):
             self.fields["contact_phone"].initial = user.phone
 
 
-class CommentForm(FaultPhotoForm):
-    photo_fields = ("photo",)
+class CommentForm(KeepsUploadsForm, FaultPhotoForm):
+    photo_fields = upload_fields = ("photo",)
 
     text = forms.CharField(
         label=_("Your comment"),
@@ -148,7 +145,7 @@ class CommentForm(FaultPhotoForm):
         label=_("Photo"),
         required=False,
         help_text=PHOTO_HELP,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=KeepingFileInput(attrs={"accept": ACCEPT}),
     )
 
     def clean_photo(self):
@@ -165,7 +162,8 @@ class CommentForm(FaultPhotoForm):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("What is still wrong?"),
+        label=_("If not, what is still wrong?"),
         max_length=2000,
+        required=False,  # only with "No": the service asks for it then (fault_reopen)
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -67,14 +67,29 @@ class FaultReport(OutboxEmail):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    # Empty for a report a clerk took from someone without an e-BOK login (caller_name).
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="fault_reports",
     )
+    caller_name = models.CharField(
+        _("caller's name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who phoned or came to the office, when they have no e-BOK login."),
+    )
+    # Empty only for a common part reported without an account (a passer-by, an anonymous call).
     account = models.ForeignKey(
-        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+        Account,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     building = models.ForeignKey(
         Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="+"
@@ -95,6 +110,7 @@ class FaultReport(OutboxEmail):
     contact_phone = models.CharField(
         _("contact phone"),
         max_length=9,
+        blank=True,
         validators=[RegexValidator(r"^[0-9]{9}$", _("A phone number has 9 digits."))],
     )
     urgent = models.BooleanField(_("urgent"), default=False)
@@ -164,7 +180,17 @@ class FaultReport(OutboxEmail):
                 name="fault_confirmed_only_resolved",
             ),
             models.CheckConstraint(
-                condition=Q(contact_phone__regex=r"^[0-9]{9}$"), name="fault_phone_digits"
+                condition=Q(contact_phone__regex=r"^[0-9]{9}$")
+                | (Q(contact_phone="") & ~Q(channel="portal")),
+                name="fault_phone_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="portal") | Q(reporter__isnull=False, account__isnull=False),
+                name="fault_portal_has_reporter_and_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(account__isnull=False) | ~Q(place="premises"),
+                name="fault_without_account_is_common",
             ),
             models.CheckConstraint(
                 condition=Q(channel="portal", recorded_by__isnull=True)
@@ -192,6 +218,14 @@ class FaultReport(OutboxEmail):
         if self.premises_id:
             return str(self.premises)
         return f"{self.building.street} — {self.get_place_display()}"
+
+    @property
+    def reported_by_display(self) -> str:
+        """Who reported it, as staff and residents read it: the login's name, the caller's
+        name a clerk wrote down, or empty for an anonymous call."""
+        if self.reporter_id:
+            return self.reporter.get_full_name() or self.reporter.username
+        return self.caller_name
 
     def audit_resident(self):
         return first_resident(self.reporter, self.account, self.premises)
@@ -291,5 +325,3 @@ class FaultEvent(models.Model):
 
     def audit_resident(self):
         return first_resident(self.author, self.report)
-
-

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.queries import accounts_for_user
+from accounts.queries import accounts_for_user, bok_staff, people_of
 from audit.services import Action, audit_clerk
 from core.enqueue import enqueue_on_commit
 from core.stored_text import StoredText, lazy_key
@@ -70,14 +70,14 @@ def _locked(report) -> FaultReport:
     return FaultReport.objects.select_for_update().get(pk=report.pk)
 
 
-def _store_photos(report, photos, user):
+def _store_photos(report, photos, user, field="photos"):
     """Photos already cleaned (core.uploads.clean_photo); the cap counts what is stored."""
     stored = report.photos.count()
     if stored + len(photos) > settings.FAULTS_MAX_PHOTOS:
         raise FaultRejected(
             _("A report can have at most %(max)d photos; it has %(stored)d.")
             % {"max": settings.FAULTS_MAX_PHOTOS, "stored": stored},
-            field="photos",
+            field=field,
         )
     saved = []
     for content in photos:
@@ -88,14 +88,9 @@ def _store_photos(report, photos, user):
     return saved
 
 
-def _report_checked(
-    user, account, place, category, title, description, declared_urgent, *, no_access
-) -> bool:
-    """Checks a new report of `user` (made by them or recorded for them) and says whether it is
-    urgent: declared so, gas, or its words sound like an emergency. `no_access` is raised when
-    the account is not one the user may act for."""
-    if not accounts_for_user(user).filter(pk=account.pk).exists():
-        raise no_access
+def _report_checked(place, category, title, description, declared_urgent) -> bool:
+    """Checks a new report (made by a resident or recorded by a clerk) and says whether it is
+    urgent: declared so, gas, or its words sound like an emergency."""
     if place not in Place.values:
         raise FaultRejected(_("Choose where the fault is."), field="place")
     if category not in Category.values:
@@ -109,6 +104,10 @@ def _report_checked(
         or category == Category.GAS
         or emergency.sounds_like_emergency(f"{title} {description}")
     )
+
+
+def _may_act_for(user, account) -> bool:
+    return bool(accounts_for_user(user).filter(pk=account.pk).exists())
 
 
 # -- residents ----------------------------------------------------------------------------------
@@ -132,29 +131,23 @@ def fault_report(
     done = report_by_token(user, idempotency_key)
     if done is not None:
         return done
-    urgent = _report_checked(
-        user,
-        account,
-        place,
-        category,
-        title,
-        description,
-        emergency_declared,
-        no_access=FaultRejected(_("Choose one of your own accounts."), field="account"),
+    if not _may_act_for(user, account):
+        raise FaultRejected(_("Choose one of your own accounts."), field="account")
+    urgent = _report_checked(place, category, title, description, emergency_declared)
+    report = FaultReport(
+        idempotency_key=idempotency_key,
+        reporter=user,
+        account=account,
+        building=account.premises.building,
+        place=place,
+        category=category,
+        title=title,
+        description=description,
+        contact_phone=contact_phone,
+        urgent=urgent,
     )
     try:
-        return _report_store(
-            user,
-            account,
-            place,
-            category,
-            title,
-            description,
-            contact_phone,
-            urgent,
-            photos,
-            idempotency_key,
-        )
+        return _report_store(report, photos, user)
     except IntegrityError:
         done = report_by_token(user, idempotency_key)  # the other submit won the race
         if done is None:
@@ -162,114 +155,166 @@ def fault_report(
         return done
 
 
-def _report_store(
-    user,
-    account,
-    place,
-    category,
-    title,
-    description,
-    contact_phone,
-    urgent,
-    photos,
-    key,
-    channel=Channel.PORTAL,
-    clerk=None,
-) -> FaultReport:
+def _report_store(report: FaultReport, photos, author, clerk=None) -> FaultReport:
+    """Stores a new, checked report with its first event and photos; a clerk's is audited and
+    the account's people are told."""
+    report.premises = (
+        report.account.premises if report.account and report.place == Place.PREMISES else None
+    )
+    report.title = report.title.strip()
+    report.description = report.description.strip()
+    report.email_status = (
+        FaultReport.EmailStatus.PENDING
+        if report.urgent and settings.FAULTS_DUTY_EMAILS
+        else FaultReport.EmailStatus.NOT_APPLICABLE
+    )
     with transaction.atomic(durable=True):
-        report = FaultReport(
-            idempotency_key=key,
-            reporter=user,
-            channel=channel,
-            recorded_by=clerk,
-            account=account,
-            building=account.premises.building,
-            place=place,
-            premises=account.premises if place == Place.PREMISES else None,
-            category=category,
-            title=title.strip(),
-            description=description.strip(),
-            contact_phone=contact_phone,
-            urgent=urgent,
-            email_status=FaultReport.EmailStatus.PENDING
-            if urgent and settings.FAULTS_DUTY_EMAILS
-            else FaultReport.EmailStatus.NOT_APPLICABLE,
-        )
         report.full_clean(exclude=["idempotency_key"])  # a double submit: see fault_report
         report.save()
-        _event(report, FaultEvent.Kind.REPORTED, clerk or user, new_status=Status.NEW)
+        _event(report, FaultEvent.Kind.REPORTED, clerk or author, new_status=Status.NEW)
         if clerk is not None:
             audit_clerk(
                 clerk,
                 action=Action.ADD,
                 obj=report,
-                new={"channel": channel, "reporter": user.pk, "title": report.title},
+                new={
+                    "channel": report.channel,
+                    "reporter": report.reporter_id,
+                    "caller_name": report.caller_name,
+                    "title": report.title,
+                },
             )
-            notify(
-                user,
-                StoredText(
-                    gettext_noop("BOK recorded your fault report: %(title)s"),
-                    {"title": report.title},
-                ),
-                StoredText(
-                    gettext_noop("You can follow it in e-BOK like the reports you make yourself.")
-                ),
-                link=_link(report),
-                kind=Kind.FAULTS,
-            )
-        for photo in _store_photos(report, list(photos), user):
-            _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=photo)
+            _notify_recorded(report)
+        for photo in _store_photos(report, list(photos), author):
+            _event(report, FaultEvent.Kind.PHOTO_ADDED, author, photo=photo)
         if report.email_status == FaultReport.EmailStatus.PENDING:
             enqueue_on_commit("faults.duty_email_send", report.pk)
     return report
 
 
+def _people_to_tell(report) -> list:
+    """Who hears of a report's news: its reporter; for a report taken from someone without a
+    login, the people who may act for its account now (none for a common part without one)."""
+    if report.reporter_id:
+        return [report.reporter]
+    if report.account_id is None:
+        return []
+    _account, people = people_of([report.account_id]).get(report.account_id, (None, []))
+    return list(people)
+
+
+# Whole sentences, so that each language can order them its own way.
+RECORDED_FOR_CALLER = {
+    Channel.PHONE: gettext_noop(
+        "We took your fault report “%(title)s” by phone. You can check its progress in e-BOK."
+    ),
+    Channel.OFFICE: gettext_noop(
+        "We took your fault report “%(title)s” at the office. You can check its progress in e-BOK."
+    ),
+}
+RECORDED_FOR_HOLDER = {
+    Channel.PHONE: gettext_noop(
+        "We took a fault report “%(title)s” about account %(account)s by phone. "
+        "You can check its progress in e-BOK."
+    ),
+    Channel.OFFICE: gettext_noop(
+        "We took a fault report “%(title)s” about account %(account)s at the office. "
+        "You can check its progress in e-BOK."
+    ),
+}
+RECORDED_FOR_HOLDER_NAMED = {
+    Channel.PHONE: gettext_noop(
+        "We took a fault report “%(title)s” about account %(account)s by phone. "
+        "Reported by: %(name)s. You can check its progress in e-BOK."
+    ),
+    Channel.OFFICE: gettext_noop(
+        "We took a fault report “%(title)s” about account %(account)s at the office. "
+        "Reported by: %(name)s. You can check its progress in e-BOK."
+    ),
+}
+
+
+def _recorded_body(report, person) -> StoredText:
+    params = {
+        "title": report.title,
+        "account": getattr(report.account, "number", ""),
+        "name": report.reported_by_display,
+    }
+    if person.pk == report.reporter_id:
+        keys = RECORDED_FOR_CALLER
+    elif report.reported_by_display:
+        keys = RECORDED_FOR_HOLDER_NAMED
+    else:
+        keys = RECORDED_FOR_HOLDER
+    return StoredText(keys[Channel(report.channel)], params)
+
+
+def _notify_recorded(report) -> None:
+    for person in _people_to_tell(report):
+        notify(
+            person,
+            StoredText(gettext_noop("New fault report: %(title)s"), {"title": report.title}),
+            _recorded_body(report, person),
+            link=_link(report),
+            kind=Kind.FAULTS,
+        )
+
+
 # -- staff ---------------------------------------------------------------------------------------
 
 
-def fault_record_for_resident(
+def fault_record_for_caller(
     *,
     clerk,
-    resident,
-    account,
     channel: str,
     place: str,
     category: str,
     title: str,
     description: str,
-    contact_phone: str,
+    account=None,
+    building=None,
+    resident=None,
+    caller_name: str = "",
+    contact_phone: str = "",
     urgent: bool = False,
 ) -> FaultReport:
-    """A clerk records a fault a resident reported by phone or at the office. The resident is
-    its reporter (they see and follow it as their own) and is told it was recorded."""
+    """A clerk records a fault someone reported by phone or at the office: a resident with a
+    login (`resident`, who then follows it as their own), or anyone else by name
+    (`caller_name`, a tenant without a login, a neighbour), or nobody for an anonymous call.
+    It is about an account, or about a common part of a `building` when no account is known.
+    The people who may act for the account and have a login see it and are told."""
     if channel not in (Channel.PHONE, Channel.OFFICE):
         raise FaultRejected(_("Choose how the resident reported it."), field="channel")
-    urgent = _report_checked(
-        resident,
-        account,
-        place,
-        category,
-        title,
-        description,
-        urgent,
-        no_access=FaultRejected(
+    caller_name = caller_name.strip()
+    if resident is not None and caller_name:
+        raise FaultRejected(
+            _("Choose a person from the list or write the caller's name, not both."),
+            field="caller_name",
+        )
+    if resident is not None and (account is None or not _may_act_for(resident, account)):
+        raise FaultRejected(
             _("This person has no current access to the account."), field="resident"
-        ),
-    )
-    return _report_store(
-        resident,
-        account,
-        place,
-        category,
-        title,
-        description,
-        contact_phone,
-        urgent,
-        (),
-        None,
+        )
+    if account is None and (building is None or place == Place.PREMISES):
+        raise FaultRejected(
+            _("Without an account, choose the building and a common part of it."), field="place"
+        )
+    urgent = _report_checked(place, category, title, description, urgent)
+    report = FaultReport(
+        reporter=resident,
+        caller_name=caller_name,
         channel=channel,
-        clerk=clerk,
+        recorded_by=clerk,
+        account=account,
+        building=account.premises.building if account is not None else building,
+        place=place,
+        category=category,
+        title=title,
+        description=description,
+        contact_phone=contact_phone,
+        urgent=urgent,
     )
+    return _report_store(report, (), resident or clerk, clerk=clerk)
 
 
 def _check_open(report):
@@ -290,7 +335,7 @@ def fault_resident_comment(*, user, report: FaultReport, text: str = "", photo=N
         if text:
             _event(report, FaultEvent.Kind.RESIDENT_COMMENT, user, text=text)
         if photo is not None:
-            (saved,) = _store_photos(report, [photo], user)
+            (saved,) = _store_photos(report, [photo], user, field="photo")
             _event(report, FaultEvent.Kind.PHOTO_ADDED, user, photo=saved)
         _touch(report)
     return report
@@ -392,13 +437,14 @@ def _notify_status(report, old, new, comment):
             "The status of your fault report “%(title)s” changed from %(old)s to %(new)s."
             "\n\nComment from the office: %(comment)s"
         )
-    notify(
-        report.reporter,
-        StoredText(gettext_noop("Fault report #%(number)s: %(new)s"), params),
-        StoredText(body, params),
-        link=_link(report),
-        kind=Kind.FAULTS,
-    )
+    for person in _people_to_tell(report):
+        notify(
+            person,
+            StoredText(gettext_noop("Fault report #%(number)s: %(new)s"), params),
+            StoredText(body, params),
+            link=_link(report),
+            kind=Kind.FAULTS,
+        )
 
 
 def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
@@ -412,13 +458,18 @@ def fault_comment_public(*, report, clerk, text: str) -> FaultEvent:
         _touch(report)
         audit_clerk(clerk, action=Action.CHANGE, obj=report, new={"public_comment": text})
         params = {"number": report.pk, "title": report.title, "text": text}
-        notify(
-            report.reporter,
-            StoredText(gettext_noop("Fault report #%(number)s: a message from the office"), params),
-            StoredText(gettext_noop("About your fault report “%(title)s”:\n\n%(text)s"), params),
-            link=_link(report),
-            kind=Kind.FAULTS,
-        )
+        for person in _people_to_tell(report):
+            notify(
+                person,
+                StoredText(
+                    gettext_noop("Fault report #%(number)s: a message from the office"), params
+                ),
+                StoredText(
+                    gettext_noop("About your fault report “%(title)s”:\n\n%(text)s"), params
+                ),
+                link=_link(report),
+                kind=Kind.FAULTS,
+            )
     return event
 
 
@@ -440,8 +491,8 @@ def fault_assign(
 ) -> FaultReport:
     """Who handles the report: a clerk, a contractor's name, or both (or nobody)."""
     contractor = contractor.strip()
-    if assigned_to is not None and not assigned_to.is_staff:
-        raise FaultRejected(_("Only staff can be assigned."), field="assigned_to")
+    if assigned_to is not None and not bok_staff().filter(pk=assigned_to.pk).exists():
+        raise FaultRejected(_("Only BOK staff can be assigned."), field="assigned_to")
     with transaction.atomic(durable=True):
         report = _locked(report)
         if report.assigned_to_id == getattr(assigned_to, "pk", None) and (

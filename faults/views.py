@@ -21,7 +21,9 @@ def index(request):
 
 @login_required
 def new(request):
-    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ReportForm(
+        request.POST or None, request.FILES or None, user=request.user, uploader=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = queries.report_by_token(request.user, data["token"])
@@ -55,6 +57,7 @@ def new(request):
         except services.FaultRejected as rejected:
             form.add_error(rejected.field if rejected.field in form.fields else None, str(rejected))
         else:
+            form.uploads_done()
             if report.urgent:
                 messages.warning(
                     request,
@@ -75,7 +78,7 @@ def detail(request, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     comment_form, reopen_form = CommentForm(), ReopenForm()
     if action == "comment":
-        comment_form = CommentForm(request.POST, request.FILES)
+        comment_form = CommentForm(request.POST, request.FILES, uploader=request.user)
     elif action == "reopen":
         reopen_form = ReopenForm(request.POST)
     if request.method == "POST":
@@ -125,6 +128,7 @@ def _comment(request, report, form) -> bool:
         text=form.cleaned_data["text"],
         photo=form.cleaned_data["photo"],
     )
+    form.uploads_done()
     messages.success(request, _("Added to your report."))
     return True
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.pending_uploads import KeepingFileInput, KeepsUploadsForm
 from core.submissions import OneTimeTokenForm
 from core.text import validate_one_line
 
@@ -19,11 +20,13 @@ def attachment_field():
         label=_("Attachment"),
         required=False,
         help_text=ATTACHMENT_HELP,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=KeepingFileInput(attrs={"accept": ACCEPT}),
     )
 
 
-class ThreadForm(OneTimeTokenForm):
+class ThreadForm(KeepsUploadsForm, OneTimeTokenForm):
+    upload_fields = ("attachment",)
+
     account = forms.TypedChoiceField(label=_("Premises"), coerce=int)
     # No topic is preselected: the topic decides who at BOK reads the message.
     topic = forms.ChoiceField(
@@ -51,7 +54,9 @@ class ThreadForm(OneTimeTokenForm):
             field.error_messages["required"] = _("Choose the premises your message is about.")
 
 
-class ReplyForm(OneTimeTokenForm):
+class ReplyForm(KeepsUploadsForm, OneTimeTokenForm):
+    upload_fields = ("attachment",)
+
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = attachment_field()
 

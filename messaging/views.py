@@ -106,7 +106,7 @@ def thread_list(request):
 @login_required
 def thread_new(request):
     accounts = list(accounts_for_user(request.user))
-    form = ThreadForm(_posted(request), _files(request), accounts=accounts)
+    form = ThreadForm(_posted(request), _files(request), accounts=accounts, uploader=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = queries.thread_by_token(request.user, data["token"])
@@ -130,6 +130,7 @@ def thread_new(request):
         except services.MessagingError as error:
             form.add_error(error.field, error.message)
         else:
+            form.uploads_done()
             messages.success(request, _("Your message has been sent to BOK."))
             return redirect("messaging:thread_detail", thread.pk)
     return render(request, "messaging/thread_new.html", {"form": form, "accounts": accounts})
@@ -138,7 +139,7 @@ def thread_new(request):
 @login_required
 def thread_detail(request, pk):
     thread = queries.get_thread_for_user(request.user, pk)
-    form = ReplyForm(_posted(request), _files(request))
+    form = ReplyForm(_posted(request), _files(request), uploader=request.user)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         if queries.reply_by_token(request.user, thread, token) is not None:
@@ -159,6 +160,7 @@ def thread_detail(request, pk):
         except services.MessagingError as error:
             form.add_error(error.field, error.message)
         else:
+            form.uploads_done()
             messages.success(request, _("Your reply has been sent."))
             return redirect("messaging:thread_detail", thread.pk)
     return render(request, "messaging/thread_detail.html", {"thread": thread, "form": form})

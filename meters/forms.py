@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.inputs import TypedDecimalField
+from core.pending_uploads import KeepingFileInput, KeepsUploadsForm
 from core.uploads import PhotoForm
 
 from .photos import PhotoRejected, check_photo
@@ -46,8 +47,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReadingForm(PhotoForm):
-    photo_fields = ("photo",)
+class ReadingForm(KeepsUploadsForm, PhotoForm):
+    photo_fields = upload_fields = ("photo",)
 
     value = ReadingValueField(
         label=_("Reading (m³)"),
@@ -58,9 +59,7 @@ class ReadingForm(PhotoForm):
         label=_("Photo of the meter"),
         required=False,
         help_text=_("Optional. A JPEG, PNG or HEIC photo, at most 10 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}
-        ),
+        widget=KeepingFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
     )
     confirmed = forms.BooleanField(
         label=_("Yes, I checked the meter: this reading is right."), required=False

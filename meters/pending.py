@@ -1,12 +1,14 @@
 """A photo kept between the two steps of an unusual reading (submit, then confirm), so the
-resident does not attach it twice. The page carries only a signed name, valid for an hour."""
+resident does not attach it twice. The page carries only a signed name, valid for an hour.
+The same pattern, for any form that comes back with an error, is core.pending_uploads."""
 
 import uuid
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+
+from core import pending_uploads
 
 MAX_AGE = 3600
 FOLDER = "meters/pending"
@@ -52,15 +54,4 @@ def drop(name):
 def sweep(*, now=None) -> int:
     """Delete kept photos whose reading was never confirmed: past MAX_AGE no signed name can
     reach them. Returns how many were deleted."""
-    now = now or timezone.now()
-    try:
-        _folders, names = default_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        return 0
-    deleted = 0
-    for name in names:
-        path = f"{FOLDER}/{name}"
-        if (now - default_storage.get_modified_time(path)).total_seconds() > 2 * MAX_AGE:
-            default_storage.delete(path)
-            deleted += 1
-    return deleted
+    return pending_uploads.sweep(folder=FOLDER, max_age=MAX_AGE, now=now)

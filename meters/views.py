@@ -78,7 +78,7 @@ def submit(request, pk):
             context["form"] = ReadingForm(initial={"token": uuid.uuid4()})
         return render(request, "meters/submit.html", context)
 
-    form = ReadingForm(request.POST, request.FILES)
+    form = ReadingForm(request.POST, request.FILES, uploader=request.user)
     context["form"] = form
     if not form.is_valid():
         return render(request, "meters/submit.html", context)
@@ -127,6 +127,7 @@ def _save(request, meter, form, context, photo, kept):
         form.add_error(rejected.field, str(rejected))
         return render(request, "meters/submit.html", context)
     pending.drop(kept)
+    form.uploads_done()
     _say_saved(request, meter, reading)
     return redirect("meters:detail", meter.pk)
 
@@ -134,6 +135,7 @@ def _save(request, meter, form, context, photo, kept):
 def _ask_to_confirm(request, context, unusual, photo, kept):
     """The form again, to confirm an unusual reading: the photo already sent is kept for the
     confirming submit."""
+    context["form"].uploads_done()  # the photo goes on as the reading's own kept photo
     again = request.POST.copy()
     again["pending_photo"] = pending.keep(request.user, photo) if photo else ""
     again.pop("confirmed", None)

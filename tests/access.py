@@ -58,6 +58,15 @@ def own_fault_photo(user):
     return [PhotoFactory(report=ReportFactory(reporter=user)).pk]
 
 
+def own_pending_upload(user):
+    from django.core.files.base import ContentFile
+
+    from core import pending_uploads
+    from tests.faults.factories import jpeg_bytes
+
+    return [pending_uploads.keep(user, ContentFile(jpeg_bytes(), name="a.jpg")).token]
+
+
 def own_invoice(user):
     from billing.invoices.services import invoice_issue_for_month
     from tests.billing.invoice_factories import PERIOD, commercial_account_with_charges
@@ -190,6 +199,7 @@ SCOPED = [
     ScopedURL("messaging:message_attachment", own_message_attachment),
     ScopedURL("faults:detail", own_fault),
     ScopedURL("faults:photo", own_fault_photo),
+    ScopedURL("pending_upload", own_pending_upload),
     ScopedURL("resolutions:detail", own_resolution),
     ScopedURL("resolutions:vote", own_resolution, method="post"),
     ScopedURL("resolutions:vote_all", own_resolution, method="post"),

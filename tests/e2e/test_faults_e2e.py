@@ -36,10 +36,19 @@ def test_tenant_reports_a_fault_and_follows_it(page, tmp_path, settings):
     expect(page.locator(".emergency")).to_contain_text("112")
     assert_no_axe_violations(page)
     page.locator("#id_category").select_option("water")
-    page.locator("#id_title").fill("Przecieka zawór pod zlewem")
     page.locator("#id_description").fill("Pod zlewem w kuchni zbiera się woda.")
     page.locator("#id_contact_phone").fill("600 123 456")
     page.locator("#id_photos").set_input_files(str(photo))
+    page.locator("main form button[type=submit]").click()
+    # The title was missing: the photo comes back kept, with "Usuń", and goes with the next
+    # submit although the file input is empty now (#31).
+    kept = page.locator(".kept-uploads li")
+    expect(kept).to_contain_text("przeciek.jpg")
+    expect(kept.locator("img")).to_be_visible()
+    expect(kept.get_by_label(re.compile("Usuń|Remove"))).not_to_be_checked()
+    assert_no_axe_violations(page)
+    assert not FaultReport.objects.exists()
+    page.locator("#id_title").fill("Przecieka zawór pod zlewem")
     page.locator("main form button[type=submit]").click()
 
     report = FaultReport.objects.get()

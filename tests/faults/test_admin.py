@@ -135,3 +135,21 @@ def test_bok_group_has_the_permissions(clerk):
         ["faults.view_faultreport", "faults.change_faultreport", "faults.view_faultevent"]
     )
     assert not clerk.has_perm("faults.delete_faultreport")
+
+
+def test_only_bok_staff_can_be_assigned(staff_client, owner, clerk):
+    """The accountant and a superuser outside BOK are not offered, nor accepted."""
+    report = report_of(owner)
+    accountant = StaffFactory(username="ksiegowa", groups=["Księgowość"])
+    boss = StaffFactory(username="szef", is_superuser=True)
+    page = staff_client.get(handle_url(report))
+    offered = {user for user in page.context["assign_form"].fields["assigned_to"].queryset}
+    assert offered == {clerk}
+    for outsider in (accountant, boss):
+        response = staff_client.post(
+            handle_url(report), {"action": "assign", "assign-assigned_to": outsider.pk}
+        )
+        assert response.status_code == 200
+        assert response.context["assign_form"].errors["assigned_to"]
+    report.refresh_from_db()
+    assert report.assigned_to is None

@@ -346,3 +346,30 @@ def test_list_query_count_does_not_grow(owner_client, owner, django_assert_max_n
         report_of(owner, photos=[_clean()])
     with django_assert_max_num_queries(12):
         owner_client.get(reverse("faults:index"))
+
+
+def test_the_reopen_question_is_asked_only_for_no(owner_client, owner, clerk):
+    """Before choosing, the question must not read as required: it applies to "No" only."""
+    report = report_of(owner)
+    for status in ("accepted", "resolved"):
+        services.fault_status_change(report=report, new_status=status, clerk=clerk)
+    url = reverse("faults:detail", args=[report.pk])
+    page = owner_client.get(url).content.decode()
+    label = page[page.index('for="id_reason"') :]
+    label = label[: label.index("</label>")]
+    assert "Jeśli nie – co nadal nie działa?" in label
+    assert "wymagane" not in label
+    assert owner_client.post(url, {"action": "confirm"}).status_code == 302  # "Yes" needs none
+    report.refresh_from_db()
+    assert report.confirmed_at
+
+
+def test_the_timeline_says_who_did_what_without_guessing_gender(owner_client, owner):
+    report = report_of(owner, photos=[_clean()])
+    page = owner_client.get(reverse("faults:detail", args=[report.pk])).content.decode()
+    name = owner.get_full_name()
+    photo_url = reverse("faults:photo", args=[report.photos.get().pk])
+    assert f"{name}: zgłoszenie awarii" in page
+    assert f'{name}: nowe zdjęcie (<a href="{photo_url}">zobacz</a>)' in page
+    assert "zgłosił awarię" not in page  # a verb would guess the person's gender
+    assert "zgłosił(a)" not in page
