@@ -201,18 +201,23 @@ def _tell(invoice, account):
         values = {
             "number": invoice.number,
             "account": account.number,
-            "amount": format_amount(invoice.gross_total),
+            "amount": format_amount(abs(invoice.gross_total)),
             "due": format_day(invoice.due_date),
         }
         if invoice.is_correction:
             subject = _("Correcting invoice %(number)s") % values
+            # the difference in words, never "−23,42 zł" (docs/glossary.md)
             body = (
                 _(
                     "A correcting invoice %(number)s has been issued for account %(account)s: "
-                    "%(amount)s. You can download it in e-BOK."
+                    "%(amount)s back to you. You can download it in e-BOK."
                 )
-                % values
-            )
+                if invoice.gross_total < 0
+                else _(
+                    "A correcting invoice %(number)s has been issued for account %(account)s: "
+                    "%(amount)s more to pay. You can download it in e-BOK."
+                )
+            ) % values
         else:
             subject = _("New invoice %(number)s") % values
             body = (
@@ -411,8 +416,9 @@ def invoiced_totals(charge_ids) -> Invoiced | None:
     ).distinct()
     for invoice in originals:
         found.update(
-            invoice.lines.filter(state=InvoiceLine.State.LINE, charge_id__in=charge_ids)
-            .values_list("charge_id", flat=True)
+            invoice.lines.filter(
+                state=InvoiceLine.State.LINE, charge_id__in=charge_ids
+            ).values_list("charge_id", flat=True)
         )
         for line in _standing_lines(invoice).filter(charge_id__in=charge_ids):
             net += line.net_value
@@ -616,7 +622,8 @@ def invoices_settlement_undo(*, invoices, reason: str, clerk=None) -> list:
         lines = current_lines(invoice.corrects)
         restored = [
             replace(x, gross=x.gross + given_back.pop(x.charge_id)[1])
-            if x.charge_id in given_back else x
+            if x.charge_id in given_back
+            else x
             for x in lines
         ]
         for line, cut in given_back.values():  # lines the credit had taken off altogether
