@@ -32,6 +32,12 @@ def money(value):
 
 
 @register.filter
+def unsigned(value):
+    """The size of a difference whose direction the words around it say ("0,01 zł less")."""
+    return format_money(abs(_unwrapped(value)))
+
+
+@register.filter
 def amount(value):
     """The number alone, for tables whose header says zł."""
     return format_money(value, currency=False)

@@ -101,7 +101,9 @@ def ledger(account, today, one_rate):
 def test_balance_shows_owed_overdue_and_next_due_date(owner_client, account, ledger):
     page = owner_client.get(reverse("billing:balance", args=[account.pk])).content.decode()
     assert zl("800,75") in page  # to pay
-    assert zl(MINUS + "800,75") in page  # balance = payments − charges
+    # balance = payments − charges = −800,75: said as what it means, never with a minus
+    assert "Do zapłaty: <strong>" + zl("800,75") + "</strong>" in page
+    assert "(wpłaty minus naliczenia)" not in page
     # 100.00 of the rent and all 120.50 of the water are past their due date
     assert zl("220,50") in page
     assert polish_date(ledger["late"]) in page

@@ -432,6 +432,7 @@ def test_the_tenant_reads_the_vat_as_invoiced_and_the_rounding(building, clerk, 
     assert "Netto według taryf" in page
     assert "833,31" in page
     assert "Zaokrąglenie na fakturach" in page
-    assert "−0,01 zł" in page
+    assert "0,01 zł mniej do zapłaty" in page  # the rounding lowered the account: no sign
+    assert "−0,01" not in page
     assert "Nadpłata" in page
     assert "60,03 zł" in page
