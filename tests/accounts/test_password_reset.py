@@ -87,9 +87,7 @@ def test_the_login_page_links_to_the_reset(client):
     assert "Nie pamiętasz hasła?" in page
 
 
-def test_a_resident_confirms_the_current_address_from_the_profile(
-    owner_client, owner, client
-):
+def test_a_resident_confirms_the_current_address_from_the_profile(owner_client, owner, client):
     page = owner_client.get(reverse("profile")).content.decode()
     assert "(niepotwierdzony)" in page
     assert "Wyślij link potwierdzający ten adres" in page
