@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from accounts.models import User
 from tests.clients import Client
@@ -108,7 +109,9 @@ def found(pattern: re.Pattern, pages: dict[str, str], skip=()) -> dict[str, list
 
 @pytest.fixture(scope="module")
 def walks(demo_for_module, django_db_blocker):
-    with django_db_blocker.unblock():
+    # override: a request leaves its language active in the thread, and the next module's
+    # demo would be seeded in English
+    with django_db_blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
         return {
             (username, language): walk(username, language)
             for username in RESIDENTS
