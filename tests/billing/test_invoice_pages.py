@@ -133,8 +133,10 @@ def test_the_list_says_where_each_invoice_stands_in_ksef(client, tenant, invoice
         ({"ksef_status": "off"}, "nie wysłano do KSeF (wysyłka wyłączona)"),
         ({"ksef_status": "queued"}, "przesyłamy ją do KSeF"),
         ({"ksef_status": "accepted", "ksef_number": number}, f"w KSeF pod numerem {number}"),
-        ({"ksef_status": "offline", "offline_until": datetime.date(2026, 11, 3)},
-         "wystawiona offline; trafi do KSeF najpóźniej 03.11.2026"),
+        (
+            {"ksef_status": "offline", "offline_until": datetime.date(2026, 11, 3)},
+            "wystawiona offline; trafi do KSeF najpóźniej 03.11.2026",
+        ),
         ({"ksef_status": "rejected"}, "poprawiamy ją w biurze, zanim trafi do KSeF"),
     ]
     for fields, words in cases:
