@@ -3,14 +3,15 @@
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 
-from core.money import money
+from core.money import format_pln
 
 
 def format_amount(value: Decimal) -> str:
-    """1 234,56 zł in Polish (grouped as Django formats it)."""
-    return f"{number_format(money(value), decimal_pos=2, use_l10n=True, force_grouping=True)} zł"
+    """1 234,56 zł in Polish, 1,234.56 zł in English (the active language); a plain space
+    before "zł", as stored descriptions and e-mails have always had it."""
+    return f"{format_pln(value, currency=False)} zł"
 
 
 def format_day(day: date) -> str:

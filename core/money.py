@@ -1,10 +1,12 @@
-"""Money: PLN amounts as Decimal in NUMERIC(12, 2), rounded the way people and banks do."""
+"""Money: PLN amounts as Decimal in NUMERIC(12, 2), rounded the way people and banks do, and
+written as the reader's language writes them (core/numbers.py)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.numbers import NBSP, format_decimal
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 CENT = Decimal("0.01")
-NBSP = "\u00a0"
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -12,29 +14,19 @@ def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_pln(value: Decimal, currency: bool = True) -> str:
-    """As Polish readers write it: "1 234,56 zł" (non-breaking spaces), a minus sign "−"."""
+def format_pln(value: Decimal, currency: bool = True, language: str | None = None) -> str:
+    """In the active language (or `language`): Polish "1 234,56 zł" (non-breaking spaces),
+    English "1,234.56 zł"; a minus sign "−" where negative."""
     if not isinstance(value, Decimal):
         raise TypeError(f"money is Decimal, not {type(value).__name__}")
-    whole, _dot, cents = f"{abs(money(value)):.2f}".partition(".")
-    text = f"{_signed_groups(value, whole)},{cents}"
+    text = format_decimal(money(value), 2, language=language)
     return f"{text}{NBSP}zł" if currency else text
 
 
-def format_price(value: Decimal) -> str:
+def format_price(value: Decimal, language: str | None = None) -> str:
     """A unit price with the decimal places it needs, at least two: "31,3008", "1 234,50"."""
     if not isinstance(value, Decimal):
         raise TypeError(f"a price is Decimal, not {type(value).__name__}")
     exponent = value.normalize().as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 0)
-    whole, _dot, fraction = f"{abs(value):.{places}f}".partition(".")
-    return f"{_signed_groups(value, whole)},{fraction}"
-
-
-def _signed_groups(value: Decimal, whole: str) -> str:
-    """The whole part in groups of three joined by non-breaking spaces, with "−" if negative."""
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return ("−" if value < 0 else "") + NBSP.join(groups)
+    return format_decimal(value, places, language=language)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.dates import month_label
 from core.money import format_pln
+from core.numbers import format_volume
 from core.personal_data import DATE, MOMENT, MONEY, MONTH, VOLUME, YES_NO
 from core.spreadsheets import decimal_cell
-from meters.templatetags.meters import format_m3
 
 
 def _local(value: datetime) -> datetime:
@@ -60,9 +60,7 @@ def for_people(kind, value):
     if kind == MONEY:
         return format_pln(Decimal(value))
     if kind == VOLUME:
-        return f"{format_m3(Decimal(value))}\u00a0m³"
+        return f"{format_volume(Decimal(value))}\u00a0m³"
     if kind == YES_NO:
         return _("yes") if value else _("no")
     return str(value)
-
-

@@ -15,16 +15,19 @@ STYLESHEET = "css/resolution_pdf.css"
 
 
 def _pdf(template, context):
-    html = render_to_string(
-        template,
-        {
-            **context,
-            "LANGUAGE_CODE": translation.get_language(),
-            "MANAGER_NAME": settings.MANAGER_NAME,
-            "MANAGER_ADDRESS": settings.MANAGER_ADDRESS,
-            "generated_at": timezone.localtime(),
-        },
-    )
+    # The community's documents are Polish, words and figures ("28,21%"), whoever asks first
+    # (a clerk reading the panel in English draws the protocol too).
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            template,
+            {
+                **context,
+                "LANGUAGE_CODE": translation.get_language(),
+                "MANAGER_NAME": settings.MANAGER_NAME,
+                "MANAGER_ADDRESS": settings.MANAGER_ADDRESS,
+                "generated_at": timezone.localtime(),
+            },
+        )
     return HTML(string=html).write_pdf(
         stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_tags=True
     )

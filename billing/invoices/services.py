@@ -201,14 +201,22 @@ def _tell(invoice, account):
     values = {
         "number": invoice.number,
         "account": account.number,
-        "amount": invoice.gross_total,
+        "amount": abs(invoice.gross_total),
         "due": invoice.due_date,
     }
     if invoice.is_correction:
         subject = gettext_noop("Correcting invoice %(number)s")
-        body = gettext_noop(
-            "A correcting invoice %(number)s has been issued for account %(account)s: "
-            "%(amount)s. You can download it in e-BOK."
+        # the difference in words, never "−23,42 zł" (docs/glossary.md)
+        body = (
+            gettext_noop(
+                "A correcting invoice %(number)s has been issued for account %(account)s: "
+                "%(amount)s back to you. You can download it in e-BOK."
+            )
+            if invoice.gross_total < 0
+            else gettext_noop(
+                "A correcting invoice %(number)s has been issued for account %(account)s: "
+                "%(amount)s more to pay. You can download it in e-BOK."
+            )
         )
     else:
         subject = gettext_noop("New invoice %(number)s")
@@ -411,8 +419,9 @@ def invoiced_totals(charge_ids) -> Invoiced | None:
     ).distinct()
     for invoice in originals:
         found.update(
-            invoice.lines.filter(state=InvoiceLine.State.LINE, charge_id__in=charge_ids)
-            .values_list("charge_id", flat=True)
+            invoice.lines.filter(
+                state=InvoiceLine.State.LINE, charge_id__in=charge_ids
+            ).values_list("charge_id", flat=True)
         )
         for line in _standing_lines(invoice).filter(charge_id__in=charge_ids):
             net += line.net_value
@@ -616,7 +625,8 @@ def invoices_settlement_undo(*, invoices, reason: str, clerk=None) -> list:
         lines = current_lines(invoice.corrects)
         restored = [
             replace(x, gross=x.gross + given_back.pop(x.charge_id)[1])
-            if x.charge_id in given_back else x
+            if x.charge_id in given_back
+            else x
             for x in lines
         ]
         for line, cut in given_back.values():  # lines the credit had taken off altogether

@@ -12,7 +12,7 @@ from billing.water.models import Settlement
 
 SOURCES = {
     Source.READING: _("reading"),
-    Source.INTERPOLATED: _("between two readings"),
+    Source.INTERPOLATED: _("worked out from the readings before and after this day"),
     Source.ESTIMATED: _("estimate"),
     Source.INSTALLED: _("at installation"),
     Source.PREVIOUS: _("end of the previous settlement"),

@@ -59,7 +59,7 @@ def test_the_reset_email_is_polish_signed_and_links_to_the_site(client, owner, s
         "Ustawienie nowego hasła do e-BOK — Zakład Budynków Miejskich w Cieszynie"
     )
     body = message.body
-    assert body.startswith("Dzień dobry,\n\nktoś (miejmy nadzieję, że Ty) poprosił")
+    assert body.startswith("Dzień dobry,\n\notrzymaliśmy prośbę o ustawienie nowego hasła")
     assert "loginu e-BOK owner" in body
     assert "Działa jednorazowo i przez 60 minut" in body  # 3600 s / 60
     link = re.search(r"^https://\S+$", body, re.M).group(0)
@@ -87,9 +87,7 @@ def test_the_login_page_links_to_the_reset(client):
     assert "Nie pamiętasz hasła?" in page
 
 
-def test_a_resident_confirms_the_current_address_from_the_profile(
-    owner_client, owner, client
-):
+def test_a_resident_confirms_the_current_address_from_the_profile(owner_client, owner, client):
     page = owner_client.get(reverse("profile")).content.decode()
     assert "(niepotwierdzony)" in page
     assert "Wyślij link potwierdzający ten adres" in page
@@ -102,7 +100,10 @@ def test_a_resident_confirms_the_current_address_from_the_profile(
     message = mail.outbox[-1]
     assert message.to == [owner.email]
     assert message.subject == "Potwierdź swój adres e-mail w e-BOK"
-    assert "poprosił o potwierdzenie, że ten adres należy do niego" in message.body
+    assert (
+        "Otrzymaliśmy prośbę o potwierdzenie, że ten adres należy do osoby korzystającej z "
+        "loginu owner w e-BOK." in message.body
+    )
     link = re.search(r"https?://\S+/profil/email/potwierdz/\S+", message.body).group(0)
     assert link.startswith(SITE)
     assert client.get(link.removeprefix(SITE)).status_code == 200

@@ -130,11 +130,13 @@ def test_the_tenant_downloads_the_fa3_xml_and_a_stranger_gets_404(client, tenant
 def test_the_list_says_where_each_invoice_stands_in_ksef(client, tenant, invoice):
     number = "5482000017-20261102-0123456789AB-7C"
     cases = [
-        ({"ksef_status": "off"}, "nie jest wysyłana do KSeF"),
+        ({"ksef_status": "off"}, "nie wysłano do KSeF (wysyłka wyłączona)"),
         ({"ksef_status": "queued"}, "przesyłamy ją do KSeF"),
         ({"ksef_status": "accepted", "ksef_number": number}, f"w KSeF pod numerem {number}"),
-        ({"ksef_status": "offline", "offline_until": datetime.date(2026, 11, 3)},
-         "wystawiona offline; trafi do KSeF najpóźniej 03.11.2026"),
+        (
+            {"ksef_status": "offline", "offline_until": datetime.date(2026, 11, 3)},
+            "wystawiona offline; trafi do KSeF najpóźniej 03.11.2026",
+        ),
         ({"ksef_status": "rejected"}, "poprawiamy ją w biurze, zanim trafi do KSeF"),
     ]
     for fields, words in cases:

@@ -101,7 +101,9 @@ def ledger(account, today, one_rate):
 def test_balance_shows_owed_overdue_and_next_due_date(owner_client, account, ledger):
     page = owner_client.get(reverse("billing:balance", args=[account.pk])).content.decode()
     assert zl("800,75") in page  # to pay
-    assert zl(MINUS + "800,75") in page  # balance = payments − charges
+    # balance = payments − charges = −800,75: said as what it means, never with a minus
+    assert "Do zapłaty: <strong>" + zl("800,75") + "</strong>" in page
+    assert "(wpłaty minus naliczenia)" not in page
     # 100.00 of the rent and all 120.50 of the water are past their due date
     assert zl("220,50") in page
     assert polish_date(ledger["late"]) in page
@@ -165,7 +167,9 @@ def test_balance_chart_has_24_months_and_a_table(owner_client, account, ledger, 
     assert "<details" in page
     assert page.count("<rect") == 24
     # the table alternative carries the same month-end figures
-    assert f'<td class="num">{MINUS}220,50</td>' in page
+    # in words, never with a minus sign
+    assert '<td class="num">do zapłaty 220,50\u00a0zł</td>' in page
+    assert f"{MINUS}220,50" not in page
 
 
 def test_current_charges_show_due_dates_and_unpaid_parts(owner_client, account, ledger):
@@ -194,7 +198,12 @@ def test_history_has_every_entry_with_a_running_balance(owner_client, account, l
     page = response.content.decode()
     assert "Woda i ścieki" in page
     assert "Czynsz za lokal" in page
-    assert f"{MINUS}800,75" in page
+    # each running balance says what it is: 400,00 paid first is an overpayment; then
+    # 400,00 − 500,00 = −100,00 to pay, … 800,75 to pay after the last charge
+    assert "nadpłata 400,00\u00a0zł" in page
+    assert "do zapłaty 100,00\u00a0zł" in page
+    assert "do zapłaty 800,75\u00a0zł" in page
+    assert MINUS not in page
 
 
 def test_history_year_filter_with_opening_balance(owner_client, account):

@@ -39,10 +39,12 @@ def building():
     # The flats here are settled without VAT (their water is part of the exempt rent); a
     # lease's water is 8%.
     water_part_of_the_rent()
-    WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
-                               sewage_price=D("8.20"))
-    WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),
-                               sewage_price=D("8.90"))
+    WaterTariff.objects.create(
+        valid_from=date(2025, 1, 1), water_price=D("6.50"), sewage_price=D("8.20")
+    )
+    WaterTariff.objects.create(
+        valid_from=date(2026, 4, 2), water_price=D("7.10"), sewage_price=D("8.90")
+    )
     return building
 
 
@@ -62,9 +64,15 @@ def premises_with_meters(building, cold_end, hot_end, number="1"):
 def advances(account, monthly, vat_rate="zw"):
     component = Component.objects.get(code="water_sewage")
     for month in range(1, 7):
-        ChargeFactory(account=account, component=component, amount=monthly,
-                      period=date(2026, month, 1), due_date=date(2026, month, 10),
-                      title=f"Zaliczka na wodę {month:02d}/2026", vat_rate=vat_rate)
+        ChargeFactory(
+            account=account,
+            component=component,
+            amount=monthly,
+            period=date(2026, month, 1),
+            due_date=date(2026, month, 10),
+            title=f"Zaliczka na wodę {month:02d}/2026",
+            vat_rate=vat_rate,
+        )
 
 
 def balance(account):
@@ -127,14 +135,22 @@ def test_a_commercial_premises_pays_8_percent_vat(building, clerk):
     premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
     account = AccountFactory(premises=premises, kind="commercial_lease")
     # 8% comes from the water component's VAT rule for commercial leases (migration 0011)
-    Fee.objects.create(account=account, component=Component.objects.get(code="water_sewage"),
-                       basis="fixed", unit_price=D("140.00"), valid_from=date(2026, 1, 1))
+    Fee.objects.create(
+        account=account,
+        component=Component.objects.get(code="water_sewage"),
+        basis="fixed",
+        unit_price=D("140.00"),
+        valid_from=date(2026, 1, 1),
+    )
     advances(account, D("140.00"), vat_rate="8")  # 840,00
     run = services.run_create(building=building, period_start=H1, clerk=clerk)
     (row,) = services.compute(run)
     # 833,31 net + 8% = 66,6648 → 66,66 VAT; 899,97 gross; 899,97 − 840,00 = 59,97 to pay
     assert (row.vat_rate, row.vat, row.gross, row.difference) == (
-        "8", D("66.66"), D("899.97"), D("59.97"),
+        "8",
+        D("66.66"),
+        D("899.97"),
+        D("59.97"),
     )
     # 9,125 m³ × 16,00 = 146,00 net + 8% = 157,68 a month
     assert row.new_advance == D("157.68")
@@ -146,8 +162,9 @@ def commercial_with_invoiced_advances(building, monthly):
     account = AccountFactory(premises=premises, kind="commercial_lease", holder_nip="")
     advances(account, monthly, vat_rate="8")
     for month in range(1, 7):
-        invoice_issue_for_month(account=account, period=date(2026, month, 1),
-                                issue_date=date(2026, month, 1))
+        invoice_issue_for_month(
+            account=account, period=date(2026, month, 1), issue_date=date(2026, month, 1)
+        )
     return account
 
 
@@ -186,9 +203,7 @@ def test_a_commercial_settlement_owing_more_gets_a_settlement_invoice(building, 
     # The document states what the invoices carry: six advances of 140,00 at net 129,63
     # (129,63 × 8% = 10,3704 → 10,37, 140,00) = net 777,78, VAT 62,22; plus 55,53 / 4,44:
     # net 833,31, VAT 66,66, gross 899,97, the same as VAT on the period's net here.
-    assert (document.net, document.vat, document.gross) == (
-        D("833.31"), D("66.66"), D("899.97")
-    )
+    assert (document.net, document.vat, document.gross) == (D("833.31"), D("66.66"), D("899.97"))
     assert document.invoice_rounding == 0
     # Correcting the settlement corrects its invoice to nothing, and invoices the new one.
     new = services.settlement_correct(document=document, reason="Odczyt poprawiony", clerk=clerk)
@@ -214,7 +229,9 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     # VAT 7,40 − 11,85 = −4,45, gross 99,96 − 160,00 = −60,04
     difference = correction.rate_totals.get(state="difference")
     assert (difference.net, difference.vat, difference.gross) == (
-        D("-55.59"), D("-4.45"), D("-60.04")
+        D("-55.59"),
+        D("-4.45"),
+        D("-60.04"),
     )
     assert fa3_field(correction, "RodzajFaktury") == ["KOR"]
     # the grosz is in the ledger too: June's charge 160,00 − 0,01, less the credit 60,03
@@ -228,9 +245,7 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     # net 5 × 148,15 + 92,56 = 833,31; VAT 5 × 11,85 + 7,40 = 66,65; gross 899,96.
     # VAT on the period's net would be 833,31 × 8% = 66,6648 → 66,66 (gross 899,97): the
     # invoices say 66,65, and the document must agree with them.
-    assert (document.net, document.vat, document.gross) == (
-        D("833.31"), D("66.65"), D("899.96")
-    )
+    assert (document.net, document.vat, document.gross) == (D("833.31"), D("66.65"), D("899.96"))
     # and it reconciles: 960,00 advances − 60,03 credited = 899,97; the invoices 899,96
     assert document.invoice_rounding == D("-0.01")
     # Corrected settlement: the credit is put back on June's invoice, the new one given again.
@@ -249,7 +264,10 @@ def test_a_commercial_overpayment_corrects_the_advance_invoices(building, clerk)
     assert invoiced_charge(june_charge) - new.credit.amount == D("99.96")
     # the new document: the same invoices' figures, 959,99 − 60,02 = 899,97 against 899,96
     assert (new.net, new.vat, new.gross, new.invoice_rounding) == (
-        D("833.31"), D("66.65"), D("899.96"), D("-0.01")
+        D("833.31"),
+        D("66.65"),
+        D("899.96"),
+        D("-0.01"),
     )
 
 
@@ -288,9 +306,14 @@ def test_an_estimate_is_marked_and_a_correction_reverses_and_reposts(building, c
 def test_new_advances_replace_the_fee_from_the_chosen_month(building, clerk):
     premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
     account = AccountFactory(premises=premises)
-    old = Fee.objects.create(account=account, component=Component.objects.get(code="water_sewage"),
-                             basis="per_person", unit_price=D("42.80"), quantity=D(3),
-                             valid_from=date(2025, 1, 1))
+    old = Fee.objects.create(
+        account=account,
+        component=Component.objects.get(code="water_sewage"),
+        basis="per_person",
+        unit_price=D("42.80"),
+        quantity=D(3),
+        valid_from=date(2025, 1, 1),
+    )
     run = services.run_create(building=building, period_start=H1, clerk=clerk)
     services.run_post(run=run, clerk=clerk)
     assert services.advances_apply(run=run, from_month=date(2026, 8, 1), clerk=clerk) == 1
@@ -317,8 +340,18 @@ def test_the_resident_reads_the_settlement_and_downloads_its_pdf(building, clerk
     assert document.number in listing
     assert "113,31" in listing
     page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
-    for shown in ("54,300", "27,300", "27,000", "401,31", "432,00", "833,31", "720,00",
-                  "113,31", "146,00"):
+    # volumes with the decimals they have (54,3 m³, not 54,300), money with two
+    for shown in (
+        "54,3<",
+        "27,3<",
+        ">27<",
+        "401,31",
+        "432,00",
+        "833,31",
+        "720,00",
+        "113,31",
+        "146,00",
+    ):
         assert shown in page, shown
     water_settlement_pdfs_render_run(run.pk)  # the worker's part after posting (done if eager)
     document.refresh_from_db()
@@ -352,8 +385,9 @@ def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
     account = AccountFactory(premises=premises)
     advances(account, D("120.00"))
     client.force_login(clerk)
-    response = client.post(reverse("admin:billing_settlementrun_add"),
-                           {"building": building.pk, "day": "2026-05-05"})
+    response = client.post(
+        reverse("admin:billing_settlementrun_add"), {"building": building.pk, "day": "2026-05-05"}
+    )
     assert response.status_code == 302
     run_url = response["Location"]
     page = client.get(run_url).content.decode()
@@ -376,7 +410,7 @@ def test_the_tenant_sees_which_invoice_billed_the_settlement(building, clerk, cl
     (invoice,) = document.invoices.all()
     client.force_login(access.user)
     page = client.get(reverse("billing:water_detail", args=[document.pk])).content.decode()
-    assert f"Faktura: <a href=\"{reverse('billing:invoices')}\">{invoice.number}</a>" in page
+    assert f'Faktura: <a href="{reverse("billing:invoices")}">{invoice.number}</a>' in page
     listing = client.get(reverse("billing:invoices")).content.decode()
     assert invoice.number in listing
     assert "59,97" in listing
@@ -398,6 +432,7 @@ def test_the_tenant_reads_the_vat_as_invoiced_and_the_rounding(building, clerk, 
     assert "Netto według taryf" in page
     assert "833,31" in page
     assert "Zaokrąglenie na fakturach" in page
-    assert "−0,01 zł" in page
+    assert "0,01 zł mniej do zapłaty" in page  # the rounding lowered the account: no sign
+    assert "−0,01" not in page
     assert "Nadpłata" in page
     assert "60,03 zł" in page

@@ -45,7 +45,8 @@ def test_tenant_submits_a_reading_with_a_photo(page, tmp_path, settings):
     login(page, "najemca", PASSWORD)
     page.goto("/liczniki/")
     expect(page.locator("main")).to_contain_text("ZW-1001")
-    expect(page.locator("main")).to_contain_text("101,250")
+    expect(page.locator("main")).to_contain_text("101,25")  # the decimals it has,
+    expect(page.locator("main")).not_to_contain_text("101,250")  # not padded to the litre
     assert_no_axe_violations(page)
 
     page.locator(f'a[href="/liczniki/{cold.pk}/odczyt/"]').click()
@@ -57,8 +58,9 @@ def test_tenant_submits_a_reading_with_a_photo(page, tmp_path, settings):
 
     expect(page).to_have_url(re.compile(rf"/liczniki/{cold.pk}/$"))
     history = page.locator("table.ledger tbody tr").first
-    expect(history).to_contain_text("104,500")
-    expect(history).to_contain_text("3,250")  # the use since the previous reading
+    expect(history).to_contain_text("104,5")
+    expect(history).not_to_contain_text("104,500")
+    expect(history).to_contain_text("3,25")  # the use since the previous reading: 104,5 − 101,25
     assert_no_axe_violations(page)
 
     reading = Reading.objects.get(meter=cold, value=Decimal("104.5"))

@@ -27,7 +27,9 @@ def text(html):
 def card_of(page, number):
     """The dashboard card of one account, as text."""
     cards = re.findall(r'<li class="card">(.*?)</li>\s*(?=<li class="card">|</ul>)', page, re.S)
-    return next(text(c) for c in cards if f"konto {number}" in text(c))
+    return next(
+        text(c) for c in cards if f"konto {number}" in text(c) or f"account {number}" in text(c)
+    )
 
 
 def test_each_account_says_what_to_pay_and_by_when(owner_client, owner, account):
@@ -42,7 +44,8 @@ def test_each_account_says_what_to_pay_and_by_when(owner_client, owner, account)
     owing = card_of(page, account.number)
     # owed 600,45 + 600,45 = 1 200,90; overdue the first 600,45; next the second.
     assert "Do zapłaty: 1 200,90 zł" in owing
-    assert "po terminie 600,45 zł" in owing
+    assert "w tym po terminie 600,45 zł" in owing  # one sentence, no "⚠ PO TERMINIE"
+    assert "⚠" not in owing
     assert "Najbliższy termin: 15 stycznia 2030 (600,45 zł)" in owing
     assert f'href="{reverse("billing:pay", args=[account.pk])}"' in page
 
@@ -100,3 +103,16 @@ def test_the_main_menu_lists_tasks_by_the_kind_of_account(client, kind, invoices
         assert setting in account_menu
     assert "Logowanie dwuetapowe" in account_menu
     assert "Bezpieczeństwo" in account_menu
+
+
+def test_an_english_reader_reads_english_amounts(owner_client, account):
+    from django.conf import settings
+
+    ChargeFactory(account=account, amount=D("600.45"), due_date=datetime.date(2026, 11, 10))
+    ChargeFactory(account=account, amount=D("600.45"), due_date=datetime.date(2030, 1, 15))
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    owing = card_of(owner_client.get(reverse("dashboard")).content.decode(), account.number)
+    # 600,45 + 600,45 = 1 200,90 in Polish; in English a comma groups and a point decimals
+    assert "To pay: 1,200.90 zł" in owing
+    assert "including 600.45 zł overdue" in owing
+    assert "1 200,90" not in owing
