@@ -50,16 +50,9 @@ UNREAD = re.compile(
     r'|<td class="num correction".*?</td>',
     re.S,
 )
-# Stored texts (notifications composed when sent) stay in the site's language until they are
-# kept as keys and rendered when read (issue #31, point 5, third bullet): their pages are not
-# read for English numbers.
-STORED_TEXT_PAGES = ("/powiadomienia/",)
 # Breadcrumbs that still name a page otherwise than its heading, each with the issue that
 # renames it. A name put right here fails the test until it is taken off this list.
-PENDING_NAMES = {
-    ("/powiadomienia/", "Powiadomienia", "Skrzynka odbiorcza"): "#31, point 3 (messaging)",
-    ("/powiadomienia/", "Notifications", "Inbox"): "#31, point 3 (messaging)",
-}
+PENDING_NAMES: dict[tuple[str, str, str], str] = {}
 
 
 def visible_text(page: str) -> str:
@@ -156,7 +149,7 @@ def test_a_bank_account_is_never_a_konto(walked):
 def test_english_pages_write_english_numbers(walks):
     for username in RESIDENTS:
         pages = walks[(username, "en")]
-        assert found(POLISH_NUMBER, pages, skip=STORED_TEXT_PAGES) == {}, username
+        assert found(POLISH_NUMBER, pages) == {}, username
 
 
 def test_a_breadcrumb_names_a_page_as_its_heading_does(walks):
