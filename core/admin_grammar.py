@@ -5,14 +5,22 @@ verbose name in the nominative, which Polish cannot use there ("Dodaj użytkowni
 użytkownicy"). Each app declares FORMS in its admin_grammar.py: the accusative, genitive and
 genitive plural of each of its models registered in admin, by the model's label, as pgettext
 entries of its English name (English needs no change: the msgid is the form); accounts declares
-the login models it brings in from Django and allauth. Counts take the catalogue's plural rule:
+the login models it brings in from Django and allauth.
+
+A package that names its models and fields only in English (allauth's authenticators and
+sessions: "created at", "user agent") gets Polish names from the app that brings it in: NAMES in
+its admin_grammar.py, set on the models when the admin is ready (`name_brought_in_models`). Only
+the names shown are set; the names migrations read (a field's `_verbose_name`, Meta's
+`original_attrs`) stay as the package wrote them, so no migration follows. Counts take the catalogue's plural rule:
 1 użytkownik, 2 użytkownicy, 5 użytkowników. The admin site applies PolishAdminMixin to every
 ModelAdmin it registers and reads the apps' forms when it is ready."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
@@ -31,6 +39,28 @@ class Forms:
     genitive: str | Promise
     genitive_plural: str | Promise
     nominative_plural: str | Promise | None = None  # when the model's plural name is not one
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the staff panel calls a model brought in from another package, and its fields."""
+
+    singular: str | Promise
+    plural: str | Promise
+    fields: Mapping[str, str | Promise] = field(default_factory=dict)
+
+
+def name_brought_in_models() -> None:
+    """Each app's NAMES (its admin_grammar.py) and APP_NAMES set on the models and apps they
+    name."""
+    for _label, module in app_modules("admin_grammar"):
+        for label, names in getattr(module, "NAMES", {}).items():
+            opts = apps.get_model(label)._meta
+            opts.verbose_name, opts.verbose_name_plural = names.singular, names.plural
+            for name, verbose_name in names.fields.items():
+                opts.get_field(name).verbose_name = verbose_name
+        for label, verbose_name in getattr(module, "APP_NAMES", {}).items():
+            apps.get_app_config(label).verbose_name = verbose_name
 
 
 @cache
