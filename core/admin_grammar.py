@@ -5,15 +5,15 @@ verbose name in the nominative, which Polish cannot use there ("Dodaj użytkowni
 użytkownicy"). Each app declares FORMS in its admin_grammar.py: the accusative, genitive and
 genitive plural of each of its models registered in admin, by the model's label, as pgettext
 entries of its English name (English needs no change: the msgid is the form); accounts declares
-the login models it brings in from Django and allauth.
+the login models it brings in from Django and allauth. Counts take the catalogue's plural rule:
+1 użytkownik, 2 użytkownicy, 5 użytkowników. The admin site applies PolishAdminMixin to every
+ModelAdmin it registers and reads the apps' forms when it is ready.
 
 A package that names its models and fields only in English (allauth's authenticators and
 sessions: "created at", "user agent") gets Polish names from the app that brings it in: NAMES in
 its admin_grammar.py, set on the models when the admin is ready (`name_brought_in_models`). Only
 the names shown are set; the names migrations read (a field's `_verbose_name`, Meta's
-`original_attrs`) stay as the package wrote them, so no migration follows. Counts take the catalogue's plural rule:
-1 użytkownik, 2 użytkownicy, 5 użytkowników. The admin site applies PolishAdminMixin to every
-ModelAdmin it registers and reads the apps' forms when it is ready."""
+`original_attrs`) stay as the package wrote them, so no migration follows."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field

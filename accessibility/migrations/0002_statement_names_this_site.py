@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accessibility', '0001_initial'),
+        ("accessibility", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='accessibilitystatement',
-            name='site_url',
+            model_name="accessibilitystatement",
+            name="site_url",
         ),
     ]

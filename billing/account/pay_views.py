@@ -35,7 +35,12 @@ def pay(request, pk):
         }
 
     names = [
-        "summary", "recipient_name", "recipient_nip", "title", "amount_in_qr", "qr_max",
+        "summary",
+        "recipient_name",
+        "recipient_nip",
+        "title",
+        "amount_in_qr",
+        "qr_max",
         "qr_filename",
     ]
     return account_page(request, "billing/pay.html", account, total, build, names)

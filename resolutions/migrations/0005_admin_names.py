@@ -6,41 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resolutions', '0004_drop_delivery_consent'),
+        ("resolutions", "0004_drop_delivery_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='resultnotice',
-            name='resolution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='resolutions.resolution', verbose_name='resolution'),
+            model_name="resultnotice",
+            name="resolution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="resolutions.resolution",
+                verbose_name="resolution",
+            ),
         ),
         migrations.AlterField(
-            model_name='resultnotice',
-            name='user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resident'),
+            model_name="resultnotice",
+            name="user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="resident",
+            ),
         ),
         migrations.AlterField(
-            model_name='vote',
-            name='ballot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='resolutions.ballot', verbose_name='ballot'),
+            model_name="vote",
+            name="ballot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="votes",
+                to="resolutions.ballot",
+                verbose_name="ballot",
+            ),
         ),
         migrations.AlterField(
-            model_name='vote',
-            name='resolution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='resolutions.resolution', verbose_name='resolution'),
+            model_name="vote",
+            name="resolution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="votes",
+                to="resolutions.resolution",
+                verbose_name="resolution",
+            ),
         ),
         migrations.AlterField(
-            model_name='vote',
-            name='weight_denominator',
-            field=models.PositiveBigIntegerField(verbose_name='weight: denominator'),
+            model_name="vote",
+            name="weight_denominator",
+            field=models.PositiveBigIntegerField(verbose_name="weight: denominator"),
         ),
         migrations.AlterField(
-            model_name='vote',
-            name='weight_numerator',
-            field=models.PositiveBigIntegerField(verbose_name='weight: numerator'),
+            model_name="vote",
+            name="weight_numerator",
+            field=models.PositiveBigIntegerField(verbose_name="weight: numerator"),
         ),
     ]
