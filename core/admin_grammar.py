@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
-from django.utils.translation import gettext, npgettext
+from django.utils.translation import gettext, npgettext, pgettext
 
 from core.app_modules import app_modules
 
@@ -105,8 +105,36 @@ def count_phrase(opts: Options, count: int) -> str:
     return f"{count} {names.get(form, opts.verbose_name_plural)}"
 
 
+def permission_label(permission: Any) -> str:
+    """A permission as the group and user forms list it: "Uchwały i głosowania | uchwały:
+    dodawanie", not Django's stored English "… | Can add resolution". The model's plural
+    nominative reads right for every model, also those with no declared forms."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    actions = {
+        "add": pgettext("permission", "adding"),
+        "change": pgettext("permission", "changing"),
+        "delete": pgettext("permission", "deleting"),
+        "view": pgettext("permission", "viewing"),
+    }
+    if action in actions and model_name == model._meta.model_name:
+        what = f"{model._meta.verbose_name_plural}: {actions[action]}"
+    else:
+        what = gettext(permission.name)  # a model's own permission, named in its Meta
+    return f"{model._meta.app_config.verbose_name} | {what}"
+
+
 class PolishAdminMixin(admin.ModelAdmin):
-    """Titles and buttons of a ModelAdmin's pages with its model in the accusative."""
+    """Titles and buttons of a ModelAdmin's pages with its model in the accusative, and
+    permissions named in Polish."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model._meta.label_lower == "auth.permission":
+            field.label_from_instance = permission_label
+        return field
 
     def _grammar(self, extra_context: dict[str, Any] | None) -> dict[str, Any]:
         forms = forms_of(self.opts)

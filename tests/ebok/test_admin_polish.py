@@ -216,3 +216,13 @@ def test_allauth_s_authenticators_read_in_polish(superuser_client):
     assert "Według pola data ustawienia" in text or "data ustawienia" in text
     for english in ("Authenticators", "User sessions", "created at", "last used at"):
         assert english not in text, english
+
+
+def test_permissions_are_listed_in_polish(superuser_client):
+    group = reverse("admin:auth_group_add")
+    page = superuser_client.get(group).content.decode()
+    assert "Uchwały i głosowania | uchwały: dodawanie</option>" in page
+    assert "Ewidencja i loginy | użytkownicy: przeglądanie</option>" in page
+    assert "Can add" not in page and "Can view" not in page
+    # a permission of a model's own Meta keeps its translated name
+    assert "Może czytać wątki mieszkańców na każdy temat</option>" in page
