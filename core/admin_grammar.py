@@ -26,6 +26,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.options import Options
+from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, npgettext, pgettext
@@ -126,15 +127,19 @@ def permission_label(permission: Any) -> str:
     return f"{model._meta.app_config.verbose_name} | {what}"
 
 
+class PermissionsField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return permission_label(obj)
+
+
 class PolishAdminMixin(admin.ModelAdmin):
     """Titles and buttons of a ModelAdmin's pages with its model in the accusative, and
     permissions named in Polish."""
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.related_model._meta.label_lower == "auth.permission":
-            field.label_from_instance = permission_label
-        return field
+        if db_field.related_model._meta.label_lower == "auth.permission":
+            kwargs.setdefault("form_class", PermissionsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _grammar(self, extra_context: dict[str, Any] | None) -> dict[str, Any]:
         forms = forms_of(self.opts)
