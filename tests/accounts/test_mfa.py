@@ -56,6 +56,20 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin_opens(client):
     assert b"data:image/svg+xml;base64," in page.content  # the QR code to scan
 
 
+def test_a_clerk_with_a_one_time_password_sets_their_own_then_the_authenticator(client):
+    StaffFactory(username="nowy", totp=False, must_change_password=True)
+    admin_login(client, "nowy")
+    new = "Moje-Nowe-Haslo-2026"
+    response = client.post(
+        reverse("first_password"), {"new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == ADMIN  # on to the panel, not the residents' dashboard
+    assert client.get(ADMIN)["Location"] == ACTIVATE
+    page = client.get(ACTIVATE)  # no third password: the setup opens at once
+    assert page.status_code == 200
+    assert b"data:image/svg+xml;base64," in page.content
+
+
 def test_staff_is_asked_for_the_password_again_when_the_login_is_old(client, settings):
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the login is older than the limit
     StaffFactory(username="nowy", totp=False, is_superuser=True)
