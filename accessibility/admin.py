@@ -23,7 +23,7 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
     audit_lists = False  # a list page shows no residents' data
     list_display = ["entity_name", "status", "prepared_on", "published_on", "reviewed_on"]
     fieldsets = (
-        (None, {"fields": ("entity_name", "site_url", "status")}),
+        (None, {"fields": ("entity_name", "status")}),
         (_("Dates"), {"fields": ("prepared_on", "published_on", "updated_on", "reviewed_on")}),
         (
             _("Content"),

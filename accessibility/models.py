@@ -31,7 +31,6 @@ class AccessibilityStatement(models.Model):
         NONE = "none", _("not compliant")
 
     entity_name = models.CharField(_("entity name"), max_length=300)
-    site_url = models.URLField(_("site address"))
     prepared_on = models.DateField(_("statement prepared on"))
     published_on = models.DateField(
         _("site published on"), null=True, blank=True, help_text=_("Empty: not shown yet.")

@@ -380,7 +380,8 @@ class CredentialIssueAdmin(admin.ModelAdmin):
     ]
     list_filter = ["method", "email_status", "issued_at"]
     search_fields = ["user__username", "user__last_name", "user__email"]
-    readonly_fields = [f.name for f in CredentialIssue._meta.fields]
+    exclude = ["email_claimed_at"]  # the mail worker's claim, nothing for a clerk
+    readonly_fields = [f.name for f in CredentialIssue._meta.fields if f.name != "email_claimed_at"]
 
     def has_add_permission(self, request):
         return False

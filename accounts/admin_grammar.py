@@ -1,10 +1,43 @@
 """The register's models, and the login models it brings in from Django and allauth (groups,
-e-mail addresses, sessions, authenticators), in the cases the admin's phrases need
-(core/admin_grammar.py)."""
+e-mail addresses, sessions, authenticators), in the cases the admin's phrases need, and the
+names allauth leaves in English (core/admin_grammar.py)."""
 
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from core.admin_grammar import Forms
+from core.admin_grammar import Forms, Names
+
+NAMES = {
+    "mfa.authenticator": Names(
+        gettext_lazy("two-factor login method"),
+        gettext_lazy("two-factor login methods"),
+        {
+            "user": gettext_lazy("user"),
+            "type": gettext_lazy("kind"),
+            "data": gettext_lazy("technical data"),
+            "created_at": gettext_lazy("set up on"),
+            "last_used_at": gettext_lazy("last used on"),
+        },
+    ),
+    "usersessions.usersession": Names(
+        gettext_lazy("login session"),
+        gettext_lazy("login sessions"),
+        {
+            "user": gettext_lazy("user"),
+            "created_at": gettext_lazy("logged in at"),
+            "last_seen_at": gettext_lazy("last active at"),
+            "ip": gettext_lazy("IP address"),
+            "user_agent": gettext_lazy("browser"),
+            "data": gettext_lazy("technical data"),
+        },
+    ),
+}
+APP_NAMES = {"mfa": gettext_lazy("Two-factor login")}
+# allauth's kinds of authenticator, worded for BOK in our catalogue (which outranks allauth's).
+AUTHENTICATOR_KINDS = (
+    gettext_noop("TOTP Authenticator"),
+    gettext_noop("Recovery codes"),
+    gettext_noop("WebAuthn"),
+)
 
 FORMS = {
     "auth.group": Forms(
@@ -18,14 +51,14 @@ FORMS = {
         pgettext_lazy("genitive plural", "email addresses"),
     ),
     "usersessions.usersession": Forms(
-        pgettext_lazy("accusative", "user session"),
-        pgettext_lazy("genitive", "user session"),
-        pgettext_lazy("genitive plural", "user sessions"),
+        pgettext_lazy("accusative", "login session"),
+        pgettext_lazy("genitive", "login session"),
+        pgettext_lazy("genitive plural", "login sessions"),
     ),
     "mfa.authenticator": Forms(
-        pgettext_lazy("accusative", "authenticator"),
-        pgettext_lazy("genitive", "authenticator"),
-        pgettext_lazy("genitive plural", "authenticators"),
+        pgettext_lazy("accusative", "two-factor login method"),
+        pgettext_lazy("genitive", "two-factor login method"),
+        pgettext_lazy("genitive plural", "two-factor login methods"),
     ),
     "accounts.user": Forms(
         pgettext_lazy("accusative", "user"),

@@ -43,13 +43,17 @@ class NewPasswordForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    def clean_new_password1(self):
+        # What is wrong with the password itself is said under the password.
+        p1 = self.cleaned_data["new_password1"]
+        password_validation.validate_password(p1, self.user)
+        return p1
+
     def clean_new_password2(self):
         p1 = self.cleaned_data.get("new_password1")
         p2 = self.cleaned_data.get("new_password2")
         if p1 and p2 and p1 != p2:
             raise forms.ValidationError(_("The two passwords differ."), code="mismatch")
-        if p2:
-            password_validation.validate_password(p2, self.user)
         return p2
 
 

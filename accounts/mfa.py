@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -37,6 +38,18 @@ def _totp_added(sender, request, user, authenticator, **kwargs):
     # has shown both factors.
     if request is not None and authenticator.type == Authenticator.Type.TOTP:
         record_authentication(request, user, "mfa", type="totp", id=authenticator.pk)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_staff_setup_after_password_login")
+def _password_login_opens_the_setup(sender, request, user, **kwargs):
+    # Setting up the app asks for the password again unless it was typed lately; allauth
+    # does not count the login itself. A staff member sent to the setup straight after
+    # logging in with the password is not asked for it twice.
+    if request is None or not user.is_staff or has_totp(user):
+        return
+    records = get_authentication_records(request, user)
+    if records and records[-1].get("method") == "password":
+        record_authentication(request, user, "password", reauthenticated=True)
 
 
 class StaffMFARequiredMiddleware:

@@ -32,7 +32,8 @@ def first_password(request):
         )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password is set. Welcome to e-BOK."))
-        return redirect("dashboard")
+        # Staff go on to the panel, which first sets up their authenticator app.
+        return redirect("admin:index" if request.user.is_staff else "dashboard")
     return render(request, "accounts/first_password.html", {"form": form})
 
 

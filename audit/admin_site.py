@@ -8,6 +8,7 @@ class AuditedAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        from core.admin_grammar import declared_forms
+        from core.admin_grammar import declared_forms, name_brought_in_models
 
         declared_forms()  # each app's admin_grammar.py read at start: a mistake fails here
+        name_brought_in_models()

@@ -7,20 +7,29 @@ genitive plural of each of its models registered in admin, by the model's label,
 entries of its English name (English needs no change: the msgid is the form); accounts declares
 the login models it brings in from Django and allauth. Counts take the catalogue's plural rule:
 1 użytkownik, 2 użytkownicy, 5 użytkowników. The admin site applies PolishAdminMixin to every
-ModelAdmin it registers and reads the apps' forms when it is ready."""
+ModelAdmin it registers and reads the apps' forms when it is ready.
 
-from dataclasses import dataclass
+A package that names its models and fields only in English (allauth's authenticators and
+sessions: "created at", "user agent") gets Polish names from the app that brings it in: NAMES in
+its admin_grammar.py, set on the models when the admin is ready (`name_brought_in_models`). Only
+the names shown are set; the names migrations read (a field's `_verbose_name`, Meta's
+`original_attrs`) stay as the package wrote them, so no migration follows."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.options import Options
+from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
-from django.utils.translation import gettext, npgettext
+from django.utils.translation import gettext, npgettext, pgettext
 
 from core.app_modules import app_modules
 
@@ -31,6 +40,28 @@ class Forms:
     genitive: str | Promise
     genitive_plural: str | Promise
     nominative_plural: str | Promise | None = None  # when the model's plural name is not one
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the staff panel calls a model brought in from another package, and its fields."""
+
+    singular: str | Promise
+    plural: str | Promise
+    fields: Mapping[str, str | Promise] = field(default_factory=dict)
+
+
+def name_brought_in_models() -> None:
+    """Each app's NAMES (its admin_grammar.py) and APP_NAMES set on the models and apps they
+    name."""
+    for _label, module in app_modules("admin_grammar"):
+        for label, names in getattr(module, "NAMES", {}).items():
+            opts = apps.get_model(label)._meta
+            opts.verbose_name, opts.verbose_name_plural = names.singular, names.plural
+            for name, verbose_name in names.fields.items():
+                opts.get_field(name).verbose_name = verbose_name
+        for label, verbose_name in getattr(module, "APP_NAMES", {}).items():
+            apps.get_app_config(label).verbose_name = verbose_name
 
 
 @cache
@@ -75,8 +106,40 @@ def count_phrase(opts: Options, count: int) -> str:
     return f"{count} {names.get(form, opts.verbose_name_plural)}"
 
 
+def permission_label(permission: Any) -> str:
+    """A permission as the group and user forms list it: "Uchwały i głosowania | uchwały:
+    dodawanie", not Django's stored English "… | Can add resolution". The model's plural
+    nominative reads right for every model, also those with no declared forms."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    actions = {
+        "add": pgettext("permission", "adding"),
+        "change": pgettext("permission", "changing"),
+        "delete": pgettext("permission", "deleting"),
+        "view": pgettext("permission", "viewing"),
+    }
+    if action in actions and model_name == model._meta.model_name:
+        what = f"{model._meta.verbose_name_plural}: {actions[action]}"
+    else:
+        what = gettext(permission.name)  # a model's own permission, named in its Meta
+    return f"{model._meta.app_config.verbose_name} | {what}"
+
+
+class PermissionsField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return permission_label(obj)
+
+
 class PolishAdminMixin(admin.ModelAdmin):
-    """Titles and buttons of a ModelAdmin's pages with its model in the accusative."""
+    """Titles and buttons of a ModelAdmin's pages with its model in the accusative, and
+    permissions named in Polish."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model._meta.label_lower == "auth.permission":
+            kwargs.setdefault("form_class", PermissionsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _grammar(self, extra_context: dict[str, Any] | None) -> dict[str, Any]:
         forms = forms_of(self.opts)

@@ -18,7 +18,6 @@ def seed_accessibility(*, today) -> int:
         return 0
     AccessibilityStatement.objects.create(
         entity_name="Zakład Budynków Miejskich w Cieszynie",
-        site_url="http://127.0.0.1:8000/",
         prepared_on=datetime.date(today.year, 1, 15),
         published_on=datetime.date(2025, 9, 1),
         reviewed_on=datetime.date(today.year, 1, 15),

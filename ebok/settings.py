@@ -645,7 +645,10 @@ if LOG_FORMAT not in ("plain", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "ebok.request_context.RequestContextFilter"}},
+    "filters": {
+        "request": {"()": "ebok.request_context.RequestContextFilter"},
+        "refusal": {"()": "ebok.log_filters.RefusalWithoutTraceback"},
+    },
     "formatters": {"json": {"()": "ebok.request_context.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"}
@@ -657,6 +660,7 @@ LOGGING = {
     # content (names, titles, accounts) at DEBUG, and again at ERROR when it refuses a file:
     # personal data that must never reach a log (the clerk gets our own message instead).
     "loggers": {
+        "django.request": {"filters": ["refusal"]},  # a 403 is one line, no traceback
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "mt940": {"level": "CRITICAL", "handlers": [], "propagate": False},

@@ -150,7 +150,6 @@ class MeterAdmin(admin.ModelAdmin):
         )
 
 
-
 class EventInline(admin.TabularInline):
     model = ReadingEvent
     extra = 0
@@ -182,8 +181,10 @@ class ReadingAdmin(admin.ModelAdmin):
     inlines = [EventInline]
     change_list_template = "admin/meters/reading/change_list.html"
 
+    exclude = ["idempotency_key"]  # the form's double-submit guard, nothing for a clerk
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False  # staff enter readings through "Enter a reading" (a service)

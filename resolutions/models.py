@@ -390,8 +390,12 @@ class Channel(models.TextChoices):
 class Vote(models.Model):
     """The append-only log: every cast, never changed or deleted."""
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="votes")
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes")
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.PROTECT, related_name="votes"
+    )
+    ballot = models.ForeignKey(
+        Ballot, verbose_name=_("ballot"), on_delete=models.PROTECT, related_name="votes"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cast by"),
@@ -400,8 +404,8 @@ class Vote(models.Model):
     )
     choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    weight_numerator = models.PositiveBigIntegerField()
-    weight_denominator = models.PositiveBigIntegerField()
+    weight_numerator = models.PositiveBigIntegerField(_("weight: numerator"))
+    weight_denominator = models.PositiveBigIntegerField(_("weight: denominator"))
     text_hash = models.CharField(_("SHA-256 of the text shown"), max_length=64)
     cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
 
@@ -444,9 +448,15 @@ class ResultNotice(models.Model):
         ELECTRONIC = "electronic", _("e-BOK and e-mail")
         LETTER = "letter", _("letter")
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="notices")
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE, related_name="notices"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     owner_label = models.CharField(_("owner"), max_length=300)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -31,15 +31,30 @@ def pay(request, pk):
             "title": transfer_title(account),
             "amount_in_qr": 0 < summary.owed <= MAX_AMOUNT,
             "qr_max": MAX_AMOUNT,
+            "qr_filename": qr_filename(account),
         }
 
-    names = ["summary", "recipient_name", "recipient_nip", "title", "amount_in_qr", "qr_max"]
+    names = [
+        "summary",
+        "recipient_name",
+        "recipient_nip",
+        "title",
+        "amount_in_qr",
+        "qr_max",
+        "qr_filename",
+    ]
     return account_page(request, "billing/pay.html", account, total, build, names)
+
+
+def qr_filename(account):
+    return f"przelew-{account.number}.png"
 
 
 @download_view
 @login_required
 def pay_qr(request, pk):
+    """The transfer's QR code; with ?pobierz, as a file to save (for a banking app on the same
+    phone, which reads a code from a saved picture)."""
     account, total = get_account_total_for_user(request.user, pk)
     transfer = transfer_for(account, max(total.charged - total.paid, ZERO))
     # The image is a function of the transfer's fields: cached under them.
@@ -48,4 +63,7 @@ def pay_qr(request, pk):
     if png is None:
         png = qr_png(transfer)
         cache.set(key, png, 24 * 60 * 60)
-    return HttpResponse(png, content_type="image/png")
+    response = HttpResponse(png, content_type="image/png")
+    if "pobierz" in request.GET:
+        response["Content-Disposition"] = f'attachment; filename="{qr_filename(account)}"'
+    return response

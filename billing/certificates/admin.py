@@ -28,7 +28,8 @@ class CertificateAdmin(admin.ModelAdmin):
     ]
     list_filter = ["pdf_status", ("revoked_at", admin.EmptyFieldListFilter), "issued_on"]
     search_fields = ["number", "account_number", "holder_name", "verification_code"]
-    readonly_fields = [f.name for f in Certificate._meta.fields]
+    exclude = ["pdf_claimed_at"]  # the PDF worker's claim, nothing for a clerk
+    readonly_fields = [f.name for f in Certificate._meta.fields if f.name != "pdf_claimed_at"]
     change_form_template = "admin/billing/certificate/change_form.html"
 
     def has_add_permission(self, request):

@@ -233,14 +233,14 @@ class SettlementRunAdmin(admin.ModelAdmin):
         writer.writerow([
             _("Account"), _("Premises"), _("Use (m³)"), _("Estimate"),
             _("Unlegalised meter"), _("Net (zł)"), _("VAT (zł)"), _("Cost (zł)"),
-            _("Advances (zł)"), _("Difference (zł)"), _("New monthly advance (zł)"),
+            _("Advances (zł)"), _("Overpaid (zł)"), _("To pay (zł)"), _("New monthly advance (zł)"),
         ])
         for row in rows:
             writer.writerow([
                 row.account.number, str(row.account.premises), decimal_cell(row.used),
                 _("yes") if row.estimated else _("no"), _("yes") if row.unlegalised else _("no"),
                 decimal_cell(row.net), decimal_cell(row.vat), decimal_cell(row.gross),
-                decimal_cell(row.advances), decimal_cell(row.difference),
+                decimal_cell(row.advances), decimal_cell(row.overpaid), decimal_cell(row.to_pay),
                 decimal_cell(row.new_advance) if row.new_advance else "",
             ])
         audit_record(

@@ -85,6 +85,16 @@ class Computed:
         return self.gross - self.advances
 
     @property
+    def to_pay(self) -> Decimal:
+        """What the advances fell short of the cost by (0 when they covered it)."""
+        return max(self.difference, Decimal("0.00"))
+
+    @property
+    def overpaid(self) -> Decimal:
+        """What the advances paid above the cost (0 when they fell short)."""
+        return max(-self.difference, Decimal("0.00"))
+
+    @property
     def estimated(self):
         return any(m.estimated for m in self.meters)
 

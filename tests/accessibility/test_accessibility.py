@@ -35,7 +35,6 @@ def admin_client(client, admin_user):
 
 STATEMENT = {
     "entity_name": "Zakład Budynków Miejskich w Cieszynie",
-    "site_url": "https://ebok.zbm.example.pl",
     "prepared_on": "2026-02-01",
     "published_on": "2025-09-01",
     "updated_on": "",
@@ -74,6 +73,14 @@ def test_statement_edited_in_admin_is_shown(admin_client, client):
     page = client.get(reverse("accessibility:statement")).content.decode()
     assert "Jan Nowy" in page
     assert "Anna Dostępna" not in page
+
+
+def test_the_statement_names_this_site_s_address(admin_client, client, settings):
+    settings.SITE_URL = "https://ebok.zbm.example.pl"
+    admin_client.post(reverse("admin:accessibility_accessibilitystatement_add"), STATEMENT)
+    page = client.get(reverse("accessibility:statement")).content.decode()
+    assert '<a id="a11y-url" href="https://ebok.zbm.example.pl/">' in page
+    assert "127.0.0.1" not in page
 
 
 def test_unpublished_statement_is_not_shown(client):

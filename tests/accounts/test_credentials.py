@@ -1,5 +1,6 @@
 """Credentials issued by BOK: letters with one-time passwords, activation links, re-issue."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,24 @@ def test_email_link_activates_once(client, owner, staff, django_capture_on_commi
     again = client.get(path_of(url))
     assert again.status_code == 410
     assert "został już użyty" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "under", "says"),
+    [
+        ("krotkie", "krotkie", "id_new_password1", "co najmniej 10 znaków"),
+        (NEW_PASSWORD, "Inne-Haslo-2026", "id_new_password2", "Hasła się różnią"),
+    ],
+)
+def test_activation_says_what_is_wrong_under_the_field_at_fault(
+    client, owner, staff, django_capture_on_commit_callbacks, one, two, under, says
+):
+    issue_email(owner, staff, django_capture_on_commit_callbacks)
+    url = path_of(link_from_mail(mail.outbox[0]))
+    page = client.post(url, {"new_password1": one, "new_password2": two}).content.decode()
+    errors = re.findall(r'<p class="field-error" id="(\w+)_error1">(.*?)</p>', page, re.S)
+    assert [field for field, _text in errors] == [under]
+    assert says in errors[0][1]
 
 
 def test_email_task_run_twice_sends_one_email(owner, staff, django_capture_on_commit_callbacks):

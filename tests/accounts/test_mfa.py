@@ -50,10 +50,40 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin_opens(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == ACTIVATE
-    reauthenticate(client)
+    # The password typed a moment ago is not asked for again: the setup opens at once.
     page = client.get(ACTIVATE)
     assert page.status_code == 200
     assert b"data:image/svg+xml;base64," in page.content  # the QR code to scan
+
+
+def test_a_clerk_with_a_one_time_password_sets_their_own_then_the_authenticator(client):
+    StaffFactory(username="nowy", totp=False, must_change_password=True)
+    admin_login(client, "nowy")
+    new = "Moje-Nowe-Haslo-2026"
+    response = client.post(
+        reverse("first_password"), {"new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == ADMIN  # on to the panel, not the residents' dashboard
+    assert client.get(ADMIN)["Location"] == ACTIVATE
+    page = client.get(ACTIVATE)  # no third password: the setup opens at once
+    assert page.status_code == 200
+    assert b"data:image/svg+xml;base64," in page.content
+
+
+def test_staff_is_asked_for_the_password_again_when_the_login_is_old(client, settings):
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the login is older than the limit
+    StaffFactory(username="nowy", totp=False, is_superuser=True)
+    admin_login(client, "nowy")
+    response = client.get(ACTIVATE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_a_resident_changing_the_second_factor_types_the_password_again(client, owner):
+    client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    response = client.get(ACTIVATE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
 
 
 # Real commits: allauth announces the new authenticator after commit, within the request, and
@@ -62,7 +92,6 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin_opens(client):
 def test_staff_sets_up_totp_then_the_admin_opens(client):
     clerk = StaffFactory(username="nowy", totp=False)
     admin_login(client, "nowy")
-    reauthenticate(client)
     page = client.get(ACTIVATE)
     secret = page.context["form"].secret
     response = client.post(ACTIVATE, {"code": totp_now(secret)})

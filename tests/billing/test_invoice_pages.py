@@ -143,3 +143,20 @@ def test_the_list_says_where_each_invoice_stands_in_ksef(client, tenant, invoice
         Invoice.objects.filter(pk=invoice.pk).update(**fields)
         html = page(client, tenant.user).content.decode()
         assert words in html, words
+
+
+@pytest.mark.parametrize(
+    ("status", "link", "prepared"),
+    [("pending", "PDF", False), ("failed", "PDF", False), ("done", "PDF", False),
+     ("rendering", "spróbuj teraz", True)],
+)
+def test_the_list_says_being_prepared_only_while_a_worker_draws_it(
+    client, tenant, invoice, status, link, prepared
+):
+    # A PDF not drawn yet (or whose drawing failed) is drawn when it is opened: the list
+    # offers it as any other; only one being drawn right now is "w przygotowaniu".
+    Invoice.objects.filter(pk=invoice.pk).update(pdf_status=status)
+    html = page(client, tenant.user).content.decode()
+    url = reverse("billing:invoice_pdf", args=[invoice.pk])
+    assert f'<a href="{url}">{link}<span class="visually-hidden">' in html
+    assert ("w przygotowaniu" in html) is prepared

@@ -401,6 +401,34 @@ def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
     assert Charge.objects.get(component__code="water_settlement").amount == D("113.31")
 
 
+def test_the_preview_says_overpaid_or_to_pay_in_two_columns(building, clerk, client):
+    short, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"), number="1")
+    short_account = AccountFactory(premises=short)
+    advances(short_account, D("120.00"))  # 833,31 − 6 × 120,00 = 113,31 to pay
+    over, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"), number="2")
+    over_account = AccountFactory(premises=over)
+    advances(over_account, D("150.00"))  # 6 × 150,00 − 833,31 = 66,69 overpaid
+    run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("admin:billing_settlementrun_preview", args=[run.pk]))
+    table = etree.HTML(page.content.decode()).find(".//div[@id='content-main']//table")
+    headers = ["".join(th.itertext()).strip() for th in table.findall("./thead/tr/th")]
+    assert headers[5:7] == ["Nadpłata (zł)", "Do dopłaty (zł)"]
+    rows = {
+        tr.find("th").text: ["".join(td.itertext()).strip() for td in tr.findall("td")]
+        for tr in table.findall("./tbody/tr")
+    }
+    assert rows[short_account.number][4:6] == ["", "113,31"]
+    assert rows[over_account.number][4:6] == ["66,69", ""]
+    assert "−" not in page.content.decode()
+    csv_text = client.get(reverse("admin:billing_settlementrun_csv", args=[run.pk]))
+    lines = csv_text.content.decode("utf-8-sig").splitlines()
+    assert "Nadpłata (zł);Do dopłaty (zł)" in lines[0]
+    by_account = {line.split(";")[0]: line.split(";") for line in lines[1:]}
+    assert by_account[short_account.number][9:11] == ["0,00", "113,31"]
+    assert by_account[over_account.number][9:11] == ["66,69", "0,00"]
+
+
 def test_the_tenant_sees_which_invoice_billed_the_settlement(building, clerk, client):
     account = commercial_with_invoiced_advances(building, D("140.00"))
     access = AccessFactory(account=account)

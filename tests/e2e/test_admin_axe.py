@@ -4,7 +4,9 @@ demo data. The pages are found by walking the admin site's URLs, so a new model 
 checked without being listed here.
 
 The BOK clerk and the accountant see some pages read-only (fields as text, no buttons), so the
-change pages are checked as each of them too."""
+change pages are checked as each of them too. Every page is checked at a desktop's width and
+a sample of them at a phone's (390 px), and no page may scroll sideways at either: a wide table
+scrolls inside its own region."""
 
 import re
 
@@ -69,20 +71,57 @@ def html_pages(client, pages):
     return found
 
 
+# A phone in portrait, as a clerk on the go holds one, and the desktop the panel is made for.
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+# axe runs at the phone's width on every PHONE_EVERY-th page of a walk (the walks together
+# cover each kind of page: lists, searched lists, add and change pages with their inline
+# tables, the custom views); every page is measured for sideways scroll at both widths.
+PHONE_EVERY = 3
+
+
+def wider_than(page, size):
+    """The page's width when it scrolls sideways at `size`, else None."""
+    page.set_viewport_size(size)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return width if width > size["width"] else None
+
+
+def violations_at(page, size):
+    page.set_viewport_size(size)
+    return [
+        (size["width"], v["id"], [n["target"] for n in v["nodes"][:3]])
+        for v in axe_violations(page)
+    ]
+
+
 def axe_walk(page, urls):
-    """({url: [violation ids and where]}, number of pages checked)."""
+    """({url: [violations and sideways scrolls]}, number of pages checked)."""
     found, checked = {}, 0
-    for url in urls:
+    for index, url in enumerate(urls):
+        page.set_viewport_size(DESKTOP)
         response = page.goto(url)
         assert response is not None, url
         assert response.status == 200, url
         checked += 1
-        violations = axe_violations(page)
-        if violations:
-            found[url] = [
-                (v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations
-            ]
+        problems = violations_at(page, DESKTOP)
+        if index % PHONE_EVERY == 0:
+            problems += violations_at(page, PHONE)
+        for size in (DESKTOP, PHONE):
+            width = wider_than(page, size)
+            if width:
+                problems.append((size["width"], "scrolls sideways", width))
+        if problems:
+            found[url] = problems
     return found, checked
+
+
+def searched_lists():
+    """Lists narrowed by a search, which show "N wyników (Pokaż wszystko)"."""
+    return [
+        reverse("admin:accounts_user_changelist") + "?q=a",
+        reverse("admin:billing_charge_changelist") + "?q=1",
+        reverse("admin:faults_faultreport_changelist") + "?q=a",
+    ]
 
 
 # The superuser's walk (every list, add and change page) is split in shards that separate
@@ -103,6 +142,7 @@ def test_every_admin_page_passes_axe(
     if username == "admin":
         # Each registered model's list and add page, the index and the custom views.
         assert len(urls) >= 2 * len(admin.site._registry), len(urls)
+        urls += searched_lists()
     else:
         assert len(urls) >= 10, len(urls)
     if shard is not None:

@@ -17,7 +17,6 @@ from tests.factories import PASSWORD, AccessFactory
 def test_preference_certificate_and_public_pages(page):
     AccessibilityStatement.objects.create(
         entity_name="Zakład Budynków Miejskich w Cieszynie",
-        site_url="https://ebok.zbm.example.pl",
         prepared_on=datetime.date(2026, 2, 1),
         published_on=datetime.date(2025, 9, 1),
         reviewed_on=datetime.date(2026, 2, 1),

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, label_for_field
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -166,3 +167,63 @@ def test_seed_demo_counts_in_polish_plural_forms():
         "Dane demonstracyjne gotowe: 2 wspólnoty mieszkaniowe, 6 budynków, 21 lokali, "
         "21 kont klientów, 7 użytkowników."
     ) in out.getvalue()
+
+
+# Names that read the same in both languages.
+SAME_IN_BOTH = {"id", "nip", "pdf", "e-mail", "login", "format", "ksef", "#", "vat (zł)"}
+
+
+def _shown_names(model_admin, request):
+    """(what, name) of the model, its app and every column, field and filter its admin shows."""
+    model = model_admin.model
+    obj = model._default_manager.first()
+    names = [
+        ("app", model._meta.app_config.verbose_name),
+        ("model", model._meta.verbose_name),
+        ("plural", model._meta.verbose_name_plural),
+    ]
+    shown = set(model_admin.get_list_display(request))
+    shown |= set(flatten_fieldsets(model_admin.get_fieldsets(request, obj)))
+    for name in sorted(n for n in shown if isinstance(n, str) and n != "__str__"):
+        names.append((name, label_for_field(name, model, model_admin)))
+    for entry in model_admin.get_list_filter(request):
+        name = entry if isinstance(entry, str) else entry[0] if isinstance(entry, tuple) else None
+        if name:
+            names.append((f"filter {name}", get_fields_from_path(model, name)[-1].verbose_name))
+    return names
+
+
+def test_the_panel_names_every_model_column_and_filter_in_polish(rf):
+    """What Django, allauth or a model left in English ("Authenticators", "created at", the
+    votes' "resolution" column) is Polish on every page a clerk opens."""
+    request = rf.get("/admin/")
+    request.user = StaffFactory(username="szef", is_superuser=True)
+    english = []
+    with translation.override("pl"):
+        for model_admin in admin.site._registry.values():
+            for what, name in _shown_names(model_admin, request):
+                with translation.override("en"):
+                    source = str(name)
+                if str(name) == source and source.lower() not in SAME_IN_BOTH:
+                    english.append((model_admin.model._meta.label, what, source))
+    assert english == []
+
+
+def test_allauth_s_authenticators_read_in_polish(superuser_client):
+    page = superuser_client.get(reverse("admin:mfa_authenticator_changelist")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "Sposoby logowania dwuetapowego" in text
+    assert "Według pola data ustawienia" in text or "data ustawienia" in text
+    for english in ("Authenticators", "User sessions", "created at", "last used at"):
+        assert english not in text, english
+
+
+def test_permissions_are_listed_in_polish(superuser_client):
+    group = reverse("admin:auth_group_add")
+    page = superuser_client.get(group).content.decode()
+    assert "Uchwały i głosowania | uchwały: dodawanie</option>" in page
+    assert "Ewidencja i loginy | użytkownicy: przeglądanie</option>" in page
+    assert "Can add" not in page
+    assert "Can view" not in page
+    # a permission of a model's own Meta keeps its translated name
+    assert "Może czytać wątki mieszkańców na każdy temat</option>" in page

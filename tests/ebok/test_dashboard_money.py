@@ -76,7 +76,7 @@ def test_a_stranger_s_debt_is_not_shown(owner_client, account, other_account):
 def menu_links(client):
     page = client.get(reverse("dashboard")).content.decode()
     main = re.search(r'<nav class="main-nav".*?</nav>', page, re.S).group(0)
-    account_menu = re.search(r'<details class="account-menu">.*?</details>', page, re.S).group(0)
+    account_menu = re.search(r'<details class="account-menu".*?</details>', page, re.S).group(0)
     return text(main).split(), text(account_menu)
 
 

@@ -1,6 +1,8 @@
 """The 403, 404 and 500 pages are the site's own, in Polish, with DEBUG=False; the 500 page
 renders without touching the database (these tests have no database access at all)."""
 
+import logging
+
 import pytest
 
 from tests.clients import Client
@@ -38,6 +40,22 @@ def test_a_refused_page_answers_the_polish_403_page(production):
     assert "<h1>Brak dostępu</h1>" in page(response)
     assert "nobody may" not in page(response)
     assert "Biura Obsługi Klienta (BOK)" in page(response)
+
+
+def test_a_refusal_is_one_log_line_without_a_traceback(production, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        Client().get("/test-403/")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Forbidden (Permission denied): /test-403/"
+    assert record.exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+def test_an_error_is_still_logged_with_its_traceback(production, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        Client(raise_request_exception=False).get("/test-500/")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
 
 
 def test_a_view_that_raises_answers_the_polish_500_page_without_the_database(production):

@@ -66,7 +66,8 @@ def test_owner_has_tile_and_menu_link(client):
     client.force_login(owner)
     response = client.get(reverse("dashboard"))
     assert reverse("resolutions:index") in {tile.url for tile, _ in response.context["tiles"]}
-    assert response.content.decode().count(f'href="{reverse("resolutions:index")}"') == 2
+    # the tile, the tasks' row (wide screens) and the tasks' Menu (phones)
+    assert response.content.decode().count(f'href="{reverse("resolutions:index")}"') == 3
 
 
 def test_a_draft_is_not_shown(client):
