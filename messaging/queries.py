@@ -19,9 +19,9 @@ def notifications_for_user(user):
 def visible_deliveries(user):
     """The user's delivered notices that are published and not expired."""
     now = timezone.now()
-    return NoticeDelivery.objects.filter(
-        user=user, notice__status=Notice.Status.PUBLISHED
-    ).filter(Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now))
+    return NoticeDelivery.objects.filter(user=user, notice__status=Notice.Status.PUBLISHED).filter(
+        Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now)
+    )
 
 
 INBOX_COLUMNS = ("kind", "item_id", "title", "at", "read_at")
@@ -96,12 +96,7 @@ def get_notification_for_user(user, pk):
 
 def get_notice_for_user(user, notice_id):
     """(notice with its attachments, the user's delivery) or 404."""
-    delivery = (
-        visible_deliveries(user)
-        .filter(notice_id=notice_id)
-        .select_related("notice")
-        .first()
-    )
+    delivery = visible_deliveries(user).filter(notice_id=notice_id).select_related("notice").first()
     if delivery is None:
         raise Http404
     notice = delivery.notice
@@ -110,12 +105,9 @@ def get_notice_for_user(user, notice_id):
 
 
 def get_notice_attachment_for_user(user, notice_id, pk):
-    attachment = (
-        NoticeAttachment.objects.filter(
-            pk=pk, notice_id=notice_id, notice__in=visible_deliveries(user).values("notice_id")
-        )
-        .first()
-    )
+    attachment = NoticeAttachment.objects.filter(
+        pk=pk, notice_id=notice_id, notice__in=visible_deliveries(user).values("notice_id")
+    ).first()
     if attachment is None:
         raise Http404
     return attachment
@@ -143,17 +135,26 @@ def threads_for_user(user):
     )
 
 
-def get_thread_for_user(user, pk):
+THREAD_PAGE = 20  # messages on one page of a conversation, the newest last
+
+
+def get_thread_for_user(user, pk, page=1):
+    """The thread with one page of its messages (`message_list`, oldest first; `page` 1 holds
+    the newest) and `older` when earlier ones exist. Found through threads_for_user, so the
+    user may act for its account now: an open thread takes their reply."""
     thread = threads_for_user(user).filter(pk=pk).first()
     if thread is None:
         raise Http404
-    thread.message_list = list(thread.messages.select_related("author"))
-    thread.can_reply = thread.is_open and (
-        AccountAccess.objects.current()
-        .filter(user=user, account_id=thread.account_id)
-        .filter(account__in=Account.objects.active().values("pk"))
-        .exists()
+    start = (page - 1) * THREAD_PAGE
+    newest_first = list(
+        thread.messages.select_related("author").order_by("-created_at", "-pk")[
+            start : start + THREAD_PAGE + 1
+        ]
     )
+    thread.page = page
+    thread.older = len(newest_first) > THREAD_PAGE
+    thread.message_list = newest_first[:THREAD_PAGE][::-1]
+    thread.can_reply = thread.is_open
     return thread
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.queries import accounts_for_user
 from core import rate_limits
 from core.downloads import download_view
+from core.paging import page_number
 
 from . import queries, services
 from .attachments import attachment_response
@@ -134,7 +135,7 @@ def thread_new(request):
 
 @login_required
 def thread_detail(request, pk):
-    thread = queries.get_thread_for_user(request.user, pk)
+    thread = queries.get_thread_for_user(request.user, pk, page_number(request.GET.get("page")))
     form = ReplyForm(_posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]

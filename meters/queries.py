@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Premises
 from accounts.queries import accounts_for_user
+from core.dates import month_start, months_back
 
 from .consumption import history_rows, monthly_consumption, possible_leak
 from .models import Meter, Reading, ReadingWindow
@@ -141,6 +142,77 @@ def meter_history(meter, since=None):
         rows=history_rows(readings),
         monthly=monthly,
         leak=possible_leak(monthly),
+    )
+
+
+HISTORY_PAGE = 24  # readings on one page of a meter's history: two years of monthly ones
+CHART_MONTHS = 24  # the months the chart shows; the leak sign looks at the last 15 of them
+
+
+@dataclass
+class HistoryPage(History):
+    page: int = 1
+    older: bool = False  # there are older readings, on the next page
+
+
+def _before(reading):
+    same_day = Q(read_on=reading.read_on, created_at__lt=reading.created_at)
+    return Q(read_on__lt=reading.read_on) | same_day
+
+
+def _page_rows(found, page):
+    """One page of rows, newest first, each with the use since the counted reading before it
+    (which may sit on an older page): HISTORY_PAGE + 2 rows read at most."""
+    start = (page - 1) * HISTORY_PAGE
+    readings = list(
+        found.order_by("-read_on", "-created_at").select_related("correction_of")[
+            start : start + HISTORY_PAGE + 1
+        ]
+    )
+    older = len(readings) > HISTORY_PAGE
+    readings = readings[:HISTORY_PAGE][::-1]  # oldest first
+    if not readings:
+        return [], older
+    previous = (
+        found.effective().filter(_before(readings[0])).order_by("-read_on", "-created_at").first()
+    )
+    if previous is None:
+        return history_rows(readings), older
+    return history_rows([previous, *readings])[:-1], older
+
+
+def _recent_monthly(found):
+    """The monthly use of the last CHART_MONTHS months of the meter's counted readings (up to
+    its newest, so a removed meter shows its last years) and the counted reading before them."""
+    counted = found.effective().order_by("-read_on", "-created_at")
+    newest = counted.values_list("read_on", flat=True).first()
+    if newest is None:
+        return []
+    start = months_back(month_start(newest), CHART_MONTHS + 1)
+    # At most one counted reading a day: some 760 rows for the window, usually 25.
+    points = list(counted.filter(read_on__gte=start).values_list("read_on", "value"))
+    before = counted.filter(read_on__lt=start).values_list("read_on", "value").first()
+    if before is not None:
+        points.append(before)
+    return monthly_consumption(points[::-1])
+
+
+def meter_history_page(meter, since=None, page=1) -> HistoryPage:
+    """A page of the meter's readings (from `since` on) with the use between them, and the
+    monthly use of its last two years with the leak sign: rows read are bounded, however many
+    years of readings the meter has."""
+    found = Reading.objects.filter(meter=meter)
+    if since is not None:
+        found = found.filter(read_on__gte=since)
+    rows, older = _page_rows(found, page)
+    monthly = _recent_monthly(found)
+    return HistoryPage(
+        meter=meter,
+        rows=rows,
+        monthly=monthly,
+        leak=possible_leak(monthly),
+        page=page,
+        older=older,
     )
 
 
