@@ -68,6 +68,8 @@ class Notification(OutboxEmail):
                 condition=models.Q(read_at__isnull=True),
             ),
             models.Index(fields=["email_status", "created_at"], name="notification_outbox"),
+            # the inbox: a page of the newest, however many years of them
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),
         ]
 
     def __str__(self):
@@ -355,7 +357,9 @@ class ThreadMessage(models.Model):
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     from_staff = models.BooleanField(_("from BOK"), default=False)

@@ -44,7 +44,9 @@ def _notices(person: Person) -> Iterator[Row]:
 
 SECTIONS = [
     Section(
-        "messages", "wiadomosci", _("Messages"),
+        "messages",
+        "wiadomosci",
+        _("Messages"),
         [
             Column("thread", _("Conversation")),
             Column("subject", _("Subject")),
@@ -55,7 +57,9 @@ SECTIONS = [
         _messages,
     ),
     Section(
-        "notifications", "powiadomienia", _("Notifications"),
+        "notifications",
+        "powiadomienia",
+        _("Notifications"),
         [
             Column("subject", _("Subject")),
             Column("created_at", _("Created"), MOMENT),
@@ -66,7 +70,9 @@ SECTIONS = [
         _notifications,
     ),
     Section(
-        "notices", "ogloszenia", _("Notices"),
+        "notices",
+        "ogloszenia",
+        _("Notices"),
         [
             Column("title", _("Title")),
             Column("delivered_at", _("Delivered"), MOMENT),

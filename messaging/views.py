@@ -36,10 +36,9 @@ def _files(request):
 @login_required
 def notification_list(request):
     """The inbox: notices and notifications together, newest first."""
-    page = Paginator(queries.inbox_for_user(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "messaging/inbox.html", {"page": page})
+    number = page_number(request.GET.get("page"))
+    items, older = queries.inbox_page(request.user, number, PAGE_SIZE)
+    return render(request, "messaging/inbox.html", {"items": items, "page": number, "older": older})
 
 
 @login_required

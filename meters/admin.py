@@ -150,7 +150,6 @@ class MeterAdmin(admin.ModelAdmin):
         )
 
 
-
 class EventInline(admin.TabularInline):
     model = ReadingEvent
     extra = 0

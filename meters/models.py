@@ -287,5 +287,3 @@ class ReadingReminder(models.Model):
 
     def audit_resident(self):
         return first_resident(self.user)
-
-

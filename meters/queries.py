@@ -70,7 +70,16 @@ def meters_by_premises(user):
     for meter in meters:
         meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])))
         groups[meter.premises_id].meters.append(meter)
-    windows = list(ReadingWindow.objects.filter(ends_on__gte=today).order_by("starts_on"))
+    buildings = [group.premises.building for group in groups.values()]
+    windows = list(
+        ReadingWindow.objects.filter(ends_on__gte=today)
+        .filter(
+            Q(building__isnull=True, community__isnull=True)
+            | Q(building_id__in={b.pk for b in buildings})
+            | Q(community_id__in={b.community_id for b in buildings if b.community_id})
+        )
+        .order_by("starts_on")
+    )
     for group in groups.values():
         building = group.premises.building
         mine = [
