@@ -91,8 +91,10 @@ class RecordForm(forms.Form):
     resident = PersonChoiceField(label=gettext_lazy("Reported by"), queryset=None)
     channel = forms.ChoiceField(
         label=pgettext_lazy("fault report", "Channel"),
-        choices=[(Channel.PHONE.value, Channel.PHONE.label),
-                 (Channel.OFFICE.value, Channel.OFFICE.label)],
+        choices=[
+            (Channel.PHONE.value, Channel.PHONE.label),
+            (Channel.OFFICE.value, Channel.OFFICE.label),
+        ],
         widget=forms.RadioSelect,
     )
     place = forms.ChoiceField(label=gettext_lazy("Where is the fault?"), choices=Place.choices)
@@ -236,9 +238,7 @@ class FaultReportAdmin(admin.ModelAdmin):
         account, account_form = account_from_query(request)
         form = None
         if account is not None:
-            form = RecordForm(
-                request.POST if request.method == "POST" else None, account=account
-            )
+            form = RecordForm(request.POST if request.method == "POST" else None, account=account)
             if form.is_valid():
                 data = form.cleaned_data
                 try:
@@ -322,7 +322,10 @@ class FaultReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         photo = get_object_or_404(FaultPhoto, pk=pk)
         response = stored_file_response(
-            request, photo.image, content_type="image/jpeg", as_attachment=False,
+            request,
+            photo.image,
+            content_type="image/jpeg",
+            as_attachment=False,
             back=reverse("admin:faults_faultreport_change", args=[photo.report_id]),
         )
         if response.status_code == 200:

@@ -291,5 +291,3 @@ class FaultEvent(models.Model):
 
     def audit_resident(self):
         return first_resident(self.author, self.report)
-
-

@@ -104,16 +104,24 @@ def _visible_since(user):
 
 
 def get_meter_for_user(user, pk):
-    """The meter, with `visible_since`: the day from which this user may see its readings."""
+    """The meter, with `visible_since`: the day from which this user may see its readings (the
+    first day of the user's accounts in its premises), and the meters it replaced and that
+    replaced it: one query."""
+    since = (
+        accounts_for_user(user)
+        .filter(premises_id=OuterRef("premises_id"))
+        .order_by("valid_from")
+        .values("valid_from")[:1]
+    )
     meter = (
         _meters_for_user(user)
-        .select_related("premises__building", "replaced_by")
+        .select_related("premises__building", "replaced_by", "replaces")
+        .annotate(visible_since=Subquery(since))
         .filter(pk=pk)
         .first()
     )
     if meter is None:
         raise Http404
-    meter.visible_since = _visible_since(user)[meter.premises_id]
     return meter
 
 
@@ -162,6 +170,7 @@ CHART_MONTHS = 24  # the months the chart shows; the leak sign looks at the last
 class HistoryPage(History):
     page: int = 1
     older: bool = False  # there are older readings, on the next page
+    newest: Reading | None = None  # the newest counted reading, when this page shows it
 
 
 def _before(reading):
@@ -190,11 +199,13 @@ def _page_rows(found, page):
     return history_rows([previous, *readings])[:-1], older
 
 
-def _recent_monthly(found):
+def _recent_monthly(found, newest=None):
     """The monthly use of the last CHART_MONTHS months of the meter's counted readings (up to
-    its newest, so a removed meter shows its last years) and the counted reading before them."""
+    the `newest` day, so a removed meter shows its last years) and the counted reading before
+    them."""
     counted = found.effective().order_by("-read_on", "-created_at")
-    newest = counted.values_list("read_on", flat=True).first()
+    if newest is None:
+        newest = counted.values_list("read_on", flat=True).first()
     if newest is None:
         return []
     start = months_back(month_start(newest), CHART_MONTHS + 1)
@@ -214,7 +225,9 @@ def meter_history_page(meter, since=None, page=1) -> HistoryPage:
     if since is not None:
         found = found.filter(read_on__gte=since)
     rows, older = _page_rows(found, page)
-    monthly = _recent_monthly(found)
+    counted = [row.reading for row in rows if row.reading.status not in Reading.NOT_COUNTED]
+    newest = counted[0] if page == 1 and counted else None
+    monthly = _recent_monthly(found, newest.read_on if newest else None)
     return HistoryPage(
         meter=meter,
         rows=rows,
@@ -222,16 +235,21 @@ def meter_history_page(meter, since=None, page=1) -> HistoryPage:
         leak=possible_leak(monthly),
         page=page,
         older=older,
+        newest=newest,
     )
 
 
-def withdrawable_reading(user, meter) -> Reading | None:
-    """The meter's newest counted reading if this user sent it lately and staff have not
-    looked at it yet: a resident may take back a mistyped reading (say 999 999,999) that would
-    otherwise block every later one."""
-    newest = (
-        Reading.objects.effective().filter(meter=meter).order_by("-read_on", "-created_at").first()
-    )
+def withdrawable_reading(user, meter, newest=None) -> Reading | None:
+    """The meter's newest counted reading (`newest` when the caller has read it) if this user
+    sent it lately and staff have not looked at it yet: a resident may take back a mistyped
+    reading (say 999 999,999) that would otherwise block every later one."""
+    if newest is None:
+        newest = (
+            Reading.objects.effective()
+            .filter(meter=meter)
+            .order_by("-read_on", "-created_at")
+            .first()
+        )
     if (
         newest is None
         or newest.submitted_by_id != user.pk

@@ -44,7 +44,7 @@ def detail(request, pk):
             "history": history,
             "chart": consumption_chart(history.monthly[-24:], high),
             "replaces": getattr(meter, "replaces", None),
-            "withdrawable": queries.withdrawable_reading(request.user, meter),
+            "withdrawable": queries.withdrawable_reading(request.user, meter, history.newest),
         },
     )
 

@@ -48,9 +48,7 @@ def charge_run_start(
         # the first and fail, so only one of simultaneous starts gets here.
         try:
             with transaction.atomic():
-                run = ChargeRun.objects.create(
-                    period=period, due_day=due_day, created_by=clerk
-                )
+                run = ChargeRun.objects.create(period=period, due_day=due_day, created_by=clerk)
         except IntegrityError:
             raise BillingError(busy) from None
         # Read after the insert: a run that finished meanwhile is seen here.
@@ -73,9 +71,7 @@ def charge_run_start(
                     ),
                 }
             )
-        audit_clerk(
-            clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day}
-        )
+        audit_clerk(clerk, action=Action.ADD, obj=run, new={"period": period, "due_day": due_day})
         enqueue_on_commit("billing.charge_run_execute", run.pk)
     return run
 
