@@ -275,6 +275,10 @@ class NoticeDelivery(OutboxEmail):
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="delivery_inbox"),
+            # the dashboard's unread: as many rows as are unread, not every notice ever had
+            models.Index(
+                fields=["user"], name="delivery_unread", condition=models.Q(read_at__isnull=True)
+            ),
             models.Index(fields=["email_status", "created_at"], name="delivery_outbox"),
         ]
 

@@ -63,12 +63,12 @@ def meters_by_premises(user):
     for meter_id, read_on, value in (
         Reading.objects.effective()
         .filter(meter__in=[m.pk for m in meters], read_on__gte=since)
-        .order_by("meter_id", "read_on", "created_at")
+        .order_by("meter_id", "-read_on", "-created_at")  # the history index's order
         .values_list("meter_id", "read_on", "value")
     ):
         points.setdefault(meter_id, []).append((read_on, value))
     for meter in meters:
-        meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])))
+        meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])[::-1]))
         groups[meter.premises_id].meters.append(meter)
     buildings = [group.premises.building for group in groups.values()]
     windows = list(
@@ -191,8 +191,13 @@ def _page_rows(found, page):
     readings = readings[:HISTORY_PAGE][::-1]  # oldest first
     if not readings:
         return [], older
-    previous = (
-        found.effective().filter(_before(readings[0])).order_by("-read_on", "-created_at").first()
+    oldest = readings[0]
+    previous = (  # read_on ≤ alone lets the index stop at the first row that fits
+        found.effective()
+        .filter(read_on__lte=oldest.read_on)
+        .filter(_before(oldest))
+        .order_by("-read_on", "-created_at")
+        .first()
     )
     if previous is None:
         return history_rows(readings), older

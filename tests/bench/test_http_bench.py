@@ -212,19 +212,19 @@ def resident_pages(resident, account, decade):
 
 
 def measure(base, pages):
-    """{name: (req/s, p50, p99, requests, errors, timeouts, queries, rows read)}."""
+    """{name: (req/s, p50, p99, requests, errors, timeouts, queries, rows read)}. Each page's
+    queries and rows first, while gunicorn is idle: its statistics would be counted too."""
+    costs = {page.name: cost_of(page.user, page.path) if page.user else (0, 0) for page in pages}
     cookies = {}
     found = {}
     for page in pages:
-        if page.user is None:  # hello: bare, no session to load or save
-            cost, jar = (0, 0), None
-        else:
-            cost = cost_of(page.user, page.path)
+        jar = None  # hello: bare, no session to load or save
+        if page.user is not None:
             jar = cookies.setdefault(page.user.pk, session_cookie(page.user))
             assert_page_answers(base + page.path, jar)
         found[page.name] = (
             *wrk(base + page.path, connections=CONNECTIONS, duration=SECONDS, cookie=jar),
-            *cost,
+            *costs[page.name],
         )
     return found
 

@@ -212,7 +212,7 @@ def test_scheduled_notice_is_delivered_by_the_sweep_only_when_due(
     n = notice(
         audience="building",
         audience_building=building,
-        publish_at=timezone.now() + datetime.datetime.timedelta(hours=2),
+        publish_at=timezone.now() + datetime.timedelta(hours=2),
     )
     with django_capture_on_commit_callbacks() as callbacks:
         services.notice_publish(notice_id=n.pk, clerk=staff)
@@ -237,7 +237,7 @@ def test_published_notice_cannot_be_published_again(staff, owner):
 
 def test_stuck_deliveries_are_released_by_the_sweep(staff, owner):
     n = delivered_notice(owner)
-    long_ago = timezone.now() - datetime.datetime.timedelta(hours=1)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
     NoticeDelivery.objects.filter(notice=n).update(
         email_status="sending", email_claimed_at=long_ago, created_at=long_ago
     )
