@@ -53,9 +53,11 @@ def get_report_for_user(user, pk, page=1):
         .select_related("author", "photo")
         .order_by("-created_at", "-pk")[start : start + TIMELINE_PAGE + 1]
     )
-    report.page = page
-    report.older = len(newest_first) > TIMELINE_PAGE
-    report.public_events = newest_first[:TIMELINE_PAGE][::-1]
+    vars(report).update(  # the page's own attributes, as a prefetch's to_attr would be
+        page=page,
+        older=len(newest_first) > TIMELINE_PAGE,
+        public_events=newest_first[:TIMELINE_PAGE][::-1],
+    )
     return report
 
 

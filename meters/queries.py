@@ -11,7 +11,7 @@ from accounts.models import Premises
 from accounts.queries import accounts_for_user
 from core.dates import month_start, months_back
 
-from .consumption import history_rows, monthly_consumption, possible_leak
+from .consumption import Leak, history_rows, monthly_consumption, possible_leak
 from .models import Meter, Reading, ReadingWindow
 
 WITHDRAW_WITHIN = timedelta(days=14)
@@ -142,7 +142,7 @@ class History:
     meter: object
     rows: list
     monthly: list
-    leak: object
+    leak: Leak | None
 
 
 def meter_history(meter, since=None):
@@ -244,7 +244,7 @@ def meter_history_page(meter, since=None, page=1) -> HistoryPage:
     )
 
 
-def withdrawable_reading(user, meter, newest=None) -> Reading | None:
+def withdrawable_reading(user, meter, newest: Reading | None = None) -> Reading | None:
     """The meter's newest counted reading (`newest` when the caller has read it) if this user
     sent it lately and staff have not looked at it yet: a resident may take back a mistyped
     reading (say 999 999,999) that would otherwise block every later one."""

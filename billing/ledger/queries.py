@@ -107,7 +107,7 @@ def _cached_open_items(account_id, total: Total) -> list:
     """open_items_of, cached under the ledger's version (rows posted so far, and the totals):
     any posting moves the key, as it does the money pages' (billing/account/page_cache.py)."""
     key = f"billing:open-items:{account_id}:{total.changes}:{total.charged}:{total.paid}"
-    items = cache.get(key)
+    items: list | None = cache.get(key)
     if items is None:
         items = open_items_of(account_id, total.charged - total.paid)
         cache.set(key, items, OPEN_ITEMS_SECONDS)
