@@ -208,3 +208,20 @@ def test_a_long_thread_shows_its_newest_20_messages_and_a_link_to_older_ones(
         *(f"Dopisek {n}" for n in range(1, 5)),
     ]
     assert 'href="?page=1">Nowsze</a>' in older.content.decode()
+
+
+def test_the_thread_list_shows_25_a_page_reading_them_with_a_limit(
+    client, owner, django_assert_max_num_queries
+):
+    for n in range(30):
+        thread_of(owner, subject=f"Sprawa {n}")
+    client.force_login(owner)
+    url = reverse("messaging:thread_list")
+    client.get(url)
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(url)
+        read = [q["sql"] for q in queries if 'FROM "messaging_thread"' in q["sql"]]
+    assert len(response.context["page"].object_list) == 25
+    assert 'href="?page=2"' in response.content.decode()
+    assert any("LIMIT 25" in sql for sql in read), read
+    assert all("LIMIT" in sql or "COUNT(*)" in sql for sql in read), read
