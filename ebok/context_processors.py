@@ -15,20 +15,20 @@ def site(request):
     }
 
 
-def _holds(user, kind) -> bool:
+def _kinds(user) -> frozenset:
     # A menu link, not an access check: the cached list of the user's accounts will do.
-    return bool(user and user.is_authenticated) and any(
-        a.kind == kind for a in cached_accounts_for_user(user)
-    )
+    if not (user and user.is_authenticated):
+        return frozenset()
+    return frozenset(a.kind for a in cached_accounts_for_user(user))
 
 
 def menu(request):
     """Which task links the main menu shows: invoices for commercial tenants, resolutions for
-    community owners. Asked only when a page with the menu is rendered."""
+    community owners. Asked only when a page with the menu is rendered, and then once: both
+    links read the same list of accounts."""
     user = getattr(request, "user", None)
+    kinds = SimpleLazyObject(lambda: _kinds(user))
     return {
-        "shows_resolutions": SimpleLazyObject(
-            lambda: _holds(user, Account.Kind.COMMUNITY_OWNERSHIP)
-        ),
-        "shows_invoices": SimpleLazyObject(lambda: _holds(user, Account.Kind.COMMERCIAL_LEASE)),
+        "shows_resolutions": SimpleLazyObject(lambda: Account.Kind.COMMUNITY_OWNERSHIP in kinds),
+        "shows_invoices": SimpleLazyObject(lambda: Account.Kind.COMMERCIAL_LEASE in kinds),
     }

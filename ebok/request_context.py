@@ -91,7 +91,6 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
-
 class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
     """One JSON object a line (LOG_FORMAT=json): time, level, logger, message, request_id,
     user_id, in a worker the task's name and id, and the exception when there is one. Other

@@ -7,7 +7,7 @@ from django.template import loader
 from accounts.register_cache import cached_accounts_for_user
 from billing.ledger.queries import states_of
 from billing.ledger.summary import summarize
-from faults.queries import open_count_for_user
+from faults.queries import open_count_for_accounts
 from messaging.queries import unread_for_user
 
 from .tiles import tiles_for
@@ -25,7 +25,7 @@ def dashboard(request):
             # what each account owes and by when: the ledger summary, not the history
             "accounts": accounts,
             "rows": [(account, summarize(state)) for account, state in states_of(accounts)],
-            "open_faults": open_count_for_user(request.user),
+            "open_faults": open_count_for_accounts([account.pk for account in accounts]),
             "tiles": tiles,
             "unread": unread,
             "unread_count": unread_count,

@@ -24,7 +24,9 @@ def _fault_reports(person: Person) -> Iterator[Row]:
 
 SECTIONS = [
     Section(
-        "fault_reports", "awarie", _("Fault reports"),
+        "fault_reports",
+        "awarie",
+        _("Fault reports"),
         [
             Column("number", _("Number")),
             Column("title", _("Title")),

@@ -4,19 +4,26 @@ the photos (served only to those who may see the report)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import rate_limits
 from core.downloads import download_view, stored_file_response
+from core.paging import page_number
 
 from . import queries, services
 from .forms import CommentForm, ReopenForm, ReportForm
 
+PAGE_SIZE = 25  # reports on one page of the list
+
 
 @login_required
 def index(request):
-    return render(request, "faults/index.html", {"reports": queries.reports_for_user(request.user)})
+    page = Paginator(queries.reports_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "faults/index.html", {"page": page})
 
 
 @login_required
@@ -74,7 +81,8 @@ def new(request):
 
 @login_required
 def detail(request, pk):
-    report = queries.get_report_for_user(request.user, pk)
+    page = page_number(request.GET.get("page"))
+    report = queries.get_report_for_user(request.user, pk, page)
     action = request.POST.get("action") if request.method == "POST" else None
     comment_form, reopen_form = CommentForm(), ReopenForm()
     if action == "comment":
@@ -92,7 +100,7 @@ def detail(request, pk):
                 form.add_error(field, str(rejected))
             else:
                 messages.error(request, str(rejected))
-        report = queries.get_report_for_user(request.user, pk)
+        report = queries.get_report_for_user(request.user, pk, page)
     return render(
         request,
         "faults/detail.html",

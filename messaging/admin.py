@@ -39,16 +39,32 @@ from .models import (
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = [
-        "subject", "user", "category", "created_at", "email_sent_at", "read_at", "email_status",
+        "subject",
+        "user",
+        "category",
+        "created_at",
+        "email_sent_at",
+        "read_at",
+        "email_status",
     ]
     list_filter = [
-        "email_status", "category", ("read_at", admin.EmptyFieldListFilter), "created_at",
+        "email_status",
+        "category",
+        ("read_at", admin.EmptyFieldListFilter),
+        "created_at",
     ]
     search_fields = ["subject", "user__username", "user__last_name", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     readonly_fields = [
-        "user", "subject", "body", "link", "category", "created_at", "read_at", "email_status",
+        "user",
+        "subject",
+        "body",
+        "link",
+        "category",
+        "created_at",
+        "read_at",
+        "email_status",
         "email_sent_at",
     ]
 
@@ -81,9 +97,7 @@ class NotificationAdmin(admin.ModelAdmin):
             "title": _("Deliveries to %(user)s") % {"user": person},
             "person": person,
             "notifications": Notification.objects.filter(user=person)[:500],
-            "deliveries": NoticeDelivery.objects.filter(user=person).select_related("notice")[
-                :500
-            ],
+            "deliveries": NoticeDelivery.objects.filter(user=person).select_related("notice")[:500],
         }
         return TemplateResponse(request, "admin/messaging/user_deliveries.html", context)
 
@@ -98,8 +112,10 @@ class AttachmentForm(forms.ModelForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded and uploaded is not getattr(self.instance, "file", None) and hasattr(
-            uploaded, "content_type"
+        if (
+            uploaded
+            and uploaded is not getattr(self.instance, "file", None)
+            and hasattr(uploaded, "content_type")
         ):
             try:
                 content, name, content_type = clean_attachment(uploaded)
@@ -122,7 +138,13 @@ class AttachmentInline(admin.TabularInline):
 class NoticeAdmin(admin.ModelAdmin):
     audit_lists = False  # a list page shows no residents' data
     list_display = [
-        "title", "audience_display", "status", "publish_at", "expires_at", "recipients", "read",
+        "title",
+        "audience_display",
+        "status",
+        "publish_at",
+        "expires_at",
+        "recipients",
+        "read",
     ]
     list_filter = ["status", "audience", "publish_at"]
     search_fields = ["title", "body"]
@@ -137,7 +159,10 @@ class NoticeAdmin(admin.ModelAdmin):
             _("Audience"),
             {
                 "fields": [
-                    "audience", "audience_kind", "audience_community", "audience_building",
+                    "audience",
+                    "audience_kind",
+                    "audience_community",
+                    "audience_building",
                     "audience_accounts",
                 ],
                 "description": _(
@@ -164,7 +189,8 @@ class NoticeAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == Notice.Status.PUBLISHED:
             return [f.name for f in Notice._meta.fields if f.name != "id"] + [
-                "audience_accounts", "read_stats",
+                "audience_accounts",
+                "read_stats",
             ]
         return self.readonly_fields
 
@@ -205,8 +231,7 @@ class NoticeAdmin(admin.ModelAdmin):
         url = reverse("admin:messaging_noticedelivery_changelist") + f"?notice__id__exact={obj.pk}"
         return format_html(
             '{} <a href="{}">{}</a>',
-            _("%(read)d of %(total)d read; e-mails sent: %(sent)d, failed: %(failed)d.")
-            % counts,
+            _("%(read)d of %(total)d read; e-mails sent: %(sent)d, failed: %(failed)d.") % counts,
             url,
             _("List of recipients"),
         )
@@ -256,8 +281,7 @@ class NoticeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Withdraw a scheduled notice to draft"), permissions=["change"])
     def withdraw(self, request, queryset):
         done = sum(
-            services.notice_withdraw_schedule(notice_id=n.pk, clerk=request.user)
-            for n in queryset
+            services.notice_withdraw_schedule(notice_id=n.pk, clerk=request.user) for n in queryset
         )
         self.message_user(
             request,
@@ -286,7 +310,12 @@ class NoticeDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["user", "notice"]
     show_full_result_count = False
     readonly_fields = [
-        "notice", "user", "created_at", "read_at", "email_status", "email_sent_at",
+        "notice",
+        "user",
+        "created_at",
+        "read_at",
+        "email_status",
+        "email_sent_at",
     ]
 
     def has_add_permission(self, request):
@@ -298,13 +327,30 @@ class NoticeDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(MessagingPreference)
 class MessagingPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email_notices", "email_billing", "email_meters", "email_faults",
-                    "email_resolutions"]
-    list_filter = ["email_notices", "email_billing", "email_meters", "email_faults",
-                   "email_resolutions"]
+    list_display = [
+        "user",
+        "email_notices",
+        "email_billing",
+        "email_meters",
+        "email_faults",
+        "email_resolutions",
+    ]
+    list_filter = [
+        "email_notices",
+        "email_billing",
+        "email_meters",
+        "email_faults",
+        "email_resolutions",
+    ]
     search_fields = ["user__username", "user__last_name", "user__email"]
-    readonly_fields = ["user", "email_notices", "email_billing", "email_meters", "email_faults",
-                       "email_resolutions"]
+    readonly_fields = [
+        "user",
+        "email_notices",
+        "email_billing",
+        "email_meters",
+        "email_faults",
+        "email_resolutions",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -386,17 +432,32 @@ class ReplyForm(forms.Form):
 @admin.register(Thread)
 class ThreadAdmin(admin.ModelAdmin):
     list_display = [
-        "subject", "account", "topic", "status", "awaiting_staff", "last_activity_at", "age",
+        "subject",
+        "account",
+        "topic",
+        "status",
+        "awaiting_staff",
+        "last_activity_at",
+        "age",
     ]
     list_filter = ["status", "awaiting_staff", AgeFilter, "topic"]
     search_fields = [
-        "subject", "account__number", "account__holder_name", "created_by__username",
+        "subject",
+        "account__number",
+        "account__holder_name",
+        "created_by__username",
         "created_by__last_name",
     ]
     list_select_related = ["account"]
     ordering = ["-awaiting_staff", "last_activity_at"]
     fields = (
-        "subject", "account", "topic", "status", "created_by", "created_at", "last_activity_at",
+        "subject",
+        "account",
+        "topic",
+        "status",
+        "created_by",
+        "created_at",
+        "last_activity_at",
         "closed_at",
     )
     readonly_fields = fields
@@ -435,11 +496,13 @@ class ThreadAdmin(admin.ModelAdmin):
                         attachment=data["attachment"],
                     )
                 except services.MessagingError as error:
-                    form.add_error(error.field if error.field in form.fields else None,
-                                   error.message)
+                    form.add_error(
+                        error.field if error.field in form.fields else None, error.message
+                    )
                 else:
                     self.message_user(
-                        request, _("The message was sent; the resident is notified."),
+                        request,
+                        _("The message was sent; the resident is notified."),
                         messages.SUCCESS,
                     )
                     return redirect("admin:messaging_thread_change", thread.pk)
@@ -523,7 +586,8 @@ class ThreadAdmin(admin.ModelAdmin):
                 self.message_user(request, _("The reply was sent; the resident is notified."))
                 return redirect("admin:messaging_thread_change", thread.pk)
         return self.change_view(
-            _as_get(request), str(thread.pk),
+            _as_get(request),
+            str(thread.pk),
             extra_context={"reply_form": form},
         )
 
@@ -537,7 +601,10 @@ class ThreadAdmin(admin.ModelAdmin):
             thread_id=pk,
         )
         response = attachment_response(
-            request, message.attachment, message.attachment_name, message.attachment_type,
+            request,
+            message.attachment,
+            message.attachment_name,
+            message.attachment_type,
             back=reverse("admin:messaging_thread_change", args=[pk]),
         )
         if response.status_code == 200:
@@ -549,4 +616,3 @@ def _as_get(request):
     """Show the change page again (with the reply form's errors) without re-posting it."""
     request.method = "GET"
     return request
-

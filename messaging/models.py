@@ -74,6 +74,8 @@ class Notification(OutboxEmail):
                 condition=models.Q(read_at__isnull=True),
             ),
             models.Index(fields=["email_status", "created_at"], name="notification_outbox"),
+            # the inbox: a page of the newest, however many years of them
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),
         ]
 
     def __str__(self):
@@ -289,6 +291,10 @@ class NoticeDelivery(OutboxEmail):
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="delivery_inbox"),
+            # the dashboard's unread: as many rows as are unread, not every notice ever had
+            models.Index(
+                fields=["user"], name="delivery_unread", condition=models.Q(read_at__isnull=True)
+            ),
             models.Index(fields=["email_status", "created_at"], name="delivery_outbox"),
         ]
 
@@ -371,7 +377,9 @@ class ThreadMessage(models.Model):
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     from_staff = models.BooleanField(_("from BOK"), default=False)

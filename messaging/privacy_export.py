@@ -46,7 +46,9 @@ def _notices(person: Person) -> Iterator[Row]:
 
 SECTIONS = [
     Section(
-        "messages", "wiadomosci", _("Messages to BOK"),
+        "messages",
+        "wiadomosci",
+        _("Messages to BOK"),
         [
             Column("thread", _("Conversation")),
             Column("subject", _("Subject")),
@@ -57,7 +59,9 @@ SECTIONS = [
         _messages,
     ),
     Section(
-        "notifications", "powiadomienia", _("Notifications"),
+        "notifications",
+        "powiadomienia",
+        _("Notifications"),
         [
             Column("subject", _("Subject")),
             Column("created_at", _("Created"), MOMENT),
@@ -68,7 +72,9 @@ SECTIONS = [
         _notifications,
     ),
     Section(
-        "notices", "ogloszenia", _("Notices"),
+        "notices",
+        "ogloszenia",
+        _("Notices"),
         [
             Column("title", _("Title")),
             Column("delivered_at", _("Delivered"), MOMENT),

@@ -30,10 +30,7 @@ def visible_deliveries(user):
 INBOX_COLUMNS = ("kind", "item_id", "title", "at", "read_at", "title_key", "title_params")
 
 
-def inbox_for_user(user, unread=False):
-    """Notices and notifications in one list, newest first: a UNION the paginator can slice,
-    so a page costs two queries (count and rows) however many items there are. Its rows carry
-    a notification's subject key and parameters: `inbox_rows` renders them."""
+def _inbox_parts(user):
     notices = visible_deliveries(user).annotate(
         kind=Value("notice", output_field=CharField()),
         item_id=F("notice_id"),
@@ -50,6 +47,28 @@ def inbox_for_user(user, unread=False):
         title_key=F("subject_key"),
         title_params=F("text_params"),
     )
+    return notices, notifications
+
+
+def inbox_page(user, page=1, size=25):
+    """(items, older): one page of the inbox, newest first, and whether older items exist.
+    Each kind is read newest first up to the end of the page and one more, then merged: two
+    queries with a LIMIT, and no count of ten years of notifications."""
+    want = page * size + 1
+    items = []
+    for part in _inbox_parts(user):
+        rows = part.order_by("-at", "-item_id").values_list(*INBOX_COLUMNS, named=True)
+        items += rows[:want]
+    items.sort(key=lambda item: (item.at, item.item_id), reverse=True)
+    start = (page - 1) * size
+    return inbox_rows(items[start : start + size]), len(items) > start + size
+
+
+def inbox_for_user(user, unread=False):
+    """Notices and notifications in one list, newest first: a UNION the paginator can slice,
+    so a page costs two queries (count and rows) however many items there are. Its rows carry
+    a notification's subject key and parameters: `inbox_rows` renders them."""
+    notices, notifications = _inbox_parts(user)
     if unread:
         notices = notices.filter(read_at__isnull=True)
         notifications = notifications.filter(read_at__isnull=True)
@@ -172,17 +191,26 @@ def threads_for_user(user):
     )
 
 
-def get_thread_for_user(user, pk):
+THREAD_PAGE = 20  # messages on one page of a conversation, the newest last
+
+
+def get_thread_for_user(user, pk, page=1):
+    """The thread with one page of its messages (`message_list`, oldest first; `page` 1 holds
+    the newest) and `older` when earlier ones exist. Found through threads_for_user, so the
+    user may act for its account now: an open thread takes their reply."""
     thread = threads_for_user(user).filter(pk=pk).first()
     if thread is None:
         raise Http404
-    thread.message_list = list(thread.messages.select_related("author"))
-    thread.can_reply = thread.is_open and (
-        AccountAccess.objects.current()
-        .filter(user=user, account_id=thread.account_id)
-        .filter(account__in=Account.objects.active().values("pk"))
-        .exists()
+    start = (page - 1) * THREAD_PAGE
+    newest_first = list(
+        thread.messages.select_related("author").order_by("-created_at", "-pk")[
+            start : start + THREAD_PAGE + 1
+        ]
     )
+    thread.page = page
+    thread.older = len(newest_first) > THREAD_PAGE
+    thread.message_list = newest_first[:THREAD_PAGE][::-1]
+    thread.can_reply = thread.is_open
     return thread
 
 

@@ -129,9 +129,7 @@ def notifications_mark_all_read(*, user) -> int:
     now = timezone.now()
     with transaction.atomic(durable=True):
         count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
-        count += NoticeDelivery.objects.filter(user=user, read_at__isnull=True).update(
-            read_at=now
-        )
+        count += NoticeDelivery.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
     return count
 
 
@@ -336,9 +334,7 @@ def _active_accounts():
     return Account.objects.active().values("pk")
 
 
-def _message(
-    thread, author, text, attachment, from_staff, idempotency_key=None
-) -> ThreadMessage:
+def _message(thread, author, text, attachment, from_staff, idempotency_key=None) -> ThreadMessage:
     text = (text or "").strip()
     if not text:
         raise MessagingError(_("Write the message."), field="text")
@@ -445,9 +441,7 @@ def thread_staff_start(
     if not subject:
         raise MessagingError(_("Give the subject."), field="subject")
     if recipient is not None and not _can_act_for(recipient, account_id):
-        raise NotAllowed(
-            _("This person has no current access to the account."), field="recipient"
-        )
+        raise NotAllowed(_("This person has no current access to the account."), field="recipient")
     _clean_upload(attachment)
     with transaction.atomic(durable=True):
         thread = Thread.objects.create(
@@ -533,5 +527,3 @@ def thread_reopen(*, clerk, thread_id) -> bool:
         if done:
             _audit_status(clerk, Thread, thread_id, Thread.Status.CLOSED)
         return done
-
-

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.queries import accounts_for_user
 from core import rate_limits
 from core.downloads import download_view
+from core.paging import page_number
 
 from . import queries, services
 from .attachments import attachment_response
@@ -34,12 +35,10 @@ def _files(request):
 
 @login_required
 def notification_list(request):
-    """Notifications: the manager's notices and the user's own notifications, newest first."""
-    page = Paginator(queries.inbox_for_user(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = queries.inbox_rows(page.object_list)
-    return render(request, "messaging/inbox.html", {"page": page})
+    """The inbox: notices and notifications together, newest first."""
+    number = page_number(request.GET.get("page"))
+    items, older = queries.inbox_page(request.user, number, PAGE_SIZE)
+    return render(request, "messaging/inbox.html", {"items": items, "page": number, "older": older})
 
 
 @login_required
@@ -138,7 +137,7 @@ def thread_new(request):
 
 @login_required
 def thread_detail(request, pk):
-    thread = queries.get_thread_for_user(request.user, pk)
+    thread = queries.get_thread_for_user(request.user, pk, page_number(request.GET.get("page")))
     form = ReplyForm(_posted(request), _files(request), uploader=request.user)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]

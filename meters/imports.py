@@ -158,9 +158,7 @@ def _replacement_problems(serial, old, place, installed_on) -> list[str]:
     if old is None:
         return [_("no meter %(serial)s to replace") % {"serial": serial}]
     if old.replaced_by_id or (place and old.premises_id != place.pk):
-        return [
-            _("meter %(serial)s is already replaced or in other premises") % {"serial": serial}
-        ]
+        return [_("meter %(serial)s is already replaced or in other premises") % {"serial": serial}]
     if installed_on and installed_on < old.installed_on:
         return [_("the new meter cannot be installed before the old one")]
     return []
@@ -188,9 +186,7 @@ def meters_import(*, content: bytes, clerk=None) -> list[Meter]:
                     removed_on=row.replaces.removed_on or row.installed_on, replaced_by=meter
                 )
             created.append(meter)
-            audit_clerk(
-                clerk, action=Action.ADD, obj=meter, new=values_of(meter, AUDITED_FIELDS)
-            )
+            audit_clerk(clerk, action=Action.ADD, obj=meter, new=values_of(meter, AUDITED_FIELDS))
         for replaced in Meter.objects.filter(replaced_by__in=created):
             audit_clerk(
                 clerk,

@@ -167,7 +167,10 @@ class Reading(models.Model):
                 name="reading_correction_by_staff_with_reason",
             ),
         ]
-        indexes = [models.Index(fields=["meter", "-read_on"], name="reading_meter_date")]
+        # a meter's history newest first, in the order the pages read it
+        indexes = [
+            models.Index(fields=["meter", "-read_on", "-created_at"], name="reading_meter_history")
+        ]
 
     def __str__(self):
         return f"{self.meter.serial_number}: {self.value} m³ ({self.read_on:%d.%m.%Y})"
@@ -287,5 +290,3 @@ class ReadingReminder(models.Model):
 
     def audit_resident(self):
         return first_resident(self.user)
-
-

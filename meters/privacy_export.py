@@ -28,7 +28,9 @@ def _readings(person: Person) -> Iterator[Row]:
 
 SECTIONS = [
     Section(
-        "readings", "odczyty", _("Meter readings"),
+        "readings",
+        "odczyty",
+        _("Meter readings"),
         [
             Column("meter", _("Meter")),
             Column("read_on", _("Read on"), DATE),

@@ -3,14 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Premises
 from accounts.queries import accounts_for_user
+from core.dates import month_start, months_back
 
-from .consumption import history_rows, monthly_consumption, possible_leak
+from .consumption import Leak, history_rows, monthly_consumption, possible_leak
 from .models import Meter, Reading, ReadingWindow
 
 WITHDRAW_WITHIN = timedelta(days=14)
@@ -62,14 +63,23 @@ def meters_by_premises(user):
     for meter_id, read_on, value in (
         Reading.objects.effective()
         .filter(meter__in=[m.pk for m in meters], read_on__gte=since)
-        .order_by("meter_id", "read_on", "created_at")
+        .order_by("meter_id", "-read_on", "-created_at")  # the history index's order
         .values_list("meter_id", "read_on", "value")
     ):
         points.setdefault(meter_id, []).append((read_on, value))
     for meter in meters:
-        meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])))
+        meter.leak = possible_leak(monthly_consumption(points.get(meter.pk, [])[::-1]))
         groups[meter.premises_id].meters.append(meter)
-    windows = list(ReadingWindow.objects.filter(ends_on__gte=today).order_by("starts_on"))
+    buildings = [group.premises.building for group in groups.values()]
+    windows = list(
+        ReadingWindow.objects.filter(ends_on__gte=today)
+        .filter(
+            Q(building__isnull=True, community__isnull=True)
+            | Q(building_id__in={b.pk for b in buildings})
+            | Q(community_id__in={b.community_id for b in buildings if b.community_id})
+        )
+        .order_by("starts_on")
+    )
     for group in groups.values():
         building = group.premises.building
         mine = [
@@ -94,16 +104,24 @@ def _visible_since(user):
 
 
 def get_meter_for_user(user, pk):
-    """The meter, with `visible_since`: the day from which this user may see its readings."""
+    """The meter, with `visible_since`: the day from which this user may see its readings (the
+    first day of the user's accounts in its premises), and the meters it replaced and that
+    replaced it: one query."""
+    since = (
+        accounts_for_user(user)
+        .filter(premises_id=OuterRef("premises_id"))
+        .order_by("valid_from")
+        .values("valid_from")[:1]
+    )
     meter = (
         _meters_for_user(user)
-        .select_related("premises__building", "replaced_by")
+        .select_related("premises__building", "replaced_by", "replaces")
+        .annotate(visible_since=Subquery(since))
         .filter(pk=pk)
         .first()
     )
     if meter is None:
         raise Http404
-    meter.visible_since = _visible_since(user)[meter.premises_id]
     return meter
 
 
@@ -124,7 +142,7 @@ class History:
     meter: object
     rows: list
     monthly: list
-    leak: object
+    leak: Leak | None
 
 
 def meter_history(meter, since=None):
@@ -144,13 +162,99 @@ def meter_history(meter, since=None):
     )
 
 
-def withdrawable_reading(user, meter) -> Reading | None:
-    """The meter's newest counted reading if this user sent it lately and staff have not
-    looked at it yet: a resident may take back a mistyped reading (say 999 999,999) that would
-    otherwise block every later one."""
-    newest = (
-        Reading.objects.effective().filter(meter=meter).order_by("-read_on", "-created_at").first()
+HISTORY_PAGE = 24  # readings on one page of a meter's history: two years of monthly ones
+CHART_MONTHS = 24  # the months the chart shows; the leak sign looks at the last 15 of them
+
+
+@dataclass
+class HistoryPage(History):
+    page: int = 1
+    older: bool = False  # there are older readings, on the next page
+    newest: Reading | None = None  # the newest counted reading, when this page shows it
+
+
+def _before(reading):
+    same_day = Q(read_on=reading.read_on, created_at__lt=reading.created_at)
+    return Q(read_on__lt=reading.read_on) | same_day
+
+
+def _page_rows(found, page):
+    """One page of rows, newest first, each with the use since the counted reading before it
+    (which may sit on an older page): HISTORY_PAGE + 2 rows read at most."""
+    start = (page - 1) * HISTORY_PAGE
+    readings = list(
+        found.order_by("-read_on", "-created_at").select_related("correction_of")[
+            start : start + HISTORY_PAGE + 1
+        ]
     )
+    older = len(readings) > HISTORY_PAGE
+    readings = readings[:HISTORY_PAGE][::-1]  # oldest first
+    if not readings:
+        return [], older
+    oldest = readings[0]
+    previous = (  # read_on ≤ alone lets the index stop at the first row that fits
+        found.effective()
+        .filter(read_on__lte=oldest.read_on)
+        .filter(_before(oldest))
+        .order_by("-read_on", "-created_at")
+        .first()
+    )
+    if previous is None:
+        return history_rows(readings), older
+    return history_rows([previous, *readings])[:-1], older
+
+
+def _recent_monthly(found, newest=None):
+    """The monthly use of the last CHART_MONTHS months of the meter's counted readings (up to
+    the `newest` day, so a removed meter shows its last years) and the counted reading before
+    them."""
+    counted = found.effective().order_by("-read_on", "-created_at")
+    if newest is None:
+        newest = counted.values_list("read_on", flat=True).first()
+    if newest is None:
+        return []
+    start = months_back(month_start(newest), CHART_MONTHS + 1)
+    # At most one counted reading a day: some 760 rows for the window, usually 25.
+    points = list(counted.filter(read_on__gte=start).values_list("read_on", "value"))
+    before = counted.filter(read_on__lt=start).values_list("read_on", "value").first()
+    if before is not None:
+        points.append(before)
+    return monthly_consumption(points[::-1])
+
+
+def meter_history_page(meter, since=None, page=1) -> HistoryPage:
+    """A page of the meter's readings (from `since` on) with the use between them, and the
+    monthly use of its last two years with the leak sign: rows read are bounded, however many
+    years of readings the meter has."""
+    found = Reading.objects.filter(meter=meter)
+    if since is not None:
+        found = found.filter(read_on__gte=since)
+    rows, older = _page_rows(found, page)
+    counted = [row.reading for row in rows if row.reading.status not in Reading.NOT_COUNTED]
+    newest = counted[0] if page == 1 and counted else None
+    monthly = _recent_monthly(found, newest.read_on if newest else None)
+    return HistoryPage(
+        meter=meter,
+        rows=rows,
+        monthly=monthly,
+        leak=possible_leak(monthly),
+        page=page,
+        older=older,
+        newest=newest,
+    )
+
+
+def withdrawable_reading(user, meter, newest: Reading | None = None) -> Reading | None:
+    """The meter's newest counted reading (`newest` when the caller has read it) if this user
+    sent it lately and staff have not looked at it yet: a resident may take back a mistyped
+    reading (say 999 999,999) that would otherwise block every later one."""
+    if newest is None:
+        newest = (
+            Reading.objects.effective()
+            .filter(meter=meter)
+            .order_by("-read_on", "-created_at")
+            .first()
+        )
     if (
         newest is None
         or newest.submitted_by_id != user.pk

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import rate_limits
 from core.downloads import download_view, stored_file_response
+from core.paging import page_number
 
 from . import pending, queries, services
 from .chart import consumption_chart
@@ -31,7 +32,9 @@ def index(request):
 @login_required
 def detail(request, pk):
     meter = queries.get_meter_for_user(request.user, pk)
-    history = queries.meter_history(meter, since=meter.visible_since)
+    history = queries.meter_history_page(
+        meter, since=meter.visible_since, page=page_number(request.GET.get("page"))
+    )
     high = {month for month, _amount in history.leak.months} if history.leak else set()
     return render(
         request,
@@ -41,7 +44,7 @@ def detail(request, pk):
             "history": history,
             "chart": consumption_chart(history.monthly[-24:], high),
             "replaces": getattr(meter, "replaces", None),
-            "withdrawable": queries.withdrawable_reading(request.user, meter),
+            "withdrawable": queries.withdrawable_reading(request.user, meter, history.newest),
         },
     )
 

@@ -100,12 +100,33 @@ def state_of(account, total: Total, today=None) -> AccountState:
     return _state(account.pk, {account.pk: total}, interest_rates(), today)
 
 
+OPEN_ITEMS_SECONDS = 24 * 60 * 60
+
+
+def _cached_open_items(account_id, total: Total) -> list:
+    """open_items_of, cached under the ledger's version (rows posted so far, and the totals):
+    any posting moves the key, as it does the money pages' (billing/account/page_cache.py)."""
+    key = f"billing:open-items:{account_id}:{total.changes}:{total.charged}:{total.paid}"
+    items: list | None = cache.get(key)
+    if items is None:
+        items = open_items_of(account_id, total.charged - total.paid)
+        cache.set(key, items, OPEN_ITEMS_SECONDS)
+    return items
+
+
 def states_of(accounts, today=None) -> list:
     """[(account, AccountState)] of accounts already read (and access-checked): one query of
-    their totals, and the open items of those that owe."""
+    their totals; the open items of those that owe come from the cache while their ledger
+    has not changed."""
     if not accounts:
         return []
     today = today or timezone.localdate()
     totals = _totals([a.pk for a in accounts])
     rates = interest_rates()
-    return [(a, _state(a.pk, totals, rates, today)) for a in accounts]
+    states = []
+    for account in accounts:
+        total = totals.get(account.pk, NO_TOTAL)
+        owes = total.charged > total.paid
+        items = _cached_open_items(account.pk, total) if owes else []
+        states.append((account, account_state(total.charged, total.paid, items, rates, today)))
+    return states

@@ -13,4 +13,3 @@ from billing.ledger.queries import RATES_KEY
 def interest_rates_changed(**kwargs):
     cache.delete(RATES_KEY)
     transaction.on_commit(lambda: cache.delete(RATES_KEY), robust=True)
-

@@ -51,4 +51,3 @@ class VatRules:
 
 def vat_rules() -> VatRules:
     return VatRules(VatRule.objects.all())
-

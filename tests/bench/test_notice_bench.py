@@ -39,8 +39,9 @@ def make_residents(n):
         for k in range(n // PER_BUILDING)
     )
     premises = Premises.objects.bulk_create(
-        Premises(building=buildings[i // PER_BUILDING], number=str(i), kind="residential",
-                 floor_area=50)
+        Premises(
+            building=buildings[i // PER_BUILDING], number=str(i), kind="residential", floor_area=50
+        )
         for i in range(n)
     )
     accounts = Account.objects.bulk_create(

@@ -54,19 +54,27 @@ def setup_building():
     plan = SettlementPlan.objects.create(building=building, first_day=H1)
     advance = Component.objects.get(code="water_sewage")
     plan.advance_components.add(advance)
-    WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=Decimal("6.50"),
-                               sewage_price=Decimal("8.20"))
-    WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=Decimal("7.10"),
-                               sewage_price=Decimal("8.90"))
+    WaterTariff.objects.create(
+        valid_from=date(2025, 1, 1), water_price=Decimal("6.50"), sewage_price=Decimal("8.20")
+    )
+    WaterTariff.objects.create(
+        valid_from=date(2026, 4, 2), water_price=Decimal("7.10"), sewage_price=Decimal("8.90")
+    )
     premises = Premises.objects.bulk_create(
-        Premises(building=building, number=str(n + 1), kind="residential",
-                 floor_area=Decimal("48.50"))
+        Premises(
+            building=building, number=str(n + 1), kind="residential", floor_area=Decimal("48.50")
+        )
         for n in range(PREMISES)
     )
     accounts = Account.objects.bulk_create(
-        Account(number=f"{n + 500_000}", premises=p, kind="municipal_tenancy",
-                holder_name=f"Najemca {n}", valid_from=date(2020, 1, 1),
-                virtual_nrb=make_virtual_nrb("10500099760300", f"{n + 500_000}"))
+        Account(
+            number=f"{n + 500_000}",
+            premises=p,
+            kind="municipal_tenancy",
+            holder_name=f"Najemca {n}",
+            valid_from=date(2020, 1, 1),
+            virtual_nrb=make_virtual_nrb("10500099760300", f"{n + 500_000}"),
+        )
         for n, p in enumerate(premises)
     )
     password = make_password(None)
@@ -75,12 +83,17 @@ def setup_building():
         for n in range(PREMISES)
     )
     AccountAccess.objects.bulk_create(
-        AccountAccess(user=u, account=a, role="holder") for u, a in zip(users, accounts,
-                                                                      strict=True)
+        AccountAccess(user=u, account=a, role="holder")
+        for u, a in zip(users, accounts, strict=True)
     )
     Meter.objects.bulk_create(
-        Meter(premises=p, kind=kind, serial_number=f"{kind[0].upper()}-{p.pk}",
-              installed_on=date(2020, 1, 1), legalisation_expires_on=date(2030, 1, 1))
+        Meter(
+            premises=p,
+            kind=kind,
+            serial_number=f"{kind[0].upper()}-{p.pk}",
+            installed_on=date(2020, 1, 1),
+            legalisation_expires_on=date(2030, 1, 1),
+        )
         for p in premises
         for kind in ("cold", "hot")
     )
@@ -121,7 +134,9 @@ def test_water_settlement_of_20000_premises():
     # 212,81; 14,318 × 16,00 = 229,09 → 441,90 zł; advances 6 × 120 = 720 → −278,10 zł.
     sample = rows[0]
     assert (sample.used, sample.gross, sample.difference) == (
-        Decimal("28.795"), Decimal("441.90"), Decimal("-278.10"),
+        Decimal("28.795"),
+        Decimal("441.90"),
+        Decimal("-278.10"),
     )
     print(
         f"\nwater settlement: {PREMISES} premises, {2 * PREMISES} meters, "

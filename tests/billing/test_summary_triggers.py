@@ -6,9 +6,12 @@ on PostgreSQL."""
 
 import datetime
 import io
+import subprocess
+import sys
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -145,3 +148,27 @@ def test_ledger_summary_repair_puts_them_back(account):
     assert "wierszy kont: 1;" in out.getvalue()  # one account row differed
     assert LedgerTotal.objects.get(account=account).paid == 4200
     assert e001() == []
+
+
+def test_the_wsgi_module_leaves_no_database_connection_for_the_workers_to_share(tmp_path):
+    """gunicorn imports ebok.wsgi in its master and forks the workers from it: the start-up
+    check's connection must be closed, or every worker talks over the same socket."""
+    script = (
+        "import ebok.wsgi\n"
+        "from django.db import connections\n"
+        "print([c.alias for c in connections.all() if c.connection is not None])\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",  # empty: the check still asks
+        "DJANGO_SETTINGS_MODULE": "ebok.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert out.splitlines()[-1] == "[]"  # after what the check printed

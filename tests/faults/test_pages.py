@@ -3,6 +3,7 @@ are not photos refused with a message and nothing stored, the public timeline (i
 never), comments, confirm and reopen, and who may see a report and its photos."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,70 @@ def test_photos_are_not_under_a_public_path(owner, settings):
 
     # nothing in the URLconf serves MEDIA_ROOT
     assert Client().get("/" + photo.image.name).status_code == 404
+
+
+def fault_queries(queries, table):
+    return [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+
+
+def test_the_list_shows_25_reports_a_page(owner_client, owner, django_assert_max_num_queries):
+    """30 reports: the newest 25 on the first page, the oldest 5 on the second; each page
+    reads its rows with a LIMIT."""
+    reports = [
+        FaultReport.objects.get(pk=report_of(owner, title=f"Usterka {n}").pk) for n in range(30)
+    ]
+    for n, report in enumerate(reports):  # one a day, "Usterka 29" the newest
+        FaultReport.objects.filter(pk=report.pk).update(
+            created_at=report.created_at - timedelta(days=30 - n)
+        )
+    url = reverse("faults:index")
+    owner_client.get(url)
+    with django_assert_max_num_queries(12) as queries:
+        first = owner_client.get(url)
+        listed = fault_queries(queries, "faults_faultreport")
+    page = first.content.decode()
+    assert [r.title for r in first.context["page"].object_list] == [
+        f"Usterka {n}" for n in range(29, 4, -1)
+    ]
+    assert 'href="?page=2"' in page
+    assert any("LIMIT 25" in sql for sql in listed)
+    assert all("LIMIT" in sql or "COUNT(*)" in sql for sql in listed), listed
+    second = owner_client.get(url, {"page": 2}).context["page"].object_list
+    assert [r.title for r in second] == [f"Usterka {n}" for n in range(4, -1, -1)]
+
+
+def test_the_timeline_shows_the_newest_30_entries_with_older_ones_a_page_back(
+    owner_client, owner, clerk, django_assert_max_num_queries
+):
+    """The report (1 entry) and 34 comments: 35 entries, the newest 30 on the first page,
+    oldest first, and the 5 before them a page back."""
+    report = report_of(owner)
+    start = report.created_at
+    for n in range(1, 35):
+        FaultEvent.objects.create(
+            report=report,
+            kind="public_comment",
+            text=f"Wpis {n}",
+            author=clerk,
+            created_at=start + timedelta(minutes=n),
+        )
+    url = reverse("faults:detail", args=[report.pk])
+    owner_client.get(url)
+    with django_assert_max_num_queries(14) as queries:
+        response = owner_client.get(url)
+        events = fault_queries(queries, "faults_faultevent")
+    shown = [e.text for e in response.context["report"].public_events]
+    assert shown == [f"Wpis {n}" for n in range(5, 35)]
+    assert 'href="?page=2">Starsze</a>' in response.content.decode()
+    assert events
+    assert all("LIMIT 31" in sql for sql in events), events
+    older = owner_client.get(url, {"page": 2})
+    assert [e.kind for e in older.context["report"].public_events] == ["reported"] + [
+        "public_comment"
+    ] * 4
+    page = older.content.decode()
+    assert 'href="?page=1">Nowsze</a>' in page
+    assert "Starsze" not in page
 
 
 def test_list_query_count_does_not_grow(owner_client, owner, django_assert_max_num_queries):

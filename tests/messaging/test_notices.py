@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountAccess
 from messaging import notify, services, tasks
-from messaging.models import MessagingPreference, Notice, NoticeDelivery
+from messaging.models import MessagingPreference, Notice, NoticeDelivery, Notification
 from tests.factories import (
     AccessFactory,
     BuildingFactory,
@@ -272,9 +272,10 @@ def test_expired_and_unpublished_notices_are_hidden(client, owner):
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
     client.force_login(owner)
-    assert "Stare ogłoszenie" not in client.get(
-        reverse("messaging:notification_list")
-    ).content.decode()
+    assert (
+        "Stare ogłoszenie"
+        not in client.get(reverse("messaging:notification_list")).content.decode()
+    )
     assert client.get(reverse("messaging:notice_detail", args=[expired.pk])).status_code == 404
 
 
@@ -416,3 +417,38 @@ def test_other_kinds_of_users_unaffected(staff):
     n = notice(audience="everyone")
     publish(n, staff)
     assert recipients(n) == set()
+
+
+def test_the_inbox_shows_25_items_a_page_reading_each_kind_with_a_limit(client, owner):
+    """20 notices and 20 notifications, a notice then a notification an hour apart: the
+    newest 25 on the first page, the 15 before them a page back; each kind is read newest
+    first up to the page's end and one more (LIMIT 26), never the whole inbox."""
+    now = timezone.now()
+    for n in range(20):
+        delivered_notice(owner, title=f"Ogłoszenie {n}")
+        Notice.objects.filter(title=f"Ogłoszenie {n}").update(
+            published_at=now - datetime.timedelta(hours=80 - 2 * n)
+        )
+        notification = notify(owner, f"Powiadomienie {n}", "x")
+        Notification.objects.filter(pk=notification.pk).update(
+            created_at=now - datetime.timedelta(hours=79 - 2 * n)
+        )
+    client.force_login(owner)
+    url = reverse("messaging:notification_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+        inbox = [
+            q["sql"]
+            for q in queries
+            if 'FROM "messaging_notification"' in q["sql"]
+            or 'FROM "messaging_noticedelivery"' in q["sql"]
+        ]
+    newest = [f"{kind} {n}" for n in range(19, -1, -1) for kind in ("Powiadomienie", "Ogłoszenie")]
+    assert [item.title for item in first.context["items"]] == newest[:25]
+    assert 'href="?page=2">Starsze</a>' in first.content.decode()
+    assert len(inbox) == 2
+    assert all("LIMIT 26" in sql for sql in inbox), inbox
+    second = client.get(url, {"page": 2})
+    assert [item.title for item in second.context["items"]] == newest[25:]
+    assert "Starsze" not in second.content.decode()

@@ -1,6 +1,8 @@
 """Messages to BOK: a resident writes about an account, staff answer in admin, the resident is
 notified; nobody else sees the thread."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -173,3 +175,53 @@ def test_ended_access_hides_the_thread_its_attachments_and_new_answers(
     # BOK's answer, which is e-mailed in full, reaches nobody who left the account.
     services.thread_staff_reply(clerk=staff, thread_id=thread.pk, text="Zwrot w piątek")
     assert not Notification.objects.filter(user=owner, body__contains="Zwrot w piątek").exists()
+
+
+def test_a_long_thread_shows_its_newest_20_messages_and_a_link_to_older_ones(
+    client, owner, django_assert_max_num_queries
+):
+    """25 messages: the newest 20 on the first page, oldest first, above the reply form; the
+    first 5 a page back; the messages are read with a LIMIT, one page and one more."""
+    thread = thread_of(owner)  # its first message: "Proszę o wyjaśnienie."
+    start = thread.created_at
+    for n in range(1, 25):
+        ThreadMessage.objects.create(
+            thread=thread, author=owner, text=f"Dopisek {n}", created_at=start + timedelta(hours=n)
+        )
+    client.force_login(owner)
+    url = reverse("messaging:thread_detail", args=[thread.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12) as queries:
+        response = client.get(url)
+        read = [q["sql"] for q in queries if 'FROM "messaging_threadmessage"' in q["sql"]]
+    assert [m.text for m in response.context["thread"].message_list] == [
+        f"Dopisek {n}" for n in range(5, 25)
+    ]
+    page = response.content.decode()
+    assert 'href="?page=2">Starsze</a>' in page
+    assert page.index("Dopisek 24") < page.index('id="reply-title"')
+    assert read
+    assert all("LIMIT 21" in sql for sql in read), read
+    older = client.get(url, {"page": 2})
+    assert [m.text for m in older.context["thread"].message_list] == [
+        "Proszę o wyjaśnienie.",
+        *(f"Dopisek {n}" for n in range(1, 5)),
+    ]
+    assert 'href="?page=1">Nowsze</a>' in older.content.decode()
+
+
+def test_the_thread_list_shows_25_a_page_reading_them_with_a_limit(
+    client, owner, django_assert_max_num_queries
+):
+    for n in range(30):
+        thread_of(owner, subject=f"Sprawa {n}")
+    client.force_login(owner)
+    url = reverse("messaging:thread_list")
+    client.get(url)
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(url)
+        read = [q["sql"] for q in queries if 'FROM "messaging_thread"' in q["sql"]]
+    assert len(response.context["page"].object_list) == 25
+    assert 'href="?page=2"' in response.content.decode()
+    assert any("LIMIT 25" in sql for sql in read), read
+    assert all("LIMIT" in sql or "COUNT(*)" in sql for sql in read), read

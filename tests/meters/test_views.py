@@ -298,3 +298,47 @@ def test_a_new_tenant_does_not_see_the_previous_tenants_readings(
     assert ">47.5<" in page
     assert ">40<" not in page
     assert owner_client.get(reverse("meters:photo", args=[before.pk])).status_code == 404
+
+
+def reading_queries(queries):
+    return [q["sql"] for q in queries if 'FROM "meters_reading"' in q["sql"]]
+
+
+def test_the_history_shows_24_readings_a_page_reading_a_bounded_number_of_rows(
+    owner_client, owner, meter, today, django_assert_max_num_queries
+):
+    """60 monthly readings, the n-th (n = 0 the oldest) showing n² m³: the use since the one
+    before is n² − (n − 1)² = 2n − 1 m³. A page shows 24, newest first; the oldest on the first
+    page (n = 36) shows 71 m³, worked out from n = 35 on the next page."""
+    for n in range(60):
+        ReadingFactory(
+            meter=meter, value=D(n * n), read_on=months_before(today, 60 - n), submitted_by=owner
+        )
+    url = reverse("meters:detail", args=[meter.pk])
+    owner_client.get(url)
+    with django_assert_max_num_queries(14) as first:
+        response = owner_client.get(url)
+    count = len(first)  # before the next request resets the log
+    rows = response.context["history"].rows
+    assert [row.reading.value for row in rows] == [D(n * n) for n in range(59, 35, -1)]
+    assert rows[0].consumption == D(2 * 59 - 1)  # 117 m³
+    assert rows[-1].consumption == D(2 * 36 - 1)  # 71 m³
+    page = response.content.decode()
+    assert f'href="?page=2">{"Older"}</a>' in page
+    assert "Newer" not in page
+    third = owner_client.get(url, {"page": 3})
+    rows = third.context["history"].rows
+    assert [row.reading.value for row in rows] == [D(n * n) for n in range(11, -1, -1)]
+    assert rows[-1].consumption is None  # the first reading: no use before it
+    assert "Older" not in third.content.decode()
+    assert 'href="?page=2">Newer</a>' in third.content.decode()
+    # Five more years before them: the same queries, each reading bounded rows (a LIMIT, or
+    # the chart's last 25 months).
+    for n in range(60):
+        ReadingFactory(meter=meter, value=D(0), read_on=months_before(today, 61 + n))
+    with django_assert_max_num_queries(count) as longer:
+        owner_client.get(url)
+        sqls = reading_queries(longer)
+    assert sqls
+    for sql in sqls:
+        assert "LIMIT" in sql or '"read_on" >=' in sql, sql
