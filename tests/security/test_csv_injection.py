@@ -168,6 +168,7 @@ def test_the_water_settlement_preview_csv(client, account):
     url = response["Location"].replace("podglad/", "podglad.csv")
     rows = rows_of(client.get(url).content)
     assert_inert(rows, "water settlement preview")
-    # 1 m³ × 14,70 = 14,70 zł against 100,00 zł of advances: −85,30
+    # 1 m³ × 14,70 = 14,70 zł against 100,00 zł of advances: 85,30 overpaid, nothing to pay
     assert rows[1][1].startswith("'=HYPERLINK")
-    assert rows[1][9] == "-85,30"
+    overpaid, to_pay = rows[0].index("Nadpłata (zł)"), rows[0].index("Do dopłaty (zł)")
+    assert (rows[1][overpaid], rows[1][to_pay]) == ("85,30", "0,00")
