@@ -25,6 +25,7 @@ MONEY_VIEW = [
     "view_payment", "view_interestrate", "view_statementimport", "view_statementline",
     "view_invoice", "view_certificate", "change_certificate",
     "view_watertariff", "view_settlementplan", "view_settlementrun", "view_settlement",
+    "view_settlementjob",
 ]
 
 ROLES = {
