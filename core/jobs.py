@@ -45,7 +45,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
+        verbose_name=_("who started it"),
         on_delete=models.PROTECT,
         related_name="+",
     )

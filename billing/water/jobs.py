@@ -145,17 +145,17 @@ def _do(job: SettlementJob, run: SettlementRun, progress: Progress) -> str:
     values = {"run": run}
     if job.kind == Kind.PREVIEW:
         values["count"] = services.preview_store(run=run, steps=progress.step)
-        return _("%(run)s: preview of %(count)d accounts") % values
+        return _("%(run)s: preview, accounts: %(count)d") % values
     if job.kind == Kind.POST:
         values["count"] = services.run_post(run=run, clerk=job.created_by, steps=progress.step)
-        return _("%(run)s: %(count)d settlements posted") % values
+        return _("%(run)s: settlements posted: %(count)d") % values
     if run.status != SettlementRun.Status.POSTED:
         raise services.SettlementError(_("Post the settlements first."))
     assert job.from_month is not None
     values["count"] = services.advances_apply(
         run=run, from_month=job.from_month, clerk=job.created_by
     )
-    return _("%(run)s: %(count)d new advances") % values
+    return _("%(run)s: new advances set: %(count)d") % values
 
 
 def _correct(job: SettlementJob) -> None:

@@ -678,7 +678,8 @@ def test_a_water_settlement_preview_export_post_correction_and_advances(
     fee = Fee.objects.get(account=account, valid_from=datetime.date(2026, 8, 1))
     assert only(action="add", object_type="billing.fee").object_id == str(fee.pk)
     job = SettlementJob.objects.filter(kind="advances").get()
-    assert client.get(reverse("admin:billing_settlementjob_change", args=[job.pk])).status_code == 200
+    job_url = reverse("admin:billing_settlementjob_change", args=[job.pk])
+    assert client.get(job_url).status_code == 200
     assert only(action="view", object_type="billing.settlementjob").actor == boss
     preview = SettlementJob.objects.get(kind="preview")
     client.post(reverse("admin:billing_settlementjob_next", args=[preview.pk]))  # post again
