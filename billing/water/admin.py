@@ -95,7 +95,8 @@ class RunStartForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         scope = data["scope"] = data.get("scope") or SettlementJob.Scope.BUILDING
         if scope == SettlementJob.Scope.BUILDING and not data.get("building"):
             self.add_error("building", _("Choose the building."))
