@@ -104,6 +104,7 @@ CUSTOM_URLS = {
 # Standard views a ModelAdmin of ours overrides: (what, the test, or why the mixin covers it).
 OVERRIDDEN_VIEWS = {
     "billing.ChargeRun.add_view": (AUDITED, "test_charge_runs_started_by_a_clerk_are_recorded"),
+    "billing.ChargeRun.change_view": (AUDITED, "calls the audited change_view"),
     "billing.SettlementRun.add_view": (NO_RESIDENT_DATA, "creates the run; the preview reads"),
     "billing.SettlementRun.change_view": (NO_RESIDENT_DATA, "redirects to the preview"),
     "billing.SettlementJob.change_view": (AUDITED, "calls the audited change_view"),
