@@ -7,12 +7,17 @@ import pytest
 from django.db import transaction
 
 from billing.ledger import charge_run
-from billing.models import ChargeRun
-from tests.billing.factories import FeeFactory, component
+from billing.models import Charge, ChargeRun, Component
+from tests.billing.factories import FeeFactory
 from tests.factories import AccountFactory
 from tests.services import require_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def component(code):
+    """A transactional test may start without the data migrations' rows."""
+    return Component.objects.get_or_create(code=code, defaults={"name": code})[0]
 
 
 def test_progress_is_seen_outside_the_runs_transaction():
@@ -24,7 +29,13 @@ def test_progress_is_seen_outside_the_runs_transaction():
     writer = charge_run._ProgressWriter(run.pk)
     try:
         with transaction.atomic():
-            ChargeRun.objects.filter(pk=run.pk).update(status="running")  # not committed
+            # as the run does: a charge of the run (its foreign key locks the run's row
+            # FOR KEY SHARE, which the progress UPDATE does not wait for), not committed
+            Charge.objects.create(
+                account=AccountFactory(), component=component("rent"), title="Czynsz 03/2026",
+                quantity=1, unit_price=1, amount=1, vat_rate="zw", run=run,
+                period=datetime.date(2026, 3, 1), due_date=datetime.date(2026, 3, 10),
+            )
             writer(0, 3)
             seen.append(_committed(run.pk))
             writer(2)
