@@ -3,7 +3,6 @@ and period with its preview, CSV export, posting and new advances, and the docum
 their correction. The preview, posting, advances and corrections are worker jobs
 (billing/water/jobs.py); these views start them and show what they stored."""
 
-import io
 from typing import cast
 
 from django import forms
@@ -28,9 +27,9 @@ from billing.water.models import (
     SettlementRun,
     WaterTariff,
 )
+from billing.water.preview_csv import preview_csv, preview_csv_name
 from core.admin_read_only import ReadOnlyAdmin
-from core.downloads import download_view
-from core.spreadsheets import SpreadsheetWriter, decimal_cell
+from core.downloads import download_view, open_stored
 
 
 @admin.register(WaterTariff)
@@ -289,34 +288,21 @@ class SettlementRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/billing/water/preview.html", context)
 
     def csv_view(self, request, pk):
+        """The CSV the preview job stored (made here only for a preview stored before)."""
         run = self._run(request, pk)
-        lines = PreviewLine.objects.filter(run=run).select_related("account__premises__building")
-        out = io.StringIO()
-        writer = SpreadsheetWriter(out)
-        writer.writerow([
-            _("Account"), _("Premises"), _("Use (m³)"), _("Estimate"),
-            _("Unlegalised meter"), _("Net (zł)"), _("VAT (zł)"), _("Cost (zł)"),
-            _("Advances (zł)"), _("Difference (zł)"), _("New monthly advance (zł)"),
-        ])
-        count = 0
-        for row in lines.order_by("pk").iterator(chunk_size=2000):
-            count += 1
-            writer.writerow([
-                row.account.number, str(row.account.premises), decimal_cell(row.used),
-                _("yes") if row.estimated else _("no"), _("yes") if row.unlegalised else _("no"),
-                decimal_cell(row.net), decimal_cell(row.vat), decimal_cell(row.gross),
-                decimal_cell(row.advances), decimal_cell(row.difference),
-                decimal_cell(row.new_advance) if row.new_advance else "",
-            ])
+        stored = open_stored(run.preview_csv) if run.preview_csv else None
+        if stored is not None:
+            with stored:
+                content = stored.read()
+            count = PreviewLine.objects.filter(run=run).count()
+        else:
+            content, count = preview_csv(run)
         audit_record(
             action=Action.EXPORT, request=request, obj=run,
             new={"view": "water settlement preview CSV", "accounts": count},
         )
-        response = HttpResponse(
-            ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
-        name = f"rozliczenie-wody-{run.building_id}-{run.period_start:%Y-%m}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{preview_csv_name(run)}"'
         return response
 
     def post_view(self, request, pk):

@@ -122,6 +122,10 @@ class SettlementRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The last preview job's lines as CSV (billing/water/preview_csv.py), for the download.
+    preview_csv = models.FileField(
+        _("preview CSV"), upload_to="water/previews/%Y/%m/", blank=True
+    )
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
