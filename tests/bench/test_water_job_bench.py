@@ -52,7 +52,7 @@ def watch(browser, job_id):
         time.sleep(3)
 
 
-def test_a_settlement_job_of_20000_premises_leaves_every_request_short(tmp_path):
+def test_a_settlement_job_of_20000_premises_leaves_every_request_short(media):
     require_postgres()
     require_redis()
     assert not settings.CELERY_TASK_ALWAYS_EAGER
@@ -60,8 +60,6 @@ def test_a_settlement_job_of_20000_premises_leaves_every_request_short(tmp_path)
     client = Client()
     client.force_login(clerk)
     browser = Timed(client)
-    media = tmp_path / "media"
-    media.mkdir()
     # The jobs' queues only: the documents' PDFs (queued after posting) are another benchmark.
     with running_worker(worker_env(media=media), "bench@%h", "-Q", "default,bulk"):
         browser("post", reverse("admin:billing_settlementrun_add"),
