@@ -326,6 +326,9 @@ class PreviewLine(models.Model):
     def __str__(self):
         return f"{self.run}: {self.account_id}"
 
+    def audit_resident(self):
+        return first_resident(self.account)
+
 
 class SettlementJob(Job):
     """A water settlement job done by a worker (core/jobs.py): the preview, the posting or the
