@@ -315,6 +315,9 @@ CELERY_TASK_ROUTES = {
             "billing.coming_month_charge_run_start",
             "billing.charge_run_execute",
             "billing.statement_import_run",
+            # a water settlement job of one run, building or community, and their sweeper
+            "billing.water_job_run",
+            "billing.water_jobs_sweep",
             "resolutions.ended_resolutions_close",
             "meters.pending_photos_sweep",
             "ebok.pending_uploads_sweep",
@@ -330,6 +333,7 @@ CELERY_TASK_ROUTES = {
         # Many rows at once: notices to everyone, exports, KSeF rounds, reminders, and the
         # sweepers that fan out.
         "bulk": [
+            "billing.water_job_run_bulk",  # a water settlement job of every building
             "messaging.notice_deliver",
             "messaging.notice_emails_enqueue",
             "messaging.notice_emails_send",
@@ -392,6 +396,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "billing-sweep-water-settlement-pdfs": {
         "task": "billing.water_settlement_pdfs_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "billing-sweep-water-jobs": {  # jobs whose worker stopped, jobs left waiting
+        "task": "billing.water_jobs_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "billing-sweep-statement-imports": {

@@ -37,6 +37,7 @@ MONEY_VIEW = [
     "view_settlementplan",
     "view_settlementrun",
     "view_settlement",
+    "view_settlementjob",
 ]
 
 ROLES = {

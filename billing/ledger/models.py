@@ -214,6 +214,9 @@ class ChargeRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     accounts_charged = models.PositiveIntegerField(_("accounts charged"), default=0)
     charges_created = models.PositiveIntegerField(_("charges created"), default=0)
+    # Progress while running: the fees to charge and how many of them were written so far.
+    fees_total = models.PositiveIntegerField(_("fees to charge"), default=0)
+    fees_done = models.PositiveIntegerField(_("fees charged so far"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

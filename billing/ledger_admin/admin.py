@@ -38,6 +38,7 @@ from billing.ledger_admin.admin_forms import ChargeRunStartForm
 from core.admin_read_only import ReadOnlyAdmin
 from core.downloads import download_view
 from core.inputs import TypedDecimalField
+from core.jobs import REFRESH_SECONDS
 
 # Numbers typed by people: 9,87 or 9.87, in a text box (type=number refuses the comma).
 TYPED_DECIMALS: dict[type[models.Field], dict[str, Any]] = {
@@ -194,6 +195,7 @@ class ChargeRunAdmin(ReadOnlyAdmin):
         "period_display",
         "due_day",
         "status",
+        "progress",
         "accounts_charged",
         "charges_created",
         "created_by",
@@ -216,10 +218,23 @@ class ChargeRunAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     list_select_related = ["created_by"]
     actions = ["run_again"]
+    change_form_template = "admin/billing/chargerun/change_form.html"
 
     @admin.display(description=_("month"), ordering="period")
     def period_display(self, obj):
         return f"{obj.period:%m/%Y}"
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return f"{obj.fees_done} / {obj.fees_total}"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        running = run is not None and run.status in (
+            ChargeRun.Status.PENDING, ChargeRun.Status.RUNNING
+        )
+        extra = {"run": run, "refresh": REFRESH_SECONDS if running else None}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def has_add_permission(self, request):
         return request.user.has_perm("billing.add_chargerun")

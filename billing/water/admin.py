@@ -1,13 +1,14 @@
 """Water settlement in the staff panel: tariffs and plans (Księgowość), a run per building
 and period with its preview, CSV export, posting and new advances, and the documents with
-their correction."""
+their correction. The preview, posting, advances and corrections are worker jobs
+(billing/water/jobs.py); these views start them and show what they stored."""
 
-import io
 from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,13 +16,20 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Building
+from accounts.models import Account, Building, Community
 from audit.services import Action, audit_record
-from billing.water import services
-from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from billing.water import jobs, services
+from billing.water.models import (
+    PreviewLine,
+    Settlement,
+    SettlementJob,
+    SettlementPlan,
+    SettlementRun,
+    WaterTariff,
+)
+from billing.water.preview_csv import preview_csv, preview_csv_name
 from core.admin_read_only import ReadOnlyAdmin
-from core.downloads import download_view
-from core.spreadsheets import SpreadsheetWriter, decimal_cell
+from core.downloads import download_view, open_stored
 
 
 @admin.register(WaterTariff)
@@ -48,10 +56,27 @@ class SettlementPlanAdmin(admin.ModelAdmin):
 
 
 class RunStartForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Settle"),
+        choices=[
+            (SettlementJob.Scope.BUILDING, gettext_lazy("one building")),
+            (SettlementJob.Scope.COMMUNITY, gettext_lazy("every building of a housing community")),
+            (SettlementJob.Scope.ALL, gettext_lazy("every building with a plan")),
+        ],
+        initial=SettlementJob.Scope.BUILDING,
+        required=False,  # one building unless chosen
+        widget=forms.RadioSelect,
+    )
     building = forms.ModelChoiceField(
         label=gettext_lazy("Building"),
         queryset=SettlementPlan.objects.none(),
+        required=False,
         help_text=gettext_lazy("Only buildings with a water settlement plan."),
+    )
+    community = forms.ModelChoiceField(
+        label=gettext_lazy("Housing community"),
+        queryset=Community.objects.none(),
+        required=False,
     )
     day = forms.DateField(
         label=gettext_lazy("A day of the period"),
@@ -64,6 +89,19 @@ class RunStartForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["building"]).queryset = Building.objects.filter(
             water_plan__isnull=False
         ).order_by("street")
+        cast(forms.ModelChoiceField, self.fields["community"]).queryset = (
+            Community.objects.filter(buildings__water_plan__isnull=False).distinct().order_by("name")
+        )
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        scope = data["scope"] = data.get("scope") or SettlementJob.Scope.BUILDING
+        if scope == SettlementJob.Scope.BUILDING and not data.get("building"):
+            self.add_error("building", _("Choose the building."))
+        if scope == SettlementJob.Scope.COMMUNITY and not data.get("community"):
+            self.add_error("community", _("Choose the housing community."))
+        return data
 
 
 class MoveOutForm(forms.Form):
@@ -135,33 +173,47 @@ class SettlementRunAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
+        """Start the preview of one building (its run made here, so a period still open is
+        said next to the day), of a community's buildings or of every building: a job."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = RunStartForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                run = services.run_create(
-                    building=form.cleaned_data["building"],
-                    period_start=form.cleaned_data["day"],
-                    clerk=request.user,
-                )
-            except services.PeriodOpen as exc:
-                form.add_error("day", str(exc))
-            except services.SettlementError as exc:
-                form.add_error("building", str(exc))
-            else:
-                return redirect("admin:billing_settlementrun_preview", run.pk)
+            job = self._start_preview(request, form)
+            if job is not None:
+                return redirect("admin:billing_settlementjob_change", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Start a water settlement"),
             "opts": self.model._meta,
             "form": form,
-            "submit": _("Show the preview"),
+            "submit": _("Compute the preview"),
             "back_url": reverse("admin:billing_settlementrun_changelist"),
             "aside_url": reverse("admin:billing_settlementrun_move_out"),
             "aside_text": _("A tenant moves out: settle the account on the move-out day"),
         }
         return TemplateResponse(request, "admin/billing/money_form.html", context)
+
+    def _start_preview(self, request, form):
+        data = form.cleaned_data
+        if data["scope"] != SettlementJob.Scope.BUILDING:
+            return jobs.job_start(
+                kind=SettlementJob.Kind.PREVIEW, scope=data["scope"], clerk=request.user,
+                community=data["community"] if data["scope"] == SettlementJob.Scope.COMMUNITY
+                else None,
+                day=data["day"],
+            )
+        try:
+            run = services.run_create(
+                building=data["building"], period_start=data["day"], clerk=request.user
+            )
+        except services.PeriodOpen as exc:
+            form.add_error("day", str(exc))
+        except services.SettlementError as exc:
+            form.add_error("building", str(exc))
+        else:
+            return _run_job(request, run, SettlementJob.Kind.PREVIEW)
+        return None
 
     def move_out_view(self, request):
         """A final settlement of one account on its move-out day (its last day)."""
@@ -179,7 +231,8 @@ class SettlementRunAdmin(admin.ModelAdmin):
             except services.SettlementError as exc:
                 form.add_error("account", str(exc))
             else:
-                return redirect("admin:billing_settlementrun_preview", run.pk)
+                job = _run_job(request, run, SettlementJob.Kind.PREVIEW)
+                return redirect("admin:billing_settlementjob_change", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Settle water on a move-out"),
@@ -199,77 +252,65 @@ class SettlementRunAdmin(admin.ModelAdmin):
         return get_object_or_404(SettlementRun.objects.select_related("building"), pk=pk)
 
     def preview_view(self, request, pk):
+        """The lines the last preview job stored (a page at a time); a POST computes them
+        again."""
         run = self._run(request, pk)
-        try:
-            rows = services.compute(run)
-            error = ""
-        except services.SettlementError as exc:
-            rows, error = [], str(exc)
+        if request.method == "POST":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            job = _run_job(request, run, SettlementJob.Kind.PREVIEW)
+            return redirect("admin:billing_settlementjob_change", job.pk)
+        lines = PreviewLine.objects.filter(run=run).select_related("account__premises__building")
+        page = Paginator(lines.order_by("pk"), PREVIEW_PAGE).get_page(request.GET.get("p"))
         posted = {
             s.account_id: s
-            for s in Settlement.objects.filter(run=run, correction__isnull=True)
+            for s in Settlement.objects.filter(
+                run=run, correction__isnull=True, account_id__in=[line.account_id for line in page]
+            )
         }
         audit_record(
             action=Action.VIEW, request=request, obj=run,
-            new={"view": "water settlement preview", "accounts": len(rows)},
+            new={"view": "water settlement preview", "accounts": page.paginator.count},
         )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Water settlement: %(run)s") % {"run": run},
             "opts": self.model._meta,
             "run": run,
-            "rows": [(row, posted.get(row.account.pk)) for row in rows],
-            "error": error,
+            "page": page,
+            "rows": [(line, posted.get(line.account_id)) for line in page],
+            "computed_at": page[0].computed_at if page else None,
+            "jobs": run.jobs.order_by("-created_at", "-pk")[:5],
+            "may_preview": self.has_add_permission(request),
             "may_post": request.user.has_perm("billing.add_settlement"),
             "advances_form": AdvancesForm(),
         }
         return TemplateResponse(request, "admin/billing/water/preview.html", context)
 
     def csv_view(self, request, pk):
+        """The CSV the preview job stored (made here only for a preview stored before)."""
         run = self._run(request, pk)
-        rows = services.compute(run)
-        out = io.StringIO()
-        writer = SpreadsheetWriter(out)
-        writer.writerow([
-            _("Account"), _("Premises"), _("Use (m³)"), _("Estimate"),
-            _("Unlegalised meter"), _("Net (zł)"), _("VAT (zł)"), _("Cost (zł)"),
-            _("Advances (zł)"), _("Overpaid (zł)"), _("To pay (zł)"), _("New monthly advance (zł)"),
-        ])
-        for row in rows:
-            writer.writerow([
-                row.account.number, str(row.account.premises), decimal_cell(row.used),
-                _("yes") if row.estimated else _("no"), _("yes") if row.unlegalised else _("no"),
-                decimal_cell(row.net), decimal_cell(row.vat), decimal_cell(row.gross),
-                decimal_cell(row.advances), decimal_cell(row.overpaid), decimal_cell(row.to_pay),
-                decimal_cell(row.new_advance) if row.new_advance else "",
-            ])
+        stored = open_stored(run.preview_csv) if run.preview_csv else None
+        if stored is not None:
+            with stored:
+                content = stored.read()
+            count = PreviewLine.objects.filter(run=run).count()
+        else:
+            content, count = preview_csv(run)
         audit_record(
             action=Action.EXPORT, request=request, obj=run,
-            new={"view": "water settlement preview CSV", "accounts": len(rows)},
+            new={"view": "water settlement preview CSV", "accounts": count},
         )
-        response = HttpResponse(
-            ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
-        name = f"rozliczenie-wody-{run.building_id}-{run.period_start:%Y-%m}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{preview_csv_name(run)}"'
         return response
 
     def post_view(self, request, pk):
         run = self._run(request, pk)
         if request.method != "POST" or not request.user.has_perm("billing.add_settlement"):
             raise PermissionDenied
-        try:
-            count = services.run_post(run=run, clerk=request.user)
-        except services.SettlementError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Posted settlements: %(count)d.") % {"count": count}
-                if count
-                else _("Nothing new to post: every account is settled already."),
-            )
-        return redirect("admin:billing_settlementrun_preview", run.pk)
+        job = _run_job(request, run, SettlementJob.Kind.POST)
+        return redirect("admin:billing_settlementjob_change", job.pk)
 
     def advances_view(self, request, pk):
         run = self._run(request, pk)
@@ -278,18 +319,20 @@ class SettlementRunAdmin(admin.ModelAdmin):
         form = AdvancesForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for e in form.errors.get("from_month", [])))
-        else:
-            try:
-                count = services.advances_apply(
-                    run=run, from_month=form.cleaned_data["from_month"], clerk=request.user
-                )
-            except services.SettlementError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request, _("New advances set: %(count)d.") % {"count": count}
-                )
-        return redirect("admin:billing_settlementrun_preview", run.pk)
+            return redirect("admin:billing_settlementrun_preview", run.pk)
+        job = _run_job(
+            request, run, SettlementJob.Kind.ADVANCES, from_month=form.cleaned_data["from_month"]
+        )
+        return redirect("admin:billing_settlementjob_change", job.pk)
+
+
+PREVIEW_PAGE = 200  # lines a preview page shows: 20,000 premises are 100 pages
+
+
+def _run_job(request, run, kind, **params):
+    return jobs.job_start(
+        kind=kind, scope=SettlementJob.Scope.RUN, run=run, clerk=request.user, **params
+    )
 
 
 class CorrectForm(forms.Form):
@@ -324,17 +367,15 @@ class SettlementAdmin(ReadOnlyAdmin):  # posted documents: corrected, never edit
             raise PermissionDenied
         form = CorrectForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                new = services.settlement_correct(
-                    document=document, reason=form.cleaned_data["reason"], clerk=request.user
-                )
-            except services.SettlementError as exc:
-                form.add_error("reason", str(exc))
+            if document.is_corrected:
+                form.add_error("reason", _("This settlement has already been corrected."))
             else:
-                messages.success(
-                    request, _("Posted the correction %(number)s.") % {"number": new.number}
+                job = jobs.job_start(
+                    kind=SettlementJob.Kind.CORRECT, scope=SettlementJob.Scope.RUN,
+                    run=document.run, document=document, reason=form.cleaned_data["reason"],
+                    clerk=request.user,
                 )
-                return redirect("admin:billing_settlement_change", new.pk)
+                return redirect("admin:billing_settlementjob_change", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Correct the settlement %(number)s") % {"number": document.number},

@@ -11,10 +11,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Building
+from accounts.models import Account, Building, Community
 from audit.subjects import first_resident
 from billing.invoices.models import Invoice
 from billing.ledger.models import Charge, Component, Payment
+from core.jobs import Job
 from core.money import MONEY
 from meters.models import VOLUME
 
@@ -120,6 +121,10 @@ class SettlementRun(models.Model):
         verbose_name=_("created by"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # The last preview job's lines as CSV (billing/water/preview_csv.py), for the download.
+    preview_csv = models.FileField(
+        _("preview CSV"), upload_to="water/previews/%Y/%m/", blank=True
     )
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     posted_by = models.ForeignKey(
@@ -285,3 +290,110 @@ class Settlement(models.Model):
 
     def audit_resident(self):
         return first_resident(self.account)
+
+
+class PreviewLine(models.Model):
+    """One account's line of a run's preview, as the last preview job computed it: the
+    preview page and its CSV read these rows, not the readings."""
+
+    run = models.ForeignKey(
+        SettlementRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="lines"
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
+    )
+    used = models.DecimalField(_("use (m³)"), **VOLUME)
+    estimated = models.BooleanField(_("includes an estimate"), default=False)
+    unlegalised = models.BooleanField(_("includes an unlegalised meter"), default=False)
+    net = models.DecimalField(_("net (zł)"), **MONEY)
+    vat = models.DecimalField(_("VAT (zł)"), **MONEY)
+    gross = models.DecimalField(_("cost (zł)"), **MONEY)
+    advances = models.DecimalField(_("advances charged (zł)"), **MONEY)
+    difference = models.DecimalField(_("difference (zł)"), **MONEY)
+    new_advance = models.DecimalField(
+        _("new monthly advance (zł)"), **MONEY, null=True, blank=True
+    )
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("preview line")
+        verbose_name_plural = _("preview lines")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "account"], name="one_preview_line_per_account")
+        ]
+
+    def __str__(self):
+        return f"{self.run}: {self.account_id}"
+
+    @property
+    def to_pay(self) -> Decimal:
+        """What the advances fell short of the cost by (0 when they covered it)."""
+        return max(self.difference, Decimal("0.00"))
+
+    @property
+    def overpaid(self) -> Decimal:
+        """What the advances paid above the cost (0 when they fell short)."""
+        return max(-self.difference, Decimal("0.00"))
+
+    def audit_resident(self):
+        return first_resident(self.account)
+
+
+class SettlementJob(Job):
+    """A water settlement job done by a worker (core/jobs.py): the preview, the posting or the
+    new advances of one run, of every building of a community or of every building at once,
+    or the correction of one document."""
+
+    class Kind(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        POST = "post", _("posting")
+        ADVANCES = "advances", _("new advances")
+        CORRECT = "correct", _("correction")
+
+    class Scope(models.TextChoices):
+        RUN = "run", _("one run")
+        BUILDING = "building", _("one building")
+        COMMUNITY = "community", _("a housing community")
+        ALL = "all", _("every building")
+
+    kind = models.CharField(_("job"), max_length=10, choices=Kind.choices)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    run = models.ForeignKey(
+        SettlementRun, verbose_name=_("run"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="jobs",
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        Community, verbose_name=_("housing community"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    day = models.DateField(_("a day of the period"), null=True, blank=True)
+    from_month = models.DateField(_("new advances from"), null=True, blank=True)
+    document = models.ForeignKey(
+        Settlement, verbose_name=_("settlement corrected"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("water settlement job")
+        verbose_name_plural = _("water settlement jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "created_at"], name="water_job_state")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.scope_label} ({self.get_state_display()})"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == self.Scope.RUN:
+            return str(self.run)
+        if self.scope == self.Scope.BUILDING:
+            return str(self.building)
+        if self.scope == self.Scope.COMMUNITY:
+            return str(self.community)
+        return str(_("every building"))

@@ -2,11 +2,14 @@
 (idempotent), correct a posted document by reversing it and posting anew, and apply the new
 monthly advances. The arithmetic is billing/water/consumption.py."""
 
+import secrets
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, Q, Sum
 from django.urls import reverse
@@ -35,7 +38,8 @@ from messaging import Kind, notify
 from meters.models import Meter, Reading, ReadingWindow
 
 from . import consumption as calc
-from .models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from .models import PreviewLine, Settlement, SettlementPlan, SettlementRun, WaterTariff
+from .preview_csv import preview_csv
 
 SETTLEMENT_COMPONENT = "water_settlement"
 # Readings this far around the period are enough: a year before (the usual daily use) and
@@ -43,6 +47,20 @@ SETTLEMENT_COMPONENT = "water_settlement"
 READINGS_AROUND = timedelta(days=400)
 # A reading window that starts this soon after a period's end collects that end's readings.
 WINDOW_REACH = timedelta(days=31)
+# Accounts computed together by a job: each chunk reads its meters, readings and advances in a
+# few queries, and the job's progress moves after each.
+CHUNK = 1000
+
+Steps = Callable[[int], None]
+
+
+def _no_steps(count: int) -> None:
+    pass
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]
 
 
 class SettlementError(Exception):
@@ -632,10 +650,11 @@ def _relaxed_commit():
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def run_post(*, run: SettlementRun, clerk) -> int:
+def run_post(*, run: SettlementRun, clerk, steps: Steps = _no_steps) -> int:
     """Post every account of the run that has no document yet, each in its own transaction;
     running it again posts nothing twice. Returns how many were posted now. Refused while
-    the period or its reading window is open (a move-out: before its day or final readings)."""
+    the period or its reading window is open (a move-out: before its day or final readings).
+    Computed a chunk of accounts at a time; `steps(n)` after each chunk (a job's progress)."""
     _check_closed(run)
     _check_final_readings(run)
     posted = 0
@@ -644,7 +663,24 @@ def run_post(*, run: SettlementRun, clerk) -> int:
             "account_id", flat=True
         )
     )
-    todo = [c for c in compute(run) if c.account.pk not in done]
+    accounts = list(accounts_of(run))
+    todo = [a for a in accounts if a.pk not in done]
+    steps(len(accounts) - len(todo))
+    for chunk in _chunks(todo):
+        posted += _post_chunk(run, compute(run, chunk), clerk)
+        steps(len(chunk))
+    if posted:
+        # The PDFs: one task for the run, not one per document (the sweeper is the backstop).
+        enqueue("billing.water_settlement_pdfs_render_run", run.pk)
+    if posted or run.status != SettlementRun.Status.POSTED:
+        SettlementRun.objects.filter(pk=run.pk).update(
+            status=SettlementRun.Status.POSTED, posted_at=timezone.now(), posted_by=clerk
+        )
+    return posted
+
+
+def _post_chunk(run: SettlementRun, todo: list[Computed], clerk) -> int:
+    posted = 0
     posting = Posting.of(run, [c.account.pk for c in todo])
     for computed in todo:
         try:
@@ -654,14 +690,47 @@ def run_post(*, run: SettlementRun, clerk) -> int:
         except IntegrityError:  # posted meanwhile by another run of the same button
             continue
         posted += 1
-    if posted:
-        # The PDFs: one task for the run, not one per document (the sweeper is the backstop).
-        enqueue("billing.water_settlement_pdfs_render_run", run.pk)
-    if posted or run.status != SettlementRun.Status.POSTED:
-        SettlementRun.objects.filter(pk=run.pk).update(
-            status=SettlementRun.Status.POSTED, posted_at=timezone.now(), posted_by=clerk
-        )
     return posted
+
+
+def preview_store(*, run: SettlementRun, steps: Steps = _no_steps) -> int:
+    """Compute every account of the run as posting would now and keep the lines for the
+    preview page and its CSV (the previous preview's lines are replaced). Returns how many."""
+    accounts = list(accounts_of(run))
+    now = timezone.now()
+    lines = []
+    for chunk in _chunks(accounts):
+        lines += [
+            PreviewLine(
+                run=run, account=c.account, used=c.used, estimated=c.estimated,
+                unlegalised=c.unlegalised, net=c.net, vat=c.vat, gross=c.gross,
+                advances=c.advances, difference=c.difference, new_advance=c.new_advance,
+                computed_at=now,
+            )
+            for c in compute(run, chunk)
+        ]
+        steps(len(chunk))
+    with transaction.atomic():
+        PreviewLine.objects.filter(run=run).delete()
+        PreviewLine.objects.bulk_create(lines, batch_size=2000)
+    _store_preview_csv(run)
+    return len(lines)
+
+
+def _store_preview_csv(run: SettlementRun) -> None:
+    """The preview's CSV as a file of the run (the old one deleted), so its download reads a
+    file, not 20,000 rows."""
+    content, _count = preview_csv(run)
+    file = SettlementRun._meta.get_field("preview_csv")
+    storage = run.preview_csv.storage
+    previous = SettlementRun.objects.filter(pk=run.pk).values_list("preview_csv", flat=True)[0]
+    name = storage.save(
+        file.generate_filename(run, f"{secrets.token_hex(16)}.csv"), ContentFile(content)
+    )
+    SettlementRun.objects.filter(pk=run.pk).update(preview_csv=name)
+    run.preview_csv.name = name
+    if previous:
+        storage.delete(previous)
 
 
 def _reverse(document: Settlement, reason: str, clerk):

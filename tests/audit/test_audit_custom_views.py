@@ -73,6 +73,7 @@ CUSTOM_URLS = {
         NO_RESIDENT_DATA, "creates the move-out run from a number typed; the preview reads",
     ),
     "billing_settlement_correct": (AUDITED, WATER),
+    "billing_settlementjob_next": (AUDITED, WATER),
     "faults_faultreport_handle": (AUDITED, "test_the_fault_handling_page_and_its_changes"),
     "faults_faultphoto_view": (AUDITED, "test_the_fault_handling_page_and_its_changes"),
     "messaging_user_deliveries": (AUDITED, "test_deliveries_and_a_message_attachment_are_reads"),
@@ -103,8 +104,10 @@ CUSTOM_URLS = {
 # Standard views a ModelAdmin of ours overrides: (what, the test, or why the mixin covers it).
 OVERRIDDEN_VIEWS = {
     "billing.ChargeRun.add_view": (AUDITED, "test_charge_runs_started_by_a_clerk_are_recorded"),
+    "billing.ChargeRun.change_view": (AUDITED, "calls the audited change_view"),
     "billing.SettlementRun.add_view": (NO_RESIDENT_DATA, "creates the run; the preview reads"),
     "billing.SettlementRun.change_view": (NO_RESIDENT_DATA, "redirects to the preview"),
+    "billing.SettlementJob.change_view": (AUDITED, "calls the audited change_view"),
     "billing.StatementImport.add_view": (AUDITED, "test_statement_upload_assign_and_ignore"),
     "billing.StatementImport.change_view": (AUDITED, "calls the audited change_view"),
     "billing.StatementLine.change_view": (AUDITED, "calls the audited change_view"),
@@ -626,9 +629,11 @@ def test_missing_readings_and_the_export(client, bok, owner):
     assert export.new["file"] in response["Content-Disposition"]
 
 
-def test_a_water_settlement_preview_export_post_correction_and_advances(client, boss, owner):
+def test_a_water_settlement_preview_export_post_correction_and_advances(
+    client, boss, owner, django_capture_on_commit_callbacks
+):
     from billing.ledger.models import Component, Fee
-    from billing.water.models import Settlement, SettlementPlan, WaterTariff
+    from billing.water.models import Settlement, SettlementJob, SettlementPlan, WaterTariff
     from tests.billing.factories import water_part_of_the_rent
 
     account = owner.account_accesses.get().account
@@ -642,31 +647,45 @@ def test_a_water_settlement_preview_export_post_correction_and_advances(client, 
     ReadingFactory(meter=meter, value=D("100"), read_on=datetime.date(2025, 12, 31))
     ReadingFactory(meter=meter, value=D("110"), read_on=datetime.date(2026, 6, 30))
     client = as_user(client, boss)
-    response = client.post(reverse("admin:billing_settlementrun_add"),
-                           {"building": plan.building_id, "day": "2026-02-01"})
-    run_id = int(response["Location"].rstrip("/").split("/")[-2])
+    with django_capture_on_commit_callbacks(execute=True):  # the jobs run eagerly
+        client.post(reverse("admin:billing_settlementrun_add"),
+                    {"building": plan.building_id, "day": "2026-02-01"})
+    run_id = SettlementJob.objects.get().run_id
+    started = only(action="add", object_type="billing.settlementjob")
+    assert (started.actor, started.new["kind"]) == (boss, "preview")
     client.get(reverse("admin:billing_settlementrun_preview", args=[run_id]))
     read = only(action="view", object_type="billing.settlementrun")
     assert read.new == {"view": "water settlement preview", "accounts": 1}
     client.get(reverse("admin:billing_settlementrun_csv", args=[run_id]))
     assert only(action="export", object_type="billing.settlementrun").actor == boss
-    client.post(reverse("admin:billing_settlementrun_post", args=[run_id]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:billing_settlementrun_post", args=[run_id]))
     document = Settlement.objects.get()
     added = only(action="add", object_type="billing.settlement")
     # 10 m³ × 14,70 = 147,00 zł; no advances charged: 147,00 to pay
     assert (added.resident, added.new["gross"], added.new["difference"]) == (
         owner, "147.00", "147.00",
     )
-    client.post(reverse("admin:billing_settlement_correct", args=[document.pk]),
-                {"reason": "Sprawdzenie"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:billing_settlement_correct", args=[document.pk]),
+                    {"reason": "Sprawdzenie"})
     correction = AuditEvent.objects.filter(
         action="add", object_type="billing.settlement"
     ).order_by("pk").last()
     assert correction.new["corrects"] == document.number
-    client.post(reverse("admin:billing_settlementrun_advances", args=[run_id]),
-                {"from_month": "2026-08-01"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:billing_settlementrun_advances", args=[run_id]),
+                    {"from_month": "2026-08-01"})
     fee = Fee.objects.get(account=account, valid_from=datetime.date(2026, 8, 1))
     assert only(action="add", object_type="billing.fee").object_id == str(fee.pk)
+    job = SettlementJob.objects.filter(kind="advances").get()
+    job_url = reverse("admin:billing_settlementjob_change", args=[job.pk])
+    assert client.get(job_url).status_code == 200
+    assert only(action="view", object_type="billing.settlementjob").actor == boss
+    preview = SettlementJob.objects.get(kind="preview")
+    client.post(reverse("admin:billing_settlementjob_next", args=[preview.pk]))  # post again
+    again = AuditEvent.objects.filter(object_type="billing.settlementjob").order_by("pk").last()
+    assert (again.actor, again.new["kind"], again.new["run"]) == (boss, "post", run_id)
 
 
 # -- messaging ------------------------------------------------------------------------------

@@ -270,3 +270,24 @@ def test_sweep_nudges_waiting_runs_and_ends_stuck_ones(django_capture_on_commit_
     fresh.refresh_from_db()
     assert stuck.status == "error"
     assert fresh.status == "pending"
+
+
+def test_the_run_counts_its_fees_and_its_page_refreshes_until_it_ends(flat, client):
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory
+
+    run = charge_run_start(period=MARCH)
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:billing_chargerun_change", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "czeka na proces roboczy" in page
+
+    charge_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    # rent, water and sewage, waste, the meter fee: 4 fees of the flat
+    assert (run.fees_done, run.fees_total, run.charges_created) == (4, 4, 4)
+    page = client.get(url).content.decode()
+    assert "Naliczone opłaty: 4 z 4" in page
+    assert '<meta http-equiv="refresh"' not in page

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from billing.ledger.models import Charge, Component
 from billing.water import services
-from billing.water.models import Settlement, SettlementPlan, SettlementRun, WaterTariff
+from billing.water.models import (
+    Settlement,
+    SettlementJob,
+    SettlementPlan,
+    SettlementRun,
+    WaterTariff,
+)
 from tests.billing.factories import ChargeFactory, water_part_of_the_rent
 from tests.factories import AccountFactory, BuildingFactory, PremisesFactory, StaffFactory
 from tests.meters.factories import MeterFactory, ReadingFactory, WindowFactory
@@ -45,10 +51,12 @@ def building():
     )
     plan.advance_components.add(Component.objects.get(code="water_sewage"))
     water_part_of_the_rent()  # the flat's water without VAT: the figures are about use
-    WaterTariff.objects.create(valid_from=date(2025, 1, 1), water_price=D("6.50"),
-                               sewage_price=D("8.20"))
-    WaterTariff.objects.create(valid_from=date(2026, 4, 2), water_price=D("7.10"),
-                               sewage_price=D("8.90"))  # 7,10 + 8,90 = 16,00 zł/m³
+    WaterTariff.objects.create(
+        valid_from=date(2025, 1, 1), water_price=D("6.50"), sewage_price=D("8.20")
+    )
+    WaterTariff.objects.create(
+        valid_from=date(2026, 4, 2), water_price=D("7.10"), sewage_price=D("8.90")
+    )  # 7,10 + 8,90 = 16,00 zł/m³
     return building
 
 
@@ -66,9 +74,14 @@ def flat(building):
 def advances(account, months, monthly):
     component = Component.objects.get(code="water_sewage")
     for month in months:
-        ChargeFactory(account=account, component=component, amount=monthly,
-                      period=date(2026, month, 1), due_date=date(2026, month, 10),
-                      title=f"Zaliczka na wodę {month:02d}/2026")
+        ChargeFactory(
+            account=account,
+            component=component,
+            amount=monthly,
+            period=date(2026, month, 1),
+            due_date=date(2026, month, 10),
+            title=f"Zaliczka na wodę {month:02d}/2026",
+        )
 
 
 # -- a period that has not ended ------------------------------------------------------------
@@ -85,8 +98,9 @@ def test_a_half_year_that_has_not_ended_is_refused_with_the_day_it_becomes_possi
 
 def test_the_reading_window_of_the_periods_end_must_close_too(building, flat, clerk, today):
     WindowFactory(building=building, starts_on=date(2026, 12, 28), ends_on=date(2027, 1, 10))
-    WindowFactory(building=BuildingFactory(), starts_on=date(2026, 12, 28),
-                  ends_on=date(2027, 1, 20))  # another building's window does not count
+    WindowFactory(
+        building=BuildingFactory(), starts_on=date(2026, 12, 28), ends_on=date(2027, 1, 20)
+    )  # another building's window does not count
     today(date(2027, 1, 5))  # the period ended, its window is open until 10 January
     with pytest.raises(services.PeriodOpen, match=r"11\.01\.2027"):
         services.run_create(building=building, period_start=H2, clerk=clerk)
@@ -99,8 +113,9 @@ def test_a_run_stored_earlier_for_an_open_period_is_not_posted(building, flat, c
     premises, _cold, _hot = flat
     account = AccountFactory(premises=premises, valid_from=date(2020, 1, 1))
     advances(account, range(7, 13), D("60.00"))
-    run = SettlementRun.objects.create(building=building, period_start=H2,
-                                       period_end=date(2026, 12, 31), created_by=clerk)
+    run = SettlementRun.objects.create(
+        building=building, period_start=H2, period_end=date(2026, 12, 31), created_by=clerk
+    )
     today(date(2026, 12, 7))
     with pytest.raises(services.PeriodOpen, match=r"01\.01\.2027"):
         services.run_post(run=run, clerk=clerk)
@@ -111,11 +126,12 @@ def test_a_run_stored_earlier_for_an_open_period_is_not_posted(building, flat, c
 def test_the_admin_form_says_it_next_to_the_day(building, flat, clerk, client, today):
     today(date(2026, 12, 7))
     client.force_login(clerk)
-    response = client.post(reverse("admin:billing_settlementrun_add"),
-                           {"building": building.pk, "day": "2026-12-31"})
+    response = client.post(
+        reverse("admin:billing_settlementrun_add"), {"building": building.pk, "day": "2026-12-31"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
-    error = page[page.index('id="id_day_error"'):]
+    error = page[page.index('id="id_day_error"') :]
     assert "01.01.2027" in error[: error.index("</ul>")]
     assert not SettlementRun.objects.exists()
 
@@ -126,8 +142,9 @@ def test_the_admin_form_says_it_next_to_the_day(building, flat, clerk, client, t
 def moving_out(flat, final_hot=True):
     """Account 1004 ends on 15 October 2026 with final readings that day."""
     premises, cold, hot = flat
-    account = AccountFactory(premises=premises, number="1004", valid_from=date(2020, 1, 1),
-                             valid_to=date(2026, 10, 15))
+    account = AccountFactory(
+        premises=premises, number="1004", valid_from=date(2020, 1, 1), valid_to=date(2026, 10, 15)
+    )
     ReadingFactory(meter=cold, value=D("212.3"), read_on=date(2026, 10, 15))
     if final_hot:
         ReadingFactory(meter=hot, value=D("106.15"), read_on=date(2026, 10, 15))
@@ -148,7 +165,10 @@ def test_a_move_out_is_settled_on_its_day_from_the_final_reading(building, flat,
     # 212,3 − 200 = 12,3 + 106,15 − 100 = 6,15 → 18,45 m³ over 1.07–15.10 (31 + 31 + 30 + 15
     # = 107 days) at 16,00 = 295,20 zł (exempt); 295,20 − 240,00 advances = 55,20 to pay
     assert (row.used, row.gross, row.advances, row.difference) == (
-        D("18.45"), D("295.20"), D("240.00"), D("55.20"),
+        D("18.45"),
+        D("295.20"),
+        D("240.00"),
+        D("55.20"),
     )
     assert services.run_post(run=run, clerk=clerk) == 1
     document = Settlement.objects.get(account=account)
@@ -178,8 +198,7 @@ def test_the_next_tenant_starts_where_the_move_out_ended(building, flat, clerk, 
     premises, cold, hot = flat
     leaving = moving_out(flat)
     today(date(2026, 10, 15))
-    services.run_post(run=services.move_out_run_create(account=leaving, clerk=clerk),
-                      clerk=clerk)
+    services.run_post(run=services.move_out_run_create(account=leaving, clerk=clerk), clerk=clerk)
     coming = AccountFactory(premises=premises, number="1005", valid_from=date(2026, 10, 16))
     advances(coming, (11, 12), D("70.00"))  # 2 × 70,00 = 140,00
     ReadingFactory(meter=cold, value=D("220.3"), read_on=date(2026, 12, 31))
@@ -192,14 +211,19 @@ def test_the_next_tenant_starts_where_the_move_out_ended(building, flat, clerk, 
     # over 16.10–31.12 (16 + 30 + 31 = 77 days) at 16,00 = 192,00; − 140,00 = 52,00
     assert row.account == coming
     assert (row.start, row.used, row.gross, row.difference) == (
-        date(2026, 10, 16), D("12.0"), D("192.00"), D("52.00"),
+        date(2026, 10, 16),
+        D("12.0"),
+        D("192.00"),
+        D("52.00"),
     )
     services.run_post(run=run, clerk=clerk)
     document = Settlement.objects.get(account=coming)
     assert (document.period_start, document.period_end) == (date(2026, 10, 16), date(2026, 12, 31))
 
 
-def test_the_clerk_starts_a_move_out_in_admin(building, flat, clerk, client, today):
+def test_the_clerk_starts_a_move_out_in_admin(
+    building, flat, clerk, client, today, django_capture_on_commit_callbacks
+):
     account = moving_out(flat)
     client.force_login(clerk)
     url = reverse("admin:billing_settlementrun_move_out")
@@ -210,7 +234,11 @@ def test_the_clerk_starts_a_move_out_in_admin(building, flat, clerk, client, tod
     assert not SettlementRun.objects.exists()
 
     today(date(2026, 10, 15))
-    response = client.post(url, {"account": "1004"})
+    with django_capture_on_commit_callbacks(execute=True):  # the preview job runs eagerly
+        response = client.post(url, {"account": "1004"})
     run = SettlementRun.objects.get(account=account)
-    assert response["Location"] == reverse("admin:billing_settlementrun_preview", args=[run.pk])
-    assert "55,20" in client.get(response["Location"]).content.decode()
+    job = SettlementJob.objects.get(run=run)
+    assert response["Location"] == reverse("admin:billing_settlementjob_change", args=[job.pk])
+    preview = reverse("admin:billing_settlementrun_preview", args=[run.pk])
+    assert preview in client.get(response["Location"]).content.decode()
+    assert "55,20" in client.get(preview).content.decode()

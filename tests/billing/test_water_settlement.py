@@ -18,7 +18,7 @@ from billing.invoices.models import Invoice
 from billing.invoices.services import current_lines, invoice_issue_for_month
 from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
 from billing.water import services
-from billing.water.models import Settlement, SettlementPlan, WaterTariff
+from billing.water.models import Settlement, SettlementJob, SettlementPlan, WaterTariff
 from billing.water.tasks import water_settlement_pdf_render, water_settlement_pdfs_render_run
 from messaging.models import Notification
 from tests.billing.factories import ChargeFactory, water_part_of_the_rent
@@ -380,16 +380,23 @@ def test_a_stranger_gets_404(building, clerk, client):
     assert mail.outbox == [] or all(document.number not in m.body for m in mail.outbox)
 
 
-def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
+def test_the_clerk_previews_exports_and_posts_in_admin(
+    building, clerk, client, django_capture_on_commit_callbacks
+):
     premises, _cold, _hot = premises_with_meters(building, D("136.2"), D("68.1"))
     account = AccountFactory(premises=premises)
     advances(account, D("120.00"))
     client.force_login(clerk)
-    response = client.post(
-        reverse("admin:billing_settlementrun_add"), {"building": building.pk, "day": "2026-05-05"}
-    )
-    assert response.status_code == 302
-    run_url = response["Location"]
+    with django_capture_on_commit_callbacks(execute=True):  # eager: the job runs here
+        response = client.post(reverse("admin:billing_settlementrun_add"),
+                               {"building": building.pk, "day": "2026-05-05"})
+    job = SettlementJob.objects.get()
+    assert response["Location"] == reverse("admin:billing_settlementjob_change", args=[job.pk])
+    job_page = client.get(response["Location"]).content.decode()
+    assert "1 z 1" in job_page  # 1 of 1 accounts done
+    assert 'http-equiv="refresh"' not in job_page  # finished: no more refreshing
+    run_url = reverse("admin:billing_settlementrun_preview", args=[job.run_id])
+    assert run_url in job_page
     page = client.get(run_url).content.decode()
     assert account.number in page
     assert "113,31" in page
@@ -397,7 +404,8 @@ def test_the_clerk_previews_exports_and_posts_in_admin(building, clerk, client):
     csv_response = client.get(run_url.replace("podglad/", "podglad.csv"))
     assert "113,31" in csv_response.content.decode("utf-8-sig")
     assert not Charge.objects.filter(component__code="water_settlement").exists()
-    client.post(run_url.replace("podglad/", "zaksieguj/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(run_url.replace("podglad/", "zaksieguj/"))
     assert Charge.objects.get(component__code="water_settlement").amount == D("113.31")
 
 

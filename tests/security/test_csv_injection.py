@@ -140,13 +140,13 @@ def test_the_meter_readings_export(client, account):
     assert rows[1][3] == "'=1+1"
 
 
-def test_the_water_settlement_preview_csv(client, account):
+def test_the_water_settlement_preview_csv(client, account, django_capture_on_commit_callbacks):
     """A building's street typed as a formula reaches the preview's premises column inert; a
     credit (a negative difference) stays a number."""
     import datetime
 
     from billing.ledger.models import Component
-    from billing.water.models import SettlementPlan, WaterTariff
+    from billing.water.models import SettlementPlan, SettlementRun, WaterTariff
     from tests.billing.factories import water_part_of_the_rent
 
     building = account.premises.building
@@ -155,17 +155,27 @@ def test_the_water_settlement_preview_csv(client, account):
     water_part_of_the_rent()  # the flat's water without VAT, as the figures below
     plan = SettlementPlan.objects.create(building=building, first_day=datetime.date(2026, 1, 1))
     plan.advance_components.add(Component.objects.get(code="water_sewage"))
-    WaterTariff.objects.create(valid_from=datetime.date(2025, 1, 1), water_price=Decimal("6.5"),
-                               sewage_price=Decimal("8.2"))
+    WaterTariff.objects.create(
+        valid_from=datetime.date(2025, 1, 1),
+        water_price=Decimal("6.5"),
+        sewage_price=Decimal("8.2"),
+    )
     meter = MeterFactory(premises=account.premises)
     ReadingFactory(meter=meter, value=Decimal("1"), read_on=datetime.date(2025, 12, 31))
     ReadingFactory(meter=meter, value=Decimal("2"), read_on=datetime.date(2026, 6, 30))
-    ChargeFactory(account=account, component=Component.objects.get(code="water_sewage"),
-                  amount=Decimal("100.00"), period=datetime.date(2026, 1, 1))
+    ChargeFactory(
+        account=account,
+        component=Component.objects.get(code="water_sewage"),
+        amount=Decimal("100.00"),
+        period=datetime.date(2026, 1, 1),
+    )
     client.force_login(StaffFactory(is_superuser=True))
-    response = client.post(reverse("admin:billing_settlementrun_add"),
-                           {"building": building.pk, "day": "2026-01-01"})
-    url = response["Location"].replace("podglad/", "podglad.csv")
+    with django_capture_on_commit_callbacks(execute=True):  # the preview job runs eagerly
+        client.post(
+            reverse("admin:billing_settlementrun_add"),
+            {"building": building.pk, "day": "2026-01-01"},
+        )
+    url = reverse("admin:billing_settlementrun_csv", args=[SettlementRun.objects.get().pk])
     rows = rows_of(client.get(url).content)
     assert_inert(rows, "water settlement preview")
     # 1 m³ × 14,70 = 14,70 zł against 100,00 zł of advances: 85,30 overpaid, nothing to pay
