@@ -17,7 +17,7 @@ from billing.invoices.fa3.schema import fa3_errors
 from billing.invoices.models import Invoice
 from billing.invoices.services import current_lines, invoice_issue_for_month
 from billing.ledger.models import Charge, Component, Fee, LedgerTotal, Payment
-from billing.water import services
+from billing.water import jobs, services
 from billing.water.models import Settlement, SettlementJob, SettlementPlan, WaterTariff
 from billing.water.tasks import water_settlement_pdf_render, water_settlement_pdfs_render_run
 from messaging.models import Notification
@@ -417,6 +417,8 @@ def test_the_preview_says_overpaid_or_to_pay_in_two_columns(building, clerk, cli
     over_account = AccountFactory(premises=over)
     advances(over_account, D("150.00"))  # 6 × 150,00 − 833,31 = 66,69 overpaid
     run = services.run_create(building=building, period_start=H1, clerk=clerk)
+    job = jobs.job_start(kind="preview", scope="run", run=run, clerk=clerk)
+    assert jobs.job_run(job.pk) == "done"
     client.force_login(clerk)
     page = client.get(reverse("admin:billing_settlementrun_preview", args=[run.pk]))
     table = etree.HTML(page.content.decode()).find(".//div[@id='content-main']//table")
