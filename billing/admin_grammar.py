@@ -91,6 +91,11 @@ FORMS = {
         pgettext_lazy("genitive", "water settlement run"),
         pgettext_lazy("genitive plural", "water settlement runs"),
     ),
+    "billing.settlementjob": Forms(
+        pgettext_lazy("accusative", "water settlement job"),
+        pgettext_lazy("genitive", "water settlement job"),
+        pgettext_lazy("genitive plural", "water settlement jobs"),
+    ),
     "billing.settlement": Forms(
         pgettext_lazy("accusative", "water settlement"),
         pgettext_lazy("genitive", "water settlement"),

@@ -49,15 +49,22 @@ def test_the_estimate_is_marked_for_the_resident(page, demo):
     assert "Szacunek:" in page.locator("main").inner_text()
 
 
-def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):
+def test_a_clerk_previews_exports_and_posts(browser, live_server, demo, eager_tasks):
+    """Preview and posting are jobs (#30): each form opens the job's page, which counts the
+    accounts done and links to the run's preview; eager tasks stand in for the worker."""
     # The half-year before the demo's two settled ones: finished, its readings in the demo.
     day = months_back(Settlement.objects.order_by("period_start").first().period_start, 6)
     with staff_page(browser, live_server, staff_client("admin")) as page:
         page.goto("/admin/billing/settlementrun/add/")
-        page.get_by_label("Budynek").select_option(index=1)
+        page.locator("#id_building").select_option(index=1)
         page.get_by_label("Dzień okresu").fill(day.isoformat())
-        page.get_by_role("button", name="Pokaż podgląd").click()
+        page.get_by_role("button", name="Oblicz podgląd").click()
+        page.wait_for_url(re.compile(r"/settlementjob/\d+/change/$"))
+        assert "Gotowe konta:" in page.locator("#content-main").inner_text()
+        assert_no_axe_violations(page)
+        page.get_by_role("link", name=re.compile("podgląd")).first.click()
         page.wait_for_url(re.compile(r"/podglad/$"))
+        preview_url = page.url
         preview = page.locator("#content-main table").inner_text()
         assert "nie zaksięgowano" in preview
         assert_no_axe_violations(page)
@@ -67,6 +74,8 @@ def test_a_clerk_previews_exports_and_posts(browser, live_server, demo):
         assert csv_text.splitlines()[0].startswith("Konto;Lokal;Zużycie (m³)")
         before = Settlement.objects.count()
         page.get_by_role("button", name="Zaksięguj rozliczenia").click()
-        assert "Zaksięgowane rozliczenia:" in page.locator(".messagelist").inner_text()
+        page.wait_for_url(re.compile(r"/settlementjob/\d+/change/$"))
+        assert "zaksięgowane rozliczenia" in page.locator("#content-main").inner_text().lower()
         assert Settlement.objects.count() > before
+        page.goto(preview_url)
         assert "nie zaksięgowano" not in page.locator("#content-main table").inner_text()

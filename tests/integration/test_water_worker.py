@@ -37,7 +37,9 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
                               clerk=clerk)
     assert services.run_post(run=run, clerk=clerk) == 1
     document = Settlement.objects.get(account=account)
-    assert document.difference == Decimal("147.00")  # 10 m³ × 14,70, no advances charged
+    # 10 m³ × (6,50 + 8,20) = 147,00 net; VAT 8% (a flat's water, docs/ksef.md) 11,76;
+    # 158,76 gross, no advances charged
+    assert document.difference == Decimal("158.76")
 
     wait_for(
         lambda: Settlement.objects.filter(pk=document.pk, pdf_status="done").exists(),
@@ -49,7 +51,7 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
         pages = PdfReader(io.BytesIO(stored.read())).pages
     text = " ".join(" ".join(p.extract_text().split()) for p in pages)  # NBSP → space too
     assert document.number in text
-    assert "147,00 zł" in text
+    assert "158,76 zł" in text
 
     wait_for(
         lambda: Notification.objects.filter(user=owner, email_status="sent").exists(),
