@@ -82,7 +82,10 @@ def payment_description(payment) -> str:
 def entries_of(charges, payments, opening: Decimal = ZERO) -> list:
     """Every entry in date order with the running balance, starting from `opening`."""
     rows = [(c.due_date, 0, c.pk, Entry(c.due_date, c, c.amount, None)) for c in charges]
-    rows += [(p.paid_on, 1, p.pk, Entry(p.paid_on, p, None, p.amount)) for p in payments]
+    rows += [
+        (p.paid_on, 1, p.pk, Entry(p.paid_on, p, None, p.amount))
+        for p in payments
+    ]
     rows.sort(key=lambda row: row[:3])
     balance = opening
     entries = []
