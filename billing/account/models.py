@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from audit.subjects import first_resident
 
 
 def statement_pdf_upload_to(instance, filename):
@@ -61,3 +62,6 @@ class StatementPdf(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.pdf_status in (self.PdfStatus.PENDING, self.PdfStatus.RENDERING)
+
+    def audit_resident(self):
+        return first_resident(self.requested_by, self.account)
