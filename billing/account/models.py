@@ -1,6 +1,6 @@
-"""A resident's PDF account statement (wyciąg z konta), drawn by a worker: the request stores a
-row and queues the render; the row names the account, who asked, the year (or the whole
-history), the day and the ledger version it shows. Imported by billing.models."""
+"""A resident's PDF account statement (zestawienie rozliczeń konta), drawn by a worker: the
+request stores a row and queues the render; the row names the account, who asked, the year (or
+the whole history), the day and the ledger version it shows. Imported by billing.models."""
 
 import secrets
 
