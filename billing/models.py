@@ -1,5 +1,6 @@
 """The billing app's models, each defined in the room that owns it; Django finds them here."""
 
+from billing.account.models import StatementPdf, statement_pdf_upload_to
 from billing.bank.models import StatementImport, StatementLine, statement_upload_to
 from billing.certificates.models import Certificate, CertificateCounter
 from billing.invoices.models import (
@@ -43,6 +44,7 @@ __all__ = [
     "Payment",
     "PaymentTerms",
     "StatementImport",
+    "StatementPdf",
     "StatementLine",
     "Settlement",
     "SettlementPlan",
@@ -51,5 +53,6 @@ __all__ = [
     "VatRule",
     "WaterTariff",
     "invoice_pdf_upload_to",
+    "statement_pdf_upload_to",
     "statement_upload_to",
 ]

@@ -1,5 +1,6 @@
 """Celery finds billing's tasks here: each room keeps its own in its tasks.py."""
 
+from billing.account import tasks as account_tasks  # noqa: F401
 from billing.bank import tasks as bank_tasks  # noqa: F401
 from billing.certificates import tasks as certificates_tasks  # noqa: F401
 from billing.invoices import tasks as invoices_tasks  # noqa: F401

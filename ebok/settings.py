@@ -326,6 +326,7 @@ CELERY_TASK_ROUTES = {
         "pdf": [
             "billing.invoice_pdf_render",
             "billing.certificate_pdf_render",
+            "billing.statement_pdf_render",
             "billing.water_settlement_pdf_render",
             "billing.water_settlement_pdfs_render_run",
             "resolutions.resolution_documents_render",
@@ -352,6 +353,7 @@ CELERY_TASK_ROUTES = {
             "billing.statement_imports_sweep",
             "billing.invoice_pdfs_sweep",
             "billing.certificate_pdfs_sweep",
+            "billing.statement_pdfs_sweep",
             "billing.water_settlement_pdfs_sweep",
             "resolutions.resolution_documents_sweep",
         ],
@@ -460,6 +462,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "billing-sweep-certificate-pdfs": {
         "task": "billing.certificate_pdfs_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "billing-sweep-statement-pdfs": {  # stuck statements again; ones over 2 days deleted
+        "task": "billing.statement_pdfs_sweep",
         "schedule": crontab(minute="*/5"),
     },
     "privacy-sweep-data-exports": {  # stuck exports again; expired ones deleted

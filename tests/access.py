@@ -128,6 +128,15 @@ def own_resolution_attachment(user):
     return [item.pk]
 
 
+def own_statement(user):
+    from billing.account.services import statement_pdf_make, statement_request
+
+    account = user.account_accesses.get().account
+    statement = statement_request(user=user, account=account, year=None)
+    statement_pdf_make(statement_id=statement.pk)
+    return [statement.pk]
+
+
 def own_certificate(user):
     from billing.certificates.services import certificate_pdf_make, certificate_request
 
@@ -178,7 +187,9 @@ SCOPED = [
     ScopedURL("billing:current", own_account),
     ScopedURL("billing:history", own_account),
     ScopedURL("billing:history_csv", own_account),
-    ScopedURL("billing:history_pdf", own_account),
+    ScopedURL("billing:history_pdf", own_account, ok=302),  # to the statement's page
+    ScopedURL("billing:statement", own_statement),
+    ScopedURL("billing:statement_pdf", own_statement),
     ScopedURL("billing:pay", own_account),
     ScopedURL("billing:pay_qr", own_account),
     ScopedURL("billing:invoice_pdf", own_invoice),

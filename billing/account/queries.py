@@ -15,6 +15,7 @@ from accounts.models import Account
 from accounts.queries import account_of_user, accounts_for_user
 from accounts.register_cache import cached_accounts_for_user
 from billing.account.history import History, entries_of
+from billing.account.models import StatementPdf
 from billing.ledger.balances import ZERO, fold_corrections, rate_schedule
 from billing.ledger.late_interest import LateInterest, claim_start, late_interest
 from billing.ledger.models import Charge, LedgerMonth, Payment
@@ -172,3 +173,17 @@ def month_end_points(account, balance: Decimal, today: date, months: int) -> lis
         end_balance -= from_grosze(changes.get(month, 0))
     points.reverse()
     return points
+
+
+def get_statement_for_user(user, pk):
+    """A PDF statement the user asked for, of an account they still hold, or 404."""
+    row = (
+        StatementPdf.objects.filter(
+            pk=pk, requested_by=user, account__in=accounts_for_user(user).values("pk")
+        )
+        .select_related("account")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row

@@ -8,11 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from billing.account import account_statement_pdf, history_csv, queries
+from billing.account import history_csv, queries, services
 from billing.account.chart import balance_chart
 from billing.account.forms import HistoryFilterForm
+from billing.account.models import StatementPdf
 from billing.account.page_cache import cache_context, lazy_context, page_key
 from billing.bank.queries import data_as_of
 from billing.ledger.balances import ZERO, Deadlined
@@ -20,6 +23,7 @@ from billing.ledger.models import Charge
 from billing.ledger.queries import state_of
 from billing.ledger.summary import summarize
 from core.downloads import download_view
+from core.pdf_jobs import pdf_stored, stored_pdf_or_again
 
 CHART_MONTHS = 24
 
@@ -50,9 +54,7 @@ def _download(filename, content_type, content):
 @login_required
 def index(request):
     rows = [(account, summarize(state)) for account, state in queries.states_for_user(request.user)]
-    return render(
-        request, "billing/index.html", {"rows": rows, "data_as_of": data_as_of()}
-    )
+    return render(request, "billing/index.html", {"rows": rows, "data_as_of": data_as_of()})
 
 
 @login_required
@@ -100,9 +102,7 @@ def current(request, pk):
             "this_month": this_month,
             "month_total": sum((s.amount for s in this_month), ZERO),
             "month_unpaid": sum((s.unpaid for s in this_month), ZERO),
-            "earlier": [
-                s for s in state.unpaid if s.charge.pk not in shown and s.due_date < month
-            ],
+            "earlier": [s for s in state.unpaid if s.charge.pk not in shown and s.due_date < month],
         }
 
     return account_page(request, "billing/current.html", account, total, build, CURRENT)
@@ -144,23 +144,62 @@ def history(request, pk):
     )
 
 
-def _export_history(request, pk):
+@download_view
+@login_required
+def history_export_csv(request, pk):
     account, state = queries.get_account_state_for_user(request.user, pk)
     form, hist = _history(request, account, state, all_years=True)
     if form.is_bound and not form.is_valid():
         raise Http404
-    return account, state, hist
-
-
-@download_view
-@login_required
-def history_export_csv(request, pk):
-    account, _state, hist = _export_history(request, pk)
     return _download(*history_csv.render(account, hist))
 
 
-@download_view
+@require_safe  # asking twice gives the same statement (services.statement_request)
 @login_required
 def history_export_pdf(request, pk):
-    account, state, hist = _export_history(request, pk)
-    return _download(*account_statement_pdf.render(account, hist, summarize(state)))
+    """Ask for the PDF statement of a year or of all years: the worker draws it, the person
+    waits on the statement's page (3–4 s of WeasyPrint at 10 years does not fit a request)."""
+    account, _total = queries.get_account_total_for_user(request.user, pk)
+    today = timezone.localdate()
+    years, _later = queries.years_of_account(account, today)
+    form = HistoryFilterForm(request.GET or None, years=years, default=today.year, all_years=True)
+    if form.is_bound and not form.is_valid():
+        raise Http404
+    row = services.statement_request(
+        user=request.user, account=account, year=form.year(), today=today
+    )
+    return redirect("billing:statement", pk=row.pk)
+
+
+@login_required
+@require_safe
+def statement(request, pk):
+    """A statement's page: "being prepared" refreshing itself (no JavaScript) until the worker
+    has drawn it, then its download."""
+    row = queries.get_statement_for_user(request.user, pk)
+    if row.pdf_status == StatementPdf.PdfStatus.DONE and not pdf_stored(row):
+        services.statement_pdf_again(statement_id=row.pk)  # its file is gone: draw it again
+        row.refresh_from_db()
+    return render(
+        request,
+        "billing/statement.html",
+        {
+            "statement": row,
+            "account": row.account,
+            "ready": pdf_stored(row),
+            "refresh": row.in_progress,
+            "data_as_of": data_as_of(),
+        },
+    )
+
+
+@download_view
+@login_required
+def statement_pdf(request, pk):
+    row = queries.get_statement_for_user(request.user, pk)
+    response = stored_pdf_or_again(
+        row,
+        services.filename_of(row),
+        lambda: services.statement_pdf_again(statement_id=row.pk),
+    )
+    return response or redirect("billing:statement", pk=row.pk)

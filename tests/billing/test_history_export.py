@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from billing.account.models import StatementPdf
 from tests.billing.factories import ChargeFactory, PaymentFactory
 from tests.factories import AccessFactory, BuildingFactory, CommunityFactory
 
@@ -59,6 +60,24 @@ def download(client, name, account, year):
     return response
 
 
+def statement(client, account, year):
+    """The PDF statement as a resident gets it: asked for, drawn by the (eager) worker once
+    the request commits, then downloaded from its page."""
+    from django.test import TestCase
+
+    url = reverse("billing:history_pdf", args=[account.pk]) + f"?rok={year}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.get(url)
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    assert page.status_code == 200
+    row = StatementPdf.objects.get(pk=page.context["statement"].pk)
+    assert reverse("billing:statement_pdf", args=[row.pk]) in page.content.decode()
+    response = client.get(reverse("billing:statement_pdf", args=[row.pk]))
+    assert response.status_code == 200
+    return response
+
+
 def test_csv_opens_in_polish_excel(owner_client, account, two_years):
     response = download(owner_client, "billing:history_csv", account, 2026)
     assert response["Content-Type"].startswith("text/csv")
@@ -91,7 +110,7 @@ def test_csv_of_the_whole_history(owner_client, account, two_years):
 
 
 def test_pdf_statement_text(owner_client, account, two_years, settings):
-    response = download(owner_client, "billing:history_pdf", account, 2026)
+    response = statement(owner_client, account, 2026)
     assert response["Content-Type"] == "application/pdf"
     assert f"wyciag-{account.number}-2026.pdf" in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.content))
@@ -120,14 +139,14 @@ def test_pdf_for_a_community_owner_names_the_community(db, client):
     )
     ChargeFactory(account=access.account, amount=D("99.99"), due_date=datetime.date(2026, 3, 10))
     client.force_login(access.user)
-    response = download(client, "billing:history_pdf", access.account, 2026)
+    response = statement(client, access.account, 2026)
     text = pdf_text(response.content)
     assert "Wspólnota Mieszkaniowa Żeromskiego 5" in text
     assert "99,99" in text
 
 
 def test_pdf_has_a_title_and_language(owner_client, account, two_years):
-    response = download(owner_client, "billing:history_pdf", account, "all")
+    response = statement(owner_client, account, "all")
     reader = PdfReader(io.BytesIO(response.content))
     assert account.number in reader.metadata.title
     assert reader.trailer["/Root"].get("/Lang") == "pl"

@@ -24,13 +24,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from billing.invoices.services import invoice_issue_for_month
-from billing.models import Invoice, Payment, StatementImport
+from billing.models import Invoice, Payment, StatementImport, StatementPdf
 from ebok.celery import app
 from faults.models import FaultPhoto
 from messaging.models import ThreadMessage
 from meters.models import Reading
 from privacy.models import DataExport
 from scripts.http_browser import Browser, SmokeFailure
+from tests.billing.factories import ChargeFactory
 from tests.billing.invoice_factories import PERIOD, commercial_access, month_charges
 from tests.billing.statements import DATA
 from tests.clients import Client
@@ -231,6 +232,30 @@ def test_my_data_built_by_the_worker_downloaded_from_the_other_node(cluster, own
     zipped = get(browser, cluster.node2, reverse("privacy:download", args=[export.pk])).body
     data = json.loads(zipfile.ZipFile(io.BytesIO(zipped)).read("dane.json"))
     assert data["profile"]["login"] == owner.username
+
+
+def test_a_pdf_statement_asked_on_node_1_is_served_by_node_2(cluster, owner, account):
+    today = timezone.localdate()
+    ChargeFactory(account=account, amount=D("275.00"), due_date=today.replace(day=1))
+    browser = browser_of(owner, cluster.node1)
+    asked = reverse("billing:history_pdf", args=[account.pk]) + "?rok=all"
+    page = get(browser, cluster.node1, asked)  # redirected to the statement's page
+    statement = StatementPdf.objects.get(account=account)
+    assert page.path == reverse("billing:statement", args=[statement.pk])
+    wait_for(
+        lambda: StatementPdf.objects.filter(pk=statement.pk, pdf_status="done").exists(),
+        "the worker to draw the statement",
+        timeout=60,
+    )
+    statement.refresh_from_db()
+    assert cluster.keys("statements/") == [statement.pdf_file.name]
+    ready = get(browser, cluster.node2, reverse("billing:statement", args=[statement.pk])).text
+    assert 'http-equiv="refresh"' not in ready
+    pdf = get(browser, cluster.node2, reverse("billing:statement_pdf", args=[statement.pk])).body
+    assert pdf == cluster.stored(statement.pdf_file.name)
+    assert "do zapłaty 275,00 zł" in " ".join(
+        PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split()
+    )
 
 
 def test_a_statement_uploaded_on_node_2_is_imported_by_the_worker(cluster):

@@ -1,5 +1,6 @@
 """A real Celery worker makes what a resident asks for on the self-service pages: the PDF of a
-certificate of no arrears and the "my data" ZIP, which the resident then downloads."""
+certificate of no arrears, the PDF account statement and the "my data" ZIP, which the resident
+then downloads."""
 
 import datetime
 import io
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from billing.models import Certificate
+from billing.models import Certificate, StatementPdf
 from privacy.models import DataExport
 from tests.billing.factories import ChargeFactory, PaymentFactory
 from tests.clients import Client
@@ -80,3 +81,29 @@ def test_worker_builds_the_my_data_export_the_resident_downloads(
     assert [(c["title"], c["amount"]) for c in data["charges"]] == [("Czynsz 11/2026", "321.00")]
     summary = PdfReader(io.BytesIO(archive.read("podsumowanie.pdf")))
     assert owner.username in "".join(page.extract_text() for page in summary.pages)
+
+
+def test_worker_draws_the_pdf_statement_the_resident_waits_for(
+    pdf_worker, media, owner_client, account
+):
+    today = timezone.localdate()
+    ChargeFactory(
+        account=account, title="Czynsz", amount=Decimal("410.00"), due_date=today.replace(day=1)
+    )
+    asked = owner_client.get(reverse("billing:history_pdf", args=[account.pk]) + "?rok=all")
+    assert asked.status_code == 302
+    statement = StatementPdf.objects.get(account=account)
+    wait_for(
+        lambda: StatementPdf.objects.filter(pk=statement.pk, pdf_status="done").exists(),
+        "the worker to draw the statement",
+        timeout=60,
+    )
+    page = owner_client.get(asked["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page  # ready: the page stops refreshing itself
+    assert len(list(media.rglob("*.pdf"))) == 1
+
+    response = owner_client.get(reverse("billing:statement_pdf", args=[statement.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert account.number in text
+    assert "do zapłaty 410,00 zł" in text  # one charge of 410,00, nothing paid

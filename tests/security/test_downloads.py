@@ -38,7 +38,7 @@ DOWNLOADS = {
     "billing/invoices/views.py:invoice_pdf": ("billing:invoice_pdf", [1]),
     "billing/invoices/views.py:invoice_xml": ("billing:invoice_xml", [1]),
     "billing/account/views.py:history_export_csv": ("billing:history_csv", [1]),
-    "billing/account/views.py:history_export_pdf": ("billing:history_pdf", [1]),
+    "billing/account/views.py:statement_pdf": ("billing:statement_pdf", [1]),
     "billing/water/views.py:pdf": ("billing:water_pdf", [1]),
     "faults/views.py:photo": ("faults:photo", [1]),
     "meters/views.py:photo": ("meters:photo", [1]),
@@ -86,8 +86,10 @@ def _view_modules():
         ):
             continue
         name = path.name
-        if name in {"views.py", "admin.py"} or name.endswith("_views.py") or name.startswith(
-            "admin_"
+        if (
+            name in {"views.py", "admin.py"}
+            or name.endswith("_views.py")
+            or name.startswith("admin_")
         ):
             yield rel, path.read_text()
 
