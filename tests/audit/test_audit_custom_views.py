@@ -629,6 +629,7 @@ def test_missing_readings_and_the_export(client, bok, owner):
     assert export.new["file"] in response["Content-Disposition"]
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_a_water_settlement_preview_export_post_correction_and_advances(
     client, boss, owner, django_capture_on_commit_callbacks
 ):

@@ -109,6 +109,7 @@ def test_csv_of_the_whole_history(owner_client, account, two_years):
     assert "calosc" in response["Content-Disposition"]
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_pdf_statement_text(owner_client, account, two_years, settings):
     response = statement(owner_client, account, 2026)
     assert response["Content-Type"] == "application/pdf"
@@ -131,6 +132,7 @@ def test_pdf_statement_text(owner_client, account, two_years, settings):
     assert "1 286,50" in text
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_pdf_for_a_community_owner_names_the_community(db, client):
     community = CommunityFactory(name="Wspólnota Mieszkaniowa Żeromskiego 5")
     building = BuildingFactory(community=community)
@@ -145,6 +147,7 @@ def test_pdf_for_a_community_owner_names_the_community(db, client):
     assert "99,99" in text
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_pdf_has_a_title_and_language(owner_client, account, two_years):
     response = statement(owner_client, account, "all")
     reader = PdfReader(io.BytesIO(response.content))

@@ -16,7 +16,8 @@ from billing.account import account_statement_pdf, services
 from billing.account.models import StatementPdf
 from tests.billing.factories import ChargeFactory, PaymentFactory
 
-pytestmark = pytest.mark.django_db
+# The queued render runs in the test, as with `make run`, whatever REDIS_URL says.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 REFRESH = '<meta http-equiv="refresh" content="3">'
 
 

@@ -221,6 +221,7 @@ def test_the_next_tenant_starts_where_the_move_out_ended(building, flat, clerk, 
     assert (document.period_start, document.period_end) == (date(2026, 10, 16), date(2026, 12, 31))
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_the_clerk_starts_a_move_out_in_admin(
     building, flat, clerk, client, today, django_capture_on_commit_callbacks
 ):

@@ -380,6 +380,7 @@ def test_a_stranger_gets_404(building, clerk, client):
     assert mail.outbox == [] or all(document.number not in m.body for m in mail.outbox)
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_the_clerk_previews_exports_and_posts_in_admin(
     building, clerk, client, django_capture_on_commit_callbacks
 ):

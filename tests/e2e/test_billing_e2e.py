@@ -8,6 +8,7 @@ import io
 import os
 from decimal import Decimal as D
 
+import pytest
 from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
@@ -139,6 +140,7 @@ def test_pay_page_without_javascript(browser, live_server):
         context.close()
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_statement_pdf_downloads(page):
     user, account, _late, _soon = tenant_with_a_ledger()
     login(page, user.username, PASSWORD)

@@ -207,7 +207,12 @@ def test_fault_photo_and_message_attachment_served_by_the_other_node(cluster, ow
     get(browser, cluster.node2, reverse("messaging:thread_new"))
     browser.submit(
         browser.form(r"^/wiadomosci/nowa/$"),
-        {"subject": "Umowa", "text": "Skan.", "attachment": ("u.pdf", PDF, "application/pdf")},
+        {
+            "topic": "contract",
+            "subject": "Umowa",
+            "text": "Skan.",
+            "attachment": ("u.pdf", PDF, "application/pdf"),
+        },
     )
     message = ThreadMessage.objects.get(thread__account=account)
     assert cluster.stored(message.attachment.name) == PDF

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from billing.models import Component
+from billing.models import Component, VatRule
 from billing.water import jobs, services
 from billing.water.models import Settlement, SettlementJob, SettlementPlan, WaterTariff
 from messaging.models import Notification
@@ -24,6 +24,11 @@ def test_the_worker_renders_the_pdf_and_mails_the_holder(worker, mailbox, owner,
     # A transactional test starts without the data migrations' rows.
     advance, _ = Component.objects.get_or_create(code="water_sewage", defaults={"name": "Woda"})
     Component.objects.get_or_create(code="water_settlement", defaults={"name": "Rozliczenie"})
+    # The migrations' VAT rules are there or not, by what ran before in this process: one rule
+    # for the account's kind, the 8% a flat's water bears by default (docs/ksef.md).
+    VatRule.objects.filter(component=advance).delete()
+    VatRule.objects.create(component=advance, account_kind=account.kind,
+                           valid_from=datetime.date(2000, 1, 1), vat_rate="8")
     plan = SettlementPlan.objects.create(building=account.premises.building,
                                          first_day=datetime.date(2026, 1, 1))
     plan.advance_components.add(advance)

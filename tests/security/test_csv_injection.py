@@ -140,6 +140,7 @@ def test_the_meter_readings_export(client, account):
     assert rows[1][3] == "'=1+1"
 
 
+@pytest.mark.usefixtures("eager_tasks")  # the job/render runs in the test
 def test_the_water_settlement_preview_csv(client, account, django_capture_on_commit_callbacks):
     """A building's street typed as a formula reaches the preview's premises column inert; a
     credit (a negative difference) stays a number."""
