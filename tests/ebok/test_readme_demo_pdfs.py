@@ -5,10 +5,7 @@ import io
 
 import pytest
 from celery import current_app
-from django.apps import apps
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import User
@@ -17,29 +14,13 @@ from tests.clients import Client
 from tests.ebok.test_readme_demo import find, story  # noqa: F401 - the README fixture
 
 
-@pytest.fixture
-def emptied_database(django_db_blocker):
-    """An earlier transactional test's flush runs post_migrate, which puts the staff groups
-    back under new ids (PostgreSQL's sequences go on); restoring the migrations' rows on top of
-    them would break their unique names, so the tables are emptied first."""
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-
-
-def sequences_past_the_restored_rows():
-    """The restored rows keep their ids, but the flush set PostgreSQL's sequences back to 1."""
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-            cursor.execute(statement)
-
-
-# Transactional: the download's own transaction must commit for its queued render to run; the
-# migrations' rows (components, VAT rules, groups) are restored, as seed_demo needs them.
-def test_pdfs_wait_for_their_first_download(
-    emptied_database, django_db_serialized_rollback, transactional_db, story  # noqa: F811
-):
+# Transactional: the download's own transaction must commit for its queued render to run. No
+# serialized rollback: restoring the migrations' rows broke on the staff groups an earlier
+# transactional test's flush had put back under new ids; seed_demo writes the fee components
+# and VAT rules a flush took away, and post_migrate the groups.
+@pytest.mark.django_db(transaction=True)
+def test_pdfs_wait_for_their_first_download(story):  # noqa: F811
     find(r"PDFs are drawn when first downloaded", story)
-    sequences_past_the_restored_rows()
     call_command("seed_demo", stdout=io.StringIO())
     invoice = Invoice.objects.filter(account__number="1005").order_by("-pk").first()
     assert invoice.pdf_status == "pending"
