@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.downloads import open_stored
 from core.enqueue import enqueue_on_commit
@@ -32,6 +33,15 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=10)  # well above the task's hard time limit
 NUDGE_AFTER = timedelta(minutes=2)
 SWEEP_LIMIT = 1000
+
+
+class PdfStatus(models.TextChoices):
+    """A stored PDF's state, the same for every row a worker draws."""
+
+    PENDING = "pending", _("waiting")
+    RENDERING = "rendering", _("rendering")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
 
 
 def pdf_make(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from audit.subjects import first_resident
+from core.pdf_jobs import PdfStatus
 
 
 def statement_pdf_upload_to(instance, filename):
@@ -18,11 +19,7 @@ def statement_pdf_upload_to(instance, filename):
 
 
 class StatementPdf(models.Model):
-    class PdfStatus(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RENDERING = "rendering", _("rendering")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+    PdfStatus = PdfStatus
 
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from audit.subjects import first_resident
+from core.pdf_jobs import PdfStatus
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper and typed
 CODE_LENGTH = 16
@@ -48,11 +49,7 @@ class CertificateCounter(models.Model):
 
 
 class Certificate(models.Model):
-    class PdfStatus(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RENDERING = "rendering", _("rendering")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+    PdfStatus = PdfStatus
 
     number = models.CharField(_("number"), max_length=30, unique=True)
     series = models.CharField(_("series"), max_length=10, editable=False)

@@ -12,6 +12,7 @@ from accounts.models import Account, NIPField, NRBField
 from audit.subjects import first_resident
 from billing.ledger.models import Charge, VatRate
 from core.money import MONEY
+from core.pdf_jobs import PdfStatus
 
 
 class InvoiceCounter(models.Model):
@@ -54,11 +55,7 @@ class Invoice(models.Model):
         SETTLEMENT = "settlement", _("settlement invoice")
         CORRECTION = "correction", _("correcting invoice")
 
-    class PdfStatus(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RENDERING = "rendering", _("rendering")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+    PdfStatus = PdfStatus
 
     class PaymentMethod(models.TextChoices):
         TRANSFER = "transfer", _("bank transfer")
